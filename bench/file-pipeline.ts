@@ -1,0 +1,76 @@
+/**
+ * One measurement in its own process (so its RSS is its own):
+ *   node file-pipeline.js baseline FILE LINES   a plain loop: read the file in chunks, split lines, JSON.parse each
+ *   node file-pipeline.js vigil FILE LINES      the file collector → normaliser → rules entry → null sink
+ * Prints one JSON line: {mode, lines, bytes, seconds, cpu_seconds, peak_rss_mb}.
+ */
+import { openSync, readSync, closeSync, statSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, dirname, basename } from 'node:path';
+import { Daemon } from '../src/daemon';
+import { NullSink } from '../sinks/null-sink';
+import { silentLogger } from '../src/log';
+import { Metrics } from '../src/metrics';
+import type { VigilConfig } from '../src/config/types';
+
+let peakRss = 0;
+const sampler = setInterval(() => { peakRss = Math.max(peakRss, process.memoryUsage().rss); }, 50);
+
+function baseline(file: string): number {
+  const fd = openSync(file, 'r');
+  const buf = Buffer.allocUnsafe(256 * 1024);
+  let carry = '';
+  let lines = 0;
+  let pos = 0;
+  for (;;) {
+    const n = readSync(fd, buf, 0, buf.length, pos);
+    if (n === 0) break;
+    pos += n;
+    const text = carry + buf.toString('utf8', 0, n);
+    let start = 0;
+    for (;;) {
+      const nl = text.indexOf('\n', start);
+      if (nl < 0) break;
+      JSON.parse(text.slice(start, nl));
+      lines++;
+      start = nl + 1;
+    }
+    carry = text.slice(start);
+  }
+  closeSync(fd);
+  return lines;
+}
+
+async function vigil(file: string, expected: number): Promise<number> {
+  const state = mkdtempSync(join(tmpdir(), 'vigil-bench-state-'));
+  const sink = new NullSink();
+  const cfg: VigilConfig = {
+    source: '<bench>', host_name: 'bench', state_dir: state, rules: join(state, 'rules.yaml'),
+    inputs: [{ type: 'file', id: 'bench', paths: [join(dirname(file), basename(file))], exclude: [], dataset: 'bench', max_line_bytes: 1 << 20,
+      scan_interval_ms: 1000, poll_interval_ms: 50, close_inactive_ms: 300_000, max_open_files: 16, fingerprint_bytes: 1024 }],
+    event_store: { dir: join(state, 'events') }, outbox_dir: join(state, 'outbox'),
+    control: { listen: '127.0.0.1:0', token_file: join(state, 'token') }, logging: { level: 'warn' },
+    pipeline: { max_inflight_events: 20000, batch_size: 1000, flush_interval_ms: 200, checkpoint_interval_ms: 1000 },
+  };
+  const daemon = new Daemon(cfg, { log: silentLogger(), metrics: new Metrics(), sinks: [sink] });
+  await daemon.start();
+  while (sink.events < expected) await new Promise((r) => setTimeout(r, 5));
+  await daemon.stop();
+  rmSync(state, { recursive: true, force: true });
+  return sink.events;
+}
+
+async function main(): Promise<void> {
+  const [mode, file, linesArg] = process.argv.slice(2);
+  const expected = Number(linesArg);
+  const cpu0 = process.cpuUsage();
+  const t0 = process.hrtime.bigint();
+  const lines = mode === 'baseline' ? baseline(file) : await vigil(file, expected);
+  const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
+  const cpu = process.cpuUsage(cpu0);
+  peakRss = Math.max(peakRss, process.memoryUsage().rss);
+  clearInterval(sampler);
+  process.stdout.write(`${JSON.stringify({ mode, lines, bytes: statSync(file).size, seconds, cpu_seconds: (cpu.user + cpu.system) / 1e6, peak_rss_mb: peakRss / 1048576 })}\n`);
+}
+
+main().catch((err) => { console.error(err); process.exit(1); });

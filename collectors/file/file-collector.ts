@@ -1,0 +1,326 @@
+import { hostname } from 'node:os';
+import type { FileInputConfig } from '../../src/config/types';
+import type { CheckpointRegistry } from '../../src/checkpoints/registry';
+import type { AckTracker } from '../../src/checkpoints/ack-tracker';
+import type { Logger } from '../../src/log';
+import type { Metrics } from '../../src/metrics';
+import type { NdjsonStats } from '../../src/normalise/ndjson';
+import { discover, type FoundFile } from './discovery';
+import { fingerprintPath, fingerprintGzip, gzipTrailerSize } from './fingerprint';
+import { PlainReader, GzipReader, type Reader, type Submit, type PumpResult } from './readers';
+
+export interface FileCollectorDeps {
+  registry: CheckpointRegistry;
+  tracker: AckTracker;
+  submit: Submit;
+  /** true while the sinks are full: no reading then */
+  isFull: () => boolean;
+  log: Logger;
+  metrics: Metrics;
+  hostName?: string;
+}
+
+export interface FileStatus {
+  path: string;
+  identity: string;
+  offset: number;
+  read: number;
+  size: number;
+  compressed: boolean;
+}
+
+const CHUNKS_PER_TURN = 4;
+const DELETED_GRACE_MS = 1000;
+const FORGET_AFTER_MS = 7 * 86_400_000;
+
+/**
+ * The file collector: globs re-discovered periodically, one reader per file identity (the hash of
+ * the first line), following renames, copytruncate and compression, with checkpoints that the
+ * sinks' acknowledgements move. Modelled on Filebeat's filestream and Vector's file source.
+ */
+export class FileCollector {
+  private readers = new Map<string, Reader>();              // identity → reader
+  private byInode = new Map<string, PlainReader>();         // dev:ino → plain reader
+  private fpCache = new Map<string, { size: number; mtimeMs: number; fp: string | null }>();
+  private gzSeen = new Set<string>();                       // dev:ino:size:mtime of compressed files dealt with
+  /** where closed readers stopped: their spans may still be unacknowledged, so the checkpoint can lag behind */
+  private closedAt = new Map<string, number>();
+  private warned = new Set<string>();
+  private running = false;
+  private loop: Promise<void> | null = null;
+  private lastScan = 0;
+  private waiting = 0;
+  private sleeper: { timer: NodeJS.Timeout; resolve: () => void } | null = null;
+  readonly stats: NdjsonStats = { parseFailures: 0, conflicts: 0, truncated: 0, invalidUtf8: 0 };
+  private reported: NdjsonStats = { parseFailures: 0, conflicts: 0, truncated: 0, invalidUtf8: 0 };
+  private lastError: string | null = null;
+  private spanCtx: { hostName: string; dataset: string; timestampField?: string; stats: NdjsonStats };
+
+  constructor(readonly cfg: FileInputConfig, private d: FileCollectorDeps) {
+    this.spanCtx = { hostName: d.hostName ?? hostname(), dataset: cfg.dataset, timestampField: cfg.timestamp_field, stats: this.stats };
+  }
+
+  start(): void {
+    if (this.running) return;
+    this.running = true;
+    this.loop = this.run().catch((err) => {
+      this.lastError = (err as Error).message;
+      this.d.log.error({ input: this.cfg.id, err: (err as Error).stack }, 'file collector stopped on an unexpected error');
+    });
+  }
+
+  /** Stops reading (a read in progress completes) and closes every file. */
+  async stop(): Promise<void> {
+    this.running = false;
+    if (this.sleeper) { clearTimeout(this.sleeper.timer); this.sleeper.resolve(); }
+    await this.loop;
+    for (const r of this.readers.values()) await r.close();
+    this.readers.clear();
+    this.byInode.clear();
+    this.d.metrics.openFiles.set({ input: this.cfg.id }, 0);
+  }
+
+  status(): { id: string; files: FileStatus[]; waiting: number; last_error: string | null; lag_bytes: number } {
+    const files: FileStatus[] = [];
+    let lag = 0;
+    for (const r of this.readers.values()) {
+      const offset = this.d.registry.get(r.source)?.offset ?? 0;
+      const size = r instanceof PlainReader ? r.size : r.position;
+      lag += Math.max(0, size - offset);
+      files.push({ path: r.path, identity: r.identity, offset, read: r.position, size, compressed: r.gzip });
+    }
+    return { id: this.cfg.id, files, waiting: this.waiting, last_error: this.lastError, lag_bytes: lag };
+  }
+
+  private sourceKey(identity: string): string {
+    return `file:${identity}`;
+  }
+
+  private async run(): Promise<void> {
+    while (this.running) {
+      const now = Date.now();
+      if (now - this.lastScan >= this.cfg.scan_interval_ms) {
+        this.lastScan = now;
+        await this.scan();
+      }
+      let progress = false;
+      for (const r of [...this.readers.values()]) {
+        if (!this.running) break;
+        while (this.d.isFull() && this.running) await this.sleep(5);
+        if (!this.running) break;
+        let res: PumpResult;
+        try {
+          res = await r.pump(this.d.submit, CHUNKS_PER_TURN);
+        } catch (err) {
+          await this.onReadError(r, err as NodeJS.ErrnoException);
+          continue;
+        }
+        if (res === 'progress') progress = true;
+        else await this.afterIdle(r, res);
+      }
+      this.reportStats();
+      if (!progress && this.running) await this.sleep(this.cfg.poll_interval_ms);
+    }
+  }
+
+  private sleep(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => { this.sleeper = null; resolve(); }, ms);
+      this.sleeper = { timer, resolve };
+    });
+  }
+
+  private reportStats(): void {
+    const s = this.stats, r = this.reported, m = this.d.metrics.lineProblems, input = this.cfg.id;
+    if (s.parseFailures !== r.parseFailures) { m.inc({ input, reason: 'json_parse_failure' }, s.parseFailures - r.parseFailures); r.parseFailures = s.parseFailures; }
+    if (s.truncated !== r.truncated) { m.inc({ input, reason: 'truncated' }, s.truncated - r.truncated); r.truncated = s.truncated; }
+    if (s.invalidUtf8 !== r.invalidUtf8) { m.inc({ input, reason: 'invalid_utf8' }, s.invalidUtf8 - r.invalidUtf8); r.invalidUtf8 = s.invalidUtf8; }
+    if (s.conflicts !== r.conflicts) { m.inc({ input, reason: 'ecs_conflict' }, s.conflicts - r.conflicts); r.conflicts = s.conflicts; }
+    let lines = 0, bytes = 0;
+    for (const rd of this.readers.values()) {
+      lines += rd.builder.lines; rd.builder.lines = 0;
+      bytes += rd.bytesRead; rd.bytesRead = 0;
+    }
+    if (lines) this.d.metrics.linesRead.inc({ input }, lines);
+    if (bytes) this.d.metrics.bytesRead.inc({ input }, bytes);
+  }
+
+  /** A reader found nothing new, or found its file changed under it. */
+  private async afterIdle(r: Reader, res: PumpResult): Promise<void> {
+    const outstanding = this.d.tracker.outstanding(r.source);
+    if (res === 'truncated' || res === 'replaced') {
+      await this.onTruncated(r as PlainReader, res);
+      return;
+    }
+    if (r instanceof GzipReader) {
+      if (r.finished && outstanding === 0) await this.closeReader(r, 'gzip_read');
+      return;
+    }
+    const idle = Date.now() - r.lastActivity;
+    if (r.deleted && idle >= DELETED_GRACE_MS) {
+      // removed and quiet: nothing will complete a last line without newline any more
+      if (await r.flushPartial(this.d.submit)) return;
+      if (outstanding === 0) await this.closeReader(r, 'deleted');
+      return;
+    }
+    const inactiveLimit = this.waiting > 0 ? Math.min(this.cfg.close_inactive_ms, 1000) : this.cfg.close_inactive_ms;
+    if (idle >= inactiveLimit && outstanding === 0) await this.closeReader(r, 'inactive');
+  }
+
+  /** copytruncate: finish the content from the copy if there is one; the truncated file is a new identity. */
+  private async onTruncated(r: PlainReader, how: 'truncated' | 'replaced'): Promise<void> {
+    this.d.metrics.fileEvents.inc({ input: this.cfg.id, event: 'truncated' });
+    const pos = r.position;
+    const { files } = await discover(this.cfg.paths, this.cfg.exclude);
+    for (const f of files) {
+      if (f.gzip || (f.dev === r.dev && f.ino === r.ino) || f.size < pos) continue;
+      const fp = await this.fingerprint(f).catch(() => null);
+      if (fp !== r.identity) continue;
+      this.byInode.delete(`${r.dev}:${r.ino}`);
+      this.fpCache.delete(`${r.dev}:${r.ino}`);
+      await r.switchTo(f.path);
+      this.byInode.set(`${r.dev}:${r.ino}`, r);
+      this.d.log.info({ input: this.cfg.id, from: r.path, position: pos, how }, 'file truncated; finishing its content from the copy');
+      return;
+    }
+    this.d.log.info({ input: this.cfg.id, path: r.path, position: pos, how }, 'file truncated; reading it again from the start as new content');
+    this.fpCache.delete(`${r.dev}:${r.ino}`);
+    await this.closeReader(r, null);
+    this.lastScan = 0; // look for the new content at once
+  }
+
+  private async onReadError(r: Reader, err: NodeJS.ErrnoException): Promise<void> {
+    this.lastError = `${r.path}: ${err.message}`;
+    this.d.metrics.fileSkipped.inc({ input: this.cfg.id, reason: 'error' });
+    this.d.log.warn({ input: this.cfg.id, path: r.path, err: err.message }, 'read failed; the file will be opened again at the next scan');
+    await this.closeReader(r, null);
+  }
+
+  private async closeReader(r: Reader, event: string | null): Promise<void> {
+    await r.close();
+    this.closedAt.set(r.identity, r.splitter.lineStart);
+    if (this.readers.get(r.identity) === r) this.readers.delete(r.identity);
+    if (r instanceof PlainReader && this.byInode.get(`${r.dev}:${r.ino}`) === r) this.byInode.delete(`${r.dev}:${r.ino}`);
+    this.d.metrics.openFiles.set({ input: this.cfg.id }, this.readers.size);
+    this.d.metrics.fileEvents.inc({ input: this.cfg.id, event: 'closed' });
+    if (event && event !== 'inactive') this.d.metrics.fileEvents.inc({ input: this.cfg.id, event });
+    if (event === 'deleted' || event === 'gzip_read') this.d.tracker.forget(r.source);
+  }
+
+  private async fingerprint(f: FoundFile): Promise<string | null> {
+    const key = `${f.dev}:${f.ino}`;
+    const c = this.fpCache.get(key);
+    if (c && c.size === f.size && c.mtimeMs === f.mtimeMs) return c.fp;
+    const fp = f.gzip ? await fingerprintGzip(f.path, this.cfg.fingerprint_bytes) : await fingerprintPath(f.path, this.cfg.fingerprint_bytes);
+    this.fpCache.set(key, { size: f.size, mtimeMs: f.mtimeMs, fp });
+    return fp;
+  }
+
+  private warnOnce(path: string, reason: string, msg: string, detail?: string): void {
+    const key = `${reason}:${path}`;
+    if (this.warned.has(key)) return;
+    this.warned.add(key);
+    this.d.metrics.fileSkipped.inc({ input: this.cfg.id, reason });
+    this.lastError = `${path}: ${detail ?? reason}`;
+    this.d.log.warn({ input: this.cfg.id, path, reason, err: detail }, msg);
+  }
+
+  /** Re-discovers the globs and opens readers for content not read yet. */
+  async scan(): Promise<void> {
+    const { files, skipped } = await discover(this.cfg.paths, this.cfg.exclude);
+    for (const s of skipped) {
+      if (s.reason === 'directory') this.warnOnce(s.path, 'directory', 'a directory matches the input glob; skipped');
+      else if (s.reason === 'not_regular') this.warnOnce(s.path, 'not_regular', 'not a regular file; skipped');
+      else this.warnOnce(s.path, 'error', 'cannot look at a path matched by the input glob', s.detail);
+    }
+    const live = new Set<string>();
+    const byIdentity = new Map<string, FoundFile[]>();
+    let noIdentity = 0;
+    for (const f of files) {
+      const inode = `${f.dev}:${f.ino}`;
+      live.add(inode);
+      const open = f.gzip ? undefined : this.byInode.get(inode);
+      if (open) {
+        if (open.path !== f.path) {
+          this.d.metrics.fileEvents.inc({ input: this.cfg.id, event: 'rotated' });
+          this.d.log.debug({ input: this.cfg.id, from: open.path, to: f.path }, 'file renamed');
+          open.path = f.path;
+        }
+        this.d.registry.touch(open.source, { path: f.path });
+        continue;
+      }
+      let fp: string | null;
+      try {
+        fp = await this.fingerprint(f);
+      } catch (err) {
+        const e = err as NodeJS.ErrnoException;
+        if (e.code === 'EACCES' || e.code === 'EPERM') this.warnOnce(f.path, 'permission', 'no permission to read a file matched by the input glob; it will be tried again', e.message);
+        else if (e.code !== 'ENOENT') this.warnOnce(f.path, 'error', 'cannot read a file matched by the input glob', e.message);
+        continue;
+      }
+      this.warned.delete(`permission:${f.path}`);
+      if (!fp) { noIdentity++; continue; }
+      const list = byIdentity.get(fp);
+      if (list) list.push(f); else byIdentity.set(fp, [f]);
+    }
+    for (const k of this.fpCache.keys()) if (!live.has(k)) this.fpCache.delete(k);
+
+    let waiting = noIdentity;
+    for (const [fp, list] of byIdentity) {
+      const source = this.sourceKey(fp);
+      const entry = this.d.registry.get(source);
+      if (entry) this.d.registry.touch(source);
+      else this.closedAt.delete(fp);
+      if (this.readers.has(fp)) continue; // one reader per identity: other copies of the same content are not read twice
+      const plain = list.filter((f) => !f.gzip);
+      if (plain.length > 0) {
+        const hint = entry?.meta as { dev?: number; ino?: number } | undefined;
+        plain.sort((a, b) => (b.size - a.size) || ((b.ino === hint?.ino ? 1 : 0) - (a.ino === hint?.ino ? 1 : 0)));
+        const f = plain[0];
+        const start = Math.max(entry?.offset ?? 0, this.closedAt.get(fp) ?? 0);
+        if (!entry && this.cfg.ignore_older_ms !== undefined && Date.now() - f.mtimeMs > this.cfg.ignore_older_ms) {
+          this.d.registry.advance(source, f.size, { path: f.path, dev: f.dev, ino: f.ino, ignored_older: true });
+          continue;
+        }
+        if (f.size <= start) continue;
+        if (this.readers.size >= this.cfg.max_open_files) { waiting++; continue; }
+        await this.openPlain(f, fp, source, start);
+        continue;
+      }
+      const f = list[0];
+      const gzKey = `${f.dev}:${f.ino}:${f.size}:${f.mtimeMs}`;
+      if (this.gzSeen.has(gzKey)) continue;
+      const start = Math.max(entry?.offset ?? 0, this.closedAt.get(fp) ?? 0);
+      const isize = await gzipTrailerSize(f.path).catch(() => null);
+      if (start > 0 && isize !== null && start % 2 ** 32 === isize) { this.gzSeen.add(gzKey); continue; }
+      if (this.readers.size >= this.cfg.max_open_files) { waiting++; continue; }
+      this.gzSeen.add(gzKey);
+      const r = new GzipReader(f.path, fp, source, f.dev, f.ino, start, this.cfg.max_line_bytes, this.spanCtx);
+      this.readers.set(fp, r);
+      this.d.registry.touch(source, { path: f.path, compressed: true });
+      this.d.metrics.fileEvents.inc({ input: this.cfg.id, event: 'opened' });
+      this.d.log.info({ input: this.cfg.id, path: f.path, from: start }, 'reading a compressed rotated file');
+    }
+    this.waiting = waiting;
+    this.d.metrics.filesWaiting.set({ input: this.cfg.id }, waiting);
+    this.d.metrics.openFiles.set({ input: this.cfg.id }, this.readers.size);
+    this.d.registry.expire(FORGET_AFTER_MS);
+  }
+
+  private async openPlain(f: FoundFile, fp: string, source: string, start: number): Promise<void> {
+    let r: PlainReader;
+    try {
+      r = await PlainReader.open(f.path, fp, source, start, this.cfg.max_line_bytes, this.cfg.fingerprint_bytes, this.spanCtx);
+    } catch (err) {
+      const e = err as NodeJS.ErrnoException;
+      if (e.code === 'EACCES' || e.code === 'EPERM') this.warnOnce(f.path, 'permission', 'no permission to read a file matched by the input glob; it will be tried again', e.message);
+      else if (e.code !== 'ENOENT') this.warnOnce(f.path, 'error', 'cannot open a file matched by the input glob', e.message);
+      return;
+    }
+    this.readers.set(fp, r);
+    this.byInode.set(`${r.dev}:${r.ino}`, r);
+    this.d.registry.touch(source, { path: f.path, dev: r.dev, ino: r.ino });
+    this.d.metrics.fileEvents.inc({ input: this.cfg.id, event: 'opened' });
+    this.d.log.debug({ input: this.cfg.id, path: f.path, from: start }, 'file opened');
+  }
+}

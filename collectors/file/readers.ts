@@ -1,0 +1,191 @@
+import { promises as fsp, createReadStream } from 'node:fs';
+import { createGunzip } from 'node:zlib';
+import type { AckBatch } from '../../src/event';
+import { LineSplitter } from './line-splitter';
+import { SpanBuilder, type SpanContext } from './span-builder';
+import { fingerprintHandle } from './fingerprint';
+
+export type Submit = (span: AckBatch) => Promise<void>;
+
+/** What one turn of reading found. */
+export type PumpResult =
+  | 'progress'   // read something
+  | 'idle'       // at the end, nothing new
+  | 'truncated'  // the file is now shorter than what was read (copytruncate)
+  | 'replaced'   // the file's first line changed: truncated and written anew since the last look
+  | 'finished';  // a compressed file was read to its end
+
+const CHUNK = 256 * 1024;
+
+/** Shared by both readers: identity, position, lines → spans. */
+abstract class ReaderBase {
+  readonly splitter: LineSplitter;
+  readonly builder: SpanBuilder;
+  lastActivity = Date.now();
+  bytesRead = 0;
+
+  constructor(readonly identity: string, readonly source: string, public path: string, public dev: number, public ino: number,
+    start: number, maxLineBytes: number, span: Omit<SpanContext, 'source' | 'identity' | 'path'>) {
+    this.splitter = new LineSplitter(maxLineBytes, start);
+    this.builder = new SpanBuilder({ ...span, source, identity, path });
+  }
+
+  /** Next byte to read: everything before it has been handed to the splitter. */
+  get position(): number { return this.splitter.lineStart + this.splitter.pendingBytes; }
+
+  protected async feed(chunk: Buffer, submit: Submit): Promise<void> {
+    this.builder.begin(this.path);
+    this.splitter.push(chunk, this.builder.onLine);
+    this.bytesRead += chunk.length;
+    this.lastActivity = Date.now();
+    const span = this.builder.finish();
+    if (span) await submit(span);
+  }
+
+  /** Emits a last line that has no newline (the file will not grow any more). */
+  async flushPartial(submit: Submit): Promise<boolean> {
+    if (this.splitter.pendingBytes === 0) return false;
+    this.builder.begin(this.path);
+    this.splitter.flush(this.builder.onLine);
+    const span = this.builder.finish();
+    if (span) await submit(span);
+    return true;
+  }
+
+  abstract readonly gzip: boolean;
+  abstract pump(submit: Submit, maxChunks: number): Promise<PumpResult>;
+  abstract close(): Promise<void>;
+}
+
+/** Reads a plain file through one open handle, which follows the file through renames and deletion. */
+export class PlainReader extends ReaderBase {
+  readonly gzip = false;
+  private fh: fsp.FileHandle;
+  private buf = Buffer.allocUnsafe(CHUNK);
+  private checkedSize = -1;
+  size = 0;
+  atEof = false;
+  deleted = false;
+
+  constructor(fh: fsp.FileHandle, identity: string, source: string, path: string, dev: number, ino: number, start: number,
+    maxLineBytes: number, private fingerprintBytes: number, span: Omit<SpanContext, 'source' | 'identity' | 'path'>) {
+    super(identity, source, path, dev, ino, start, maxLineBytes, span);
+    this.fh = fh;
+  }
+
+  static async open(path: string, identity: string, source: string, start: number, maxLineBytes: number, fingerprintBytes: number,
+    span: Omit<SpanContext, 'source' | 'identity' | 'path'>): Promise<PlainReader> {
+    const fh = await fsp.open(path, 'r');
+    try {
+      const st = await fh.stat();
+      const r = new PlainReader(fh, identity, source, path, st.dev, st.ino, start, maxLineBytes, fingerprintBytes, span);
+      r.size = st.size;
+      return r;
+    } catch (err) {
+      await fh.close();
+      throw err;
+    }
+  }
+
+  /** Continues the same content in another file (the copy that copytruncate made). */
+  async switchTo(path: string): Promise<void> {
+    const fh = await fsp.open(path, 'r');
+    const st = await fh.stat();
+    await this.fh.close().catch(() => undefined);
+    this.fh = fh;
+    this.path = path;
+    this.dev = st.dev;
+    this.ino = st.ino;
+    this.size = st.size;
+    this.checkedSize = -1;
+    this.atEof = false;
+    this.deleted = false;
+    this.lastActivity = Date.now();
+  }
+
+  async pump(submit: Submit, maxChunks: number): Promise<PumpResult> {
+    const st = await this.fh.stat();
+    this.size = st.size;
+    this.deleted = st.nlink === 0;
+    let pos = this.position;
+    if (st.size < pos) return 'truncated';
+    if (st.size === pos) {
+      // nothing new; a file truncated and refilled to exactly this size would still show a new first line
+      if (st.size !== this.checkedSize) {
+        if (!(await this.sameContent())) return 'replaced';
+        this.checkedSize = st.size;
+      }
+      this.atEof = true;
+      return 'idle';
+    }
+    this.atEof = false;
+    for (let i = 0; i < maxChunks && pos < st.size; i++) {
+      const want = Math.min(CHUNK, st.size - pos);
+      const { bytesRead } = await this.fh.read(this.buf, 0, want, pos);
+      if (bytesRead === 0) break;
+      // The file may have been truncated and refilled since the stat (copytruncate while a submit waited):
+      // the first line is then another one, and the bytes just read belong to the new content, not to this one.
+      if (!(await this.sameContent())) return 'replaced';
+      await this.feed(this.buf.subarray(0, bytesRead), submit);
+      pos = this.position;
+    }
+    this.checkedSize = st.size;
+    if (pos >= st.size) this.atEof = true;
+    return 'progress';
+  }
+
+  /** True while the file still starts with the line that identifies it. */
+  private async sameContent(): Promise<boolean> {
+    return (await fingerprintHandle(this.fh, this.fingerprintBytes)) === this.identity;
+  }
+
+  async close(): Promise<void> {
+    await this.fh.close().catch(() => undefined);
+  }
+}
+
+/** Reads a gzip-compressed rotated file once, from its start or from where its plain original was left. */
+export class GzipReader extends ReaderBase {
+  readonly gzip = true;
+  private it: AsyncIterator<Buffer>;
+  private stream: NodeJS.ReadableStream;
+  private skip: number;
+  finished = false;
+
+  constructor(path: string, identity: string, source: string, dev: number, ino: number, start: number, maxLineBytes: number,
+    span: Omit<SpanContext, 'source' | 'identity' | 'path'>) {
+    super(identity, source, path, dev, ino, start, maxLineBytes, span);
+    this.skip = start;
+    const gunzip = createGunzip();
+    this.stream = createReadStream(path, { highWaterMark: CHUNK }).on('error', (e) => gunzip.destroy(e)).pipe(gunzip);
+    this.it = (this.stream as unknown as AsyncIterable<Buffer>)[Symbol.asyncIterator]();
+  }
+
+  get atEof(): boolean { return this.finished; }
+
+  async pump(submit: Submit, maxChunks: number): Promise<PumpResult> {
+    if (this.finished) return 'finished';
+    for (let i = 0; i < maxChunks; i++) {
+      const r = await this.it.next();
+      if (r.done) {
+        this.finished = true;
+        await this.flushPartial(submit);
+        return 'finished';
+      }
+      let chunk = r.value;
+      if (this.skip > 0) {
+        if (chunk.length <= this.skip) { this.skip -= chunk.length; continue; }
+        chunk = chunk.subarray(this.skip);
+        this.skip = 0;
+      }
+      await this.feed(chunk, submit);
+    }
+    return 'progress';
+  }
+
+  async close(): Promise<void> {
+    (this.stream as unknown as { destroy(): void }).destroy();
+  }
+}
+
+export type Reader = PlainReader | GzipReader;

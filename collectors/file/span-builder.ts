@@ -1,0 +1,58 @@
+import type { AckBatch, PipelineEvent } from '../../src/event';
+import { fileEventId } from '../../src/event';
+import { normaliseNdjsonLine, type NdjsonLineContext, type NdjsonStats } from '../../src/normalise/ndjson';
+import type { LineHandler } from './line-splitter';
+
+export interface SpanContext {
+  source: string;        // checkpoint key
+  identity: string;      // fingerprint, part of every document id
+  path: string;
+  hostName: string;
+  dataset: string;
+  timestampField?: string;
+  stats: NdjsonStats;
+}
+
+/** Collects the lines of one read into one acknowledgeable span of normalised events. */
+export class SpanBuilder {
+  private events: PipelineEvent[] = [];
+  private start = -1;
+  private end = -1;
+  private batch: AckBatch | null = null;
+  private ctx: NdjsonLineContext;
+  lines = 0;
+
+  constructor(private c: SpanContext) {
+    this.ctx = { hostName: c.hostName, path: c.path, offset: 0, dataset: c.dataset, timestampField: c.timestampField, truncated: false, ingested: '' };
+  }
+
+  begin(path: string): void {
+    this.ctx.path = path;
+    this.ctx.ingested = new Date().toISOString();
+    this.events = [];
+    this.start = -1;
+    this.end = -1;
+    this.batch = { source: this.c.source, start: 0, end: 0, pending: 0, events: this.events };
+  }
+
+  readonly onLine: LineHandler = (line, start, next, truncated) => {
+    if (this.start < 0) this.start = start;
+    this.end = next;
+    const ctx = this.ctx;
+    ctx.offset = start;
+    ctx.truncated = truncated;
+    const doc = normaliseNdjsonLine(line, ctx, this.c.stats);
+    this.events.push({ id: fileEventId(this.c.identity, start), doc, batch: this.batch! });
+    this.lines++;
+  };
+
+  /** The span read since `begin`, or null when no complete line was read. */
+  finish(): AckBatch | null {
+    const b = this.batch;
+    this.batch = null;
+    if (!b || this.start < 0) return null;
+    b.start = this.start;
+    b.end = this.end;
+    return b;
+  }
+}

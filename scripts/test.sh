@@ -1,0 +1,33 @@
+#!/usr/bin/env bash
+# Runs the whole test suite (called by `npm test` after the TypeScript build).
+# Sets up what the integration tests need on this machine: Debian's logrotate.
+set -uo pipefail
+cd "$(dirname "$0")/.."
+
+ensure_logrotate() {
+  command -v logrotate >/dev/null 2>&1 && return 0
+  [ -x /usr/sbin/logrotate ] && return 0
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+    echo "test set-up: installing logrotate (Debian package)" >&2
+    (apt-get install -y -qq logrotate >/dev/null 2>&1 || { apt-get update -qq >/dev/null 2>&1 && apt-get install -y -qq logrotate >/dev/null 2>&1; })
+  fi
+  if ! command -v logrotate >/dev/null 2>&1 && [ ! -x /usr/sbin/logrotate ]; then
+    echo "test set-up error: logrotate is missing and could not be installed (apt-get install logrotate)" >&2
+    exit 2
+  fi
+}
+ensure_logrotate
+export PATH="$PATH:/usr/sbin:/sbin"
+
+out=$(mktemp)
+trap 'rm -f "$out"' EXIT
+npx mocha --config test/.mocharc.json "$@" 2>&1 | tee "$out"
+rc=${PIPESTATUS[0]}
+passed=$(grep -Eo '^ *[0-9]+ passing' "$out" | grep -Eo '[0-9]+' | tail -1)
+failed=$(grep -Eo '^ *[0-9]+ failing' "$out" | grep -Eo '[0-9]+' | tail -1)
+pending=$(grep -Eo '^ *[0-9]+ pending' "$out" | grep -Eo '[0-9]+' | tail -1)
+line="${passed:-0} passed, ${failed:-0} failed"
+[ -n "$pending" ] && line="$line, $pending skipped"
+echo "mocha: $line"
+if [ "${passed:-0}" = 0 ] && [ "$rc" = 0 ]; then echo "no test ran" >&2; exit 1; fi
+exit "$rc"

@@ -1,0 +1,150 @@
+import { readFileSync, mkdirSync, existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { writeFileAtomic, writeFileAtomicSync } from './atomic-write';
+
+/** One source's durable position: everything before `offset` has been acknowledged by the sinks. */
+export interface CheckpointEntry {
+  offset: number;
+  /** free-form facts about the source (path, device/inode, whether a compressed copy was read whole, ...) */
+  meta: Record<string, unknown>;
+  /** last time (epoch ms) the source was seen; entries of sources gone for long are dropped */
+  seen: number;
+}
+
+interface RegistryFile {
+  version: 1;
+  written?: string;
+  sources: Record<string, CheckpointEntry>;
+  /** positions that sinks keep with the checkpoint (the event store's write mark, ...) */
+  sinks: Record<string, unknown>;
+  /** other components' state committed with the positions (rules windows, alert state) */
+  state: Record<string, unknown>;
+}
+
+/**
+ * The durable registry of acknowledged positions, one file in the state directory, replaced
+ * atomically. Sources call `advance` as acknowledgements come in; `commit` writes a consistent
+ * snapshot (positions and sink marks of the same moment).
+ */
+export class CheckpointRegistry {
+  readonly path: string;
+  private sources = new Map<string, CheckpointEntry>();
+  private sinks: Record<string, unknown> = {};
+  private state: Record<string, unknown> = {};
+  private markProviders = new Map<string, () => unknown>();
+  private stateProviders = new Map<string, () => unknown>();
+  private committing: Promise<void> | null = null;
+  commits = 0;
+
+  constructor(stateDir: string) {
+    mkdirSync(stateDir, { recursive: true });
+    this.path = join(stateDir, 'registry.json');
+  }
+
+  /** Reads the registry; a missing file is an empty registry, a corrupt one is an error (never silently reset). */
+  load(): void {
+    if (!existsSync(this.path)) return;
+    const text = readFileSync(this.path, 'utf8');
+    let parsed: RegistryFile;
+    try {
+      parsed = JSON.parse(text) as RegistryFile;
+    } catch (err) {
+      throw new Error(`checkpoint registry ${this.path} is not valid JSON (${(err as Error).message}); ` +
+        'move it away to start over (events would then be read again from the start of each file)');
+    }
+    for (const [k, v] of Object.entries(parsed.sources ?? {})) this.sources.set(k, v);
+    this.sinks = parsed.sinks ?? {};
+    this.state = parsed.state ?? {};
+  }
+
+  get(source: string): CheckpointEntry | undefined {
+    return this.sources.get(source);
+  }
+
+  entries(): IterableIterator<[string, CheckpointEntry]> {
+    return this.sources.entries();
+  }
+
+  /** Records that everything of `source` before `offset` is acknowledged. Offsets never go back. */
+  advance(source: string, offset: number, meta?: Record<string, unknown>): void {
+    const e = this.sources.get(source);
+    if (e) {
+      if (offset > e.offset) e.offset = offset;
+      if (meta) Object.assign(e.meta, meta);
+      e.seen = Date.now();
+    } else {
+      this.sources.set(source, { offset, meta: { ...(meta ?? {}) }, seen: Date.now() });
+    }
+  }
+
+  /** Updates facts about a source without moving its offset; `seen` moves in steps of a minute. */
+  touch(source: string, meta?: Record<string, unknown>): void {
+    const e = this.sources.get(source);
+    if (!e) { this.advance(source, 0, meta); return; }
+    if (meta) Object.assign(e.meta, meta);
+    const now = Date.now();
+    if (now - e.seen > 60_000) e.seen = now;
+  }
+
+  remove(source: string): void {
+    this.sources.delete(source);
+  }
+
+  /** Drops sources not seen for `maxAgeMs`; returns how many. */
+  expire(maxAgeMs: number, now = Date.now()): number {
+    let n = 0;
+    for (const [k, e] of this.sources) {
+      if (now - e.seen > maxAgeMs) { this.sources.delete(k); n++; }
+    }
+    return n;
+  }
+
+  /** The mark a sink stored with the last commit that was loaded at start. */
+  sinkMark(name: string): unknown {
+    return this.sinks[name];
+  }
+
+  /** A sink gives a function that returns its mark at the moment of each commit. */
+  provideSinkMark(name: string, fn: () => unknown): void {
+    this.markProviders.set(name, fn);
+  }
+
+  savedState(name: string): unknown {
+    return this.state[name];
+  }
+
+  provideState(name: string, fn: () => unknown): void {
+    this.stateProviders.set(name, fn);
+  }
+
+  /** Serialises the registry; `written` is left out so that an unchanged registry serialises the same. */
+  private snapshot(): string {
+    const sources: Record<string, CheckpointEntry> = {};
+    for (const [k, v] of this.sources) sources[k] = { offset: v.offset, meta: { ...v.meta }, seen: v.seen };
+    for (const [k, fn] of this.markProviders) this.sinks[k] = fn();
+    for (const [k, fn] of this.stateProviders) this.state[k] = fn();
+    return JSON.stringify({ version: 1, sources, sinks: this.sinks, state: this.state });
+  }
+
+  private stamped(body: string): string {
+    return `{"written":${JSON.stringify(new Date().toISOString())},${body.slice(1)}`;
+  }
+
+  /** Writes the registry if anything changed since the last write. Concurrent calls share one write. */
+  async commit(): Promise<void> {
+    while (this.committing) await this.committing;
+    const body = this.snapshot();
+    if (body === this.lastBody) return;
+    this.committing = writeFileAtomic(this.path, this.stamped(body)).then(() => { this.lastBody = body; this.commits++; });
+    try { await this.committing; } finally { this.committing = null; }
+  }
+  private lastBody = '';
+
+  commitSync(): void {
+    const body = this.snapshot();
+    if (body === this.lastBody) return;
+    writeFileAtomicSync(this.path, this.stamped(body));
+    this.lastBody = body;
+    this.commits++;
+  }
+}

@@ -1,0 +1,125 @@
+import { hostname } from 'node:os';
+import type { VigilConfig, FileInputConfig } from './config/types';
+import { CheckpointRegistry } from './checkpoints/registry';
+import { AckTracker } from './checkpoints/ack-tracker';
+import { Pipeline } from './pipeline';
+import { Metrics } from './metrics';
+import type { Logger } from './log';
+import type { EventSink } from '../sinks/sink';
+import { EventStoreSink } from '../sinks/event-store/event-store-sink';
+import { FileCollector } from '../collectors/file/file-collector';
+import { RulesEngine } from '../rules/engine';
+
+export interface DaemonOptions {
+  log: Logger;
+  metrics?: Metrics;
+  /** replaces the configured sinks (benchmarks) */
+  sinks?: EventSink[];
+}
+
+/** The running pipeline: collectors → rules → sinks, and the checkpoints between them. */
+export class Daemon {
+  readonly metrics: Metrics;
+  readonly registry: CheckpointRegistry;
+  readonly tracker: AckTracker;
+  readonly pipeline: Pipeline;
+  readonly rules: RulesEngine;
+  readonly sinks: EventSink[];
+  readonly collectors: FileCollector[] = [];
+  private commitTimer: NodeJS.Timeout | null = null;
+  private stopping: Promise<void> | null = null;
+  private log: Logger;
+
+  constructor(readonly cfg: VigilConfig, opts: DaemonOptions) {
+    this.log = opts.log;
+    this.metrics = opts.metrics ?? new Metrics({ processMetrics: true });
+    this.registry = new CheckpointRegistry(cfg.state_dir);
+    this.registry.load();
+    this.tracker = new AckTracker(this.registry);
+    this.rules = new RulesEngine();
+    this.sinks = opts.sinks ?? this.configuredSinks();
+    this.pipeline = new Pipeline({
+      tracker: this.tracker,
+      rules: this.rules,
+      sinks: this.sinks,
+      log: this.log,
+      metrics: this.metrics,
+      maxInflightEvents: cfg.pipeline.max_inflight_events,
+      batchSize: cfg.pipeline.batch_size,
+      flushIntervalMs: cfg.pipeline.flush_interval_ms,
+    });
+    const host = cfg.host_name ?? hostname();
+    for (const input of cfg.inputs) {
+      if (input.type !== 'file') {
+        this.log.warn({ input: input.id, type: input.type }, 'this input type is not available in this build; skipped');
+        continue;
+      }
+      this.collectors.push(new FileCollector(input as FileInputConfig, {
+        registry: this.registry,
+        tracker: this.tracker,
+        submit: (span) => this.pipeline.submit(span),
+        isFull: () => this.pipeline.full,
+        log: this.log,
+        metrics: this.metrics,
+        hostName: host,
+      }));
+    }
+  }
+
+  private configuredSinks(): EventSink[] {
+    if (this.cfg.elasticsearch) {
+      this.log.warn('elasticsearch output is not available in this build; events go to the local event store');
+    }
+    return [new EventStoreSink({
+      dir: this.cfg.event_store.dir,
+      keepDays: this.cfg.event_store.keep_days ?? 7,
+      registry: this.registry,
+      log: this.log,
+      metrics: this.metrics,
+    })];
+  }
+
+  async start(): Promise<void> {
+    for (const s of this.sinks) await s.start();
+    for (const c of this.collectors) c.start();
+    const every = this.cfg.pipeline.checkpoint_interval_ms;
+    const tick = () => {
+      this.commit().finally(() => { if (!this.stopping) this.commitTimer = setTimeout(tick, every); });
+    };
+    this.commitTimer = setTimeout(tick, every);
+    this.log.info({
+      inputs: this.cfg.inputs.map((i) => ({ id: i.id, type: i.type, paths: 'paths' in i ? i.paths : undefined })),
+      sinks: this.sinks.map((s) => s.name),
+      state_dir: this.cfg.state_dir,
+      config: this.cfg.source,
+    }, 'vigil started');
+  }
+
+  private async commit(): Promise<void> {
+    try {
+      const before = this.registry.commits;
+      await this.registry.commit();
+      if (this.registry.commits > before) this.metrics.checkpointCommits.inc();
+    } catch (err) {
+      this.log.error({ err: (err as Error).message, path: this.registry.path }, 'checkpoint commit failed; will retry');
+    }
+  }
+
+  /** Stops reading, delivers what was read (at most `drainMs`), commits the checkpoints, closes the sinks. */
+  stop(drainMs = 8000): Promise<void> {
+    if (!this.stopping) this.stopping = this.doStop(drainMs);
+    return this.stopping;
+  }
+
+  private async doStop(drainMs: number): Promise<void> {
+    if (this.commitTimer) clearTimeout(this.commitTimer);
+    const t0 = Date.now();
+    await Promise.all(this.collectors.map((c) => c.stop()));
+    const drained = await this.pipeline.drain(Math.max(500, drainMs - (Date.now() - t0)));
+    if (!drained) this.log.warn({ inflight: this.pipeline.inflightEvents }, 'stopped before the sinks took everything; it will be read again at the next start');
+    await this.commit();
+    for (const s of this.sinks) await s.stop().catch((err) => this.log.warn({ sink: s.name, err: (err as Error).message }, 'sink stop failed'));
+    this.log.info({ ms: Date.now() - t0 }, 'vigil stopped');
+  }
+}
+

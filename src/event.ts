@@ -1,0 +1,43 @@
+import { createHash } from 'node:crypto';
+
+/** A normalised, ECS-shaped event document (SPEC section 2). Nested objects, never dotted keys. */
+export type EventDoc = Record<string, unknown>;
+
+/**
+ * A contiguous span of one source, read in one go by a collector, that is acknowledged as a unit.
+ * `source` is the checkpoint key (a file identity, a Windows channel, ...); `[start, end)` is the
+ * span of the source the events cover (byte offsets for files, record ids for channels).
+ * `pending` counts the outstanding sink deliveries; at zero the span is acknowledged.
+ */
+export interface AckBatch {
+  source: string;
+  start: number;
+  end: number;
+  pending: number;
+  events: PipelineEvent[];
+}
+
+/** An event travelling through the pipeline: its deterministic id, its document and the span it belongs to. */
+export interface PipelineEvent {
+  id: string;
+  doc: EventDoc;
+  batch: AckBatch;
+}
+
+const hashOnce: ((algo: string, data: string, enc: 'hex' | 'base64url') => string) | undefined =
+  (require('node:crypto') as { hash?: (a: string, d: string, e: 'hex' | 'base64url') => string }).hash;
+
+function digest(data: string): string {
+  if (hashOnce) return hashOnce('sha256', data, 'base64url').slice(0, 27);
+  return createHash('sha256').update(data).digest('base64url').slice(0, 27);
+}
+
+/** Document id of a line of a file: hash(file identity, byte offset of the line). */
+export function fileEventId(fileIdentity: string, offset: number): string {
+  return digest(`f|${fileIdentity}|${offset}`);
+}
+
+/** Document id of a Windows event: hash(computer, channel, record id, time created). */
+export function windowsEventId(computer: string, channel: string, recordId: string, timeCreated: string): string {
+  return digest(`w|${computer.toLowerCase()}|${channel.toLowerCase()}|${recordId}|${timeCreated}`);
+}

@@ -1,0 +1,41 @@
+import { Registry, Counter, Gauge, collectDefaultMetrics } from 'prom-client';
+
+/** Vigil's own Prometheus metrics; one instance per daemon (tests make their own). */
+export class Metrics {
+  readonly registry = new Registry();
+
+  readonly linesRead = new Counter({ name: 'vigil_file_lines_total', help: 'Lines read from files', labelNames: ['input'], registers: [this.registry] });
+  readonly bytesRead = new Counter({ name: 'vigil_file_bytes_total', help: 'Bytes read from files', labelNames: ['input'], registers: [this.registry] });
+  readonly lineProblems = new Counter({
+    name: 'vigil_file_line_problems_total',
+    help: 'Lines kept with a problem flagged (reason: json_parse_failure, truncated, invalid_utf8, ecs_conflict, not_object)',
+    labelNames: ['input', 'reason'], registers: [this.registry],
+  });
+  readonly fileEvents = new Counter({
+    name: 'vigil_file_events_total',
+    help: 'File lifecycle events (opened, closed, rotated, truncated, gzip_read, deleted, fingerprint_changed)',
+    labelNames: ['input', 'event'], registers: [this.registry],
+  });
+  readonly fileSkipped = new Counter({
+    name: 'vigil_file_skipped_total',
+    help: 'Paths matched by a glob but not read (reason: directory, permission, not_regular, error)',
+    labelNames: ['input', 'reason'], registers: [this.registry],
+  });
+  readonly openFiles = new Gauge({ name: 'vigil_file_open', help: 'Files held open', labelNames: ['input'], registers: [this.registry] });
+  readonly filesWaiting = new Gauge({ name: 'vigil_file_waiting', help: 'Files found but not open yet (handle cap, or no complete first line to identify them)', labelNames: ['input'], registers: [this.registry] });
+  readonly inputLagBytes = new Gauge({ name: 'vigil_file_lag_bytes', help: 'Bytes in files not yet acknowledged by the sinks', labelNames: ['input'], registers: [this.registry] });
+
+  readonly eventsIn = new Counter({ name: 'vigil_pipeline_events_total', help: 'Events entering the pipeline', registers: [this.registry] });
+  readonly inflight = new Gauge({ name: 'vigil_pipeline_inflight_events', help: 'Events read and not yet acknowledged by every sink', registers: [this.registry] });
+  readonly backpressureWaits = new Counter({ name: 'vigil_pipeline_backpressure_waits_total', help: 'Times a collector waited because the sinks were full', registers: [this.registry] });
+
+  readonly sinkEvents = new Counter({ name: 'vigil_sink_events_total', help: 'Events acknowledged by a sink', labelNames: ['sink', 'outcome'], registers: [this.registry] });
+  readonly sinkErrors = new Counter({ name: 'vigil_sink_errors_total', help: 'Failed sink writes (retried)', labelNames: ['sink'], registers: [this.registry] });
+  readonly sinkQueue = new Gauge({ name: 'vigil_sink_queue_events', help: 'Events waiting for a sink', labelNames: ['sink'], registers: [this.registry] });
+
+  readonly checkpointCommits = new Counter({ name: 'vigil_checkpoint_commits_total', help: 'Checkpoint registry writes', registers: [this.registry] });
+
+  constructor(opts: { processMetrics?: boolean } = {}) {
+    if (opts.processMetrics) collectDefaultMetrics({ register: this.registry, prefix: 'vigil_process_' });
+  }
+}

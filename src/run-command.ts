@@ -1,0 +1,48 @@
+import { loadConfig, ConfigError } from './config/load';
+import { Daemon } from './daemon';
+import type { Logger } from './log';
+
+/** `vigil run`: starts the daemon and stops it cleanly on SIGINT/SIGTERM. Resolves to the exit code. */
+export async function runCommand(configPath: string | undefined, log: Logger): Promise<number> {
+  let cfg;
+  try {
+    cfg = loadConfig(configPath, { cwd: process.cwd() });
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      process.stderr.write(`${err.message}\n`);
+      return 1;
+    }
+    throw err;
+  }
+  log.level = cfg.logging.level;
+  let daemon: Daemon;
+  try {
+    daemon = new Daemon(cfg, { log });
+    await daemon.start();
+  } catch (err) {
+    log.fatal({ err: (err as Error).message }, 'vigil could not start');
+    return 1;
+  }
+  return new Promise<number>((resolve) => {
+    let signals = 0;
+    const onSignal = (sig: NodeJS.Signals) => {
+      signals++;
+      if (signals > 1) {
+        log.warn({ signal: sig }, 'second signal: exiting now; unacknowledged events will be read again at the next start');
+        process.exit(130);
+      }
+      log.info({ signal: sig }, 'stopping');
+      const hard = setTimeout(() => {
+        log.error('could not stop within 10 s; exiting; unacknowledged events will be read again at the next start');
+        process.exit(1);
+      }, 10_000);
+      hard.unref();
+      daemon.stop(8000).then(() => resolve(0), (err) => {
+        log.error({ err: (err as Error).message }, 'error while stopping');
+        resolve(1);
+      });
+    };
+    process.on('SIGINT', onSignal);
+    process.on('SIGTERM', onSignal);
+  });
+}
