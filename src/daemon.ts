@@ -36,7 +36,7 @@ export class Daemon {
     this.registry = new CheckpointRegistry(cfg.state_dir);
     this.registry.load();
     this.tracker = new AckTracker(this.registry);
-    this.rules = new RulesEngine();
+    this.rules = new RulesEngine(this.log);
     this.sinks = opts.sinks ?? this.configuredSinks();
     this.pipeline = new Pipeline({
       tracker: this.tracker,
@@ -80,6 +80,7 @@ export class Daemon {
   }
 
   async start(): Promise<void> {
+    this.rules.load(this.cfg.rules);
     for (const s of this.sinks) await s.start();
     for (const c of this.collectors) c.start();
     const every = this.cfg.pipeline.checkpoint_interval_ms;

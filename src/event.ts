@@ -32,9 +32,21 @@ function digest(data: string): string {
   return createHash('sha256').update(data).digest('base64url').slice(0, 27);
 }
 
-/** Document id of a line of a file: hash(file identity, byte offset of the line). */
-export function fileEventId(fileIdentity: string, offset: number): string {
-  return digest(`f|${fileIdentity}|${offset}`);
+/**
+ * The id prefix of a file identity (a 128-bit content hash, in hex): the same bits, shorter.
+ * Computed once per file; `fileEventId` appends the line's offset to it.
+ */
+export function fileIdPrefix(fileIdentity: string): string {
+  return /^[0-9a-f]{32}$/.test(fileIdentity) ? Buffer.from(fileIdentity, 'hex').toString('base64url') : digest(`f|${fileIdentity}`).slice(0, 22);
+}
+
+/**
+ * Document id of a line of a file: the file identity (itself a hash of the file's first line) and
+ * the byte offset of the line, e.g. `Xk3…Q.1f4a`. Deterministic and collision-free without hashing
+ * every line; ids of one file share a prefix, which Elasticsearch's terms dictionary compresses well.
+ */
+export function fileEventId(prefix: string, offset: number): string {
+  return `${prefix}.${offset.toString(36)}`;
 }
 
 /** Document id of a Windows event: hash(computer, channel, record id, time created). */
