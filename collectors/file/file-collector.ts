@@ -163,8 +163,12 @@ export class FileCollector {
       if (outstanding === 0) await this.closeReader(r, 'deleted');
       return;
     }
-    const inactiveLimit = this.waiting > 0 ? Math.min(this.cfg.close_inactive_ms, 1000) : this.cfg.close_inactive_ms;
-    if (idle >= inactiveLimit && outstanding === 0) await this.closeReader(r, 'inactive');
+    // files wait for a handle: give up the handles of files that are read to their end sooner
+    const inactiveLimit = this.waiting > 0 ? Math.min(this.cfg.close_inactive_ms, 2 * this.cfg.poll_interval_ms) : this.cfg.close_inactive_ms;
+    if (idle >= inactiveLimit && outstanding === 0) {
+      await this.closeReader(r, 'inactive');
+      if (this.waiting > 0) this.lastScan = 0; // open a waiting file now
+    }
   }
 
   /** copytruncate: finish the content from the copy if there is one; the truncated file is a new identity. */

@@ -25,6 +25,8 @@
  * - `agent` belongs to Vigil (`agent.type: "vigil"`): a scalar `agent` (usually an HTTP user agent) is kept
  *   as `vigil.original.agent` without a conflict tag (the SPEC lists it with the moves); an object
  *   `agent` (e.g. a re-shipped Beats event) is kept there too, as a conflict.
+ * - `host.name` is the line's own (a string), else its `host.hostname`, else pino/bunyan's `hostname`,
+ *   else the collector's host name.
  * - Other fields Vigil sets: `event.ingested`, `log.file`, `log.offset` from the line, a non-string (or
  *   empty) `event.dataset`, a non-string `host.name`, an `@timestamp` that is not a time (or any
  *   `@timestamp` when another timestamp field is configured) -> `vigil.original.<field>` + conflict.
@@ -35,7 +37,9 @@
  *
  * Source keys consumed by a mapping are removed (`msg`, `time`, `ts`, `@t`, `@l`, `@m`, `@mt`, `@r`, `@x`,
  * `level`, `hostname`, `pid`, `err`, `caller`, `stacktrace`, bunyan's `src`); a source key whose target
- * is already set by the line stays where it was (e.g. `msg` when there is also a `message`).
+ * is already set by the line stays where it was (e.g. `msg` when there is also a `message`). `caller` is
+ * only mapped in zap's "file:line" form and `src` only in bunyan's exact `{file, line, func}` form;
+ * otherwise they are ordinary fields.
  *
  * Levels: lower case, with these aliases: warning/wrn -> warn, information/informational/inf -> info,
  * err/eror -> error, crit/crt -> critical, emerg -> emergency, dbg -> debug, trc -> trace, vrb -> verbose,
@@ -131,6 +135,7 @@ const SPLIT_CACHE_MAX = 4096;
 
 /** Splits a dotted key into its non-empty segments (cached: lines of one file repeat their keys). */
 function splitKeyCached(k: string): string[] {
+  if (k.length > 128) return splitKey(k); // keep the cache small whatever the lines contain
   let segs = SPLIT_CACHE.get(k);
   if (segs === undefined) {
     if (SPLIT_CACHE.size >= SPLIT_CACHE_MAX) SPLIT_CACHE.clear();
@@ -456,7 +461,7 @@ export function renderMessageTemplate(mt: string, props: Obj, renderings?: unkno
 
 // ---- log.origin -------------------------------------------------------------------------------------
 
-/** zap's `caller` "pkg/file.go:12" -> { name: "pkg/file.go", line: 12 }. */
+/** zap's `caller` "pkg/file.go:12" -> { name: "pkg/file.go", line: 12 } (no line when there is no ":N"). */
 export function parseCaller(c: string): { name: string; line?: number } {
   const colon = c.lastIndexOf(':');
   if (colon > 0 && colon < c.length - 1) {
@@ -486,6 +491,13 @@ const P_AGENT = ['agent'];
 const P_TIMESTAMP = ['@timestamp'];
 const P_MESSAGE = ['message'];
 const P_TAGS = ['tags'];
+
+/** bunyan's `src` (`{file, line, func}`, with `src: true`): only exactly that shape is mapped. */
+function isBunyanSrc(v: unknown): boolean {
+  if (!isPlainObject(v) || typeof v.file !== 'string') return false;
+  for (const k in v) if (k !== 'file' && k !== 'line' && k !== 'func') return false;
+  return true;
+}
 
 /** Error object of pino/bunyan (`{type|name, message, stack}`) -> ECS error fields (a new object). */
 function ecsError(src: Obj): Obj {
@@ -586,7 +598,7 @@ export function shapeObject(src: Obj, ctx: NdjsonLineContext): EventDoc {
       case 'stacktrace': cStacktrace = v; continue;
       case 'caller': cCaller = v; continue;
       case 'src':
-        if (isPlainObject(v) && typeof v.file === 'string') { cSrc = v; continue; }
+        if (isBunyanSrc(v)) { cSrc = v; continue; }
         break;
       case 'host': if (!isPlainObject(v)) { cHost = v; continue; } break;
       case 'user': if (!isPlainObject(v)) { cUser = v; continue; } break;
@@ -723,9 +735,10 @@ export function shapeObject(src: Obj, ctx: NdjsonLineContext): EventDoc {
   if (cCaller !== undefined) {
     const lg = doc.log;
     const taken = isPlainObject(lg) && lg.origin !== undefined && lg.origin !== null;
-    if (typeof cCaller === 'string' && cCaller !== '' && !taken) {
-      ensureChild(ensureObj(doc, 'log'), 'origin', P_LOG_ORIGIN).file = parseCaller(cCaller);
-    } else putBack(doc, 'caller', cCaller);
+    const file = typeof cCaller === 'string' && !taken ? parseCaller(cCaller) : undefined;
+    if (file !== undefined && file.line !== undefined) {
+      ensureChild(ensureObj(doc, 'log'), 'origin', P_LOG_ORIGIN).file = file;
+    } else putBack(doc, 'caller', cCaller); // not zap's "file:line": an ordinary field
   }
   if (cSrc !== undefined) {
     const lg = doc.log;
@@ -777,7 +790,9 @@ export function shapeObject(src: Obj, ctx: NdjsonLineContext): EventDoc {
     const hn = h.name;
     if (typeof hn !== 'string' || hn === '') {
       if (hn !== undefined && hn !== null && hn !== '') conflictAt(P_HOST_NAME, hn);
-      if (typeof cHostname === 'string' && cHostname !== '') {
+      const hh = h.hostname; // ECS host.hostname: the line's own machine name is better than ours
+      if (typeof hh === 'string' && hh !== '') h.name = hh;
+      else if (typeof cHostname === 'string' && cHostname !== '') {
         h.name = cHostname;
         cHostname = undefined;
       } else h.name = ctx.hostName;
