@@ -1,12 +1,13 @@
 #!/usr/bin/env node
 import { Command } from 'commander';
 import { createLogger } from './log';
+import { VIGIL_VERSION } from './version';
 
 const program = new Command();
 program
   .name('vigil')
   .description('Log monitoring and alerting: NDJSON files and Windows Event Log → rules → Elasticsearch, email, webhooks')
-  .version(require('../../package.json').version as string);
+  .version(VIGIL_VERSION);
 
 program
   .command('run')
@@ -27,6 +28,29 @@ program
     const res = runCheck({ rules, config: opts.config, cwd: process.cwd() });
     process.stdout.write(res.output.endsWith('\n') ? res.output : `${res.output}\n`);
     process.exitCode = res.problems.length > 0 ? 1 : 0;
+  });
+
+program
+  .command('ctl')
+  .description("talk to a running daemon's control API: status | health | reload | silence RULE --for 2h | unsilence RULE | silences | pause | resume")
+  .argument('<action>', 'status, health, reload, silence, unsilence, silences, pause or resume')
+  .argument('[rule]', 'the rule id (silence, unsilence)')
+  .option('--for <duration>', 'how long to silence (silence), e.g. 30m, 2h, 1d')
+  .option('--group <k=v,...>', 'silence only this alert group (silence), e.g. user.name=bob,host.name=web1')
+  .option('--id <id>', 'remove this one silence (unsilence)')
+  .option('--url <url>', 'control API URL (default: $VIGIL_CTL_URL or http://127.0.0.1:9680)')
+  .option('--token-file <file>', 'bearer token file (default: $VIGIL_CTL_TOKEN_FILE or ./data/state/control.token)')
+  .action(async (action: string, rule: string | undefined, opts: { for?: string; group?: string; id?: string; url?: string; tokenFile?: string }) => {
+    const actions = ['status', 'health', 'reload', 'silence', 'unsilence', 'silences', 'pause', 'resume'] as const;
+    if (!(actions as readonly string[]).includes(action)) {
+      process.stderr.write(`vigil ctl: unknown action ${JSON.stringify(action)} (use ${actions.join(', ')})\n`);
+      process.exitCode = 1;
+      return;
+    }
+    const { runCtl } = await import('./ctl-command');
+    const res = await runCtl({ action: action as (typeof actions)[number], rule, ...opts, cwd: process.cwd() });
+    (res.code === 0 ? process.stdout : process.stderr).write(res.output.endsWith('\n') ? res.output : `${res.output}\n`);
+    process.exitCode = res.code;
   });
 
 program.parseAsync(process.argv).catch((err: Error) => {

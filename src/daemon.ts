@@ -1,4 +1,5 @@
 import { hostname } from 'node:os';
+import { join } from 'node:path';
 import type { VigilConfig, FileInputConfig } from './config/types';
 import { CheckpointRegistry } from './checkpoints/registry';
 import { AckTracker } from './checkpoints/ack-tracker';
@@ -7,8 +8,13 @@ import { Metrics } from './metrics';
 import type { Logger } from './log';
 import type { EventSink } from '../sinks/sink';
 import { EventStoreSink } from '../sinks/event-store/event-store-sink';
+import { ElasticsearchSink } from '../sinks/elasticsearch/elasticsearch-sink';
+import { VIGIL_VERSION } from './version';
 import { FileCollector } from '../collectors/file/file-collector';
 import { RulesEngine } from '../rules/engine';
+import { SilenceStore } from '../rules/silences';
+import { formatProblem } from './config/types';
+import type { ControlTarget, ComponentHealth, SilenceRecord } from './control/control-target';
 
 export interface DaemonOptions {
   log: Logger;
@@ -18,7 +24,7 @@ export interface DaemonOptions {
 }
 
 /** The running pipeline: collectors → rules → sinks, and the checkpoints between them. */
-export class Daemon {
+export class Daemon implements ControlTarget {
   readonly metrics: Metrics;
   readonly registry: CheckpointRegistry;
   readonly tracker: AckTracker;
@@ -26,6 +32,8 @@ export class Daemon {
   readonly rules: RulesEngine;
   readonly sinks: EventSink[];
   readonly collectors: FileCollector[] = [];
+  readonly silences: SilenceStore;
+  readonly startedAt = new Date();
   private commitTimer: NodeJS.Timeout | null = null;
   private stopping: Promise<void> | null = null;
   private log: Logger;
@@ -37,6 +45,7 @@ export class Daemon {
     this.registry.load();
     this.tracker = new AckTracker(this.registry);
     this.rules = new RulesEngine(this.log);
+    this.silences = new SilenceStore(join(cfg.state_dir, 'silences.json'));
     this.sinks = opts.sinks ?? this.configuredSinks();
     this.pipeline = new Pipeline({
       tracker: this.tracker,
@@ -68,7 +77,13 @@ export class Daemon {
 
   private configuredSinks(): EventSink[] {
     if (this.cfg.elasticsearch) {
-      this.log.warn('elasticsearch output is not available in this build; events go to the local event store');
+      return [new ElasticsearchSink({
+        cfg: this.cfg.elasticsearch,
+        stateDir: this.cfg.state_dir,
+        log: this.log,
+        metrics: this.metrics,
+        vigilVersion: VIGIL_VERSION,
+      })];
     }
     return [new EventStoreSink({
       dir: this.cfg.event_store.dir,
@@ -104,6 +119,89 @@ export class Daemon {
     } catch (err) {
       this.log.error({ err: (err as Error).message, path: this.registry.path }, 'checkpoint commit failed; will retry');
     }
+  }
+
+  // ---- the control API's view of the daemon (src/control/control-target.ts) ----
+
+  health(): ComponentHealth[] {
+    const out: ComponentHealth[] = [];
+    for (const c of this.collectors) {
+      const st = c.status();
+      out.push({ name: `input:${c.cfg.id}`, ok: true, ...(st.last_error ? { detail: `last problem: ${st.last_error}` } : {}) });
+    }
+    for (const s of this.sinks) {
+      const h = s.health();
+      out.push({ name: `sink:${s.name}`, ok: h.ok, ...(h.detail ? { detail: h.detail } : {}) });
+    }
+    const rulesOk = this.rules.problems.length === 0 || this.rules.rules !== null;
+    out.push({ name: 'rules', ok: rulesOk, detail: this.rules.problems.length ? `${this.rules.problems.length} problem(s) in ${this.cfg.rules}` : `${this.rules.rules?.rules.length ?? 0} rules` });
+    return out;
+  }
+
+  status(): Record<string, unknown> {
+    return {
+      version: VIGIL_VERSION,
+      started: this.startedAt.toISOString(),
+      config: this.cfg.source,
+      paused: this.paused,
+      inputs: this.collectors.map((c) => c.status()),
+      pipeline: { inflight_events: this.pipeline.inflightEvents, max_inflight_events: this.cfg.pipeline.max_inflight_events },
+      sinks: this.pipeline.sinkStatus().map((s, i) => {
+        const sink = this.sinks[i] as EventSink & { status?: () => Record<string, unknown> };
+        return { ...s, ...(sink.status ? sink.status() : {}) };
+      }),
+      rules: {
+        file: this.cfg.rules,
+        loaded: this.rules.rules?.rules.map((r) => ({ id: r.id, type: r.type, severity: r.severity })) ?? [],
+        problems: this.rules.problems.map(formatProblem),
+        evaluated_events: this.rules.evaluated,
+      },
+      silences: this.silences.list(),
+      checkpoints: { file: this.registry.path, commits: this.registry.commits },
+    };
+  }
+
+  async metricsText(): Promise<string> {
+    return this.metrics.registry.metrics();
+  }
+
+  get metricsContentType(): string {
+    return this.metrics.registry.contentType;
+  }
+
+  async reload(): Promise<{ ok: boolean; problems: string[] }> {
+    const ok = this.rules.load(this.cfg.rules);
+    return { ok, problems: this.rules.problems.map(formatProblem) };
+  }
+
+  get paused(): boolean {
+    return this.collectors.length > 0 && this.collectors.every((c) => c.paused);
+  }
+
+  pause(): void {
+    for (const c of this.collectors) c.paused = true;
+    this.log.info('inputs paused');
+  }
+
+  resume(): void {
+    for (const c of this.collectors) c.paused = false;
+    this.log.info('inputs resumed');
+  }
+
+  addSilence(s: { rule: string; group?: Record<string, string>; forMs: number; comment?: string }): SilenceRecord {
+    const known = this.rules.rules?.rules.some((r) => r.id === s.rule) ?? false;
+    if (!known) throw new Error(`unknown rule "${s.rule}" (rules loaded from ${this.cfg.rules})`);
+    const rec = this.silences.add(s.rule, s.forMs, s.group, s.comment);
+    this.log.info({ rule: s.rule, group: s.group, until: rec.until }, 'silence added');
+    return rec;
+  }
+
+  removeSilence(id: string): boolean {
+    return this.silences.remove(id);
+  }
+
+  listSilences(): SilenceRecord[] {
+    return this.silences.list();
   }
 
   /** Stops reading, delivers what was read (at most `drainMs`), commits the checkpoints, closes the sinks. */

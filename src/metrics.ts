@@ -1,4 +1,4 @@
-import { Registry, Counter, Gauge, collectDefaultMetrics } from 'prom-client';
+import { Registry, Counter, Gauge, Histogram, collectDefaultMetrics } from 'prom-client';
 
 /** Vigil's own Prometheus metrics; one instance per daemon (tests make their own). */
 export class Metrics {
@@ -32,6 +32,9 @@ export class Metrics {
   readonly sinkEvents = new Counter({ name: 'vigil_sink_events_total', help: 'Events acknowledged by a sink', labelNames: ['sink', 'outcome'], registers: [this.registry] });
   readonly sinkErrors = new Counter({ name: 'vigil_sink_errors_total', help: 'Failed sink writes (retried)', labelNames: ['sink'], registers: [this.registry] });
   readonly sinkQueue = new Gauge({ name: 'vigil_sink_queue_events', help: 'Events waiting for a sink', labelNames: ['sink'], registers: [this.registry] });
+
+  readonly esRequestSeconds = new Histogram({ name: 'vigil_elasticsearch_bulk_seconds', help: 'Duration of successful _bulk requests', buckets: [0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30], registers: [this.registry] });
+  readonly spoolBacklogBytes = new Gauge({ name: 'vigil_spool_backlog_bytes', help: 'Bytes in the disk spool not yet shipped', labelNames: ['sink'], registers: [this.registry] });
 
   readonly checkpointCommits = new Counter({ name: 'vigil_checkpoint_commits_total', help: 'Checkpoint registry writes', registers: [this.registry] });
 

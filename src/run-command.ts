@@ -1,9 +1,13 @@
+import { existsSync } from 'node:fs';
 import { loadConfig, ConfigError } from './config/load';
 import { Daemon } from './daemon';
+import { ControlServer } from './control/server';
 import type { Logger } from './log';
 
 /** `vigil run`: starts the daemon and stops it cleanly on SIGINT/SIGTERM. Resolves to the exit code. */
 export async function runCommand(configPath: string | undefined, log: Logger): Promise<number> {
+  // like filebeat.yml, a vigil.yaml in the working folder is used without --config
+  if (!configPath && existsSync('vigil.yaml')) configPath = 'vigil.yaml';
   let cfg;
   try {
     cfg = loadConfig(configPath, { cwd: process.cwd() });
@@ -16,8 +20,11 @@ export async function runCommand(configPath: string | undefined, log: Logger): P
   }
   log.level = cfg.logging.level;
   let daemon: Daemon;
+  let control: ControlServer;
   try {
     daemon = new Daemon(cfg, { log });
+    control = new ControlServer({ listen: cfg.control.listen, tokenFile: cfg.control.token_file, tls: cfg.control.tls, target: daemon, log });
+    await control.start();
     await daemon.start();
   } catch (err) {
     log.fatal({ err: (err as Error).message }, 'vigil could not start');
@@ -37,7 +44,7 @@ export async function runCommand(configPath: string | undefined, log: Logger): P
         process.exit(1);
       }, 10_000);
       hard.unref();
-      daemon.stop(8000).then(() => resolve(0), (err) => {
+      Promise.all([daemon.stop(8000), control.stop()]).then(() => resolve(0), (err) => {
         log.error({ err: (err as Error).message }, 'error while stopping');
         resolve(1);
       });

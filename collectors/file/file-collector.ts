@@ -47,6 +47,8 @@ export class FileCollector {
   private closedAt = new Map<string, number>();
   private warned = new Set<string>();
   private running = false;
+  /** set by the control API: no reading while paused (files stay open, checkpoints stay) */
+  paused = false;
   private loop: Promise<void> | null = null;
   private lastScan = 0;
   private waiting = 0;
@@ -104,6 +106,7 @@ export class FileCollector {
         await this.scan();
       }
       let progress = false;
+      if (this.paused) { await this.sleep(this.cfg.poll_interval_ms); continue; }
       for (const r of [...this.readers.values()]) {
         if (!this.running) break;
         while (this.d.isFull() && this.running) await this.sleep(5);

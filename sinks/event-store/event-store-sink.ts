@@ -7,6 +7,7 @@ import type { Logger } from '../../src/log';
 import type { Metrics } from '../../src/metrics';
 import { listStoreFiles, storeFileName, storeFileDay } from './store-files';
 import { readReplayIds } from './replay-index';
+import { encodeRecord } from '../../src/spool/record-line';
 import { fsyncDir } from '../../src/checkpoints/atomic-write';
 
 export interface EventStoreOptions {
@@ -85,8 +86,7 @@ export class EventStoreSink implements EventSink {
     const replay = this.replayIds.size > 0 ? this.replayIds : null;
     for (const e of events) {
       if (replay && replay.delete(e.id)) { dup++; continue; }
-      const body = JSON.stringify(e.doc);
-      parts.push(body.length > 2 ? `{"_id":${JSON.stringify(e.id)},${body.slice(1)}\n` : `{"_id":${JSON.stringify(e.id)}}\n`);
+      parts.push(encodeRecord(e.id, e.doc));
     }
     if (dup) {
       this.duplicatesSkipped += dup;

@@ -1,7 +1,7 @@
-import { openSync, readSync, closeSync, fstatSync, ftruncateSync, fsyncSync } from 'node:fs';
+import { openSync, readSync, closeSync } from 'node:fs';
 import { join } from 'node:path';
-
-const ID_PREFIX = Buffer.from('{"_id":"');
+import { cutTornTail } from '../../src/spool/torn-tail';
+import { splitRecord } from '../../src/spool/record-line';
 
 /**
  * Reads the ids of the events written to the store after the last committed checkpoint: the
@@ -21,35 +21,6 @@ export function readReplayIds(dir: string, files: string[], mark: { file: string
     scanIds(path, from, ids);
   }
   return { ids, tornBytes };
-}
-
-function cutTornTail(path: string): number {
-  const fd = openSync(path, 'r+');
-  try {
-    const size = fstatSync(fd).size;
-    if (size === 0) return 0;
-    const buf = Buffer.alloc(Math.min(size, 64 * 1024));
-    let end = size;
-    // walk back to the last newline
-    while (end > 0) {
-      const from = Math.max(0, end - buf.length);
-      const n = readSync(fd, buf, 0, end - from, from);
-      const nl = buf.subarray(0, n).lastIndexOf(0x0a);
-      if (nl >= 0) {
-        const keep = from + nl + 1;
-        if (keep === size) return 0;
-        ftruncateSync(fd, keep);
-        fsyncSync(fd);
-        return size - keep;
-      }
-      end = from;
-    }
-    ftruncateSync(fd, 0);
-    fsyncSync(fd);
-    return size;
-  } finally {
-    closeSync(fd);
-  }
 }
 
 function scanIds(path: string, from: number, ids: Set<string>): void {
@@ -78,10 +49,6 @@ function scanIds(path: string, from: number, ids: Set<string>): void {
 }
 
 function addId(buf: Buffer, start: number, end: number, ids: Set<string>): void {
-  if (end - start < ID_PREFIX.length + 2) return;
-  if (buf.compare(ID_PREFIX, 0, ID_PREFIX.length, start, start + ID_PREFIX.length) !== 0) return;
-  const idStart = start + ID_PREFIX.length;
-  const q = buf.indexOf(0x22, idStart);
-  if (q < 0 || q > end) return;
-  ids.add(buf.toString('latin1', idStart, q));
+  const rec = splitRecord(buf, start, end);
+  if (rec) ids.add(rec.id);
 }

@@ -1110,6 +1110,9 @@ function buildElasticsearch(
     batch_bytes: size(['elasticsearch', 'batch_bytes'], o.batch_bytes, 5 * 1024 * 1024),
     flush_interval_ms: dur(['elasticsearch', 'flush_interval'], o.flush_interval, 1000),
     max_inflight_requests: int(o.max_inflight_requests, 2),
+    request_timeout_ms: dur(['elasticsearch', 'request_timeout'], o.request_timeout, 30_000),
+    spool_max_bytes: size(['elasticsearch', 'spool_max_bytes'], o.spool_max_bytes, 2 * 1024 * 1024 * 1024),
+    spool_segment_bytes: size(['elasticsearch', 'spool_segment_bytes'], o.spool_segment_bytes, 64 * 1024 * 1024),
   };
   if (typeof o.api_key === 'string') es.api_key = o.api_key;
   if (typeof o.username === 'string') es.username = o.username;

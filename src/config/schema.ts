@@ -46,6 +46,9 @@ export const vigilConfigSchema = {
         batch_bytes: size,
         flush_interval: duration,
         max_inflight_requests: posInt,
+        request_timeout: duration,
+        spool_max_bytes: size,
+        spool_segment_bytes: size,
       },
     },
     smtp: {

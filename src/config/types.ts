@@ -54,6 +54,10 @@ export interface ElasticsearchConfig {
   batch_bytes: number;
   flush_interval_ms: number;
   max_inflight_requests: number;
+  request_timeout_ms: number;   // default 30 s
+  /** the disk spool between the pipeline and Elasticsearch (state_dir/spool/elasticsearch) */
+  spool_max_bytes: number;      // default 2 GiB: past it, the pipeline backs up
+  spool_segment_bytes: number;  // default 64 MiB
 }
 
 export interface SmtpConfig {

@@ -248,6 +248,21 @@ function placeDotted(target: Obj, k: string, v: unknown, depth: number): void {
 
 /** Puts `v` at target[segs...] (target's path is PATH), creating objects; object wins over scalar. */
 function placePath(target: Obj, segs: string[], v: unknown): void {
+  if (segs.length === 2) {
+    // fast path for the usual "log.level" / "service.name": nothing there yet
+    const k0 = segs[0];
+    const ex0 = own(target, k0);
+    if (ex0 === undefined) {
+      const o: Obj = {};
+      setOwn(o, segs[1], v);
+      setOwn(target, k0, o);
+      return;
+    }
+    if (isPlainObject(ex0) && !hasOwn.call(ex0, segs[1])) {
+      setOwn(ex0, segs[1], v);
+      return;
+    }
+  }
   const base = pathLen;
   let cur = target;
   for (let i = 0; i < segs.length - 1; i++) {

@@ -1,0 +1,20 @@
+/** Exponential backoff with full jitter: the n-th wait is random in [base·2^n / 2, base·2^n], capped. */
+export class Backoff {
+  private n = 0;
+  constructor(private baseMs = 250, private maxMs = 30_000) {}
+
+  next(): number {
+    const ceiling = Math.min(this.maxMs, this.baseMs * 2 ** this.n);
+    if (ceiling < this.maxMs) this.n++;
+    return Math.round(ceiling / 2 + Math.random() * (ceiling / 2));
+  }
+
+  reset(): void { this.n = 0; }
+}
+
+export function sleep(ms: number, signal?: { stopped: boolean }): Promise<void> {
+  return new Promise((resolve) => {
+    const t = setTimeout(resolve, ms);
+    if (signal?.stopped) { clearTimeout(t); resolve(); }
+  });
+}

@@ -1,0 +1,116 @@
+import { join } from 'node:path';
+import type { Client } from '@elastic/elasticsearch';
+import type { EventSink, SinkHealth } from '../sink';
+import type { PipelineEvent } from '../../src/event';
+import type { ElasticsearchConfig } from '../../src/config/types';
+import type { Logger } from '../../src/log';
+import type { Metrics } from '../../src/metrics';
+import { SegmentLog } from '../../src/spool/segment-log';
+import { encodeRecord } from '../../src/spool/record-line';
+import { createClient } from './client';
+import { checkHealth, describeError, type EsHealth } from './health';
+import { setupTarget, type TargetSetup } from './template';
+import { EsShipper } from './shipper';
+import { DeadLetterFile } from './dead-letter';
+import { Backoff } from './backoff';
+
+export interface ElasticsearchSinkOptions {
+  cfg: ElasticsearchConfig;
+  stateDir: string;
+  log: Logger;
+  metrics: Metrics;
+  vigilVersion: string;
+}
+
+/**
+ * The Elasticsearch sink. Its acknowledgement is the event being fsynced in the disk spool
+ * (state_dir/spool/elasticsearch): the pipeline, and so the rules and their alerts, never wait for
+ * Elasticsearch. The shipper sends the spool on in bulk, in the background, as long as it takes.
+ */
+export class ElasticsearchSink implements EventSink {
+  readonly name = 'elasticsearch';
+  readonly concurrency = 1;
+  readonly client: Client;
+  readonly spool: SegmentLog;
+  readonly shipper: EsShipper;
+  readonly deadLetter: DeadLetterFile;
+  readonly url: string;
+  health_: EsHealth = { ok: false, reason: 'starting', detail: 'not checked yet' };
+  setup: TargetSetup | null = null;
+  private stopped = false;
+  private setupLoop: Promise<void> | null = null;
+
+  constructor(private o: ElasticsearchSinkOptions) {
+    this.url = o.cfg.hosts.join(', ');
+    this.client = createClient(o.cfg);
+    this.spool = new SegmentLog({ dir: join(o.stateDir, 'spool', 'elasticsearch'), segmentBytes: o.cfg.spool_segment_bytes, maxBytes: o.cfg.spool_max_bytes });
+    this.deadLetter = new DeadLetterFile(join(o.stateDir, 'elasticsearch-dead-letter.ndjson'));
+    this.shipper = new EsShipper({
+      client: this.client, spool: this.spool, url: this.url, batchSize: o.cfg.batch_size, batchBytes: o.cfg.batch_bytes,
+      maxInflight: o.cfg.max_inflight_requests, deadLetter: this.deadLetter, log: o.log, metrics: o.metrics,
+    });
+  }
+
+  /** Opens the spool, checks the cluster, installs the template; a cluster that is not there yet is retried in the background. */
+  async start(): Promise<void> {
+    await this.spool.open();
+    if (this.spool.tornBytes > 0) this.o.log.warn({ bytes: this.spool.tornBytes }, 'disk spool: cut a torn last record left by a crash');
+    const first = await this.connect();
+    if (!first) this.setupLoop = this.retryConnect();
+  }
+
+  private async connect(): Promise<boolean> {
+    this.health_ = await checkHealth(this.client, this.url);
+    if (!this.health_.ok) {
+      this.o.log.error({ url: this.url, reason: this.health_.reason }, `${this.health_.detail}; events are kept in the disk spool until it works`);
+      return false;
+    }
+    try {
+      this.setup = await setupTarget(this.client, { dataStream: this.o.cfg.data_stream, index: this.o.cfg.index, vigilVersion: this.o.vigilVersion });
+    } catch (err) {
+      const d = describeError(err, this.url);
+      this.health_ = { ok: false, reason: d.reason, detail: `setting up the index template failed: ${d.detail}` };
+      this.o.log.error({ url: this.url }, `${this.health_.detail}; retrying`);
+      return false;
+    }
+    this.o.log.info({ url: this.url, version: this.health_.version, target: this.setup.target, mode: this.setup.mode, actions: this.setup.actions },
+      `writing to Elasticsearch ${this.setup.mode === 'data_stream' ? 'data stream' : 'index'} ${this.setup.target}`);
+    this.shipper.start(this.setup.target);
+    return true;
+  }
+
+  private async retryConnect(): Promise<void> {
+    const backoff = new Backoff(1000, 30_000);
+    while (!this.stopped) {
+      await new Promise((r) => setTimeout(r, backoff.next()));
+      if (this.stopped) return;
+      if (await this.connect()) return;
+    }
+  }
+
+  async write(events: PipelineEvent[]): Promise<void> {
+    const parts: string[] = new Array(events.length);
+    for (let i = 0; i < events.length; i++) parts[i] = encodeRecord(events[i].id, events[i].doc);
+    await this.spool.append(Buffer.from(parts.join('')));
+    this.o.metrics.spoolBacklogBytes.set({ sink: this.name }, this.spool.backlogBytes);
+    this.shipper.wake();
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    await this.shipper.stop();
+    await this.setupLoop;
+    await this.spool.close();
+    await this.client.close();
+  }
+
+  health(): SinkHealth {
+    if (!this.health_.ok) return { ok: false, detail: this.health_.detail };
+    if (this.shipper.lastError) return { ok: false, detail: this.shipper.lastError };
+    return { ok: true, detail: `${this.setup?.mode ?? ''} ${this.setup?.target ?? ''}`.trim() };
+  }
+
+  status(): Record<string, unknown> {
+    return { url: this.url, version: this.health_.version, mode: this.setup?.mode, ...this.shipper.status(), dead_letter_file: this.deadLetter.path };
+  }
+}

@@ -1,0 +1,50 @@
+import type { Client } from '@elastic/elasticsearch';
+import { errors } from '@elastic/elasticsearch';
+
+export interface EsHealth {
+  ok: boolean;
+  /** one line for people: the URL and what is wrong */
+  detail: string;
+  version?: string;
+  /** refused | unreachable | tls | auth | forbidden | not_elasticsearch | timeout | http | ok */
+  reason: string;
+}
+
+/** Asks the cluster who it is, and turns any failure into a reason a person can act on. */
+export async function checkHealth(client: Client, url: string): Promise<EsHealth> {
+  try {
+    const info = await client.info();
+    return { ok: true, reason: 'ok', version: info.version.number, detail: `Elasticsearch ${info.version.number} at ${url}` };
+  } catch (err) {
+    return { ok: false, ...describeError(err, url) };
+  }
+}
+
+/** A failed request, described by cause (never echoing credentials). */
+export function describeError(err: unknown, url: string): { reason: string; detail: string } {
+  if (err instanceof errors.ProductNotSupportedError) {
+    return { reason: 'not_elasticsearch', detail: `${url} answers, but it is not Elasticsearch (or a version this client does not support)` };
+  }
+  if (err instanceof errors.ResponseError) {
+    const status = err.statusCode ?? 0;
+    if (status === 401) return { reason: 'auth', detail: `Elasticsearch at ${url} refused the credentials (401 Unauthorized): check api_key or username/password` };
+    if (status === 403) return { reason: 'forbidden', detail: `Elasticsearch at ${url} denied access (403 Forbidden): the user needs the monitor and index privileges` };
+    return { reason: 'http', detail: `Elasticsearch at ${url} answered ${status}: ${shortReason(err)}` };
+  }
+  if (err instanceof errors.TimeoutError) return { reason: 'timeout', detail: `Elasticsearch at ${url} did not answer in time` };
+  const msg = err instanceof Error ? err.message : String(err);
+  if (/ECONNREFUSED/.test(msg)) return { reason: 'refused', detail: `cannot connect to Elasticsearch at ${url}: connection refused (is it running, and is this the right port?)` };
+  if (/ENOTFOUND|EAI_AGAIN/.test(msg)) return { reason: 'unreachable', detail: `cannot connect to Elasticsearch at ${url}: the host name does not resolve` };
+  if (/certificate|self[- ]signed|CERT_|SSL|TLS|EPROTO|wrong version number/i.test(msg)) {
+    return { reason: 'tls', detail: `TLS problem talking to Elasticsearch at ${url}: ${msg} (check the URL scheme, ca or ca_fingerprint)` };
+  }
+  if (/ECONNRESET|EPIPE|socket hang up|EHOSTUNREACH|ENETUNREACH/.test(msg)) return { reason: 'unreachable', detail: `connection to Elasticsearch at ${url} failed: ${msg}` };
+  return { reason: 'error', detail: `Elasticsearch at ${url}: ${msg}` };
+}
+
+function shortReason(err: InstanceType<typeof errors.ResponseError>): string {
+  const body = err.body as { error?: { type?: string; reason?: string } | string } | undefined;
+  if (body && typeof body.error === 'object') return `${body.error.type ?? ''}: ${body.error.reason ?? ''}`.slice(0, 300);
+  if (body && typeof body.error === 'string') return body.error.slice(0, 300);
+  return err.message.slice(0, 300);
+}

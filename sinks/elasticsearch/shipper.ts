@@ -1,0 +1,236 @@
+import type { Client } from '@elastic/elasticsearch';
+import { errors } from '@elastic/elasticsearch';
+import type { SegmentLog, SpoolCursor } from '../../src/spool/segment-log';
+import type { Logger } from '../../src/log';
+import type { Metrics } from '../../src/metrics';
+import { itemsOf, bulkBody, documentOf, type BulkItem } from './bulk-body';
+import { classifyStatus, itemOf, describeItemError, type BulkResponseItem } from './bulk-outcome';
+import { DeadLetterFile, type DeadLetter } from './dead-letter';
+import { Backoff } from './backoff';
+import { describeError } from './health';
+
+export interface ShipperOptions {
+  client: Client;
+  spool: SegmentLog;
+  url: string;
+  batchSize: number;
+  batchBytes: number;
+  maxInflight: number;
+  deadLetter: DeadLetterFile;
+  log: Logger;
+  metrics: Metrics;
+}
+
+interface Batch {
+  data: Buffer;
+  next: SpoolCursor;
+  done: boolean;
+}
+
+/**
+ * Ships the disk spool to Elasticsearch: reads whole records from the spool's cursor, sends them
+ * as `_bulk` `create` requests (several in flight), retries what Elasticsearch could not take now
+ * (connection errors, 429, 5xx) with backoff and jitter for as long as it takes, sends what it will
+ * never take to the dead-letter file, and moves the spool's committed cursor over the contiguous
+ * prefix of finished batches. After a crash the spool is shipped again from that cursor; documents
+ * already there come back as 409 and count as delivered.
+ */
+export class EsShipper {
+  private running = false;
+  private loopDone: Promise<void> | null = null;
+  private readCursor: SpoolCursor;
+  private inflight: Batch[] = [];
+  private wakeUp: (() => void) | null = null;
+  target: string | null = null;
+  lastError: string | null = null;
+  lastErrorReason: string | null = null;
+  shipped = 0;
+  duplicates = 0;
+  rejected = 0;
+
+  constructor(private o: ShipperOptions) {
+    this.readCursor = o.spool.committedCursor;
+  }
+
+  get healthy(): boolean { return this.lastError === null; }
+
+  /** Ship to `target` (the data stream or index, once set up). */
+  start(target: string): void {
+    this.target = target;
+    if (this.running) return;
+    this.running = true;
+    this.loopDone = this.loop().catch((err) => this.o.log.error({ err: (err as Error).stack }, 'elasticsearch shipper stopped on an unexpected error'));
+  }
+
+  /** Something was appended to the spool. */
+  wake(): void {
+    const w = this.wakeUp;
+    this.wakeUp = null;
+    w?.();
+  }
+
+  async stop(): Promise<void> {
+    this.running = false;
+    this.wake();
+    await this.loopDone;
+  }
+
+  private waitForWake(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const t = setTimeout(() => { this.wakeUp = null; resolve(); }, ms);
+      this.wakeUp = () => { clearTimeout(t); resolve(); };
+    });
+  }
+
+  private async loop(): Promise<void> {
+    const sending = new Set<Promise<void>>();
+    while (this.running) {
+      if (this.inflight.length >= this.o.maxInflight) {
+        await Promise.race([...sending, this.waitForWake(1000)]);
+        continue;
+      }
+      const got = await this.o.spool.read(this.readCursor, this.o.batchBytes);
+      if (!got) {
+        await this.waitForWake(sending.size > 0 ? 50 : 500);
+        continue;
+      }
+      const { data, next } = this.limitCount(got.data, got.next);
+      // a small batch while another is on its way: let more gather first (when nothing is in flight,
+      // even a single record goes at once, so a trickle never waits for a timer)
+      if (sending.size > 0 && data.length < this.o.batchBytes / 4 && countLines(data) < this.o.batchSize / 4) {
+        await Promise.race([...sending, this.waitForWake(200)]);
+        continue;
+      }
+      const batch: Batch = { data, next, done: false };
+      this.readCursor = next;
+      this.inflight.push(batch);
+      const p: Promise<void> = this.send(batch).then(() => this.finish(batch)).finally(() => sending.delete(p));
+      sending.add(p);
+    }
+    await Promise.all(sending);
+  }
+
+  /** Cuts spool bytes after `batchSize` records. */
+  private limitCount(data: Buffer, next: SpoolCursor): { data: Buffer; next: SpoolCursor } {
+    let n = 0;
+    for (let i = data.indexOf(0x0a); i >= 0; i = data.indexOf(0x0a, i + 1)) {
+      if (++n === this.o.batchSize && i + 1 < data.length) {
+        const cut = data.subarray(0, i + 1);
+        return { data: cut, next: { segment: next.segment, pos: next.pos - (data.length - cut.length) } };
+      }
+    }
+    return { data, next };
+  }
+
+  private async finish(batch: Batch): Promise<void> {
+    batch.done = true;
+    let upTo: SpoolCursor | null = null;
+    while (this.inflight.length > 0 && this.inflight[0].done) upTo = this.inflight.shift()!.next;
+    if (upTo) {
+      try {
+        await this.o.spool.commit(upTo);
+      } catch (err) {
+        this.o.log.error({ err: (err as Error).message }, 'could not persist the spool cursor; the documents will be sent again (as 409s)');
+      }
+    }
+  }
+
+  private async send(batch: Batch): Promise<void> {
+    const { items, bad } = itemsOf(batch.data);
+    if (bad.length > 0) {
+      await this.o.deadLetter.append(bad.map((b) => ({ time: new Date().toISOString(), target: this.target ?? '', _id: '', status: 0, error: 'not a spool record', document: batch.data.toString('utf8', b.start, b.end) })));
+    }
+    let pending: BulkItem[] = items;
+    const backoff = new Backoff();
+    while (pending.length > 0) {
+      if (!this.running && this.lastError) return; // stopping while Elasticsearch is away: the spool keeps them
+      let resp: { errors?: boolean; items: Array<Record<string, BulkResponseItem>> };
+      const t0 = Date.now();
+      try {
+        resp = await this.o.client.transport.request(
+          { method: 'POST', path: `/${encodeURIComponent(this.target!)}/_bulk`, bulkBody: bulkBody(batch.data, pending) },
+          { headers: { 'content-type': 'application/x-ndjson' } },
+        ) as typeof resp;
+      } catch (err) {
+        if (err instanceof errors.ResponseError && err.statusCode === 413 && pending.length > 1) {
+          // too large for the cluster's http.max_content_length: send it in halves
+          const half = Math.ceil(pending.length / 2);
+          await this.sendPart(batch, pending.slice(0, half));
+          pending = pending.slice(half);
+          continue;
+        }
+        const d = describeError(err, this.o.url);
+        if (this.lastError !== d.detail) this.o.log.error({ reason: d.reason, pending: pending.length }, `${d.detail}; events wait in the disk spool and are retried`);
+        this.lastError = d.detail;
+        this.lastErrorReason = d.reason;
+        this.o.metrics.sinkErrors.inc({ sink: 'elasticsearch' });
+        if (!this.running) return;
+        await new Promise((r) => setTimeout(r, backoff.next()));
+        continue;
+      }
+      this.o.metrics.esRequestSeconds.observe((Date.now() - t0) / 1000);
+      if (this.lastError) this.o.log.info({ url: this.o.url }, 'Elasticsearch takes documents again');
+      this.lastError = null;
+      this.lastErrorReason = null;
+      const retry: BulkItem[] = [];
+      const letters: DeadLetter[] = [];
+      let created = 0, dup = 0;
+      resp.items.forEach((entry, i) => {
+        const item = itemOf(entry);
+        const it = pending[i];
+        switch (classifyStatus(item.status)) {
+          case 'created': created++; break;
+          case 'duplicate': dup++; break;
+          case 'retry': retry.push(it); break;
+          default:
+            letters.push({ time: new Date().toISOString(), target: this.target!, _id: it.id, status: item.status, error: describeItemError(item), document: documentOf(batch.data, it) });
+        }
+      });
+      if (resp.items.length < pending.length) retry.push(...pending.slice(resp.items.length));
+      if (letters.length > 0) {
+        await this.o.deadLetter.append(letters);
+        this.rejected += letters.length;
+        this.o.metrics.sinkEvents.inc({ sink: 'elasticsearch', outcome: 'dead_letter' }, letters.length);
+        this.o.log.warn({ count: letters.length, first_error: letters[0].error, file: this.o.deadLetter.path }, 'Elasticsearch rejected documents; they are in the dead-letter file');
+      }
+      this.shipped += created;
+      this.duplicates += dup;
+      if (created) this.o.metrics.sinkEvents.inc({ sink: 'elasticsearch', outcome: 'created' }, created);
+      if (dup) this.o.metrics.sinkEvents.inc({ sink: 'elasticsearch', outcome: 'duplicate' }, dup);
+      if (retry.length > 0) {
+        this.o.metrics.sinkEvents.inc({ sink: 'elasticsearch', outcome: 'retry' }, retry.length);
+        await new Promise((r) => setTimeout(r, backoff.next()));
+      } else {
+        backoff.reset();
+      }
+      pending = retry;
+    }
+  }
+
+  /** Sends some items of a batch on their own (a request too large for the cluster is split). */
+  private async sendPart(batch: Batch, part: BulkItem[]): Promise<void> {
+    const data = Buffer.concat(part.flatMap((it) => [batch.data.subarray(it.start, it.end), NL]));
+    await this.send({ data, next: batch.next, done: false });
+  }
+
+  /** Records shipped, per outcome, and what is waiting. */
+  status(): Record<string, unknown> {
+    return {
+      target: this.target,
+      shipped: this.shipped,
+      duplicates: this.duplicates,
+      dead_letter: this.rejected,
+      in_flight_requests: this.inflight.filter((b) => !b.done).length,
+      spool_backlog_bytes: this.o.spool.backlogBytes,
+      last_error: this.lastError,
+    };
+  }
+}
+
+const NL = Buffer.from('\n');
+
+function countLines(b: Buffer): number {
+  let n = 0;
+  for (let i = b.indexOf(0x0a); i >= 0; i = b.indexOf(0x0a, i + 1)) n++;
+  return n;
+}

@@ -1,0 +1,106 @@
+import type { Client } from '@elastic/elasticsearch';
+import { errors } from '@elastic/elasticsearch';
+import { eventMappings } from './mappings';
+
+/** Bump when the mappings or settings change: a running cluster's template is then replaced. */
+export const TEMPLATE_VERSION = 1;
+/** The built-in `logs-*-*` template has priority 100; ours must win for our target. */
+const PRIORITY = 200;
+
+export type TargetMode = 'data_stream' | 'index';
+
+export interface TargetSetup {
+  target: string;
+  mode: TargetMode;
+  template: string;
+  /** what was done, for the log and the status */
+  actions: string[];
+}
+
+function templateBody(target: string, dataStream: boolean, vigilVersion: string): Record<string, unknown> {
+  return {
+    index_patterns: [target],
+    priority: PRIORITY,
+    ...(dataStream ? { data_stream: {} } : {}),
+    template: {
+      settings: { 'index.mapping.total_fields.limit': 2000, 'index.mapping.ignore_malformed': true },
+      mappings: eventMappings,
+    },
+    _meta: { managed_by: 'vigil', vigil_version: vigilVersion, template_version: TEMPLATE_VERSION },
+  };
+}
+
+function isAlreadyExists(err: unknown): boolean {
+  return err instanceof errors.ResponseError && /already_exists/.test(JSON.stringify(err.body ?? ''));
+}
+
+/**
+ * Installs (or updates, when Vigil's template version changed) the index template, then creates the
+ * data stream. Where data streams are not available it falls back to a plain index with a template.
+ */
+export async function setupTarget(client: Client, opts: { dataStream?: string; index?: string; vigilVersion: string }): Promise<TargetSetup> {
+  const target = opts.index ?? opts.dataStream ?? 'logs-vigil-default';
+  const template = `vigil-${target}`;
+  const actions: string[] = [];
+  const wantDataStream = !opts.index;
+
+  const installTemplate = async (dataStream: boolean): Promise<void> => {
+    let current: { _meta?: { template_version?: number }; data_stream?: unknown } | undefined;
+    try {
+      const got = await client.indices.getIndexTemplate({ name: template });
+      current = got.index_templates[0]?.index_template as typeof current;
+    } catch (err) {
+      if (!(err instanceof errors.ResponseError && err.statusCode === 404)) throw err;
+    }
+    const sameMode = !!current?.data_stream === dataStream;
+    if (current && current._meta?.template_version === TEMPLATE_VERSION && sameMode) {
+      actions.push(`template ${template} is current (version ${TEMPLATE_VERSION})`);
+      return;
+    }
+    await client.transport.request({ method: 'PUT', path: `/_index_template/${encodeURIComponent(template)}`, body: templateBody(target, dataStream, opts.vigilVersion) });
+    actions.push(`${current ? 'updated' : 'installed'} template ${template} (version ${TEMPLATE_VERSION})`);
+  };
+
+  if (wantDataStream) {
+    try {
+      await installTemplate(true);
+      try {
+        await client.transport.request({ method: 'PUT', path: `/_data_stream/${encodeURIComponent(target)}` });
+        actions.push(`created data stream ${target}`);
+      } catch (err) {
+        if (!isAlreadyExists(err)) throw err;
+        actions.push(`data stream ${target} exists`);
+      }
+      return { target, mode: 'data_stream', template, actions };
+    } catch (err) {
+      if (!dataStreamsUnavailable(err)) throw err;
+      actions.push(`data streams are not available on this cluster (${shortError(err)}); using the index ${target} with a template`);
+    }
+  }
+  await installTemplate(false);
+  try {
+    await client.indices.create({ index: target });
+    actions.push(`created index ${target}`);
+  } catch (err) {
+    if (!isAlreadyExists(err)) throw err;
+    actions.push(`index ${target} exists`);
+  }
+  return { target, mode: 'index', template, actions };
+}
+
+/** A cluster without the data streams feature answers the data stream API with one of these. */
+function dataStreamsUnavailable(err: unknown): boolean {
+  if (!(err instanceof errors.ResponseError)) return false;
+  const s = err.statusCode ?? 0;
+  const body = JSON.stringify(err.body ?? '');
+  return (s === 400 || s === 404 || s === 405 || s === 500) &&
+    /no handler found|unknown setting \[data_stream\]|data_stream|invalid_index_template|illegal_argument/i.test(body);
+}
+
+function shortError(err: unknown): string {
+  if (err instanceof errors.ResponseError) {
+    const e = (err.body as { error?: { type?: string; reason?: string } } | undefined)?.error;
+    return `${err.statusCode} ${e?.type ?? ''} ${e?.reason ?? ''}`.trim().slice(0, 200);
+  }
+  return err instanceof Error ? err.message : String(err);
+}

@@ -1,0 +1,163 @@
+import { expect } from 'chai';
+import { spawn } from 'node:child_process';
+import { mkdirSync, readdirSync, readFileSync, writeFileSync, appendFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { gunzipSync } from 'node:zlib';
+import { Daemon } from '../src/daemon';
+import { silentLogger } from '../src/log';
+import { Metrics } from '../src/metrics';
+import { fileEventId, fileIdPrefix } from '../src/event';
+import { fingerprintOf } from '../collectors/file/fingerprint';
+import type { VigilConfig } from '../src/config/types';
+import { tempDir } from './helpers/temp-dir';
+import { testConfig } from './helpers/config';
+import { logrotateFor } from './helpers/logrotate';
+import { waitFor, sleep } from './helpers/wait';
+import { testEsUrl, es, countDocs, allHits, deleteTarget, uniqueTarget } from './helpers/es';
+
+const WRITER = join(__dirname, '..', '..', 'test', 'fixtures', 'writer.js');
+
+export function esConfig(dir: string, paths: string[], target: string, over: Partial<NonNullable<VigilConfig['elasticsearch']>> = {}): VigilConfig {
+  return testConfig(dir, paths, {}, {
+    elasticsearch: {
+      hosts: [testEsUrl()], data_stream: target, batch_size: 1000, batch_bytes: 5 * 1024 * 1024, flush_interval_ms: 200,
+      max_inflight_requests: 2, request_timeout_ms: 30_000, spool_max_bytes: 1024 * 1024 * 1024, spool_segment_bytes: 8 * 1024 * 1024,
+      ...over,
+    },
+  });
+}
+
+/** The document id every line on disk must have: its file's identity (first line) and its offset. */
+function expectedIds(logDir: string): Map<string, number> {
+  const ids = new Map<string, number>();
+  for (const f of readdirSync(logDir)) {
+    let buf = readFileSync(join(logDir, f));
+    if (f.endsWith('.gz')) buf = gunzipSync(buf);
+    if (buf.length === 0) continue;
+    const prefix = fileIdPrefix(fingerprintOf(buf, 1024)!);
+    let off = 0;
+    for (;;) {
+      const nl = buf.indexOf(10, off);
+      if (nl < 0) break;
+      const seq = (JSON.parse(buf.toString('utf8', off, nl)) as { seq?: number }).seq;
+      if (seq !== undefined) ids.set(fileEventId(prefix, off), seq);
+      off = nl + 1;
+    }
+  }
+  return ids;
+}
+
+describe('Elasticsearch sink (real server)', function () {
+  this.timeout(300_000);
+  const targets: string[] = [];
+  after(async () => { for (const t of targets) await deleteTarget(t); });
+
+  it('100k lines from rotating files become exactly 100k documents with their ids, ECS mappings, and searchable fields', async () => {
+    const target = uniqueTarget('rot');
+    targets.push(target);
+    const tmp = tempDir('es-rot');
+    const logDir = join(tmp.path, 'logs');
+    mkdirSync(logDir);
+    const winDir = join(tmp.path, 'win');
+    mkdirSync(winDir);
+    // Windows-shaped events next to the app log: 30 failed logons (4625) and 20 successful ones (4624), one a minute
+    const win: string[] = [];
+    for (let i = 0; i < 50; i++) {
+      win.push(JSON.stringify({
+        '@timestamp': new Date(Date.UTC(2026, 1, 1, 12, i)).toISOString(), 'event.code': i < 30 ? '4625' : '4624', message: i < 30 ? 'An account failed to log on.' : 'An account was successfully logged on.',
+        winlog: { channel: 'Security', event_id: i < 30 ? '4625' : '4624', record_id: String(1000 + i), event_data: { TargetUserName: `user${i % 3}`, LogonType: '3' } },
+      }));
+    }
+    writeFileSync(join(winDir, 'security.ndjson'), `${win.join('\n')}\n`);
+    const rotate = logrotateFor(tmp.path, join(logDir, 'app.log'), ['create', 'compress', 'delaycompress']);
+    const daemon = new Daemon(esConfig(tmp.path, [join(logDir, 'app.log*'), join(winDir, '*.ndjson')], target), { log: silentLogger(), metrics: new Metrics() });
+    await daemon.start();
+    try {
+      const writer = spawn(process.execPath, [WRITER, join(logDir, 'app.log'), '100000', 'reopen', '0', '200', '2'], { stdio: 'inherit' });
+      let writing = true;
+      writer.on('exit', () => { writing = false; });
+      while (writing) {
+        await sleep(150 + Math.random() * 200);
+        try { rotate(); } catch { /* raced the writer */ }
+      }
+      try { rotate(); } catch { /* fine */ }
+      await waitFor(async () => (await countDocs(target)) >= 100_050, 120_000, '100050 documents', 500);
+      await sleep(1000);
+      expect(await countDocs(target)).to.equal(100_050);
+
+      // ids: every document's id is its file identity + offset, and every line on disk is there once
+      const expected = expectedIds(logDir);
+      expect(expected.size).to.equal(100_000);
+      const hits = await allHits(target, ['seq']);
+      const byId = new Map(hits.map((h) => [h._id, h._source.seq as number | undefined]));
+      expect(byId.size).to.equal(100_050);
+      let wrong = 0;
+      for (const [id, seq] of expected) if (byId.get(id) !== seq) wrong++;
+      expect(wrong, 'documents whose id does not match their line').to.equal(0);
+
+      // the mapping Kibana users rely on
+      const m = await es('GET', `/${target}/_mapping`);
+      const props = (Object.values(m.body)[0] as any).mappings.properties; // eslint-disable-line @typescript-eslint/no-explicit-any
+      expect(props['@timestamp'].type).to.equal('date');
+      expect(props.message.type).to.equal('text');
+      expect(props.log.properties.level.type).to.equal('keyword');
+      expect(props.log.properties.offset.type).to.equal('long');
+      expect(props.event.properties.code.type).to.equal('keyword');
+      expect(props.event.properties.ingested.type).to.equal('date');
+      expect(props.host.properties.name.type).to.equal('keyword');
+      expect(props.winlog.properties.channel.type).to.equal('keyword');
+      expect(props.winlog.properties.event_data.properties.TargetUserName.type).to.equal('keyword');
+      expect(props.seq.type).to.equal('long');
+
+      // what `event.code: 4625` and a time range select in Kibana
+      expect(await countDocs(target, { bool: { filter: [{ match: { 'event.code': '4625' } }] } })).to.equal(30);
+      expect(await countDocs(target, { bool: { filter: [
+        { match: { 'event.code': '4625' } },
+        { range: { '@timestamp': { gte: '2026-02-01T12:10:00.000Z', lt: '2026-02-01T12:20:00.000Z' } } },
+      ] } })).to.equal(10);
+      expect(await countDocs(target, { match: { message: 'failed' } })).to.equal(30);
+      expect(await countDocs(target, { match: { 'winlog.event_data.TargetUserName': 'user1' } })).to.equal(17);
+    } finally {
+      await daemon.stop();
+      tmp.cleanup();
+    }
+  });
+
+  it('puts a document Elasticsearch rejects (mapping conflict) in the dead-letter file, and the rest flows', async () => {
+    const target = uniqueTarget('dlq');
+    targets.push(target);
+    const tmp = tempDir('es-dlq');
+    const logDir = join(tmp.path, 'logs');
+    mkdirSync(logDir);
+    const lines = [JSON.stringify({ msg: 'first', thing: { kind: 'object' } })];
+    for (let i = 0; i < 10; i++) lines.push(JSON.stringify({ msg: `ok ${i}`, n: i }));
+    const all = [...lines, JSON.stringify({ msg: 'conflict', thing: 'a plain string' }), JSON.stringify({ msg: 'after' })];
+    // the object mapping must exist before the conflicting line comes: write the first part, wait, then the rest
+    writeFileSync(join(logDir, 'a.ndjson'), `${lines.join('\n')}\n`);
+    const cfg = esConfig(tmp.path, [join(logDir, '*.ndjson')], target);
+    const daemon = new Daemon(cfg, { log: silentLogger(), metrics: new Metrics() });
+    await daemon.start();
+    try {
+      await waitFor(async () => (await countDocs(target)) === 11, 30_000, 'the first 11 documents', 200);
+      appendFileSync(join(logDir, 'a.ndjson'), `${all.slice(lines.length).join('\n')}\n`);
+      await waitFor(async () => (await countDocs(target)) === 12, 30_000, 'the document after the conflict', 200);
+      const dlqPath = join(cfg.state_dir, 'elasticsearch-dead-letter.ndjson');
+      await waitFor(() => { try { return readFileSync(dlqPath, 'utf8').length > 0; } catch { return false; } }, 10_000, 'the dead-letter file');
+      const letters = readFileSync(dlqPath, 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+      expect(letters).to.have.length(1);
+      expect(letters[0].status).to.equal(400);
+      expect(letters[0].error).to.match(/mapper_parsing_exception|document_parsing_exception/);
+      expect(letters[0].document.message).to.equal('conflict');
+      expect(letters[0].document.thing).to.equal('a plain string');
+      expect(letters[0]._id).to.be.a('string');
+      expect(letters[0].target).to.equal(target);
+      // the checkpoint moved past it: nothing is stuck
+      await sleep(500);
+      const entry = [...daemon.registry.entries()][0][1];
+      expect(entry.offset).to.equal(Buffer.byteLength(`${all.join('\n')}\n`));
+    } finally {
+      await daemon.stop();
+      tmp.cleanup();
+    }
+  });
+});
