@@ -13,6 +13,10 @@
 #   scripts/elasticsearch.sh stop     stop it (TERM, KILL after 20 s), remove its
 #                                     temp dir and the state file; safe to call
 #                                     when nothing runs
+#   scripts/elasticsearch.sh kill     (outage tests) stop the process but keep its
+#                                     data, port and state file
+#   scripts/elasticsearch.sh revive   start a killed instance again: same port,
+#                                     same data
 #
 # Typical use in a test script:
 #   url=$(scripts/elasticsearch.sh start)
@@ -37,7 +41,9 @@
 # writing to a name matching a `data_stream: {}` index template), but the APIs
 # of the modules it lacks do not:
 #   * GET / and HEAD / (rest-root module) -> 405 "Incorrect HTTP method for uri
-#     [/] and method [GET], allowed: [DELETE]"; so client.info()/ping() fail.
+#     [/] and method [GET], allowed: [DELETE]"; so @elastic/elasticsearch's
+#     client.ping() and client.info() throw ResponseError 405 (index, bulk,
+#     search work). Wait for readiness with GET /_cluster/health instead.
 #     Use GET /_nodes/_local?filter_path=nodes.*.version for the version.
 #   * PUT/GET/DELETE /_data_stream/<name> (data-streams module) -> 405 or
 #     "no handler found": create data streams by indexing into them, and use
@@ -319,6 +325,14 @@ EOF
     fi
   fi
 
+  launch_and_wait "$run_dir" "$url" "$es_home_run"
+  printf '%s\n' "$url"
+}
+
+# launch_and_wait RUN_DIR URL ES_HOME — starts ES from a prepared run dir and waits for health.
+launch_and_wait() {
+  local run_dir="$1" url="$2" es_home_run="$3" started=$SECONDS pid=""
+  rm -f "$run_dir/es.pid"
   local -a as_user=()
   [[ "$(id -u)" -eq 0 ]] && as_user=(runuser -u "$ES_USER" --)
   local -a es_env=(ES_PATH_CONF="$run_dir/config" ES_TMPDIR="$run_dir/tmp"
@@ -342,7 +356,6 @@ EOF
   write_state "$url" "" "$run_dir" "$ES_VERSION"
 
   local deadline=$((SECONDS + START_TIMEOUT)) launcher_rc=""
-  pid=""
   while :; do
     if [[ -z "$pid" && -s "$run_dir/es.pid" ]]; then
       pid="$(cat "$run_dir/es.pid")"
@@ -375,6 +388,29 @@ EOF
     sleep 0.5
   done
   log "Elasticsearch $ES_VERSION is up (pid $pid) after $((SECONDS - started))s"
+}
+
+# For outage tests: stop the running instance but keep its data, port and state.
+cmd_kill() {
+  take_lock "$STATE_FILE.lock"
+  local pid dir url
+  pid="$(state_get pid)"; dir="$(state_get dir)"; url="$(state_get url)"
+  [[ -n "$dir" ]] || die "no Elasticsearch to kill (no $STATE_FILE)"
+  [[ -n "$pid" ]] && kill_es "$pid"
+  write_state "$url" "" "$dir" "$ES_VERSION"
+  log "killed; '$0 revive' starts it again on $url with the same data"
+}
+
+# Starts a killed instance again: same run dir, same port, same data.
+cmd_revive() {
+  take_lock "$STATE_FILE.lock"
+  local dir url es_home
+  dir="$(state_get dir)"; url="$(state_get url)"
+  [[ -n "$dir" && -d "$dir" ]] || die "nothing to revive (no run dir in $STATE_FILE)"
+  if [[ -n "$(state_get pid)" ]] && is_es_pid "$(state_get pid)" && healthy "$url"; then printf '%s\n' "$url"; return; fi
+  setup_java "$CACHE_DIR/elasticsearch-$ES_VERSION"
+  if [[ -d "$dir/es-home" ]]; then es_home="$dir/es-home"; else es_home="$(ensure_distribution)"; fi
+  launch_and_wait "$dir" "$url" "$es_home"
   printf '%s\n' "$url"
 }
 
@@ -422,8 +458,10 @@ main() {
   stop) cmd_stop ;;
   url) cmd_url ;;
   status) cmd_status ;;
+  kill) cmd_kill ;;
+  revive) cmd_revive ;;
   *)
-    echo "usage: $0 start|stop|url|status" >&2
+    echo "usage: $0 start|stop|url|status|kill|revive" >&2
     exit 2
     ;;
   esac

@@ -4,7 +4,7 @@ import { mkdirSync, readdirSync, readFileSync, writeFileSync, appendFileSync } f
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { Daemon } from '../src/daemon';
-import { silentLogger } from '../src/log';
+import { silentLogger, createLogger } from '../src/log';
 import { Metrics } from '../src/metrics';
 import { fileEventId, fileIdPrefix } from '../src/event';
 import { fingerprintOf } from '../collectors/file/fingerprint';
@@ -70,7 +70,7 @@ describe('Elasticsearch sink (real server)', function () {
     }
     writeFileSync(join(winDir, 'security.ndjson'), `${win.join('\n')}\n`);
     const rotate = logrotateFor(tmp.path, join(logDir, 'app.log'), ['create', 'compress', 'delaycompress']);
-    const daemon = new Daemon(esConfig(tmp.path, [join(logDir, 'app.log*'), join(winDir, '*.ndjson')], target), { log: silentLogger(), metrics: new Metrics() });
+    const daemon = new Daemon(esConfig(tmp.path, [join(logDir, 'app.log*'), join(winDir, '*.ndjson')], target), { log: process.env.VIGIL_TEST_LOG ? createLogger('info') : silentLogger(), metrics: new Metrics() });
     await daemon.start();
     try {
       const writer = spawn(process.execPath, [WRITER, join(logDir, 'app.log'), '100000', 'reopen', '0', '200', '2'], { stdio: 'inherit' });

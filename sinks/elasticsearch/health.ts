@@ -13,10 +13,21 @@ export interface EsHealth {
 /** Asks the cluster who it is, and turns any failure into a reason a person can act on. */
 export async function checkHealth(client: Client, url: string): Promise<EsHealth> {
   try {
-    const info = await client.info();
-    return { ok: true, reason: 'ok', version: info.version.number, detail: `Elasticsearch ${info.version.number} at ${url}` };
+    const version = await clusterVersion(client);
+    return { ok: true, reason: 'ok', version, detail: `Elasticsearch ${version} at ${url}` };
   } catch (err) {
     return { ok: false, ...describeError(err, url) };
+  }
+}
+
+/** The version from `GET /`; minimal distributions without that endpoint answer it 405: ask the node then. */
+async function clusterVersion(client: Client): Promise<string> {
+  try {
+    return (await client.info()).version.number;
+  } catch (err) {
+    if (!(err instanceof errors.ResponseError && err.statusCode === 405)) throw err;
+    const nodes = await client.transport.request({ method: 'GET', path: '/_nodes/_local', querystring: { filter_path: 'nodes.*.version' } }) as { nodes?: Record<string, { version?: string }> };
+    return Object.values(nodes.nodes ?? {})[0]?.version ?? 'unknown';
   }
 }
 

@@ -147,9 +147,9 @@ export class EsShipper {
       let resp: { errors?: boolean; items: Array<Record<string, BulkResponseItem>> };
       const t0 = Date.now();
       try {
+        // (the transport sets the NDJSON content type that matches its Accept header)
         resp = await this.o.client.transport.request(
           { method: 'POST', path: `/${encodeURIComponent(this.target!)}/_bulk`, bulkBody: bulkBody(batch.data, pending) },
-          { headers: { 'content-type': 'application/x-ndjson' } },
         ) as typeof resp;
       } catch (err) {
         if (err instanceof errors.ResponseError && err.statusCode === 413 && pending.length > 1) {

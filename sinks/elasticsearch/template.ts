@@ -68,8 +68,9 @@ export async function setupTarget(client: Client, opts: { dataStream?: string; i
         await client.transport.request({ method: 'PUT', path: `/_data_stream/${encodeURIComponent(target)}` });
         actions.push(`created data stream ${target}`);
       } catch (err) {
-        if (!isAlreadyExists(err)) throw err;
-        actions.push(`data stream ${target} exists`);
+        if (isAlreadyExists(err)) actions.push(`data stream ${target} exists`);
+        else if (noDataStreamApi(err)) actions.push(`this cluster has no data stream API; the first write creates data stream ${target} from the template`);
+        else throw err;
       }
       return { target, mode: 'data_stream', template, actions };
     } catch (err) {
@@ -88,13 +89,19 @@ export async function setupTarget(client: Client, opts: { dataStream?: string; i
   return { target, mode: 'index', template, actions };
 }
 
+/** Minimal distributions create data streams from templates but lack the `_data_stream` endpoints. */
+function noDataStreamApi(err: unknown): boolean {
+  return err instanceof errors.ResponseError && (err.statusCode === 405 || err.statusCode === 400) &&
+    /Incorrect HTTP method|no handler found/i.test(JSON.stringify(err.body ?? ''));
+}
+
 /** A cluster without the data streams feature answers the data stream API with one of these. */
 function dataStreamsUnavailable(err: unknown): boolean {
   if (!(err instanceof errors.ResponseError)) return false;
   const s = err.statusCode ?? 0;
   const body = JSON.stringify(err.body ?? '');
   return (s === 400 || s === 404 || s === 405 || s === 500) &&
-    /no handler found|unknown setting \[data_stream\]|data_stream|invalid_index_template|illegal_argument/i.test(body);
+    /unknown (field|key|setting) \[data_stream\]|data.?stream.*(not|un)(supported|available)|no handler found for uri \[\/_index_template/i.test(body);
 }
 
 function shortError(err: unknown): string {

@@ -1,9 +1,12 @@
 import { promises as fsp, openSync, writeSync, fsyncSync, closeSync, renameSync } from 'node:fs';
 import { dirname, basename, join } from 'node:path';
 
+let seq = 0;
+const tempName = (path: string) => join(dirname(path), `.${basename(path)}.${process.pid}.${++seq}.tmp`);
+
 /** Write a file so that a crash leaves either the old or the new content: temp file, fsync, rename, fsync dir. */
 export async function writeFileAtomic(path: string, data: string | Buffer): Promise<void> {
-  const tmp = join(dirname(path), `.${basename(path)}.${process.pid}.tmp`);
+  const tmp = tempName(path);
   const fh = await fsp.open(tmp, 'w', 0o600);
   try {
     await fh.writeFile(data);
@@ -17,7 +20,7 @@ export async function writeFileAtomic(path: string, data: string | Buffer): Prom
 
 /** Synchronous twin, for the last commit on the way out of a signal handler. */
 export function writeFileAtomicSync(path: string, data: string | Buffer): void {
-  const tmp = join(dirname(path), `.${basename(path)}.${process.pid}.tmp`);
+  const tmp = tempName(path);
   const fd = openSync(tmp, 'w', 0o600);
   try {
     writeSync(fd, typeof data === 'string' ? Buffer.from(data) : data);

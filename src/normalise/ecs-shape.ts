@@ -32,8 +32,16 @@
  *   `@timestamp` when another timestamp field is configured) -> `vigil.original.<field>` + conflict.
  * - Inside `vigil.original` itself nothing is tagged again; a value whose path crosses a scalar
  *   already stored there is dropped (that needs two layers of collisions on the same path).
- * - Keys that are empty or only dots (`""`, `"."`, `"a..b"` is fine: empty segments are skipped) cannot be
- *   indexed by Elasticsearch (it rejects the whole document), so they are dropped with the conflict tag.
+ * - Empty segments of a dotted key are skipped (`"a..b"` -> `a.b`). Keys that are empty or only dots
+ *   (`""`, `"..."`) cannot be indexed by Elasticsearch (it rejects the whole document), so they are
+ *   dropped with the conflict tag.
+ *
+ * @timestamp: the configured field (a dotted path, looked up after expansion) if one is configured, else
+ * the first of `@timestamp`, `timestamp`, `time`, `ts`, `@t` that PARSES (see ./timestamp.ts); the
+ * field used is removed, the other candidates stay as ordinary fields — except a line's `@timestamp`
+ * that was not used, which is Vigil's field and goes to `vigil.original.@timestamp` as a conflict. When
+ * candidates are present but none parses: ingest time, tag `vigil_timestamp_missing`, and the first
+ * present candidate's raw value under `vigil.original.<field>`. No candidate at all: ingest time, no tag.
  *
  * Source keys consumed by a mapping are removed (`msg`, `time`, `ts`, `@t`, `@l`, `@m`, `@mt`, `@r`, `@x`,
  * `level`, `hostname`, `pid`, `err`, `caller`, `stacktrace`, bunyan's `src`); a source key whose target

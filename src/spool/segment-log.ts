@@ -108,26 +108,28 @@ export class SegmentLog {
   async read(from: SpoolCursor, maxBytes: number): Promise<{ data: Buffer; next: SpoolCursor } | null> {
     let cur = { ...from };
     for (;;) {
+      if (cur.segment > this.head) return null;
       const end = cur.segment === this.head ? this.headSize : this.sizes.get(cur.segment);
-      if (end === undefined) return null;
-      if (cur.pos < end) {
-        const fh = await this.reader(cur.segment);
-        const want = Math.min(end - cur.pos, Math.max(maxBytes, 64 * 1024));
-        let buf = Buffer.allocUnsafe(want);
-        const { bytesRead } = await fh.read(buf, 0, want, cur.pos);
-        buf = buf.subarray(0, bytesRead);
-        let cut = buf.lastIndexOf(0x0a) + 1;
-        if (cut === 0) {
-          // one record longer than maxBytes: read on to its newline
-          const nl = await this.findNewline(fh, cur.pos + bytesRead, end);
-          buf = Buffer.allocUnsafe(nl - cur.pos);
-          await fh.read(buf, 0, buf.length, cur.pos);
-          cut = buf.length;
-        }
-        return { data: buf.subarray(0, cut), next: { segment: cur.segment, pos: cur.pos + cut } };
+      if (end === undefined || cur.pos >= end) {
+        // the end of a closed (or already committed and deleted) segment: the next one starts at 0
+        if (cur.segment >= this.head) return null;
+        cur = { segment: cur.segment + 1, pos: 0 };
+        continue;
       }
-      if (cur.segment >= this.head) return null;
-      cur = { segment: cur.segment + 1, pos: 0 };
+      const fh = await this.reader(cur.segment);
+      const want = Math.min(end - cur.pos, Math.max(maxBytes, 64 * 1024));
+      let buf = Buffer.allocUnsafe(want);
+      const { bytesRead } = await fh.read(buf, 0, want, cur.pos);
+      buf = buf.subarray(0, bytesRead);
+      let cut = buf.lastIndexOf(0x0a) + 1;
+      if (cut === 0) {
+        // one record longer than maxBytes: read on to its newline
+        const nl = await this.findNewline(fh, cur.pos + bytesRead, end);
+        buf = Buffer.allocUnsafe(nl - cur.pos);
+        await fh.read(buf, 0, buf.length, cur.pos);
+        cut = buf.length;
+      }
+      return { data: buf.subarray(0, cut), next: { segment: cur.segment, pos: cur.pos + cut } };
     }
   }
 
@@ -151,8 +153,16 @@ export class SegmentLog {
     return fh;
   }
 
-  /** The reader has shipped everything before `cursor`: persist it and delete the segments before it. */
-  async commit(cursor: SpoolCursor): Promise<void> {
+  private committing: Promise<void> = Promise.resolve();
+
+  /** The reader has shipped everything before `cursor`: persist it and delete the segments before it. Calls run one at a time. */
+  commit(cursor: SpoolCursor): Promise<void> {
+    const run = this.committing.then(() => this.commitNow(cursor));
+    this.committing = run.catch(() => undefined);
+    return run;
+  }
+
+  private async commitNow(cursor: SpoolCursor): Promise<void> {
     if (cursor.segment < this.committed.segment || (cursor.segment === this.committed.segment && cursor.pos <= this.committed.pos)) return;
     // a cursor at the very end of a closed segment is the start of the next one
     const closedEnd = this.sizes.get(cursor.segment);
