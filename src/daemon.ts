@@ -8,7 +8,6 @@ import { Metrics } from './metrics';
 import type { Logger } from './log';
 import type { EventSink } from '../sinks/sink';
 import { EventStoreSink } from '../sinks/event-store/event-store-sink';
-import { ElasticsearchSink } from '../sinks/elasticsearch/elasticsearch-sink';
 import { VIGIL_VERSION } from './version';
 import { FileCollector } from '../collectors/file/file-collector';
 import { RulesEngine } from '../rules/engine';
@@ -77,6 +76,8 @@ export class Daemon implements ControlTarget {
 
   private configuredSinks(): EventSink[] {
     if (this.cfg.elasticsearch) {
+      // loaded only when configured: the client is a large module
+      const { ElasticsearchSink } = require('../sinks/elasticsearch/elasticsearch-sink') as typeof import('../sinks/elasticsearch/elasticsearch-sink');
       return [new ElasticsearchSink({
         cfg: this.cfg.elasticsearch,
         stateDir: this.cfg.state_dir,

@@ -6,7 +6,7 @@ type Line = [string, number, number, boolean];
 function run(chunks: Buffer[], max = 1024, start = 0): { lines: Line[]; s: LineSplitter } {
   const s = new LineSplitter(max, start);
   const lines: Line[] = [];
-  for (const c of chunks) s.push(c, (l, a, b, t) => lines.push([l.toString('latin1'), a, b, t]));
+  for (const c of chunks) s.push(c, (l, a, b, t, txt) => lines.push([txt ?? l!.toString('latin1'), a, b, t]));
   return { lines, s };
 }
 
@@ -46,14 +46,23 @@ describe('LineSplitter', () => {
     const got: string[] = [];
     s.push(buf, () => undefined);
     buf.fill(0x21);
-    s.push(Buffer.from(' world\n'), (l) => got.push(l.toString()));
+    s.push(Buffer.from(' world\n'), (l, _a, _b, _t, txt) => got.push(txt ?? l!.toString()));
     expect(got).to.deep.equal(['hello world']);
+  });
+
+  it('gives ASCII lines as text and other lines as bytes', () => {
+    const s = new LineSplitter(1024);
+    const got: Array<[string, string]> = [];
+    const h = (l: Buffer | null, _a: number, _b: number, _t: boolean, txt?: string) => got.push(l === null ? ['text', txt!] : ['bytes', l.toString()]);
+    s.push(Buffer.from('plain\nascii\n'), h);
+    s.push(Buffer.from('caf\u00e9\n'), h);
+    expect(got).to.deep.equal([['text', 'plain'], ['text', 'ascii'], ['bytes', 'caf\u00e9']]);
   });
 
   it('flush emits the last line without newline and moves on', () => {
     const { lines, s } = run([Buffer.from('a\nlast')]);
     const flushed: Line[] = [];
-    s.flush((l, a, b, t) => flushed.push([l.toString(), a, b, t]));
+    s.flush((l, a, b, t) => flushed.push([l!.toString(), a, b, t]));
     expect(lines).to.deep.equal([['a', 0, 2, false]]);
     expect(flushed).to.deep.equal([['last', 2, 6, false]]);
     expect(s.lineStart).to.equal(6);

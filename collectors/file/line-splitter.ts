@@ -1,5 +1,10 @@
-/** Receives one complete line: its bytes (without the newline), where it starts, where the next line starts. */
-export type LineHandler = (line: Buffer, start: number, next: number, truncated: boolean) => void;
+import { isAscii } from 'node:buffer';
+
+/**
+ * Receives one complete line (without its newline), where it starts and where the next line starts:
+ * either as bytes (`line`), or, when the bytes are pure ASCII, already decoded (`line` null, `text`).
+ */
+export type LineHandler = (line: Buffer | null, start: number, next: number, truncated: boolean, text?: string) => void;
 
 /**
  * Cuts a byte stream into lines. A line without its newline yet is carried to the next chunk
@@ -34,6 +39,8 @@ export class LineSplitter {
   push(chunk: Buffer, onLine: LineHandler): void {
     const max = this.maxLineBytes;
     const base = this.lineStart + this.carryTotal; // offset of chunk[0]
+    // An ASCII chunk is decoded once, and its lines are slices of that string (as cheap as JSON.parse's own input)
+    const ascii = chunk.length > 0 && isAscii(chunk) ? chunk.toString('latin1') : null;
     let from = 0;
     for (;;) {
       const nl = chunk.indexOf(0x0a, from);
@@ -52,6 +59,7 @@ export class LineSplitter {
       } else {
         const len = nl - from;
         if (len > max) onLine(chunk.subarray(from, from + max), lineStart, next, true);
+        else if (ascii !== null) onLine(null, lineStart, next, false, ascii.slice(from, nl));
         else onLine(chunk.subarray(from, nl), lineStart, next, false);
       }
       this.lineStart = next;

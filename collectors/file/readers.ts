@@ -1,9 +1,9 @@
-import { promises as fsp, createReadStream } from 'node:fs';
+import { promises as fsp, createReadStream, readSync } from 'node:fs';
 import { createGunzip } from 'node:zlib';
 import type { AckBatch } from '../../src/event';
 import { LineSplitter } from './line-splitter';
 import { SpanBuilder, type SpanContext } from './span-builder';
-import { fingerprintHandle } from './fingerprint';
+import { fingerprintHandle, fingerprintOf } from './fingerprint';
 
 export type Submit = (span: AckBatch) => Promise<void>;
 
@@ -62,6 +62,8 @@ export class PlainReader extends ReaderBase {
   readonly gzip = false;
   private fh: fsp.FileHandle;
   private buf = Buffer.allocUnsafe(CHUNK);
+  private buf2 = Buffer.allocUnsafe(CHUNK);
+  private head: Buffer;
   private checkedSize = -1;
   size = 0;
   atEof = false;
@@ -71,6 +73,7 @@ export class PlainReader extends ReaderBase {
     maxLineBytes: number, private fingerprintBytes: number, span: Omit<SpanContext, 'source' | 'identity' | 'path'>) {
     super(identity, source, path, dev, ino, start, maxLineBytes, span);
     this.fh = fh;
+    this.head = Buffer.allocUnsafe(fingerprintBytes);
   }
 
   static async open(path: string, identity: string, source: string, start: number, maxLineBytes: number, fingerprintBytes: number,
@@ -119,19 +122,44 @@ export class PlainReader extends ReaderBase {
       return 'idle';
     }
     this.atEof = false;
-    for (let i = 0; i < maxChunks && pos < st.size; i++) {
-      const want = Math.min(CHUNK, st.size - pos);
-      const { bytesRead } = await this.fh.read(this.buf, 0, want, pos);
+    // Double buffering: the next chunk is read while this one is cut into lines and normalised.
+    let cur = this.buf;
+    let spare = this.buf2;
+    let next: Promise<number> | null = this.readInto(cur, pos, st.size);
+    let nextPos = pos;
+    for (let i = 0; i < maxChunks && next; i++) {
+      const bytesRead = await next;
+      next = null;
       if (bytesRead === 0) break;
       // The file may have been truncated and refilled since the stat (copytruncate while a submit waited):
       // the first line is then another one, and the bytes just read belong to the new content, not to this one.
-      if (!(await this.sameContent())) return 'replaced';
-      await this.feed(this.buf.subarray(0, bytesRead), submit);
+      if (!this.sameContentSync()) return 'replaced';
+      nextPos += bytesRead;
+      if (i + 1 < maxChunks && nextPos < st.size) next = this.readInto(spare, nextPos, st.size);
+      try {
+        await this.feed(cur.subarray(0, bytesRead), submit);
+      } catch (err) {
+        if (next) await next.catch(() => 0);
+        throw err;
+      }
+      [cur, spare] = [spare, cur];
       pos = this.position;
     }
+    if (next) await next.catch(() => 0); // the turn ended early: let the read finish before its buffer is reused
     this.checkedSize = st.size;
     if (pos >= st.size) this.atEof = true;
     return 'progress';
+  }
+
+  private async readInto(buf: Buffer, pos: number, size: number): Promise<number> {
+    const { bytesRead } = await this.fh.read(buf, 0, Math.min(buf.length, size - pos), pos);
+    return bytesRead;
+  }
+
+  /** The same check as `sameContent`, as one small synchronous read: it runs after every chunk. */
+  private sameContentSync(): boolean {
+    const n = readSync(this.fh.fd, this.head, 0, this.head.length, 0);
+    return fingerprintOf(this.head.subarray(0, n), this.fingerprintBytes) === this.identity;
   }
 
   /** True while the file still starts with the line that identifies it. */

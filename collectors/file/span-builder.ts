@@ -1,6 +1,6 @@
 import type { AckBatch, PipelineEvent } from '../../src/event';
 import { fileEventId, fileIdPrefix } from '../../src/event';
-import { normaliseNdjsonLine, type NdjsonLineContext, type NdjsonStats } from '../../src/normalise/ndjson';
+import { normaliseNdjsonLine, normaliseNdjsonAscii, type NdjsonLineContext, type NdjsonStats } from '../../src/normalise/ndjson';
 import type { LineHandler } from './line-splitter';
 
 export interface SpanContext {
@@ -37,13 +37,13 @@ export class SpanBuilder {
     this.batch = { source: this.c.source, start: 0, end: 0, pending: 0, events: this.events };
   }
 
-  readonly onLine: LineHandler = (line, start, next, truncated) => {
+  readonly onLine: LineHandler = (line, start, next, truncated, text) => {
     if (this.start < 0) this.start = start;
     this.end = next;
     const ctx = this.ctx;
     ctx.offset = start;
     ctx.truncated = truncated;
-    const doc = normaliseNdjsonLine(line, ctx, this.c.stats);
+    const doc = line === null ? normaliseNdjsonAscii(text!, ctx, this.c.stats) : normaliseNdjsonLine(line, ctx, this.c.stats);
     this.events.push({ id: fileEventId(this.idPrefix, start), doc, batch: this.batch! });
     this.lines++;
   };

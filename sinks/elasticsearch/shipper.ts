@@ -89,7 +89,9 @@ export class EsShipper {
         await Promise.race([...sending, this.waitForWake(1000)]);
         continue;
       }
-      const got = await this.o.spool.read(this.readCursor, this.o.batchBytes);
+      // read about what one batch needs (from the records' average size), not batch_bytes every time
+      const want = Math.min(this.o.batchBytes, Math.ceil(this.avgRecordBytes * this.o.batchSize * 1.1) + 4096);
+      const got = await this.o.spool.read(this.readCursor, want);
       if (!got) {
         await this.waitForWake(sending.size > 0 ? 50 : 500);
         continue;
@@ -110,15 +112,20 @@ export class EsShipper {
     await Promise.all(sending);
   }
 
-  /** Cuts spool bytes after `batchSize` records. */
+  private avgRecordBytes = 512;
+
+  /** Cuts spool bytes after `batchSize` records (a copy when much smaller, so the read buffer is not kept alive). */
   private limitCount(data: Buffer, next: SpoolCursor): { data: Buffer; next: SpoolCursor } {
     let n = 0;
     for (let i = data.indexOf(0x0a); i >= 0; i = data.indexOf(0x0a, i + 1)) {
-      if (++n === this.o.batchSize && i + 1 < data.length) {
-        const cut = data.subarray(0, i + 1);
+      n++;
+      if (n === this.o.batchSize && i + 1 < data.length) {
+        const cut = Buffer.from(data.subarray(0, i + 1));
+        this.avgRecordBytes = cut.length / n;
         return { data: cut, next: { segment: next.segment, pos: next.pos - (data.length - cut.length) } };
       }
     }
+    if (n > 0) this.avgRecordBytes = data.length / n;
     return { data, next };
   }
 

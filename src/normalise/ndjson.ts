@@ -60,20 +60,34 @@ function parseErrorText(e: unknown): string {
  * here). The returned document is new; the buffer is not retained.
  */
 export function normaliseNdjsonLine(line: Buffer, ctx: NdjsonLineContext, stats?: NdjsonStats): EventDoc {
-  let text = '';
+  let end = line.length;
+  if (end > 0 && line[end - 1] === 13) end--;
+  // (no-argument toString() and an undefined encoding are Node's shortest paths to utf8Slice)
+  const text = end === line.length ? line.toString() : end === 0 ? '' : line.toString(undefined, 0, end);
+  // U+FFFD is either in the line (valid) or the decoder's replacement for bad bytes: check the bytes
+  // only then. (A one-byte string cannot contain it, so ASCII lines cost nothing here.)
+  const invalidUtf8 = text.indexOf('\uFFFD') !== -1 && !isUtf8(line.subarray(0, end));
+  return normaliseDecoded(text, invalidUtf8, ctx, stats);
+}
+
+/**
+ * Normalises one line already decoded from pure ASCII bytes (the collector's fast path: it decodes a
+ * whole chunk at once when the chunk is ASCII, and slices lines out of the string). A trailing "\r"
+ * is dropped here.
+ */
+export function normaliseNdjsonAscii(text: string, ctx: NdjsonLineContext, stats?: NdjsonStats): EventDoc {
+  if (text.charCodeAt(text.length - 1) === 13) text = text.slice(0, -1);
+  return normaliseDecoded(text, false, ctx, stats);
+}
+
+function normaliseDecoded(text: string, invalidUtf8: boolean, ctx: NdjsonLineContext, stats?: NdjsonStats): EventDoc {
   try {
     beginLine();
-    let end = line.length;
-    if (end > 0 && line[end - 1] === 13) end--;
-    // (no-argument toString() and an undefined encoding are Node's shortest paths to utf8Slice)
-    text = end === line.length ? line.toString() : end === 0 ? '' : line.toString(undefined, 0, end);
     if (ctx.truncated) {
       lineState.flags |= F_TRUNCATED;
       if (stats) stats.truncated++;
     }
-    // U+FFFD is either in the line (valid) or the decoder's replacement for bad bytes: check the bytes
-    // only then. (A one-byte string cannot contain it, so ASCII lines cost nothing here.)
-    if (text.indexOf('\uFFFD') !== -1 && !isUtf8(line.subarray(0, end))) {
+    if (invalidUtf8) {
       lineState.flags |= F_INVALID_UTF8;
       if (stats) stats.invalidUtf8++;
     }
