@@ -20,7 +20,26 @@ ensure_logrotate
 export PATH="$PATH:/usr/sbin:/sbin"
 
 out=$(mktemp)
-trap 'rm -f "$out"' EXIT
+started_es=""
+cleanup() {
+  rm -f "$out"
+  [ -n "$started_es" ] && bash scripts/elasticsearch.sh stop >/dev/null 2>&1 || true
+}
+trap cleanup EXIT
+
+# A real Elasticsearch for the integration tests (scripts/elasticsearch.sh), unless one is given.
+if [ -z "${VIGIL_TEST_ES_URL:-}" ]; then
+  export VIGIL_ES_STATE="${VIGIL_ES_STATE:-/tmp/vigil-es-test.$$.state}"
+  echo "test set-up: starting Elasticsearch (scripts/elasticsearch.sh)" >&2
+  if ! VIGIL_TEST_ES_URL=$(bash scripts/elasticsearch.sh start | tail -n 1) || [ -z "$VIGIL_TEST_ES_URL" ]; then
+    echo "test set-up error: could not start Elasticsearch (needs java 17+ and mvn; see the messages above)" >&2
+    exit 2
+  fi
+  export VIGIL_TEST_ES_URL
+  started_es=1
+  echo "test set-up: Elasticsearch at $VIGIL_TEST_ES_URL" >&2
+fi
+
 npx mocha --config test/.mocharc.json "$@" 2>&1 | tee "$out"
 rc=${PIPESTATUS[0]}
 passed=$(grep -Eo '^ *[0-9]+ passing' "$out" | grep -Eo '[0-9]+' | tail -1)
