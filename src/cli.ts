@@ -1,4 +1,4 @@
-#!/usr/bin/env node
+#!/usr/bin/env -S node --max-old-space-size=160
 import { Command } from 'commander';
 import { createLogger } from './log';
 import { VIGIL_VERSION } from './version';

@@ -145,6 +145,7 @@ export class Daemon implements ControlTarget {
       started: this.startedAt.toISOString(),
       config: this.cfg.source,
       paused: this.paused,
+      memory: Object.fromEntries(Object.entries(process.memoryUsage()).map(([k, v]) => [k, Math.round(v / 1048576)])),
       inputs: this.collectors.map((c) => c.status()),
       pipeline: { inflight_events: this.pipeline.inflightEvents, max_inflight_events: this.cfg.pipeline.max_inflight_events },
       sinks: this.pipeline.sinkStatus().map((s, i) => {

@@ -6,12 +6,11 @@ import { Daemon } from '../src/daemon';
 import { silentLogger } from '../src/log';
 import { Metrics } from '../src/metrics';
 import { tempDir } from './helpers/temp-dir';
+import { cliArgs } from './helpers/daemon-command';
 import { testConfig, testConfigYaml } from './helpers/config';
 import { readStore, type StoredEvent } from './helpers/event-store';
 import { waitFor, sleep } from './helpers/wait';
 
-const ROOT = join(__dirname, '..', '..');
-const CLI = join(ROOT, 'dist', 'src', 'cli.js');
 
 async function counter(metrics: Metrics, name: string, labels: Record<string, string>): Promise<number> {
   const m = await metrics.registry.getSingleMetric(name)!.get();
@@ -156,7 +155,7 @@ describe('bad input: malformed lines and hostile files never crash the collector
         for (const p of [dir.path, logs, join(logs, 'open.json'), join(dir.path, 'vigil.yaml'), join(dir.path, 'rules.yaml')]) chownSync(p, uid, uid);
         chownSync(join(logs, 'secret.json'), 0, 0);
       }
-      const child = spawn(process.execPath, [CLI, 'run', '--config', join(dir.path, 'vigil.yaml')], {
+      const child = spawn(process.execPath, cliArgs('run', '--config', join(dir.path, 'vigil.yaml')), {
         cwd: dir.path, stdio: ['ignore', 'ignore', 'pipe'], ...(asRoot ? { uid, gid: uid } : {}),
       });
       let err = '';

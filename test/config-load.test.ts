@@ -229,6 +229,9 @@ describe('loadConfig', () => {
       batch_bytes: 5 * 1024 * 1024,
       flush_interval_ms: 1000,
       max_inflight_requests: 2,
+      request_timeout_ms: 30_000,
+      spool_max_bytes: 2 * 1024 * 1024 * 1024,
+      spool_segment_bytes: 64 * 1024 * 1024,
     });
     expect(cfg.smtp).to.deep.equal({ host: 'mail.example', port: 465, secure: true, starttls: false, from: 'vigil@example.com' });
     expect(cfg.kibana_url).to.equal('http://kibana:5601');

@@ -4,18 +4,18 @@ import { mkdirSync, writeFileSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { tempDir } from './helpers/temp-dir';
+import { cliArgs } from './helpers/daemon-command';
 import { testConfigYaml } from './helpers/config';
 import { readStore, exactlyOnce, countStore, type StoredEvent } from './helpers/event-store';
 import { logrotateFor } from './helpers/logrotate';
 import { waitFor, sleep } from './helpers/wait';
 
 const ROOT = join(__dirname, '..', '..');
-const CLI = join(ROOT, 'dist', 'src', 'cli.js');
 const WRITER = join(ROOT, 'test', 'fixtures', 'writer.js');
 const LINES = 100_000;
 
 function startDaemon(dir: string, cfg: string): ChildProcess {
-  return spawn(process.execPath, [CLI, 'run', '--config', cfg], { cwd: dir, stdio: ['ignore', 'ignore', 'pipe'] });
+  return spawn(process.execPath, cliArgs('run', '--config', cfg), { cwd: dir, stdio: ['ignore', 'ignore', 'pipe'] });
 }
 
 function exitOf(p: ChildProcess): Promise<{ code: number | null; signal: NodeJS.Signals | null }> {

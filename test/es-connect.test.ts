@@ -5,10 +5,10 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { tempDir } from './helpers/temp-dir';
+import { cliArgs } from './helpers/daemon-command';
 import { waitFor, sleep } from './helpers/wait';
 import { testEsUrl, countDocs, deleteTarget, uniqueTarget } from './helpers/es';
 
-const CLI = join(__dirname, '..', '..', 'dist', 'src', 'cli.js');
 
 function yamlFor(dir: string, url: string, target: string): string {
   return [
@@ -24,7 +24,7 @@ function yamlFor(dir: string, url: string, target: string): string {
 interface Running { p: ChildProcess; log: () => string; controlUrl: () => string | undefined }
 
 function run(dir: string): Running {
-  const p = spawn(process.execPath, [CLI, 'run', '--config', join(dir, 'vigil.yaml')], { cwd: dir, stdio: ['ignore', 'ignore', 'pipe'] });
+  const p = spawn(process.execPath, cliArgs('run', '--config', join(dir, 'vigil.yaml')), { cwd: dir, stdio: ['ignore', 'ignore', 'pipe'] });
   let err = '';
   p.stderr!.on('data', (d) => { err += String(d); });
   return {

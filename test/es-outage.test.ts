@@ -3,11 +3,11 @@ import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
 import { mkdirSync, writeFileSync, readFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { tempDir } from './helpers/temp-dir';
+import { cliArgs } from './helpers/daemon-command';
 import { waitFor, sleep } from './helpers/wait';
 import { testEsUrl, countDocs, allHits, deleteTarget, uniqueTarget } from './helpers/es';
 
 const ROOT = join(__dirname, '..', '..');
-const CLI = join(ROOT, 'dist', 'src', 'cli.js');
 const WRITER = join(ROOT, 'test', 'fixtures', 'writer.js');
 const ES_SCRIPT = join(ROOT, 'scripts', 'elasticsearch.sh');
 
@@ -29,7 +29,7 @@ function configYaml(dir: string, logs: string, target: string): string {
 }
 
 function startDaemon(dir: string, log: string[]): ChildProcess {
-  const p = spawn(process.execPath, [CLI, 'run', '--config', join(dir, 'vigil.yaml')], { cwd: dir, stdio: ['ignore', 'ignore', 'pipe'] });
+  const p = spawn(process.execPath, cliArgs('run', '--config', join(dir, 'vigil.yaml')), { cwd: dir, stdio: ['ignore', 'ignore', 'pipe'] });
   p.stderr!.on('data', (d) => log.push(String(d)));
   return p;
 }
