@@ -67,7 +67,7 @@ const modes: Mode[] = [
   },
 ];
 
-describe('file collector: rotation while a writer appends 100k lines at full speed', function () {
+describe('file collector: rotation while a writer appends 100k lines (bursts of 100, 1 ms apart)', function () {
   this.timeout(240_000);
 
   for (const mode of modes) {
@@ -80,7 +80,7 @@ describe('file collector: rotation while a writer appends 100k lines at full spe
       const daemon = new Daemon(testConfig(tmp.path, [join(logDir, 'app.log*')]), { log: silentLogger(), metrics });
       await daemon.start();
       try {
-        const writer = spawn(process.execPath, [WRITER, join(logDir, 'app.log'), String(LINES), mode.writer, '0', '100'], { stdio: 'inherit' });
+        const writer = spawn(process.execPath, [WRITER, join(logDir, 'app.log'), String(LINES), mode.writer, '0', '100', '1'], { stdio: 'inherit' });
         const exited = new Promise<number>((r) => writer.on('exit', (code) => r(code ?? -1)));
         let done = false;
         void exited.then(() => { done = true; });
