@@ -14,6 +14,8 @@ export interface EventSink {
   readonly name: string;
   /** how many `write` calls may run at once (the event store: 1, to keep its write order) */
   readonly concurrency: number;
+  /** events per `write` when more are waiting (a sink that fsyncs each write takes more at once: group commit) */
+  readonly maxBatchEvents?: number;
   start(): Promise<void>;
   write(events: PipelineEvent[]): Promise<void>;
   stop(): Promise<void>;

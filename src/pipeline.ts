@@ -59,7 +59,8 @@ class SinkDriver {
       }
       const take: AckBatch[] = [];
       let n = 0;
-      while (this.queue.length > 0 && (take.length === 0 || n + this.queue[0].events.length <= this.opts.batchSize)) {
+      const most = this.sink.maxBatchEvents ?? this.opts.batchSize;
+      while (this.queue.length > 0 && (take.length === 0 || n + this.queue[0].events.length <= most)) {
         const b = this.queue.shift()!;
         take.push(b);
         n += b.events.length;

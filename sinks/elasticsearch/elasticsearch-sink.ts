@@ -30,6 +30,8 @@ export interface ElasticsearchSinkOptions {
 export class ElasticsearchSink implements EventSink {
   readonly name = 'elasticsearch';
   readonly concurrency = 1;
+  /** every write is fsynced: while events wait, take many at once */
+  readonly maxBatchEvents = 16_384;
   readonly client: Client;
   readonly spool: SegmentLog;
   readonly shipper: EsShipper;

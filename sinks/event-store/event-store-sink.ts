@@ -31,6 +31,8 @@ interface StoreMark { file: string; size: number }
 export class EventStoreSink implements EventSink {
   readonly name = 'event_store';
   readonly concurrency = 1;
+  /** every write is fsynced: while events wait, take many at once */
+  readonly maxBatchEvents = 16_384;
   private fh: fsp.FileHandle | null = null;
   private file = '';
   private size = 0;
