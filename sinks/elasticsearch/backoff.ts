@@ -11,10 +11,3 @@ export class Backoff {
 
   reset(): void { this.n = 0; }
 }
-
-export function sleep(ms: number, signal?: { stopped: boolean }): Promise<void> {
-  return new Promise((resolve) => {
-    const t = setTimeout(resolve, ms);
-    if (signal?.stopped) { clearTimeout(t); resolve(); }
-  });
-}
