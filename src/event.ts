@@ -49,6 +49,26 @@ export function fileEventId(prefix: string, offset: number): string {
   return `${prefix}.${offset.toString(36)}`;
 }
 
+/** The checkpoint key of a file's content (its identity: the hash of its first line). */
+export function fileSourceKey(fileIdentity: string): string {
+  return `file:${fileIdentity}`;
+}
+
+/**
+ * The checkpoint key and offset a document id of `fileEventId` stands for, or null for any other id
+ * (Windows events, or files whose identity is not a 128-bit hash). Lets a sink tell from an id alone
+ * whether the committed checkpoints already cover that line.
+ */
+export function filePositionOfId(id: string): { source: string; offset: number } | null {
+  const dot = id.indexOf('.');
+  if (dot !== 22 || id.length > 40) return null;
+  const offset = parseInt(id.slice(dot + 1), 36);
+  if (!Number.isFinite(offset)) return null;
+  const bytes = Buffer.from(id.slice(0, dot), 'base64url');
+  if (bytes.length !== 16) return null;
+  return { source: fileSourceKey(bytes.toString('hex')), offset };
+}
+
 /** Document id of a Windows event: hash(computer, channel, record id, time created). */
 export function windowsEventId(computer: string, channel: string, recordId: string, timeCreated: string): string {
   return digest(`w|${computer.toLowerCase()}|${channel.toLowerCase()}|${recordId}|${timeCreated}`);

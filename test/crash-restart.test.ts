@@ -6,7 +6,7 @@ import { gunzipSync } from 'node:zlib';
 import { tempDir } from './helpers/temp-dir';
 import { cliArgs } from './helpers/daemon-command';
 import { testConfigYaml } from './helpers/config';
-import { readStore, exactlyOnce, countStore, type StoredEvent } from './helpers/event-store';
+import { readStore, exactlyOnce, countStore, describeDuplicates, type StoredEvent } from './helpers/event-store';
 import { logrotateFor } from './helpers/logrotate';
 import { waitFor, sleep } from './helpers/wait';
 
@@ -80,7 +80,7 @@ describe('crash: vigil run killed with SIGKILL during writing and rotation', fun
       const events = readStore(join(tmp.path, 'events'));
       const check = exactlyOnce(events, Array.from({ length: LINES }, (_, i) => i), (e: StoredEvent) => e.seq as number);
       expect(check.missing.length, 'missing').to.equal(0);
-      expect(check.duplicated.length, 'duplicated').to.equal(0);
+      expect(check.duplicated.length, `duplicated (dir ${tmp.path}):\n${describeDuplicates(events, check.duplicated, (e) => e.seq as number)}\n`).to.equal(0);
       expect(check.duplicateIds).to.equal(0);
       expect(events.length).to.equal(LINES);
       expect(kills).to.equal(10);

@@ -5,9 +5,18 @@ import { EventStoreSink } from '../sinks/event-store/event-store-sink';
 import { CheckpointRegistry } from '../src/checkpoints/registry';
 import { silentLogger } from '../src/log';
 import { Metrics } from '../src/metrics';
-import type { PipelineEvent, AckBatch } from '../src/event';
+import { fileEventId, fileIdPrefix, fileSourceKey, type PipelineEvent, type AckBatch } from '../src/event';
 import { tempDir } from './helpers/temp-dir';
 import { readStore } from './helpers/event-store';
+
+/** Events of lines `from`..`to`-1 of a file (ids as the file collector makes them; offsets are line numbers here). */
+function fileLines(identity: string, from: number, to: number): PipelineEvent[] {
+  const batch: AckBatch = { source: fileSourceKey(identity), start: from, end: to, pending: 1, events: [] };
+  const prefix = fileIdPrefix(identity);
+  const out: PipelineEvent[] = [];
+  for (let i = from; i < to; i++) out.push({ id: fileEventId(prefix, i), doc: { '@timestamp': '2026-01-01T00:00:00.000Z', message: `${identity.slice(0, 4)} ${i}` }, batch });
+  return out;
+}
 
 function events(from: number, to: number): PipelineEvent[] {
   const batch: AckBatch = { source: 's', start: from, end: to, pending: 1, events: [] };
@@ -43,6 +52,7 @@ describe('local event store sink', () => {
     const s = open(reg);
     await s.start();
     await s.write(events(0, 5));
+    reg.advance('s', 5);
     await reg.commit();                 // the checkpoint covers 0..4
     await s.write(events(5, 10));       // written, then "crash" before the next commit
     appendFileSync(join(tmp.path, 'events', 'events-2026-03-04.ndjson'), '{"_id":"id-10","mess'); // torn write
@@ -55,6 +65,62 @@ describe('local event store sink', () => {
     await s2.stop();
     const ids = readStore(join(tmp.path, 'events')).map((e) => e._id);
     expect(ids).to.deep.equal(Array.from({ length: 12 }, (_, i) => `id-${i}`));
+    expect(s2.duplicatesSkipped).to.equal(5);
+  });
+
+  it('recognises events sent again after two crashes in a row, when the first restart had not resent them yet', async () => {
+    const state = join(tmp.path, 'state');
+    const X = 'a'.repeat(32), Y = 'b'.repeat(32);
+    const run1 = new CheckpointRegistry(state);
+    const s1 = open(run1);
+    await s1.start();
+    await s1.write(fileLines(X, 0, 10));
+    run1.advance(fileSourceKey(X), 4);   // only 0..3 acknowledged when the commit happens
+    await run1.commit();
+    // crash 1. Run 2 gets busy with another file and commits before it reads X again.
+    const run2 = new CheckpointRegistry(state);
+    run2.load();
+    const s2 = open(run2);
+    await s2.start();
+    await s2.write(fileLines(Y, 0, 5));
+    run2.advance(fileSourceKey(Y), 5);
+    await run2.commit();
+    // crash 2. Run 3 reads X again from its checkpoint (4).
+    const run3 = new CheckpointRegistry(state);
+    run3.load();
+    const s3 = open(run3);
+    await s3.start();
+    await s3.write(fileLines(X, 4, 12));
+    run3.advance(fileSourceKey(X), 12);
+    await s3.stop();
+    await s1.stop(); await s2.stop(); // (only their handles: the runs "crashed")
+    const msgs = readStore(join(tmp.path, 'events')).map((e) => e.message as string);
+    const want = [...Array.from({ length: 12 }, (_, i) => `aaaa ${i}`), ...Array.from({ length: 5 }, (_, i) => `bbbb ${i}`)];
+    expect([...msgs].sort()).to.deep.equal([...want].sort());
+    expect(s3.duplicatesSkipped).to.equal(6);
+  });
+
+  it('does not move its mark past a write whose spans the checkpoints do not cover yet (another sink lags)', async () => {
+    const state = join(tmp.path, 'state');
+    const X = 'c'.repeat(32);
+    const reg = new CheckpointRegistry(state);
+    const s = open(reg);
+    await s.start();
+    await s.write(fileLines(X, 0, 5));
+    reg.advance(fileSourceKey(X), 5);
+    await s.write(fileLines(X, 5, 10));  // written here; not acknowledged (a slower sink still has it)
+    await reg.commit();
+    const run2 = new CheckpointRegistry(state);
+    run2.load();
+    const mark = run2.sinkMark('event_store') as { file: string; size: number };
+    const first5 = readFileSync(join(tmp.path, 'events', mark.file)).subarray(0, mark.size).toString().split('\n').filter(Boolean);
+    expect(first5).to.have.length(5);
+    const s2 = open(run2);
+    await s2.start();
+    await s2.write(fileLines(X, 5, 10));  // sent again from the checkpoint
+    await s2.stop();
+    await s.stop();
+    expect(readStore(join(tmp.path, 'events'))).to.have.length(10);
     expect(s2.duplicatesSkipped).to.equal(5);
   });
 

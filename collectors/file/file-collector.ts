@@ -6,7 +6,8 @@ import type { Logger } from '../../src/log';
 import type { Metrics } from '../../src/metrics';
 import type { NdjsonStats } from '../../src/normalise/ndjson';
 import { discover, type FoundFile } from './discovery';
-import { fingerprintPath, fingerprintGzip, gzipTrailerSize } from './fingerprint';
+import { openFound } from './open-found';
+import { fileSourceKey } from '../../src/event';
 import { PlainReader, GzipReader, type Reader, type Submit, type PumpResult } from './readers';
 
 export interface FileCollectorDeps {
@@ -94,10 +95,6 @@ export class FileCollector {
     return { id: this.cfg.id, files, waiting: this.waiting, last_error: this.lastError, lag_bytes: lag };
   }
 
-  private sourceKey(identity: string): string {
-    return `file:${identity}`;
-  }
-
   private async run(): Promise<void> {
     while (this.running) {
       const now = Date.now();
@@ -183,9 +180,10 @@ export class FileCollector {
       if (f.gzip || (f.dev === r.dev && f.ino === r.ino) || f.size < pos) continue;
       const fp = await this.fingerprint(f).catch(() => null);
       if (fp !== r.identity) continue;
-      this.byInode.delete(`${r.dev}:${r.ino}`);
-      this.fpCache.delete(`${r.dev}:${r.ino}`);
-      await r.switchTo(f.path);
+      const was = `${r.dev}:${r.ino}`;
+      if (!(await r.switchTo(f).catch(() => false))) continue;
+      this.byInode.delete(was);
+      this.fpCache.delete(was);
       this.byInode.set(`${r.dev}:${r.ino}`, r);
       this.d.log.info({ input: this.cfg.id, from: r.path, position: pos, how }, 'file truncated; finishing its content from the copy');
       return;
@@ -197,6 +195,12 @@ export class FileCollector {
   }
 
   private async onReadError(r: Reader, err: NodeJS.ErrnoException): Promise<void> {
+    if (r instanceof GzipReader && err.code === 'Z_BUF_ERROR') {
+      // the compressor is still writing this file: read the rest once it is complete (it is found again by its new size)
+      this.d.log.debug({ input: this.cfg.id, path: r.path, at: r.splitter.lineStart }, 'compressed file not complete yet; it will be read on when it is');
+      await this.closeReader(r, null);
+      return;
+    }
     this.lastError = `${r.path}: ${err.message}`;
     this.d.metrics.fileSkipped.inc({ input: this.cfg.id, reason: 'error' });
     this.d.log.warn({ input: this.cfg.id, path: r.path, err: err.message }, 'read failed; the file will be opened again at the next scan');
@@ -206,6 +210,7 @@ export class FileCollector {
   private async closeReader(r: Reader, event: string | null): Promise<void> {
     await r.close();
     this.closedAt.set(r.identity, r.splitter.lineStart);
+    this.d.log.debug({ input: this.cfg.id, path: r.path, identity: r.identity, at: r.splitter.lineStart, event }, 'file closed');
     if (this.readers.get(r.identity) === r) this.readers.delete(r.identity);
     if (r instanceof PlainReader && this.byInode.get(`${r.dev}:${r.ino}`) === r) this.byInode.delete(`${r.dev}:${r.ino}`);
     this.d.metrics.openFiles.set({ input: this.cfg.id }, this.readers.size);
@@ -214,13 +219,19 @@ export class FileCollector {
     if (event === 'deleted' || event === 'gzip_read') this.d.tracker.forget(r.source);
   }
 
-  private async fingerprint(f: FoundFile): Promise<string | null> {
+  /**
+   * The identity of a discovered file, read through a handle checked to be that file (undefined: the
+   * name has moved on to another file since the listing; it is looked at again at the next scan).
+   */
+  private async fingerprint(f: FoundFile): Promise<string | null | undefined> {
     const key = `${f.dev}:${f.ino}`;
     const c = this.fpCache.get(key);
     if (c && c.size === f.size && c.mtimeMs === f.mtimeMs) return c.fp;
-    const fp = f.gzip ? await fingerprintGzip(f.path, this.cfg.fingerprint_bytes) : await fingerprintPath(f.path, this.cfg.fingerprint_bytes);
-    this.fpCache.set(key, { size: f.size, mtimeMs: f.mtimeMs, fp });
-    return fp;
+    const o = await openFound(f, this.cfg.fingerprint_bytes);
+    if (!o) { this.lastScan = 0; return undefined; }
+    await o.fh.close();
+    this.fpCache.set(key, { size: o.stat.size, mtimeMs: o.stat.mtimeMs, fp: o.fingerprint });
+    return o.fingerprint;
   }
 
   private warnOnce(path: string, reason: string, msg: string, detail?: string): void {
@@ -256,7 +267,7 @@ export class FileCollector {
         this.d.registry.touch(open.source, { path: f.path });
         continue;
       }
-      let fp: string | null;
+      let fp: string | null | undefined;
       try {
         fp = await this.fingerprint(f);
       } catch (err) {
@@ -266,6 +277,7 @@ export class FileCollector {
         continue;
       }
       this.warned.delete(`permission:${f.path}`);
+      if (fp === undefined) continue;
       if (!fp) { noIdentity++; continue; }
       const list = byIdentity.get(fp);
       if (list) list.push(f); else byIdentity.set(fp, [f]);
@@ -274,7 +286,7 @@ export class FileCollector {
 
     let waiting = noIdentity;
     for (const [fp, list] of byIdentity) {
-      const source = this.sourceKey(fp);
+      const source = fileSourceKey(fp);
       const entry = this.d.registry.get(source);
       if (entry) this.d.registry.touch(source);
       else this.closedAt.delete(fp);
@@ -298,15 +310,22 @@ export class FileCollector {
       const gzKey = `${f.dev}:${f.ino}:${f.size}:${f.mtimeMs}`;
       if (this.gzSeen.has(gzKey)) continue;
       const start = Math.max(entry?.offset ?? 0, this.closedAt.get(fp) ?? 0);
-      const isize = await gzipTrailerSize(f.path).catch(() => null);
-      if (start > 0 && isize !== null && start % 2 ** 32 === isize) { this.gzSeen.add(gzKey); continue; }
       if (this.readers.size >= this.cfg.max_open_files) { waiting++; continue; }
+      let r: GzipReader | null;
+      try {
+        r = await GzipReader.open(f, fp, source, start, this.cfg.max_line_bytes, this.cfg.fingerprint_bytes, this.spanCtx);
+      } catch (err) {
+        this.openFailed(f, err as NodeJS.ErrnoException);
+        continue;
+      }
+      if (!r) { this.lastScan = 0; continue; } // the name holds another file now
+      const isize = r.trailerSize;
+      if (start > 0 && isize !== null && start % 2 ** 32 === isize) { await r.close(); this.gzSeen.add(gzKey); continue; }
       this.gzSeen.add(gzKey);
-      const r = new GzipReader(f.path, fp, source, f.dev, f.ino, start, this.cfg.max_line_bytes, this.spanCtx);
       this.readers.set(fp, r);
       this.d.registry.touch(source, { path: f.path, compressed: true });
       this.d.metrics.fileEvents.inc({ input: this.cfg.id, event: 'opened' });
-      this.d.log.info({ input: this.cfg.id, path: f.path, from: start }, 'reading a compressed rotated file');
+      this.d.log.info({ input: this.cfg.id, path: f.path, identity: fp, from: start, isize }, 'reading a compressed rotated file');
     }
     this.waiting = waiting;
     this.d.metrics.filesWaiting.set({ input: this.cfg.id }, waiting);
@@ -314,20 +333,24 @@ export class FileCollector {
     this.d.registry.expire(FORGET_AFTER_MS);
   }
 
+  private openFailed(f: FoundFile, e: NodeJS.ErrnoException): void {
+    if (e.code === 'EACCES' || e.code === 'EPERM') this.warnOnce(f.path, 'permission', 'no permission to read a file matched by the input glob; it will be tried again', e.message);
+    else if (e.code !== 'ENOENT') this.warnOnce(f.path, 'error', 'cannot open a file matched by the input glob', e.message);
+  }
+
   private async openPlain(f: FoundFile, fp: string, source: string, start: number): Promise<void> {
-    let r: PlainReader;
+    let r: PlainReader | null;
     try {
-      r = await PlainReader.open(f.path, fp, source, start, this.cfg.max_line_bytes, this.cfg.fingerprint_bytes, this.spanCtx);
+      r = await PlainReader.open(f, fp, source, start, this.cfg.max_line_bytes, this.cfg.fingerprint_bytes, this.spanCtx);
     } catch (err) {
-      const e = err as NodeJS.ErrnoException;
-      if (e.code === 'EACCES' || e.code === 'EPERM') this.warnOnce(f.path, 'permission', 'no permission to read a file matched by the input glob; it will be tried again', e.message);
-      else if (e.code !== 'ENOENT') this.warnOnce(f.path, 'error', 'cannot open a file matched by the input glob', e.message);
+      this.openFailed(f, err as NodeJS.ErrnoException);
       return;
     }
+    if (!r) { this.lastScan = 0; return; } // the name holds another file now, or the file was rewritten: look again
     this.readers.set(fp, r);
     this.byInode.set(`${r.dev}:${r.ino}`, r);
     this.d.registry.touch(source, { path: f.path, dev: r.dev, ino: r.ino });
     this.d.metrics.fileEvents.inc({ input: this.cfg.id, event: 'opened' });
-    this.d.log.debug({ input: this.cfg.id, path: f.path, from: start }, 'file opened');
+    this.d.log.debug({ input: this.cfg.id, path: f.path, identity: fp, from: start }, 'file opened');
   }
 }

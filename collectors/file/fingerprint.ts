@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
-import { createReadStream, promises as fsp } from 'node:fs';
-import { createGunzip } from 'node:zlib';
+import type { promises as fsp } from 'node:fs';
+import { gunzipSync, constants as zlibConstants } from 'node:zlib';
 
 /**
  * A file's identity: a hash of its first line (at most `maxBytes` bytes of it). It does not change
@@ -24,52 +24,42 @@ export async function fingerprintHandle(fh: fsp.FileHandle, maxBytes: number): P
   return fingerprintOf(buf.subarray(0, bytesRead), maxBytes);
 }
 
-/** Fingerprint of a plain file by path. */
-export async function fingerprintPath(path: string, maxBytes: number): Promise<string | null> {
-  const fh = await fsp.open(path, 'r');
-  try { return await fingerprintHandle(fh, maxBytes); } finally { await fh.close(); }
+/** Fingerprint of the decompressed content of a gzip file through an open handle: the same as the plain file it was made from. */
+export async function fingerprintGzipHandle(fh: fsp.FileHandle, maxBytes: number, fileSize: number): Promise<string | null> {
+  // Decompress a growing prefix of the compressed bytes (a sync flush gives what a partial stream holds)
+  // until the first line is complete or the whole file has been looked at.
+  let want = Math.min(fileSize, 16 * 1024);
+  for (;;) {
+    const buf = Buffer.allocUnsafe(want);
+    const { bytesRead } = await fh.read(buf, 0, want, 0);
+    const whole = bytesRead >= fileSize;
+    let head: Buffer;
+    try {
+      head = gunzipSync(buf.subarray(0, bytesRead), { finishFlush: zlibConstants.Z_SYNC_FLUSH });
+    } catch (err) {
+      if (whole) throw err; // not gzip at all, or corrupt
+      head = Buffer.alloc(0);
+    }
+    const fp = fingerprintOf(head.subarray(0, maxBytes), maxBytes);
+    if (fp) return fp;
+    if (whole) {
+      // a compressed file never grows: its whole content identifies it even without a newline,
+      // once it is complete (a file still being written by the compressor has no identity yet)
+      if (head.length === 0 || !isCompleteGzip(buf.subarray(0, bytesRead))) return null;
+      return fingerprintOf(head, head.length);
+    }
+    want = Math.min(fileSize, want * 4);
+  }
 }
 
-/** Fingerprint of the decompressed content of a gzip file: the same as the plain file it was made from. */
-export function fingerprintGzip(path: string, maxBytes: number): Promise<string | null> {
-  return new Promise((resolve, reject) => {
-    const parts: Buffer[] = [];
-    let got = 0;
-    let done = false;
-    const src = createReadStream(path, { highWaterMark: 16 * 1024 });
-    const gz = createGunzip();
-    const finish = (err: Error | null, ended = false) => {
-      if (done) return;
-      done = true;
-      src.destroy();
-      gz.destroy();
-      if (err && got === 0) { reject(err); return; }
-      const head = Buffer.concat(parts).subarray(0, maxBytes);
-      // a compressed file never grows: its whole content identifies it even without a newline
-      resolve(fingerprintOf(head, maxBytes) ?? (ended && head.length > 0 ? fingerprintOf(head, head.length) : null));
-    };
-    gz.on('data', (d: Buffer) => {
-      parts.push(d);
-      got += d.length;
-      if (got >= maxBytes || d.indexOf(0x0a) >= 0) finish(null);
-    });
-    gz.on('end', () => finish(null, true));
-    gz.on('error', (e) => finish(e));
-    src.on('error', (e) => finish(e));
-    src.pipe(gz);
-  });
+function isCompleteGzip(buf: Buffer): boolean {
+  try { gunzipSync(buf); return true; } catch { return false; }
 }
 
 /** The uncompressed size recorded in a gzip trailer (modulo 2^32), or null. */
-export async function gzipTrailerSize(path: string): Promise<number | null> {
-  const fh = await fsp.open(path, 'r');
-  try {
-    const { size } = await fh.stat();
-    if (size < 18) return null;
-    const b = Buffer.alloc(4);
-    await fh.read(b, 0, 4, size - 4);
-    return b.readUInt32LE(0);
-  } finally {
-    await fh.close();
-  }
+export async function gzipTrailerSize(fh: fsp.FileHandle, fileSize: number): Promise<number | null> {
+  if (fileSize < 18) return null;
+  const b = Buffer.alloc(4);
+  await fh.read(b, 0, 4, fileSize - 4);
+  return b.readUInt32LE(0);
 }

@@ -1,9 +1,11 @@
-import { promises as fsp, createReadStream, readSync } from 'node:fs';
+import { promises as fsp, readSync } from 'node:fs';
 import { createGunzip } from 'node:zlib';
 import type { AckBatch } from '../../src/event';
 import { LineSplitter } from './line-splitter';
 import { SpanBuilder, type SpanContext } from './span-builder';
-import { fingerprintHandle, fingerprintOf } from './fingerprint';
+import { fingerprintHandle, fingerprintOf, gzipTrailerSize } from './fingerprint';
+import { openFound } from './open-found';
+import type { FoundFile } from './discovery';
 
 export type Submit = (span: AckBatch) => Promise<void>;
 
@@ -76,34 +78,33 @@ export class PlainReader extends ReaderBase {
     this.head = Buffer.allocUnsafe(fingerprintBytes);
   }
 
-  static async open(path: string, identity: string, source: string, start: number, maxLineBytes: number, fingerprintBytes: number,
-    span: Omit<SpanContext, 'source' | 'identity' | 'path'>): Promise<PlainReader> {
-    const fh = await fsp.open(path, 'r');
-    try {
-      const st = await fh.stat();
-      const r = new PlainReader(fh, identity, source, path, st.dev, st.ino, start, maxLineBytes, fingerprintBytes, span);
-      r.size = st.size;
-      return r;
-    } catch (err) {
-      await fh.close();
-      throw err;
-    }
+  /** Opens a discovered file for reading from `start`; null when the name now holds another file or other content. */
+  static async open(f: FoundFile, identity: string, source: string, start: number, maxLineBytes: number, fingerprintBytes: number,
+    span: Omit<SpanContext, 'source' | 'identity' | 'path'>): Promise<PlainReader | null> {
+    const o = await openFound(f, fingerprintBytes);
+    if (!o) return null;
+    if (o.fingerprint !== identity) { await o.fh.close(); return null; }
+    const r = new PlainReader(o.fh, identity, source, f.path, o.stat.dev, o.stat.ino, start, maxLineBytes, fingerprintBytes, span);
+    r.size = o.stat.size;
+    return r;
   }
 
-  /** Continues the same content in another file (the copy that copytruncate made). */
-  async switchTo(path: string): Promise<void> {
-    const fh = await fsp.open(path, 'r');
-    const st = await fh.stat();
+  /** Continues the same content in another file (the copy that copytruncate made); false when `f` is not that copy (any more). */
+  async switchTo(f: FoundFile): Promise<boolean> {
+    const o = await openFound(f, this.fingerprintBytes);
+    if (!o) return false;
+    if (o.fingerprint !== this.identity || o.stat.size < this.position) { await o.fh.close(); return false; }
     await this.fh.close().catch(() => undefined);
-    this.fh = fh;
-    this.path = path;
-    this.dev = st.dev;
-    this.ino = st.ino;
-    this.size = st.size;
+    this.fh = o.fh;
+    this.path = f.path;
+    this.dev = o.stat.dev;
+    this.ino = o.stat.ino;
+    this.size = o.stat.size;
     this.checkedSize = -1;
     this.atEof = false;
     this.deleted = false;
     this.lastActivity = Date.now();
+    return true;
   }
 
   async pump(submit: Submit, maxChunks: number): Promise<PumpResult> {
@@ -177,16 +178,38 @@ export class GzipReader extends ReaderBase {
   readonly gzip = true;
   private it: AsyncIterator<Buffer>;
   private stream: NodeJS.ReadableStream;
+  private fh: fsp.FileHandle;
+  private input: ReturnType<fsp.FileHandle['createReadStream']>;
   private skip: number;
   finished = false;
 
-  constructor(path: string, identity: string, source: string, dev: number, ino: number, start: number, maxLineBytes: number,
-    span: Omit<SpanContext, 'source' | 'identity' | 'path'>) {
+  private constructor(fh: fsp.FileHandle, path: string, identity: string, source: string, dev: number, ino: number, start: number,
+    maxLineBytes: number, span: Omit<SpanContext, 'source' | 'identity' | 'path'>, readonly trailerSize: number | null) {
     super(identity, source, path, dev, ino, start, maxLineBytes, span);
     this.skip = start;
     const gunzip = createGunzip();
-    this.stream = createReadStream(path, { highWaterMark: CHUNK }).on('error', (e) => gunzip.destroy(e)).pipe(gunzip);
+    this.fh = fh;
+    this.input = fh.createReadStream({ start: 0, highWaterMark: CHUNK, autoClose: false });
+    this.stream = this.input.on('error', (e) => gunzip.destroy(e)).pipe(gunzip);
     this.it = (this.stream as unknown as AsyncIterable<Buffer>)[Symbol.asyncIterator]();
+  }
+
+  /**
+   * Opens a discovered compressed file to read from `start` (decompressed bytes), through a handle checked to
+   * hold this content; null when the name now holds another file. `trailerSize` tells whether it was read already.
+   */
+  static async open(f: FoundFile, identity: string, source: string, start: number, maxLineBytes: number, fingerprintBytes: number,
+    span: Omit<SpanContext, 'source' | 'identity' | 'path'>): Promise<GzipReader | null> {
+    const o = await openFound(f, fingerprintBytes);
+    if (!o) return null;
+    try {
+      if (o.fingerprint !== identity) { await o.fh.close(); return null; }
+      const isize = await gzipTrailerSize(o.fh, o.stat.size);
+      return new GzipReader(o.fh, f.path, identity, source, o.stat.dev, o.stat.ino, start, maxLineBytes, span, isize);
+    } catch (err) {
+      await o.fh.close().catch(() => undefined);
+      throw err;
+    }
   }
 
   get atEof(): boolean { return this.finished; }
@@ -212,7 +235,9 @@ export class GzipReader extends ReaderBase {
   }
 
   async close(): Promise<void> {
+    this.input.destroy();
     (this.stream as unknown as { destroy(): void }).destroy();
+    await this.fh.close().catch(() => undefined);
   }
 }
 

@@ -7,6 +7,7 @@ import type { Logger } from '../../src/log';
 import type { Metrics } from '../../src/metrics';
 import { listStoreFiles, storeFileName, storeFileDay } from './store-files';
 import { readReplayIds } from './replay-index';
+import { WriteMark, type StoreMark } from './write-mark';
 import { encodeRecord } from '../../src/spool/record-line';
 import { fsyncDir } from '../../src/checkpoints/atomic-write';
 
@@ -19,8 +20,6 @@ export interface EventStoreOptions {
   metrics: Metrics;
   now?: () => Date;
 }
-
-interface StoreMark { file: string; size: number }
 
 /**
  * The local event store of the embedded default: one NDJSON file per day in `dir`, each line an
@@ -37,6 +36,7 @@ export class EventStoreSink implements EventSink {
   private file = '';
   private size = 0;
   private replayIds = new Set<string>();
+  private mark: WriteMark | null = null;
   private lastError: string | null = null;
   private now: () => Date;
   duplicatesSkipped = 0;
@@ -48,12 +48,14 @@ export class EventStoreSink implements EventSink {
   async start(): Promise<void> {
     mkdirSync(this.o.dir, { recursive: true });
     const files = listStoreFiles(this.o.dir);
-    const mark = this.o.registry.sinkMark(this.name) as StoreMark | undefined;
-    const { ids, tornBytes } = readReplayIds(this.o.dir, files, mark);
+    const startMark = this.o.registry.sinkMark(this.name) as StoreMark | undefined;
+    const { ids, tornBytes } = readReplayIds(this.o.dir, files, startMark);
     this.replayIds = ids;
     if (tornBytes > 0) this.o.log.warn({ bytes: tornBytes }, 'event store: cut a torn last line left by a crash');
     if (ids.size > 0) this.o.log.info({ events: ids.size }, 'event store: events written after the last checkpoint will not be written twice');
-    this.o.registry.provideSinkMark(this.name, () => ({ file: this.file, size: this.size }));
+    const mark = new WriteMark(this.o.registry, startMark, ids);
+    this.mark = mark;
+    this.o.registry.provideSinkMark(this.name, () => mark.current(this.file, this.size));
     await this.openFor(this.now());
   }
 
@@ -86,10 +88,14 @@ export class EventStoreSink implements EventSink {
     const parts: string[] = [];
     let dup = 0;
     const replay = this.replayIds.size > 0 ? this.replayIds : null;
-    for (const e of events) {
-      if (replay && replay.delete(e.id)) { dup++; continue; }
-      parts.push(encodeRecord(e.id, e.doc));
+    let written = events;
+    if (replay) {
+      written = [];
+      for (const e of events) {
+        if (replay.delete(e.id)) dup++; else written.push(e);
+      }
     }
+    for (const e of written) parts.push(encodeRecord(e.id, e.doc));
     if (dup) {
       this.duplicatesSkipped += dup;
       this.o.metrics.sinkEvents.inc({ sink: this.name, outcome: 'duplicate' }, dup);
@@ -109,6 +115,7 @@ export class EventStoreSink implements EventSink {
       this.file = '';
       throw err;
     }
+    this.mark!.wrote(this.file, this.size, written);
     this.size += data.length;
     this.o.metrics.sinkEvents.inc({ sink: this.name, outcome: 'written' }, parts.length);
   }

@@ -46,3 +46,11 @@ export function exactlyOnce(events: StoredEvent[], expected: Iterable<number>, s
   const unexpected = [...seen.keys()].filter((s) => !exp.has(s));
   return { missing, duplicated, unexpected, duplicateIds };
 }
+
+/** For a failure message: the stored copies of the first few duplicated lines, with their ids and files. */
+export function describeDuplicates(events: StoredEvent[], duplicated: number[], seqOf: (e: StoredEvent) => number | undefined, max = 4): string {
+  const dup = new Set(duplicated.slice(0, max));
+  return events.filter((e) => dup.has(seqOf(e) as number))
+    .map((e) => `seq ${seqOf(e)} id ${e._id} file ${(e.log as { file?: { path?: string } } | undefined)?.file?.path}`)
+    .join('\n');
+}
