@@ -63,6 +63,7 @@ describe('local event store sink', () => {
     await s2.start();
     await s2.write(events(5, 12));
     await s2.stop();
+    await s.stop(); // (only its handle: that run "crashed")
     const ids = readStore(join(tmp.path, 'events')).map((e) => e._id);
     expect(ids).to.deep.equal(Array.from({ length: 12 }, (_, i) => `id-${i}`));
     expect(s2.duplicatesSkipped).to.equal(5);
