@@ -7,12 +7,13 @@ export interface StoredEvent {
   [k: string]: unknown;
 }
 
-/** Every event in a local event store directory, in write order. */
+/** Every event in a local event store directory, in write order (a line still being written is left out). */
 export function readStore(dir: string): StoredEvent[] {
   const out: StoredEvent[] = [];
   for (const f of listStoreFiles(dir)) {
     const text = readFileSync(join(dir, f), 'utf8');
-    for (const line of text.split('\n')) if (line) out.push(JSON.parse(line) as StoredEvent);
+    const complete = text.slice(0, text.lastIndexOf('\n') + 1);
+    for (const line of complete.split('\n')) if (line) out.push(JSON.parse(line) as StoredEvent);
   }
   return out;
 }
