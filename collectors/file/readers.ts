@@ -63,10 +63,12 @@ abstract class ReaderBase {
 export class PlainReader extends ReaderBase {
   readonly gzip = false;
   private fh: fsp.FileHandle;
-  private buf = Buffer.allocUnsafe(CHUNK);
-  private buf2 = Buffer.allocUnsafe(CHUNK);
+  private buf: Buffer = Buffer.allocUnsafe(CHUNK);
+  private buf2: Buffer = Buffer.allocUnsafe(CHUNK);
   private head: Buffer;
   private checkedSize = -1;
+  private ahead: { pos: number; buf: Buffer; read: Promise<number> } | null = null;
+  private readError: NodeJS.ErrnoException | null = null;
   size = 0;
   atEof = false;
   deleted = false;
@@ -94,6 +96,7 @@ export class PlainReader extends ReaderBase {
     const o = await openFound(f, this.fingerprintBytes);
     if (!o) return false;
     if (o.fingerprint !== this.identity || o.stat.size < this.position) { await o.fh.close(); return false; }
+    await this.settleAhead();
     await this.fh.close().catch(() => undefined);
     this.fh = o.fh;
     this.path = f.path;
@@ -108,53 +111,66 @@ export class PlainReader extends ReaderBase {
   }
 
   async pump(submit: Submit, maxChunks: number): Promise<PumpResult> {
-    const st = await this.fh.stat();
-    this.size = st.size;
-    this.deleted = st.nlink === 0;
     let pos = this.position;
-    if (st.size < pos) return 'truncated';
-    if (st.size === pos) {
-      // nothing new; a file truncated and refilled to exactly this size would still show a new first line
-      if (st.size !== this.checkedSize) {
-        if (!(await this.sameContent())) return 'replaced';
-        this.checkedSize = st.size;
+    // A read of the next chunk left running at the end of the last turn: the file was known to hold more
+    // than had been read, so no stat is needed first (reading on without a pause between turns).
+    let ahead = this.ahead;
+    this.ahead = null;
+    if (ahead !== null && (ahead.pos !== pos || pos >= this.size)) { await ahead.read; ahead = null; }
+    if (ahead === null) {
+      const st = await this.fh.stat();
+      this.size = st.size;
+      this.deleted = st.nlink === 0;
+      if (st.size < pos) return 'truncated';
+      if (st.size === pos) {
+        // nothing new; a file truncated and refilled to exactly this size would still show a new first line
+        if (st.size !== this.checkedSize) {
+          if (!(await this.sameContent())) return 'replaced';
+          this.checkedSize = st.size;
+        }
+        this.atEof = true;
+        return 'idle';
       }
-      this.atEof = true;
-      return 'idle';
     }
     this.atEof = false;
+    const size = this.size;
     // Double buffering: the next chunk is read while this one is cut into lines and normalised.
-    let cur = this.buf;
-    let spare = this.buf2;
-    let next: Promise<number> | null = this.readInto(cur, pos, st.size);
+    let cur = ahead !== null ? ahead.buf : this.buf;
+    let spare = cur === this.buf ? this.buf2 : this.buf;
+    let next: Promise<number> | null = ahead !== null ? ahead.read : this.readInto(cur, pos, size);
     let nextPos = pos;
     for (let i = 0; i < maxChunks && next; i++) {
       const bytesRead = await next;
       next = null;
-      if (bytesRead === 0) break;
+      if (this.readError) { const e = this.readError; this.readError = null; throw e; }
+      if (bytesRead === 0) { this.checkedSize = -1; break; } // shorter than the last stat said: look again
       // The file may have been truncated and refilled since the stat (copytruncate while a submit waited):
       // the first line is then another one, and the bytes just read belong to the new content, not to this one.
       if (!this.sameContentSync()) return 'replaced';
       nextPos += bytesRead;
-      if (i + 1 < maxChunks && nextPos < st.size) next = this.readInto(spare, nextPos, st.size);
+      if (nextPos < size) next = this.readInto(spare, nextPos, size);
       try {
         await this.feed(cur.subarray(0, bytesRead), submit);
       } catch (err) {
-        if (next) await next.catch(() => 0);
+        if (next) await next;
         throw err;
       }
       [cur, spare] = [spare, cur];
       pos = this.position;
     }
-    if (next) await next.catch(() => 0); // the turn ended early: let the read finish before its buffer is reused
-    this.checkedSize = st.size;
-    if (pos >= st.size) this.atEof = true;
+    // the turn is over with a read running: it starts the next turn (into `cur`, the buffer not in use now)
+    if (next) this.ahead = { pos: nextPos, buf: cur, read: next };
+    this.checkedSize = size;
+    if (pos >= size) this.atEof = true;
     return 'progress';
   }
 
-  private async readInto(buf: Buffer, pos: number, size: number): Promise<number> {
-    const { bytesRead } = await this.fh.read(buf, 0, Math.min(buf.length, size - pos), pos);
-    return bytesRead;
+  /** Reads into `buf`; never rejects (a failed read counts 0 bytes read, and the next stat tells what happened). */
+  private readInto(buf: Buffer, pos: number, size: number): Promise<number> {
+    return this.fh.read(buf, 0, Math.min(buf.length, size - pos), pos).then((r) => r.bytesRead, (err: NodeJS.ErrnoException) => {
+      this.readError = err;
+      return 0;
+    });
   }
 
   /** The same check as `sameContent`, as one small synchronous read: it runs after every chunk. */
@@ -169,7 +185,15 @@ export class PlainReader extends ReaderBase {
   }
 
   async close(): Promise<void> {
+    await this.settleAhead();
     await this.fh.close().catch(() => undefined);
+  }
+
+  /** Lets a read left running finish (its buffer and handle must not be reused or closed under it). */
+  private async settleAhead(): Promise<void> {
+    const a = this.ahead;
+    this.ahead = null;
+    if (a) await a.read;
   }
 }
 

@@ -586,6 +586,30 @@ const TS_CANDIDATES = ['@timestamp', 'timestamp', 'time', 'ts', '@t'];
  * Builds the event from a parsed JSON object. `src` is owned by the caller and is not reused afterwards:
  * its nested objects become part of the event (no deep clone).
  */
+/*
+ * Sub-objects that most documents of a read share as they are: event {ingested, dataset}, host {name},
+ * log.file {path} and agent {type}. One frozen object serves every line with the same values (no
+ * allocation per line); frozen, so that a change to one event can never show up in another.
+ */
+const AGENT: Obj = Object.freeze({ type: 'vigil' }) as Obj;
+let sharedEvent: Obj = Object.freeze({ ingested: '', dataset: '' }) as Obj;
+let sharedHost: Obj = Object.freeze({ name: '' }) as Obj;
+let sharedFile: Obj = Object.freeze({ path: '' }) as Obj;
+
+function eventOf(ctx: NdjsonLineContext): Obj {
+  const e = sharedEvent;
+  if (e.ingested === ctx.ingested && e.dataset === ctx.dataset) return e;
+  return (sharedEvent = Object.freeze({ ingested: ctx.ingested, dataset: ctx.dataset }) as Obj);
+}
+
+function hostOf(name: string): Obj {
+  return sharedHost.name === name ? sharedHost : (sharedHost = Object.freeze({ name }) as Obj);
+}
+
+function fileOf(path: string): Obj {
+  return sharedFile.path === path ? sharedFile : (sharedFile = Object.freeze({ path }) as Obj);
+}
+
 export function shapeObject(src: Obj, ctx: NdjsonLineContext): EventDoc {
   const doc: Obj = { '@timestamp': undefined };
   let touched = false; // doc holds keys created by dotted expansion
@@ -807,7 +831,7 @@ export function shapeObject(src: Obj, ctx: NdjsonLineContext): EventDoc {
       name = cHostname;
       cHostname = undefined;
     }
-    doc.host = { name };
+    doc.host = hostOf(name);
   } else {
     const h = ensureObj(doc, 'host');
     const hn = h.name;
@@ -876,7 +900,7 @@ export function shapeObject(src: Obj, ctx: NdjsonLineContext): EventDoc {
   // ---- Vigil's own fields: event.*, log.*, agent ----
   const ev = doc.event;
   if (ev === undefined || ev === null) {
-    doc.event = { ingested: ctx.ingested, dataset: ctx.dataset };
+    doc.event = eventOf(ctx);
   } else {
     const e = ensureObj(doc, 'event');
     if (e.ingested !== undefined && e.ingested !== null) conflictAt(P_EVENT_INGESTED, e.ingested);
@@ -890,14 +914,14 @@ export function shapeObject(src: Obj, ctx: NdjsonLineContext): EventDoc {
 
   const lg0 = doc.log;
   if ((lg0 === undefined || lg0 === null) && lvl !== undefined) {
-    doc.log = { level: lvl, file: { path: ctx.path }, offset: ctx.offset };
+    doc.log = { level: lvl, file: fileOf(ctx.path), offset: ctx.offset };
   } else if (lg0 === undefined || lg0 === null) {
-    doc.log = { file: { path: ctx.path }, offset: ctx.offset };
+    doc.log = { file: fileOf(ctx.path), offset: ctx.offset };
   } else {
     const lg = ensureObj(doc, 'log');
     if (lvl !== undefined && lg.level === undefined) lg.level = lvl;
     if (lg.file !== undefined && lg.file !== null) conflictAt(P_LOG_FILE, lg.file);
-    lg.file = { path: ctx.path };
+    lg.file = fileOf(ctx.path);
     if (lg.offset !== undefined && lg.offset !== null) conflictAt(P_LOG_OFFSET, lg.offset);
     lg.offset = ctx.offset;
   }
@@ -905,7 +929,7 @@ export function shapeObject(src: Obj, ctx: NdjsonLineContext): EventDoc {
   if (cAgent !== undefined && cAgent !== null) addOriginal(P_AGENT, cAgent); // scalar: see header
   const ag = doc.agent;
   if (ag !== undefined && ag !== null) conflictAt(P_AGENT, ag);
-  doc.agent = { type: 'vigil' };
+  doc.agent = AGENT;
 
   // ---- tags and vigil.original ----
   if (isPlainObject(cTags)) {

@@ -79,7 +79,18 @@ function isSpace(c: number): boolean {
   return c === 32 || c === 9 || c === 10 || c === 13;
 }
 
+/** "YYYY-MM-DDTHH:mm:ss." of the last canonical time string taken as it was: the lines of a log repeat it. */
+let canonicalPrefix = '\u0000';
+
+/** True when `s` is the canonical form and shares its second with the last one taken as it was. */
+function sameSecondCanonical(s: string): boolean {
+  if (s.length !== 24 || s.charCodeAt(23) !== 90 || !s.startsWith(canonicalPrefix)) return false;
+  const a = s.charCodeAt(20) - 48, b = s.charCodeAt(21) - 48, c = s.charCodeAt(22) - 48;
+  return a >= 0 && a <= 9 && b >= 0 && b <= 9 && c >= 0 && c <= 9;
+}
+
 export function parseTimeString(s: string): string | undefined {
+  if (sameSecondCanonical(s)) return s;
   let n = s.length;
   if (n === 0) return undefined;
   if (isSpace(s.charCodeAt(0)) || isSpace(s.charCodeAt(n - 1))) {
@@ -228,7 +239,9 @@ function parseIso(s: string): string | undefined {
   }
   const ms = days * 86400000 + h * 3600000 + mi * 60000 + sec * 1000 + frac - off * 60000;
   if (zulu && n === 24 && t === 84 && digits === 3 && sec < 60 && s.charCodeAt(23) === 90) {
-    return ms >= MIN_MS && ms <= MAX_MS ? s : undefined; // already canonical: no new string
+    if (!(ms >= MIN_MS && ms <= MAX_MS)) return undefined;
+    canonicalPrefix = s.slice(0, 20);
+    return s; // already canonical: no new string
   }
   return finish(ms);
 }
