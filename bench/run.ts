@@ -42,7 +42,7 @@ async function main(): Promise<void> {
 
 /** NDJSON files into Elasticsearch: Vigil end to end against a minimal _bulk loop, same server, same run. */
 async function elasticsearchBench(dir: string): Promise<void> {
-  const n = Number(process.env.VIGIL_BENCH_ES_LINES ?? 100_000);
+  const n = Number(process.env.VIGIL_BENCH_ES_LINES ?? 300_000);
   const file = join(dir, `es-${n}.ndjson`);
   const lines = await generateLines(file, n);
   let url = process.env.VIGIL_TEST_ES_URL;

@@ -160,4 +160,30 @@ describe('Elasticsearch sink (real server)', function () {
       tmp.cleanup();
     }
   });
+
+  it('a spool smaller than the backlog: reading waits for the shipper (spool_full in the status), and every line arrives once', async () => {
+    const target = uniqueTarget('small');
+    targets.push(target);
+    const tmp = tempDir('es-small');
+    const logDir = join(tmp.path, 'logs');
+    mkdirSync(logDir);
+    const N = 20_000;
+    writeFileSync(join(logDir, 'a.ndjson'), Array.from({ length: N }, (_, i) => `${JSON.stringify({ msg: `line ${i}`, seq: i, pad: 'p'.repeat(100) })}\n`).join(''));
+    // room for about 1000 records: the file is 20 times that
+    const daemon = new Daemon(esConfig(tmp.path, [join(logDir, '*.ndjson')], target, { spool_max_bytes: 400 * 1024, spool_segment_bytes: 64 * 1024 }), { log: silentLogger(), metrics: new Metrics() });
+    await daemon.start();
+    let sawFull = false;
+    try {
+      await waitFor(async () => {
+        if ((daemon.sinks[0] as unknown as { status(): { spool_full: boolean } }).status().spool_full) sawFull = true;
+        return (await countDocs(target)) === N;
+      }, 120_000, 'every line in Elasticsearch', 50);
+      const seqs = (await allHits(target, ['seq'])).map((h) => h._source.seq as number).sort((a, b) => a - b);
+      expect(seqs).to.deep.equal(Array.from({ length: N }, (_, i) => i));
+      expect(sawFull, 'the spool was full at some point').to.equal(true);
+    } finally {
+      await daemon.stop();
+      tmp.cleanup();
+    }
+  });
 });

@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import { appendFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { SegmentLog, SpoolFullError, type SpoolCursor } from '../src/spool/segment-log';
-import { encodeRecord, splitRecord } from '../src/spool/record-line';
+import { encodeRecord, encodeRecords, splitRecord } from '../src/spool/record-line';
 import { tempDir } from './helpers/temp-dir';
 
 const rec = (i: number) => Buffer.from(encodeRecord(`id-${i}`, { n: i, pad: 'x'.repeat(50) }));
@@ -97,5 +97,23 @@ describe('disk spool (segment log)', () => {
     expect(splitRecord(got!.data, 0, got!.data.length - 1)!.id).to.equal('big');
     expect((await readAll(log, got!.next)).ids).to.deep.equal(['id-1']);
     await log.close();
+  });
+});
+
+describe('encodeRecords', () => {
+  it('writes the same bytes as encodeRecord for each event, joined (multi-byte text, empty documents, growth)', () => {
+    const batch = { source: 's', start: 0, end: 1, pending: 0, events: [] };
+    const docs: Array<Record<string, unknown>> = [
+      { '@timestamp': 't', message: 'plain' },
+      {},
+      { message: 'Grüße — 日本語 ✓ \u{1F600}', nested: { a: [1, 2, { b: null }] } },
+      { big: 'é'.repeat(5000) },
+      { quote: 'a "quoted" \\ line\nwith a newline' },
+    ];
+    const events = docs.map((doc, i) => ({ id: `id.${i}`, doc, batch }));
+    const expected = Buffer.from(events.map((e) => encodeRecord(e.id, e.doc)).join(''));
+    expect(encodeRecords(events).equals(expected)).to.equal(true);
+    const many = Array.from({ length: 3000 }, (_, i) => ({ id: `x.${i.toString(36)}`, doc: { n: i, s: 'ü'.repeat(i % 300) }, batch }));
+    expect(encodeRecords(many).equals(Buffer.from(many.map((e) => encodeRecord(e.id, e.doc)).join('')))).to.equal(true);
   });
 });

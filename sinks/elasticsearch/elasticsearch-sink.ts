@@ -5,8 +5,8 @@ import type { PipelineEvent } from '../../src/event';
 import type { ElasticsearchConfig } from '../../src/config/types';
 import type { Logger } from '../../src/log';
 import type { Metrics } from '../../src/metrics';
-import { SegmentLog } from '../../src/spool/segment-log';
-import { encodeRecord } from '../../src/spool/record-line';
+import { SegmentLog, SpoolFullError } from '../../src/spool/segment-log';
+import { encodeRecords } from '../../src/spool/record-line';
 import { createClient } from './client';
 import { checkHealth, describeError, type EsHealth } from './health';
 import { setupTarget, type TargetSetup } from './template';
@@ -40,6 +40,8 @@ export class ElasticsearchSink implements EventSink {
   health_: EsHealth = { ok: false, reason: 'starting', detail: 'not checked yet' };
   setup: TargetSetup | null = null;
   private stopped = false;
+  /** appends wait for the shipper to make room in the spool */
+  spoolFull = false;
   private setupLoop: Promise<void> | null = null;
 
   constructor(private o: ElasticsearchSinkOptions) {
@@ -91,9 +93,23 @@ export class ElasticsearchSink implements EventSink {
   }
 
   async write(events: PipelineEvent[]): Promise<void> {
-    const parts: string[] = new Array(events.length);
-    for (let i = 0; i < events.length; i++) parts[i] = encodeRecord(events[i].id, events[i].doc);
-    await this.spool.append(Buffer.from(parts.join('')));
+    const data = encodeRecords(events);
+    // a full spool (Elasticsearch away or slower than the input for long): wait here, so that the
+    // pipeline backs up and the collectors stop reading, until the shipper has made room
+    let warned = false;
+    for (;;) {
+      try {
+        await this.spool.append(data);
+        break;
+      } catch (err) {
+        if (!(err instanceof SpoolFullError) || this.stopped) throw err;
+        if (!warned) this.o.log.warn({ backlog_bytes: this.spool.backlogBytes }, `${err.message}; reading waits until Elasticsearch takes more`);
+        warned = true;
+        this.spoolFull = true;
+        await new Promise((r) => setTimeout(r, 100));
+      }
+    }
+    this.spoolFull = false;
     this.o.metrics.spoolBacklogBytes.set({ sink: this.name }, this.spool.backlogBytes);
     this.shipper.wake();
   }
@@ -113,6 +129,6 @@ export class ElasticsearchSink implements EventSink {
   }
 
   status(): Record<string, unknown> {
-    return { url: this.url, version: this.health_.version, mode: this.setup?.mode, ...this.shipper.status(), dead_letter_file: this.deadLetter.path };
+    return { url: this.url, version: this.health_.version, mode: this.setup?.mode, ...this.shipper.status(), spool_full: this.spoolFull, dead_letter_file: this.deadLetter.path };
   }
 }

@@ -64,9 +64,7 @@ export class EsShipper {
 
   /** Something was appended to the spool. */
   wake(): void {
-    const w = this.wakeUp;
-    this.wakeUp = null;
-    w?.();
+    this.wakeUp?.();
   }
 
   async stop(): Promise<void> {
@@ -75,12 +73,19 @@ export class EsShipper {
     await this.loopDone;
   }
 
+  /** Resolves on `wake()` or after `ms`; one timer and one waiter at a time, however often it is raced. */
   private waitForWake(ms: number): Promise<void> {
-    return new Promise((resolve) => {
-      const t = setTimeout(() => { this.wakeUp = null; resolve(); }, ms);
-      this.wakeUp = () => { clearTimeout(t); resolve(); };
+    if (this.waiting) return this.waiting;
+    const p = new Promise<void>((resolve) => {
+      const done = () => { clearTimeout(t); this.wakeUp = null; this.waiting = null; resolve(); };
+      const t = setTimeout(done, ms);
+      this.wakeUp = done;
     });
+    this.waiting = p;
+    return p;
   }
+
+  private waiting: Promise<void> | null = null;
 
   private async loop(): Promise<void> {
     const sending = new Set<Promise<void>>();
@@ -129,16 +134,14 @@ export class EsShipper {
     return { data, next };
   }
 
-  private async finish(batch: Batch): Promise<void> {
+  private finish(batch: Batch): void {
     batch.done = true;
     let upTo: SpoolCursor | null = null;
     while (this.inflight.length > 0 && this.inflight[0].done) upTo = this.inflight.shift()!.next;
     if (upTo) {
-      try {
-        await this.o.spool.commit(upTo);
-      } catch (err) {
-        this.o.log.error({ err: (err as Error).message }, 'could not persist the spool cursor; the documents will be sent again (as 409s)');
-      }
+      this.o.spool.commitSoon(upTo, (err) => {
+        this.o.log.error({ err: err.message }, 'could not persist the spool cursor; the documents will be sent again (as 409s)');
+      });
     }
   }
 
@@ -155,9 +158,11 @@ export class EsShipper {
       const t0 = Date.now();
       try {
         // (the transport sets the NDJSON content type that matches its Accept header)
+        // (only each item's status and error come back: a fraction of the full answer to build, send and parse)
         resp = await this.o.client.transport.request(
-          { method: 'POST', path: `/${encodeURIComponent(this.target!)}/_bulk`, bulkBody: bulkBody(batch.data, pending) },
+          { method: 'POST', path: `/${encodeURIComponent(this.target!)}/_bulk`, querystring: { filter_path: BULK_FILTER_PATH }, bulkBody: bulkBody(batch.data, pending) },
         ) as typeof resp;
+        if (!Array.isArray(resp.items)) resp.items = [];
       } catch (err) {
         if (err instanceof errors.ResponseError && err.statusCode === 413 && pending.length > 1) {
           // too large for the cluster's http.max_content_length: send it in halves
@@ -235,6 +240,7 @@ export class EsShipper {
 }
 
 const NL = Buffer.from('\n');
+const BULK_FILTER_PATH = 'errors,items.*.status,items.*.error';
 
 function countLines(b: Buffer): number {
   let n = 0;

@@ -8,7 +8,7 @@ import type { Metrics } from '../../src/metrics';
 import { listStoreFiles, storeFileName, storeFileDay } from './store-files';
 import { readReplayIds } from './replay-index';
 import { WriteMark, type StoreMark } from './write-mark';
-import { encodeRecord } from '../../src/spool/record-line';
+import { encodeRecords } from '../../src/spool/record-line';
 import { fsyncDir } from '../../src/checkpoints/atomic-write';
 
 export interface EventStoreOptions {
@@ -85,7 +85,6 @@ export class EventStoreSink implements EventSink {
   async write(events: PipelineEvent[]): Promise<void> {
     const now = this.now();
     if (storeFileName(now) !== this.file) await this.openFor(now);
-    const parts: string[] = [];
     let dup = 0;
     const replay = this.replayIds.size > 0 ? this.replayIds : null;
     let written = events;
@@ -95,13 +94,12 @@ export class EventStoreSink implements EventSink {
         if (replay.delete(e.id)) dup++; else written.push(e);
       }
     }
-    for (const e of written) parts.push(encodeRecord(e.id, e.doc));
     if (dup) {
       this.duplicatesSkipped += dup;
       this.o.metrics.sinkEvents.inc({ sink: this.name, outcome: 'duplicate' }, dup);
     }
-    if (parts.length === 0) return;
-    const data = Buffer.from(parts.join(''));
+    if (written.length === 0) return;
+    const data = encodeRecords(written);
     try {
       await this.fh!.write(data, 0, data.length, null);
       await this.fh!.datasync();
@@ -117,7 +115,7 @@ export class EventStoreSink implements EventSink {
     }
     this.mark!.wrote(this.file, this.size, written);
     this.size += data.length;
-    this.o.metrics.sinkEvents.inc({ sink: this.name, outcome: 'written' }, parts.length);
+    this.o.metrics.sinkEvents.inc({ sink: this.name, outcome: 'written' }, written.length);
   }
 
   async stop(): Promise<void> {

@@ -154,6 +154,29 @@ export class SegmentLog {
   }
 
   private committing: Promise<void> = Promise.resolve();
+  private soon: { cursor: SpoolCursor; timer: NodeJS.Timeout; onError: (err: Error) => void } | null = null;
+
+  /**
+   * `commit`, coalesced: the cursor is persisted within `delayMs`, together with any later one (one
+   * cursor file write for many shipped batches). A crash before then only means that the batches
+   * after the last persisted cursor are shipped again (Elasticsearch answers 409 for those).
+   */
+  commitSoon(cursor: SpoolCursor, onError: (err: Error) => void, delayMs = 250): void {
+    if (this.soon) { this.soon.cursor = cursor; this.soon.onError = onError; return; }
+    const timer = setTimeout(() => { void this.flushCommits(); }, delayMs);
+    this.soon = { cursor, timer, onError };
+  }
+
+  /** Persists a cursor that `commitSoon` still holds. */
+  async flushCommits(): Promise<void> {
+    const s = this.soon;
+    this.soon = null;
+    if (s) {
+      clearTimeout(s.timer);
+      await this.commit(s.cursor).catch((err: Error) => s.onError(err));
+    }
+    await this.committing;
+  }
 
   /** The reader has shipped everything before `cursor`: persist it and delete the segments before it. Calls run one at a time. */
   commit(cursor: SpoolCursor): Promise<void> {
@@ -177,6 +200,7 @@ export class SegmentLog {
   }
 
   async close(): Promise<void> {
+    await this.flushCommits();
     await this.fh?.close().catch(() => undefined);
     await this.readFh?.fh.close().catch(() => undefined);
     this.fh = null;
