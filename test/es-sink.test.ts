@@ -186,4 +186,33 @@ describe('Elasticsearch sink (real server)', function () {
       tmp.cleanup();
     }
   });
+
+  it('`index:` instead of a data stream: a plain index with Vigil\'s template and mappings', async () => {
+    const target = uniqueTarget('idx').replace(/^logs-/, 'vigil-');
+    targets.push(target);
+    const tmp = tempDir('es-idx');
+    const logDir = join(tmp.path, 'logs');
+    mkdirSync(logDir);
+    writeFileSync(join(logDir, 'a.ndjson'), Array.from({ length: 50 }, (_, i) => `${JSON.stringify({ time: Date.UTC(2026, 2, 1, 0, i), level: 'warn', msg: `line ${i}`, seq: i })}\n`).join(''));
+    const cfg = esConfig(tmp.path, [join(logDir, '*.ndjson')], target);
+    delete cfg.elasticsearch!.data_stream;
+    cfg.elasticsearch!.index = target;
+    const daemon = new Daemon(cfg, { log: silentLogger(), metrics: new Metrics() });
+    await daemon.start();
+    try {
+      await waitFor(async () => (await countDocs(target)) === 50, 60_000, 'the 50 documents', 200);
+      const ds = await es('GET', `/_data_stream/${target}`).catch(() => null);
+      expect(ds === null || ds.status === 404 || (ds.body.data_streams ?? []).length === 0, 'no data stream').to.equal(true);
+      const idx = await es('GET', `/${target}`);
+      const name = Object.keys(idx.body)[0];
+      expect(name).to.equal(target);
+      expect(idx.body[name].mappings.properties['@timestamp'].type).to.equal('date');
+      expect(idx.body[name].mappings.properties.log.properties.level.type).to.equal('keyword');
+      const hits = await es('POST', `/${target}/_search`, { query: { range: { '@timestamp': { gte: '2026-03-01T00:10:00Z', lt: '2026-03-01T00:20:00Z' } } }, size: 0, track_total_hits: true });
+      expect(hits.body.hits.total.value).to.equal(10);
+    } finally {
+      await daemon.stop();
+      tmp.cleanup();
+    }
+  });
 });
