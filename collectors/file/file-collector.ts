@@ -311,14 +311,8 @@ export class FileCollector {
       if (this.gzSeen.has(gzKey)) continue;
       const start = Math.max(entry?.offset ?? 0, this.closedAt.get(fp) ?? 0);
       if (this.readers.size >= this.cfg.max_open_files) { waiting++; continue; }
-      let r: GzipReader | null;
-      try {
-        r = await GzipReader.open(f, fp, source, start, this.cfg.max_line_bytes, this.cfg.fingerprint_bytes, this.spanCtx);
-      } catch (err) {
-        this.openFailed(f, err as NodeJS.ErrnoException);
-        continue;
-      }
-      if (!r) { this.lastScan = 0; continue; } // the name holds another file now
+      const r = await this.tryOpen(f, () => GzipReader.open(f, fp, source, start, this.cfg.max_line_bytes, this.cfg.fingerprint_bytes, this.spanCtx));
+      if (!r) continue;
       const isize = r.trailerSize;
       if (start > 0 && isize !== null && start % 2 ** 32 === isize) { await r.close(); this.gzSeen.add(gzKey); continue; }
       this.gzSeen.add(gzKey);
@@ -333,20 +327,26 @@ export class FileCollector {
     this.d.registry.expire(FORGET_AFTER_MS);
   }
 
-  private openFailed(f: FoundFile, e: NodeJS.ErrnoException): void {
-    if (e.code === 'EACCES' || e.code === 'EPERM') this.warnOnce(f.path, 'permission', 'no permission to read a file matched by the input glob; it will be tried again', e.message);
-    else if (e.code !== 'ENOENT') this.warnOnce(f.path, 'error', 'cannot open a file matched by the input glob', e.message);
+  /**
+   * Opens a reader; null when it cannot be opened now (reported once) or when the name holds another
+   * file, or other content, than the one discovered (looked at again at the next scan, which comes soon).
+   */
+  private async tryOpen<T>(f: FoundFile, open: () => Promise<T | null>): Promise<T | null> {
+    try {
+      const r = await open();
+      if (!r) this.lastScan = 0;
+      return r;
+    } catch (err) {
+      const e = err as NodeJS.ErrnoException;
+      if (e.code === 'EACCES' || e.code === 'EPERM') this.warnOnce(f.path, 'permission', 'no permission to read a file matched by the input glob; it will be tried again', e.message);
+      else if (e.code !== 'ENOENT') this.warnOnce(f.path, 'error', 'cannot open a file matched by the input glob', e.message);
+      return null;
+    }
   }
 
   private async openPlain(f: FoundFile, fp: string, source: string, start: number): Promise<void> {
-    let r: PlainReader | null;
-    try {
-      r = await PlainReader.open(f, fp, source, start, this.cfg.max_line_bytes, this.cfg.fingerprint_bytes, this.spanCtx);
-    } catch (err) {
-      this.openFailed(f, err as NodeJS.ErrnoException);
-      return;
-    }
-    if (!r) { this.lastScan = 0; return; } // the name holds another file now, or the file was rewritten: look again
+    const r = await this.tryOpen(f, () => PlainReader.open(f, fp, source, start, this.cfg.max_line_bytes, this.cfg.fingerprint_bytes, this.spanCtx));
+    if (!r) return;
     this.readers.set(fp, r);
     this.byInode.set(`${r.dev}:${r.ino}`, r);
     this.d.registry.touch(source, { path: f.path, dev: r.dev, ino: r.ino });
