@@ -3,6 +3,7 @@ import type { RulesEntry } from '../src/pipeline';
 import type { Logger } from '../src/log';
 import { formatProblem, type FileProblem } from '../src/config/types';
 import { checkRulesFile } from './load';
+import { validateWhere } from './kql/validate-where';
 import type { LoadedRules } from './load';
 
 /**
@@ -20,7 +21,7 @@ export class RulesEngine implements RulesEntry {
 
   /** Loads (or reloads) a rules file; returns false, keeping the current rules, when it has problems. */
   load(path: string): boolean {
-    const { rules, problems } = checkRulesFile(path);
+    const { rules, problems } = checkRulesFile(path, { validateWhere });
     this.problems = problems;
     if (!rules || problems.length > 0) {
       this.log.error({ file: path, problems: problems.map(formatProblem), kept_rules: this.rules?.rules.length ?? 0 },

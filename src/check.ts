@@ -7,6 +7,7 @@ import * as path from 'node:path';
 import { checkConfigFileDetailed } from './config/load';
 import { formatProblem, type FileProblem } from './config/types';
 import { checkRulesFile, type WhereValidator } from '../rules/load';
+import { validateWhere } from '../rules/kql/validate-where';
 
 export interface CheckOptions {
   /** rules file as the user gave it (default: the config's `rules`, else `<cwd>/rules.yaml`) */
@@ -42,7 +43,7 @@ export function runCheck(opts: CheckOptions): CheckResult {
   }
   if (rulesLabel === undefined) rulesLabel = 'rules.yaml';
 
-  const rules = checkRulesFile(rulesLabel, { cwd, env, validateWhere: opts.validateWhere, unsetEnv: opts.rulesUnsetEnv });
+  const rules = checkRulesFile(rulesLabel, { cwd, env, validateWhere: opts.validateWhere ?? validateWhere, unsetEnv: opts.rulesUnsetEnv });
   problems.push(...rules.problems);
   if (rules.rules) {
     const n = rules.rules.rules.length;

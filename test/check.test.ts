@@ -67,6 +67,14 @@ describe('vigil check (runCheck)', () => {
     expect(abs.output).to.equal(`${path.join(cwd, 'other/r.yaml')}: OK (1 rule, 2 notifiers)`);
   });
 
+  it('points at the fault inside a where: that is not valid KQL (line and column in rules.yaml)', () => {
+    const cwd = project({ 'rules.yaml': RULES.replace("where: 'log.level: error'", "where: 'log.level: (error or'") });
+    const r = runCheck({ cwd, env: {} });
+    expect(r.output).to.match(/^rules\.yaml:7:33: invalid KQL in where: .*Expected "\)"/);
+    const ok = project({ 'rules.yaml': RULES.replace("where: 'log.level: error'", "where: 'log.level: (error or critical) and not host.name: web-* and http.response.status_code >= 500'") });
+    expect(runCheck({ cwd: ok, env: {} }).problems).to.deep.equal([]);
+  });
+
   it('reports a missing file at 1:1', () => {
     const cwd = project({});
     const r = runCheck({ cwd, env: {} });

@@ -1,0 +1,35 @@
+/**
+ * AST of a KQL query (Kibana Query Language) as Vigil parses it. Value lists such as
+ * `field: (a or b)` are expanded by the parser into and/or/not of single matches on the same field,
+ * so the matcher and the Elasticsearch translator only ever see the node kinds below.
+ */
+
+/** A bare value (`error`, `a b`): analysed on text fields, exact on keyword fields. */
+export interface LiteralValue { kind: 'literal'; text: string }
+/** A quoted value (`"a b"`): a phrase on text fields, exact on keyword fields; `*` inside is literal. */
+export interface PhraseValue { kind: 'phrase'; text: string }
+/**
+ * An unquoted value with at least one unescaped `*`. `segments` are the literal pieces between the
+ * stars (escaped stars stay in the pieces), so `web-*` is ['web-', ''] and `*oom*` is ['', 'oom', ''].
+ */
+export interface WildcardValue { kind: 'wildcard'; segments: string[] }
+export type KqlValue = LiteralValue | PhraseValue | WildcardValue;
+
+export type RangeOp = 'gt' | 'gte' | 'lt' | 'lte';
+
+export interface OrNode { type: 'or'; children: Ast[] }
+export interface AndNode { type: 'and'; children: Ast[] }
+export interface NotNode { type: 'not'; child: Ast }
+/** `field: value` */
+export interface MatchNode { type: 'match'; field: string; value: KqlValue }
+/** `field >= value`; the value is kept as written (numbers, dates and strings are told apart by field type). */
+export interface RangeNode { type: 'range'; field: string; op: RangeOp; value: string }
+/** `field: *` */
+export interface ExistsNode { type: 'exists'; field: string }
+/** A value without a field. Kibana searches every field; Vigil searches `message` (see FREE_TEXT_FIELD). */
+export interface FreeTextNode { type: 'text'; value: KqlValue }
+
+export type Ast = OrNode | AndNode | NotNode | MatchNode | RangeNode | ExistsNode | FreeTextNode;
+
+/** The field free text searches in Vigil's events. */
+export const FREE_TEXT_FIELD = 'message';

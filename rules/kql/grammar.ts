@@ -1,0 +1,99 @@
+/**
+ * The KQL grammar (peggy syntax), kept as a string so it travels with the compiled JS in dist/
+ * without a copy step. It follows Kibana's kuery grammar: `or` binds loosest, then `and`, then `not`;
+ * keywords are case-insensitive and need spaces around them; `\` escapes a special character.
+ *
+ * Actions build the AST of ast.ts. Value lists (`f: (a or b)`) are parsed into a small list tree
+ * and then expanded into match nodes on the field, so later stages never see lists.
+ * Unquoted values are kept as pieces (strings and STAR markers) until the end, so an escaped `\*`
+ * stays a literal star while a bare `*` becomes a wildcard.
+ */
+export const KQL_GRAMMAR = String.raw`
+{{
+  const STAR = { star: true };
+
+  function nary(type, head, tail) {
+    return tail.length === 0 ? head : { type, children: [head, ...tail] };
+  }
+
+  // pieces: array of strings and STAR; returns a KqlValue
+  function unquoted(pieces) {
+    if (!pieces.includes(STAR)) return { kind: 'literal', text: pieces.join('') };
+    const segments = [''];
+    for (const p of pieces) {
+      if (p === STAR) segments.push('');
+      else segments[segments.length - 1] += p;
+    }
+    return { kind: 'wildcard', segments };
+  }
+
+  function isExistsValue(v) {
+    return v.kind === 'wildcard' && v.segments.length === 2 && v.segments[0] === '' && v.segments[1] === '';
+  }
+
+  // Turns a value list tree into the AST for one field.
+  function expand(field, list) {
+    switch (list.type) {
+      case 'vor': return { type: 'or', children: list.children.map((c) => expand(field, c)) };
+      case 'vand': return { type: 'and', children: list.children.map((c) => expand(field, c)) };
+      case 'vnot': return { type: 'not', child: expand(field, list.child) };
+      default:
+        return isExistsValue(list.value) ? { type: 'exists', field } : { type: 'match', field, value: list.value };
+    }
+  }
+}}
+
+Start = Space* q:OrQuery Space* { return q; }
+
+OrQuery = head:AndQuery tail:(Or @AndQuery)* { return nary('or', head, tail); }
+AndQuery = head:NotQuery tail:(And @NotQuery)* { return nary('and', head, tail); }
+NotQuery = Not q:NotQuery { return { type: 'not', child: q }; } / SubQuery
+SubQuery = '(' Space* q:OrQuery Space* ')' { return q; } / Expression
+
+Expression = FieldRangeExpression / FieldValueExpression / ValueExpression
+
+FieldRangeExpression = field:Field Space* op:RangeOperator Space* value:RangeValue {
+  return { type: 'range', field, op, value };
+}
+FieldValueExpression = field:Field Space* ':' Space* list:ListOfValues { return expand(field, list); }
+ValueExpression = value:Value { return { type: 'text', value }; }
+
+ListOfValues = '(' Space* l:OrListOfValues Space* ')' { return l; }
+  / value:Value { return { type: 'value', value }; }
+OrListOfValues = head:AndListOfValues tail:(Or @AndListOfValues)* {
+  return tail.length ? { type: 'vor', children: [head, ...tail] } : head;
+}
+AndListOfValues = head:NotListOfValues tail:(And @NotListOfValues)* {
+  return tail.length ? { type: 'vand', children: [head, ...tail] } : head;
+}
+NotListOfValues = Not l:NotListOfValues { return { type: 'vnot', child: l }; } / ListOfValues
+
+Field "field name" = chars:FieldChar+ { return chars.join(''); }
+FieldChar = Escaped / !SpecialCharacter !Space c:. { return c; }
+
+RangeOperator "range operator" = '<=' { return 'lte'; } / '>=' { return 'gte'; } / '<' { return 'lt'; } / '>' { return 'gt'; }
+RangeValue "value" = QuotedText / pieces:Word { return pieces.map((p) => (p === STAR ? '*' : p)).join(''); }
+
+Value "value" = text:QuotedText { return { kind: 'phrase', text }; }
+  / pieces:UnquotedPieces { return unquoted(pieces); }
+
+// Words separated by spaces; a keyword (or/and/not followed by a space) ends the value.
+UnquotedPieces = first:Word rest:(s:$Space+ !(Keyword Space) w:Word { return [s, ...w]; })* {
+  return first.concat(...rest);
+}
+Word = !(Keyword Space) chars:UnquotedChar+ { return chars; }
+UnquotedChar = Escaped / '*' { return STAR; } / !SpecialCharacter !Space c:. { return c; }
+
+QuotedText = '"' chars:QuotedChar* '"' { return chars.join(''); }
+QuotedChar = EscapedWhitespace / '\\' c:. { return c; } / !'"' c:. { return c; }
+
+Escaped = EscapedWhitespace / '\\' k:$('or'i / 'and'i / 'not'i) { return k; } / '\\' c:[\\():<>"*{}] { return c; }
+EscapedWhitespace = '\\t' { return '\t'; } / '\\r' { return '\r'; } / '\\n' { return '\n'; }
+
+SpecialCharacter = [\\():<>"*{}]
+Keyword = 'or'i / 'and'i / 'not'i
+Or "or" = Space+ 'or'i Space+
+And "and" = Space+ 'and'i Space+
+Not "not" = 'not'i Space+
+Space "whitespace" = [ \t\r\n]
+`;

@@ -1,0 +1,216 @@
+import { analyze } from './analyze';
+import { FREE_TEXT_FIELD, type Ast, type KqlValue, type RangeOp } from './ast';
+import { dateValueMs, parseDateSpan } from './dates';
+import { KEYWORD_IGNORE_ABOVE, fieldKind, type FieldKind } from './fields';
+import { compileGlob, splitWildcardWords } from './glob';
+
+/** A compiled query: true when the event matches. */
+export type Matcher = (doc: Record<string, unknown>) => boolean;
+/** A test on one indexed value of a field (arrays are tried element by element). */
+type ValueTest = (v: unknown) => boolean;
+
+const never: ValueTest = () => false;
+
+/**
+ * Compiles a KQL AST into a predicate over Vigil's events with Elasticsearch's semantics under Vigil's
+ * mapping (see fields.ts). All per-query work (field paths, analysed terms, patterns, dates) happens
+ * here, once; the returned closure only walks the event.
+ */
+export function compileMatcher(ast: Ast): Matcher {
+  switch (ast.type) {
+    case 'and': {
+      const parts = ast.children.map(compileMatcher);
+      return (doc) => parts.every((p) => p(doc));
+    }
+    case 'or': {
+      const parts = ast.children.map(compileMatcher);
+      return (doc) => parts.some((p) => p(doc));
+    }
+    case 'not': {
+      const inner = compileMatcher(ast.child);
+      return (doc) => !inner(doc);
+    }
+    case 'exists': return anyValue(ast.field, existsTest(fieldKind(ast.field)));
+    case 'match': return anyValue(ast.field, valueTest(fieldKind(ast.field), ast.value));
+    case 'text': return anyValue(FREE_TEXT_FIELD, valueTest(fieldKind(FREE_TEXT_FIELD), ast.value));
+    case 'range': return anyValue(ast.field, rangeTest(fieldKind(ast.field), ast.op, ast.value));
+  }
+}
+
+// ---- reading fields -------------------------------------------------------------------------
+
+/**
+ * Collects the values at a dotted path the way Elasticsearch flattens a source document: objects
+ * nest (`{log: {level}}`), keys may themselves contain dots (`{"log.level": …}`), arrays of values
+ * or of objects contribute every element, and null contributes nothing.
+ */
+function anyValue(path: string, test: ValueTest): Matcher {
+  const segs = path.split('.');
+  // keys[i][j] = segs i..j-1 joined, precomputed so no string is built per event
+  const keys = segs.map((_, i) => segs.map((__, j) => segs.slice(i, j + 1).join('.')));
+  const visit = (node: unknown, i: number): boolean => {
+    if (node === null || node === undefined) return false;
+    if (Array.isArray(node)) return node.some((el) => visit(el, i));
+    if (i === segs.length) return test(node);
+    if (typeof node !== 'object') return false;
+    const obj = node as Record<string, unknown>;
+    for (let j = i; j < segs.length; j++) {
+      const k = keys[i][j];
+      if (k in obj && visit(obj[k], j + 1)) return true;
+    }
+    return false;
+  };
+  return (doc) => visit(doc, 0);
+}
+
+function hasLeaf(v: unknown): boolean {
+  if (v === null || v === undefined) return false;
+  if (Array.isArray(v)) return v.some(hasLeaf);
+  if (typeof v === 'object') return Object.values(v as object).some(hasLeaf);
+  return true;
+}
+
+// ---- indexed forms of a value, per field kind ------------------------------------------------
+
+/** The keyword term a value is indexed as, or undefined when it is not indexed. */
+function keywordOf(v: unknown): string | undefined {
+  let s: string;
+  if (typeof v === 'string') s = v;
+  else if (typeof v === 'number' || typeof v === 'boolean') s = String(v);
+  else return undefined;
+  return s.length > KEYWORD_IGNORE_ABOVE ? undefined : s;
+}
+
+/** A long field coerces numeric strings; anything else is dropped (ignore_malformed). */
+function numberOf(v: unknown): number | undefined {
+  if (typeof v === 'number') return Number.isFinite(v) ? v : undefined;
+  if (typeof v === 'string' && v.trim() !== '') {
+    const n = Number(v);
+    return Number.isFinite(n) ? n : undefined;
+  }
+  return undefined;
+}
+
+function tokensOf(v: unknown): string[] | undefined {
+  if (typeof v === 'string') return analyze(v);
+  if (typeof v === 'number' || typeof v === 'boolean') return analyze(String(v));
+  return undefined;
+}
+
+// ---- tests per field kind ---------------------------------------------------------------------
+
+function existsTest(kind: FieldKind): ValueTest {
+  switch (kind) {
+    case 'keyword': return (v) => keywordOf(v) !== undefined;
+    case 'long': return (v) => numberOf(v) !== undefined;
+    case 'date': return (v) => dateValueMs(v) !== undefined;
+    // a text value without any token has no norms in Lucene, so `exists` does not see it
+    case 'text': return (v) => (tokensOf(v)?.length ?? 0) > 0;
+    case 'object': return hasLeaf;
+    case 'unindexed': return never;
+    case 'dynamic': return (v) => typeof v !== 'object' && v !== null && v !== undefined;
+  }
+}
+
+function valueTest(kind: FieldKind, value: KqlValue): ValueTest {
+  switch (kind) {
+    case 'keyword': return keywordTest(value);
+    case 'text': return textTest(value);
+    case 'long': return numberTest(value);
+    case 'date': return dateTest(value);
+    case 'object': case 'unindexed': return never;
+    case 'dynamic': {
+      // as Elasticsearch would have mapped the value: JSON numbers numeric, the rest keyword
+      const asNumber = numberTest(value);
+      const asKeyword = keywordTest(value);
+      return (v) => (typeof v === 'number' ? asNumber(v) : asKeyword(v));
+    }
+  }
+}
+
+function keywordTest(value: KqlValue): ValueTest {
+  if (value.kind === 'wildcard') {
+    const glob = compileGlob(value.segments);
+    return (v) => { const s = keywordOf(v); return s !== undefined && glob(s); };
+  }
+  const want = value.text;
+  return (v) => keywordOf(v) === want;
+}
+
+function numberTest(value: KqlValue): ValueTest {
+  if (value.kind === 'wildcard') return never; // no wildcard on numbers
+  const want = numberOf(value.text);
+  if (want === undefined) return never;
+  return (v) => numberOf(v) === want;
+}
+
+function dateTest(value: KqlValue): ValueTest {
+  if (value.kind === 'wildcard') return never;
+  const span = parseDateSpan(value.text);
+  if (!span) return never;
+  return (v) => { const ms = dateValueMs(v); return ms !== undefined && ms >= span.from && ms <= span.to; };
+}
+
+function textTest(value: KqlValue): ValueTest {
+  if (value.kind === 'phrase') {
+    const phrase = analyze(value.text);
+    if (phrase.length === 0) return never;
+    return (v) => {
+      const toks = tokensOf(v);
+      if (!toks) return false;
+      outer: for (let i = 0; i + phrase.length <= toks.length; i++) {
+        for (let j = 0; j < phrase.length; j++) if (toks[i + j] !== phrase[j]) continue outer;
+        return true;
+      }
+      return false;
+    };
+  }
+  // a plain value is a match query (any of its terms); wildcard words test each token
+  const { patterns, plain } = value.kind === 'literal'
+    ? { patterns: [] as string[][], plain: value.text }
+    : splitWildcardWords(value.segments);
+  const terms = new Set(analyze(plain));
+  const globs = patterns.map(compileGlob);
+  if (terms.size === 0 && globs.length === 0) return never;
+  return (v) => {
+    const toks = tokensOf(v);
+    if (!toks) return false;
+    return toks.some((t) => terms.has(t) || globs.some((g) => g(t)));
+  };
+}
+
+function compare<T>(op: RangeOp, a: T, b: T): boolean {
+  switch (op) {
+    case 'gt': return a > b;
+    case 'gte': return a >= b;
+    case 'lt': return a < b;
+    case 'lte': return a <= b;
+  }
+}
+
+function rangeTest(kind: FieldKind, op: RangeOp, text: string): ValueTest {
+  switch (kind) {
+    case 'long': return numberRange(op, text);
+    case 'date': {
+      const span = parseDateSpan(text);
+      if (!span) return never;
+      // missing date components round down for gte/lt and up for gt/lte, as in Elasticsearch
+      const bound = op === 'gt' || op === 'lte' ? span.to : span.from;
+      return (v) => { const ms = dateValueMs(v); return ms !== undefined && compare(op, ms, bound); };
+    }
+    // keyword ranges are lexicographic, as in Elasticsearch ("500" > "4625")
+    case 'keyword': return (v) => { const s = keywordOf(v); return s !== undefined && compare(op, s, text); };
+    case 'text': return (v) => tokensOf(v)?.some((t) => compare(op, t, text)) ?? false;
+    case 'object': case 'unindexed': return never;
+    case 'dynamic': {
+      const asNumber = numberRange(op, text);
+      return (v) => (typeof v === 'number' ? asNumber(v) : typeof v === 'string' && compare(op, v, text));
+    }
+  }
+}
+
+function numberRange(op: RangeOp, text: string): ValueTest {
+  const bound = numberOf(text);
+  if (bound === undefined) return never;
+  return (v) => { const n = numberOf(v); return n !== undefined && compare(op, n, bound); };
+}

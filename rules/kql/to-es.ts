@@ -1,0 +1,84 @@
+import { FREE_TEXT_FIELD, type Ast, type KqlValue } from './ast';
+import { fieldKind, type FieldKind } from './fields';
+import { splitWildcardWords } from './glob';
+
+/** Elasticsearch query DSL (a plain JSON object). */
+export type EsQuery = Record<string, unknown>;
+
+const MATCH_NONE: EsQuery = { match_none: {} };
+
+/**
+ * Translates a KQL AST into Elasticsearch query DSL that selects the same events as compileMatcher
+ * on an index with Vigil's mapping. The choice of query follows the field kind (fields.ts), the way
+ * Kibana does for KQL: term/match for exact and analysed values, match_phrase for quoted text,
+ * wildcard for patterns, range, exists; boolean structure maps to bool.
+ */
+export function toEsQuery(ast: Ast): EsQuery {
+  switch (ast.type) {
+    case 'and': return { bool: { must: ast.children.map(toEsQuery) } };
+    case 'or': return { bool: { should: ast.children.map(toEsQuery), minimum_should_match: 1 } };
+    case 'not': return { bool: { must_not: [toEsQuery(ast.child)] } };
+    case 'exists': return fieldKind(ast.field) === 'unindexed' ? MATCH_NONE : { exists: { field: ast.field } };
+    case 'match': return valueQuery(ast.field, fieldKind(ast.field), ast.value);
+    case 'text': return valueQuery(FREE_TEXT_FIELD, fieldKind(FREE_TEXT_FIELD), ast.value);
+    case 'range': {
+      const kind = fieldKind(ast.field);
+      if (kind === 'object' || kind === 'unindexed') return MATCH_NONE;
+      if (kind === 'long' && !isNumber(ast.value)) return MATCH_NONE;
+      // dates keep their text: Elasticsearch then rounds partial dates by operator, as the matcher does
+      return { range: { [ast.field]: { [ast.op]: kind === 'long' ? Number(ast.value) : ast.value } } };
+    }
+  }
+}
+
+function isNumber(text: string): boolean {
+  return text.trim() !== '' && Number.isFinite(Number(text));
+}
+
+/** Escapes a literal piece for the wildcard query, where `*`, `?` and `\` are special. */
+function escapeWildcard(s: string): string {
+  return s.replace(/[\\*?]/g, '\\$&');
+}
+
+/** Escapes a literal piece for query_string, where almost every punctuation character is syntax. */
+function escapeQueryString(s: string): string {
+  return s.replace(/[^\p{L}\p{N}]/gu, '\\$&');
+}
+
+function valueQuery(field: string, kind: FieldKind, value: KqlValue): EsQuery {
+  switch (kind) {
+    case 'object': case 'unindexed': return MATCH_NONE;
+    case 'keyword':
+      return value.kind === 'wildcard'
+        ? { wildcard: { [field]: { value: value.segments.map(escapeWildcard).join('*'), case_insensitive: false } } }
+        : { term: { [field]: { value: value.text } } };
+    case 'long':
+      if (value.kind === 'wildcard' || !isNumber(value.text)) return MATCH_NONE;
+      return { term: { [field]: { value: Number(value.text) } } };
+    case 'date':
+      // a term on a date covers the value's whole span; spelled as a range to make that explicit
+      return value.kind === 'wildcard' ? MATCH_NONE : { range: { [field]: { gte: value.text, lte: value.text } } };
+    case 'text': {
+      if (value.kind === 'phrase') return { match_phrase: { [field]: { query: value.text } } };
+      if (value.kind === 'literal') return { match: { [field]: { query: value.text, operator: 'or' } } };
+      const { patterns, plain } = splitWildcardWords(value.segments);
+      const should: EsQuery[] = patterns.map((p) => ({
+        wildcard: { [field]: { value: p.map(escapeWildcard).join('*'), case_insensitive: true } },
+      }));
+      if (plain !== '') should.push({ match: { [field]: { query: plain, operator: 'or' } } });
+      return should.length === 1 ? should[0] : { bool: { should, minimum_should_match: 1 } };
+    }
+    case 'dynamic':
+      // Not in the mapping: the index may hold a keyword, a number or a boolean. Queries that accept
+      // all three (leniently) are used, since a wildcard or term query would fail on a numeric field.
+      if (value.kind === 'wildcard') {
+        return {
+          query_string: {
+            query: value.segments.map(escapeQueryString).join('*'),
+            fields: [field], lenient: true, analyze_wildcard: false, allow_leading_wildcard: true,
+          },
+        };
+      }
+      return { match: { [field]: { query: value.text, lenient: true } } };
+  }
+}
