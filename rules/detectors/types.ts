@@ -1,0 +1,74 @@
+/**
+ * The contract between the rules engine and its detectors (SPEC 3.2, 3.3). A detector belongs to one
+ * rule; it sees only the events that passed the rule's filter (`where` + `regex`), each with its event
+ * time and its group (the values of the rule's `group_by` fields), and says, per group, whether the
+ * rule's condition holds. Time is event time (`@timestamp`, epoch ms), never the wall clock, so that
+ * a backtest of yesterday's logs gives the alerts that running live would have given.
+ */
+
+/** The condition of one group of a rule, as a detector evaluated it. */
+export interface Condition {
+  /** canonical key of the group: JSON of the group_by values in rule order ('[]' without group_by) */
+  group: string;
+  /** the group_by values by field path (empty without group_by) */
+  groupValues: Record<string, unknown>;
+  /** true while the rule's condition holds for the group */
+  firing: boolean;
+  /** events of the group in the window that was evaluated */
+  count: number;
+  /** spike: average events per window over the baseline period; flatline/threshold: the threshold */
+  reference?: number;
+  /** the evaluated window [start, end) in event time, epoch ms */
+  windowStart: number;
+  windowEnd: number;
+  /** the event time at which this was decided (the event's time, or the watermark) */
+  at: number;
+}
+
+export interface DetectorStats {
+  groups: number;
+  /** groups dropped because the rule reached its cap of groups */
+  groupsDropped: number;
+  /** events too late to count (their window closed before they came) */
+  late: number;
+}
+
+export interface Detector {
+  /**
+   * An event that passed the rule's filter. Returns the conditions that this event changed (a group
+   * that starts firing, or a pattern match, which fires on every event). Events may come out of order:
+   * within `allowed_lateness` behind the newest event seen they are counted in their own time.
+   */
+  observe(time: number, group: string, groupValues: Record<string, unknown>): Condition[];
+  /**
+   * Event time has moved on to `watermark` (the newest event time seen by the engine minus the allowed
+   * lateness). Returns the conditions that changed because windows closed or slid: groups that stop
+   * firing, flatline groups that went quiet, spikes decided at window ends. Also expires old groups.
+   */
+  advance(watermark: number): Condition[];
+  /** every group that is firing now (for status and for the lifecycle after a reload) */
+  firing(): Condition[];
+  /** JSON-serialisable state, for checkpoints; `restore` takes it back after a restart */
+  snapshot(): unknown;
+  restore(state: unknown): void;
+  stats(): DetectorStats;
+}
+
+/** What a detector needs of its rule (a subset of RuleDef, with every default filled in). */
+export interface DetectorConfig {
+  type: 'pattern' | 'threshold' | 'spike' | 'flatline';
+  /** window length in ms (pattern: how long after the last match the condition counts as holding) */
+  windowMs: number;
+  /** threshold: fire when count >= threshold; flatline: fire when count < threshold */
+  threshold: number;
+  /** spike */
+  baselineMs: number;
+  ratio: number;
+  minCount: number;
+  direction: 'up' | 'down' | 'both';
+  allowedLatenessMs: number;
+  /** cap on groups kept per rule (memory bound); further new groups are dropped and counted */
+  maxGroups: number;
+  /** a group with no event for this long is forgotten (flatline: stops firing and is forgotten) */
+  groupTtlMs: number;
+}
