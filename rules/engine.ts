@@ -2,22 +2,53 @@ import type { PipelineEvent } from '../src/event';
 import type { RulesEntry } from '../src/pipeline';
 import type { Logger } from '../src/log';
 import { formatProblem, type FileProblem } from '../src/config/types';
-import { checkRulesFile } from './load';
+import { checkRulesFile, type LoadedRules } from './load';
 import { validateWhere } from './kql/validate-where';
-import type { LoadedRules } from './load';
+import { compileRule, type CompiledRule } from './compile-rule';
+import { RuleIndex } from './rule-index';
+import type { AlertChange } from './alerts/lifecycle';
+
+export interface RulesEngineOptions {
+  /** alerts that fired or resolved (`send` false when realert holds one back) */
+  onAlerts?: (changes: AlertChange[]) => void;
+  /**
+   * Live daemon: when no events come, event time still moves with the wall clock (less the allowed
+   * lateness), so that a flatline fires on silence and alerts resolve. Off for backtests.
+   */
+  live?: boolean;
+  /** every event a rule's filter let through (backtest charts) */
+  onMatch?: (rule: string, time: number) => void;
+}
+
+interface EngineState {
+  version: 1;
+  /** per source, the position below which events were already counted (replayed after a crash: skipped) */
+  processed: Record<string, number>;
+  newest: number;
+  rules: Record<string, { fingerprint: string; detector: unknown; lifecycle: unknown }>;
+}
 
 /**
- * The rules engine's entry point. Every event passes here, in read order, before it goes to the
- * sinks. It holds the rules loaded from rules.yaml; a file with problems never stops the pipeline:
- * the rules that were running stay, and the problems are reported. Rule evaluation (KQL filters,
- * detectors, alert lifecycle) plugs in behind `process`; until then it counts what it has seen.
+ * The rules engine. Every event passes here, in read order, before it goes to the sinks. Each event
+ * meets only the rules that can match it (RuleIndex), each rule's filter decides, its detector counts
+ * on event time and its lifecycle turns conditions into alerts. A rules file with problems never stops
+ * the pipeline: the rules that were running stay, and the problems are reported. On reload, rules whose
+ * definition did not change keep their windows and alerts.
  */
 export class RulesEngine implements RulesEntry {
   evaluated = 0;
+  matched = 0;
   rules: LoadedRules | null = null;
   problems: FileProblem[] = [];
+  loadedAt: string | null = null;
+  private compiled: CompiledRule[] = [];
+  private index = new RuleIndex<CompiledRule>();
+  private newest = -Infinity;
+  private processed = new Map<string, number>();
+  private skipBelow = new Map<string, number>();
+  private pendingState: EngineState | null = null;
 
-  constructor(private log: Logger) {}
+  constructor(private log: Logger, private opts: RulesEngineOptions = {}) {}
 
   /** Loads (or reloads) a rules file; returns false, keeping the current rules, when it has problems. */
   load(path: string): boolean {
@@ -28,12 +59,156 @@ export class RulesEngine implements RulesEntry {
         'rules file has problems; the running rules stay');
       return false;
     }
-    this.rules = rules;
+    this.use(rules);
     this.log.info({ file: path, rules: rules.rules.length }, 'rules loaded');
     return true;
   }
 
-  process(_event: PipelineEvent): void {
-    this.evaluated++;
+  /** Swaps in a set of rules at once; rules with an unchanged definition keep their state. */
+  use(rules: LoadedRules): void {
+    const old = new Map(this.compiled.map((c) => [c.def.id, c]));
+    const next: CompiledRule[] = [];
+    const index = new RuleIndex<CompiledRule>();
+    for (const def of rules.rules) {
+      if (!def.enabled) continue;
+      const prev = old.get(def.id);
+      const c = prev && prev.def.fingerprint === def.fingerprint ? { ...prev, def } : compileRule(def);
+      const saved = this.pendingState?.rules[def.id];
+      if (c !== prev && saved && saved.fingerprint === def.fingerprint) {
+        c.detector.restore(saved.detector);
+        c.lifecycle.restore(saved.lifecycle);
+      }
+      next.push(c);
+      index.add(c, c.ast);
+    }
+    this.pendingState = null;
+    this.compiled = next;
+    this.index = index;
+    this.rules = rules;
+    this.loadedAt = new Date().toISOString();
   }
+
+  /** The pipeline's entry: an event read by a collector. */
+  process(event: PipelineEvent): void {
+    const source = event.batch.source;
+    const pos = positionOf(event);
+    const skip = this.skipBelow.get(source);
+    if (skip !== undefined) {
+      if (pos < skip) return; // counted before the crash; the checkpointed windows hold it
+      this.skipBelow.delete(source);
+    }
+    const seen = this.processed.get(source);
+    if (seen === undefined || pos + 1 > seen) this.processed.set(source, pos + 1);
+    this.processDoc(event.doc);
+  }
+
+  /** Runs one event document through the rules (backtests and rule examples call this directly). */
+  processDoc(doc: Record<string, unknown>): AlertChange[] {
+    this.evaluated++;
+    const out: AlertChange[] = [];
+    if (this.compiled.length === 0) return out;
+    const ts = doc['@timestamp'];
+    let t = typeof ts === 'string' ? Date.parse(ts) : typeof ts === 'number' ? ts : NaN;
+    if (!Number.isFinite(t)) t = Date.now();
+    const cands = this.index.candidates(doc);
+    for (let i = 0; i < cands.length; i++) {
+      const r = cands[i];
+      if (!r.test(doc)) continue;
+      this.matched++;
+      this.opts.onMatch?.(r.def.id, t);
+      const g = r.groupOf(doc);
+      r.lifecycle.onEvent(g.key, g.values, t, doc);
+      const conds = r.detector.observe(t, g.key, g.values);
+      if (conds.length > 0) out.push(...r.lifecycle.onConditions(conds));
+    }
+    if (t > this.newest) {
+      this.newest = t;
+      this.advance(t, false, out);
+    }
+    if (out.length > 0) this.opts.onAlerts?.(out);
+    return out;
+  }
+
+  /** Live daemon, called every second or so: event time follows the wall clock when no events come. */
+  tick(now = Date.now()): AlertChange[] {
+    const out: AlertChange[] = [];
+    if (this.opts.live) this.advance(now, true, out);
+    if (out.length > 0) this.opts.onAlerts?.(out);
+    return out;
+  }
+
+  /** End of a backtest: event time runs on until every window has closed, so that alerts resolve. */
+  finish(): AlertChange[] {
+    const out: AlertChange[] = [];
+    let far = this.newest;
+    for (const r of this.compiled) {
+      const cfgSpan = (r.def.window_ms ?? 300_000) + (r.def.baseline_ms ?? 0) + r.def.allowed_lateness_ms;
+      far = Math.max(far, this.newest + 2 * cfgSpan);
+    }
+    if (Number.isFinite(far)) {
+      for (const r of this.compiled) {
+        const conds = r.detector.advance(far - r.def.allowed_lateness_ms);
+        if (conds.length > 0) out.push(...r.lifecycle.onConditions(conds));
+      }
+    }
+    if (out.length > 0) this.opts.onAlerts?.(out);
+    return out;
+  }
+
+  /** Moves each rule's event time to `time` less its allowed lateness, when the rule is due. */
+  private advance(time: number, force: boolean, out: AlertChange[]): void {
+    for (const r of this.compiled) {
+      const wm = time - r.def.allowed_lateness_ms;
+      if (!force && wm < r.nextAdvance) continue;
+      r.nextAdvance = wm + r.advanceEvery;
+      const conds = r.detector.advance(wm);
+      if (conds.length > 0) out.push(...r.lifecycle.onConditions(conds));
+      r.lifecycle.expire(wm - 24 * 3_600_000);
+    }
+  }
+
+  /** The engine's state for the checkpoint registry (committed with the sources' positions). */
+  snapshot(): EngineState {
+    const rules: EngineState['rules'] = {};
+    for (const r of this.compiled) rules[r.def.id] = { fingerprint: r.def.fingerprint, detector: r.detector.snapshot(), lifecycle: r.lifecycle.snapshot() };
+    return { version: 1, processed: Object.fromEntries(this.processed), newest: Number.isFinite(this.newest) ? this.newest : 0, rules };
+  }
+
+  /** Takes back a checkpointed state (before `load`): windows, alerts, and what not to count twice. */
+  restore(state: unknown): void {
+    const s = state as EngineState | undefined;
+    if (!s || s.version !== 1) return;
+    this.skipBelow = new Map(Object.entries(s.processed ?? {}));
+    this.processed = new Map(this.skipBelow);
+    if (s.newest > 0) this.newest = s.newest;
+    this.pendingState = s;
+    if (this.compiled.length > 0) {
+      for (const r of this.compiled) {
+        const saved = s.rules[r.def.id];
+        if (saved && saved.fingerprint === r.def.fingerprint) { r.detector.restore(saved.detector); r.lifecycle.restore(saved.lifecycle); }
+      }
+      this.pendingState = null;
+    }
+  }
+
+  status(): Record<string, unknown> {
+    return {
+      rules: this.compiled.length,
+      indexed_rules: this.compiled.length - this.index.unindexed,
+      evaluated: this.evaluated,
+      matched: this.matched,
+      loaded_at: this.loadedAt,
+      problems: this.problems.map(formatProblem),
+      firing: this.compiled.reduce((n, r) => n + r.detector.firing().length, 0),
+      groups: this.compiled.reduce((n, r) => n + r.detector.stats().groups, 0),
+      late_events: this.compiled.reduce((n, r) => n + r.detector.stats().late, 0),
+    };
+  }
+}
+
+/** Where an event sits in its source: a file line's byte offset, else the end of its span. */
+function positionOf(e: PipelineEvent): number {
+  const log = e.doc.log as { offset?: unknown } | undefined;
+  const off = log?.offset;
+  return typeof off === 'number' ? off : e.batch.end - 1;
 }

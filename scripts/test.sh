@@ -17,6 +17,21 @@ ensure_logrotate() {
   fi
 }
 ensure_logrotate
+
+# Debian's chromium renders the backtest HTML report in a test (headless)
+ensure_chromium() {
+  command -v chromium >/dev/null 2>&1 && return 0
+  command -v chromium-browser >/dev/null 2>&1 && return 0
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+    echo "test set-up: installing chromium (Debian package, for the backtest report test)" >&2
+    (apt-get install -y -qq chromium >/dev/null 2>&1 || { apt-get update -qq >/dev/null 2>&1 && apt-get install -y -qq chromium >/dev/null 2>&1; })
+  fi
+  if ! command -v chromium >/dev/null 2>&1 && ! command -v chromium-browser >/dev/null 2>&1; then
+    echo "test set-up error: chromium is missing and could not be installed (apt-get install chromium)" >&2
+    exit 2
+  fi
+}
+ensure_chromium
 export PATH="$PATH:/usr/sbin:/sbin"
 
 out=$(mktemp)

@@ -31,6 +31,29 @@ program
   });
 
 program
+  .command('backtest')
+  .description('replay NDJSON log files through the rules in event time; sends nothing; prints every alert that would have fired')
+  .argument('<files...>', 'files or globs (NDJSON, plain or .gz)')
+  .option('-r, --rules <file>', 'rules file', 'rules.yaml')
+  .option('-f, --format <format>', 'ndjson, table or html', 'table')
+  .option('-o, --out <file>', 'write the report to a file instead of stdout')
+  .action(async (files: string[], opts: { rules: string; format: string; out?: string }) => {
+    const { runBacktest } = await import('./backtest-command');
+    process.exitCode = await runBacktest(files, opts);
+  });
+
+program
+  .command('test-rules')
+  .description("run the examples of every rule on a simulated clock; prints a pass/fail table; exit 0 only if all pass")
+  .argument('[rules]', 'rules file', 'rules.yaml')
+  .action(async (rules: string) => {
+    const { runTestRules } = await import('./test-rules-command');
+    const res = runTestRules(rules);
+    process.stdout.write(`${res.output}\n`);
+    process.exitCode = res.code;
+  });
+
+program
   .command('ctl')
   .description("talk to a running daemon's control API: status | health | reload | silence RULE --for 2h | unsilence RULE | silences | pause | resume")
   .argument('<action>', 'status, health, reload, silence, unsilence, silences, pause or resume')

@@ -1,5 +1,6 @@
 import { hostname } from 'node:os';
-import { join } from 'node:path';
+import { join, dirname, basename } from 'node:path';
+import { watch, existsSync, type FSWatcher } from 'node:fs';
 import type { VigilConfig, FileInputConfig } from './config/types';
 import { CheckpointRegistry } from './checkpoints/registry';
 import { AckTracker } from './checkpoints/ack-tracker';
@@ -12,6 +13,8 @@ import { VIGIL_VERSION } from './version';
 import { FileCollector } from '../collectors/file/file-collector';
 import { RulesEngine } from '../rules/engine';
 import { SilenceStore } from '../rules/silences';
+import type { AlertChange } from '../rules/alerts/lifecycle';
+import { AlertOutbox } from '../sinks/outbox/alert-outbox';
 import { formatProblem } from './config/types';
 import type { ControlTarget, ComponentHealth, SilenceRecord } from './control/control-target';
 
@@ -32,6 +35,9 @@ export class Daemon implements ControlTarget {
   readonly sinks: EventSink[];
   readonly collectors: FileCollector[] = [];
   readonly silences: SilenceStore;
+  readonly outbox: AlertOutbox;
+  private ruleTimer: NodeJS.Timeout | null = null;
+  private rulesWatcher: FSWatcher | null = null;
   readonly startedAt = new Date();
   private commitTimer: NodeJS.Timeout | null = null;
   private stopping: Promise<void> | null = null;
@@ -43,8 +49,12 @@ export class Daemon implements ControlTarget {
     this.registry = new CheckpointRegistry(cfg.state_dir);
     this.registry.load();
     this.tracker = new AckTracker(this.registry);
-    this.rules = new RulesEngine(this.log);
     this.silences = new SilenceStore(join(cfg.state_dir, 'silences.json'));
+    this.outbox = new AlertOutbox(cfg.outbox_dir);
+    this.rules = new RulesEngine(this.log, { live: true, onAlerts: (changes) => this.onAlerts(changes) });
+    // the rules' windows and alerts are committed with the sources' positions (one registry file)
+    this.rules.restore(this.registry.savedState('rules'));
+    this.registry.provideState('rules', () => this.rules.snapshot());
     this.sinks = opts.sinks ?? this.configuredSinks();
     this.pipeline = new Pipeline({
       tracker: this.tracker,
@@ -95,8 +105,52 @@ export class Daemon implements ControlTarget {
     })];
   }
 
+  /** Alerts that fired or resolved: the ones to send go to the outbox, unless silenced (detection goes on). */
+  private onAlerts(changes: AlertChange[]): void {
+    for (const c of changes) {
+      const a = c.alert;
+      this.metrics.alerts.inc({ rule: a.rule, state: a.state, outcome: !c.send ? 'realert' : this.silences.isSilenced(a.rule, a.group) ? 'silenced' : 'queued' });
+      if (!c.send || this.silences.isSilenced(a.rule, a.group)) continue;
+      try {
+        const added = this.outbox.add(a, a.notify);
+        if (added.length > 0) this.log.info({ rule: a.rule, state: a.state, group: a.group, count: a.count, id: a.id, notifiers: added.map((e) => e.notifier) }, `alert ${a.state}`);
+      } catch (err) {
+        this.log.error({ rule: a.rule, id: a.id, err: (err as Error).message, dir: this.outbox.dir }, 'could not write an alert to the outbox');
+      }
+    }
+  }
+
+  /** rules.yaml is watched: a valid edit swaps in, an invalid one is reported and the running rules stay. */
+  private watchRules(): void {
+    const file = this.cfg.rules;
+    let timer: NodeJS.Timeout | null = null;
+    try {
+      this.rulesWatcher = watch(dirname(file), (_event, name) => {
+        if (name && name !== basename(file)) return;
+        if (timer) clearTimeout(timer);
+        timer = setTimeout(() => {
+          timer = null;
+          if (!existsSync(file)) return; // an editor's save-by-rename: the new file comes next
+          const before = this.rules.rules?.rules.map((r) => r.fingerprint).join() ?? '';
+          if (this.rules.load(file)) {
+            const after = this.rules.rules?.rules.map((r) => r.fingerprint).join() ?? '';
+            if (after !== before) this.metrics.rulesReloads.inc({ outcome: 'ok' });
+          } else {
+            this.metrics.rulesReloads.inc({ outcome: 'error' });
+          }
+        }, 200);
+      });
+      this.rulesWatcher.on('error', (err) => this.log.warn({ file, err: err.message }, 'watching the rules file failed; use `vigil ctl reload`'));
+    } catch (err) {
+      this.log.warn({ file, err: (err as Error).message }, 'cannot watch the rules file; use `vigil ctl reload` after an edit');
+    }
+  }
+
   async start(): Promise<void> {
     this.rules.load(this.cfg.rules);
+    this.watchRules();
+    this.ruleTimer = setInterval(() => this.rules.tick(), 1000);
+    this.ruleTimer.unref();
     for (const s of this.sinks) await s.start();
     for (const c of this.collectors) c.start();
     const every = this.cfg.pipeline.checkpoint_interval_ms;
@@ -157,6 +211,8 @@ export class Daemon implements ControlTarget {
         loaded: this.rules.rules?.rules.map((r) => ({ id: r.id, type: r.type, severity: r.severity })) ?? [],
         problems: this.rules.problems.map(formatProblem),
         evaluated_events: this.rules.evaluated,
+        engine: this.rules.status(),
+        outbox: { dir: this.outbox.dir, notifications: this.outbox.pending() },
       },
       silences: this.silences.list(),
       checkpoints: { file: this.registry.path, commits: this.registry.commits },
@@ -214,6 +270,8 @@ export class Daemon implements ControlTarget {
 
   private async doStop(drainMs: number): Promise<void> {
     if (this.commitTimer) clearTimeout(this.commitTimer);
+    if (this.ruleTimer) clearInterval(this.ruleTimer);
+    this.rulesWatcher?.close();
     const t0 = Date.now();
     await Promise.all(this.collectors.map((c) => c.stop()));
     const drained = await this.pipeline.drain(Math.max(500, drainMs - (Date.now() - t0)));

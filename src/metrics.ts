@@ -36,6 +36,8 @@ export class Metrics {
   readonly esRequestSeconds = new Histogram({ name: 'vigil_elasticsearch_bulk_seconds', help: 'Duration of successful _bulk requests', buckets: [0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30], registers: [this.registry] });
   readonly spoolBacklogBytes = new Gauge({ name: 'vigil_spool_backlog_bytes', help: 'Bytes in the disk spool not yet shipped', labelNames: ['sink'], registers: [this.registry] });
 
+  readonly alerts = new Counter({ name: 'vigil_alerts_total', help: 'Alert state changes per rule: queued in the outbox, held back by realert, or silenced', labelNames: ['rule', 'state', 'outcome'], registers: [this.registry] });
+  readonly rulesReloads = new Counter({ name: 'vigil_rules_reloads_total', help: 'Reloads of rules.yaml after an edit, by outcome', labelNames: ['outcome'], registers: [this.registry] });
   readonly checkpointCommits = new Counter({ name: 'vigil_checkpoint_commits_total', help: 'Checkpoint registry writes', registers: [this.registry] });
 
   constructor(opts: { processMetrics?: boolean } = {}) {

@@ -1,0 +1,140 @@
+import type { RuleDef } from '../load';
+import type { Condition } from '../detectors/types';
+import { compileGroupValueReader } from '../field-path';
+import { alertId, groupQuery, MAX_SAMPLES, type Alert, type AlertSample } from './alert';
+
+/** An alert that changed state, and whether it is to be sent (realert and silences may hold it back). */
+export interface AlertChange {
+  alert: Alert;
+  /** false when `realert` holds it back (a backtest prints only the changes that would be sent) */
+  send: boolean;
+}
+
+interface GroupState {
+  groupValues: Record<string, unknown>;
+  firing: boolean;
+  firedAt: number;
+  /** a notification went out for the current firing (so its resolution is sent too) */
+  sent: boolean;
+  /** event time of the last notification for this rule+group (realert) */
+  lastSent: number;
+  firstEvent: number;
+  lastEvent: number;
+  samples: AlertSample[];
+  alertId: string;
+}
+
+const SAMPLE_FIELDS = ['@timestamp', 'message', 'log.level', 'host.name', 'event.code', 'event.action', 'user.name', 'service.name', 'winlog.channel', 'winlog.event_id', 'error.message'];
+
+/**
+ * The alert lifecycle of one rule (SPEC 3.4): a group's alert fires when its condition starts to
+ * hold and resolves when the detector says it has been false for a whole window; `realert` keeps a
+ * rule+group quiet for a while after a notification; every alert keeps up to 10 sample events.
+ * Everything runs on event time, so replaying the same events gives the same alerts and ids.
+ */
+export class RuleLifecycle {
+  private groups = new Map<string, GroupState>();
+  private readSample: Array<[string, (doc: Record<string, unknown>) => unknown]>;
+
+  constructor(readonly rule: RuleDef, extraFields: string[] = []) {
+    const fields = [...new Set([...SAMPLE_FIELDS, ...rule.group_by, ...(rule.regex ? [rule.regex.field] : []), ...extraFields])];
+    this.readSample = fields.map((f) => [f, compileGroupValueReader(f)]);
+  }
+
+  /** An event that passed the rule's filter: kept as a sample, and its time as first/last event. */
+  onEvent(groupKey: string, groupValues: Record<string, unknown>, time: number, doc: Record<string, unknown>): void {
+    let g = this.groups.get(groupKey);
+    if (!g) {
+      g = { groupValues, firing: false, firedAt: 0, sent: false, lastSent: -Infinity, firstEvent: time, lastEvent: time, samples: [], alertId: '' };
+      this.groups.set(groupKey, g);
+    }
+    if (!g.firing && g.samples.length === 0) g.firstEvent = time;
+    if (time < g.firstEvent) g.firstEvent = time;
+    if (time > g.lastEvent) g.lastEvent = time;
+    const s: AlertSample = {};
+    for (const [f, read] of this.readSample) {
+      const v = read(doc);
+      if (v !== null && v !== undefined) s[f] = typeof v === 'string' && v.length > 2000 ? `${v.slice(0, 2000)}…` : v;
+    }
+    g.samples.push(s);
+    if (g.samples.length > MAX_SAMPLES) g.samples.shift();
+  }
+
+  /** Conditions from the detector → alerts that fire or resolve. */
+  onConditions(conds: Condition[]): AlertChange[] {
+    const out: AlertChange[] = [];
+    for (const c of conds) {
+      let g = this.groups.get(c.group);
+      if (!g) {
+        g = { groupValues: c.groupValues, firing: false, firedAt: 0, sent: false, lastSent: -Infinity, firstEvent: c.windowStart, lastEvent: c.at, samples: [], alertId: '' };
+        this.groups.set(c.group, g);
+      }
+      if (c.firing) {
+        const repeat = g.firing && this.rule.type === 'pattern';
+        if (g.firing && !repeat) continue;
+        g.firing = true;
+        g.firedAt = c.at;
+        g.alertId = alertId(this.rule.id, c.group, c.at);
+        const send = c.at - g.lastSent >= this.rule.realert_ms;
+        if (send) g.lastSent = c.at;
+        g.sent = send || (repeat && g.sent);
+        out.push({ alert: this.alertOf(g, c, 'firing'), send });
+        if (this.rule.type === 'pattern') g.samples = g.samples.slice(-1);
+      } else if (g.firing) {
+        g.firing = false;
+        const send = g.sent && this.rule.notify_resolved;
+        out.push({ alert: this.alertOf(g, c, 'resolved'), send });
+        g.sent = false;
+        g.samples = [];
+      } else if (!c.firing) {
+        // a group the detector forgot while quiet
+        if (g.samples.length === 0) this.groups.delete(c.group);
+      }
+    }
+    return out;
+  }
+
+  private alertOf(g: GroupState, c: Condition, state: 'firing' | 'resolved'): Alert {
+    const r = this.rule;
+    const iso = (ms: number) => new Date(ms).toISOString();
+    const a: Alert = {
+      id: g.alertId,
+      rule: r.id,
+      severity: r.severity,
+      state,
+      groupKey: c.group,
+      group: g.groupValues,
+      count: c.count,
+      window: { start: iso(c.windowStart), end: iso(c.windowEnd) },
+      first_event: iso(Math.min(g.firstEvent, c.at)),
+      last_event: iso(Math.max(g.lastEvent, Math.min(c.at, g.lastEvent))),
+      fired_at: iso(g.firedAt),
+      samples: g.samples.slice(),
+      query: groupQuery(r.where, g.groupValues),
+      notify: r.notify,
+      tags: r.tags,
+    };
+    if (r.description) a.description = r.description;
+    if (c.reference !== undefined) a.reference = c.reference;
+    if (state === 'resolved') a.resolved_at = iso(c.at);
+    return a;
+  }
+
+  /** Groups not firing and without samples are not kept; the rest is JSON for checkpoints. */
+  snapshot(): unknown {
+    const groups: Array<[string, GroupState]> = [];
+    for (const [k, g] of this.groups) if (g.firing || g.lastSent > -Infinity) groups.push([k, { ...g, lastSent: Number.isFinite(g.lastSent) ? g.lastSent : -1e15 }]);
+    return { groups };
+  }
+
+  restore(state: unknown): void {
+    const s = state as { groups?: Array<[string, GroupState]> } | undefined;
+    if (!s?.groups) return;
+    this.groups = new Map(s.groups);
+  }
+
+  /** Forgets quiet groups that have not fired for long (memory bound): called with the watermark. */
+  expire(before: number): void {
+    for (const [k, g] of this.groups) if (!g.firing && g.lastEvent < before && g.lastSent < before) this.groups.delete(k);
+  }
+}

@@ -1,0 +1,77 @@
+import type { LoadedRules } from '../load';
+import type { Alert } from '../alerts/alert';
+import type { ReplayResult } from './replay';
+import type { BacktestAlert, BacktestReport, RuleBucket, RuleSeries } from './report-data';
+
+/** At most this many buckets per rule chart: a month of 1-minute windows is shown in wider buckets. */
+const MAX_BUCKETS = 500;
+const DEFAULT_WINDOW_MS = 5 * 60_000;
+
+/** Turns a replay into the report the formats render: alerts, and per rule its matches per window. */
+export function buildReport(rules: LoadedRules, r: ReplayResult, problems: string[] = []): BacktestReport {
+  const series: RuleSeries[] = [];
+  for (const def of rules.rules) {
+    if (!def.enabled) continue;
+    const windowMs = def.window_ms ?? DEFAULT_WINDOW_MS;
+    const times = (r.matches.get(def.id) ?? []).slice().sort((a, b) => a - b);
+    const s: RuleSeries = { rule: def.id, type: def.type, where: def.where, windowMs, buckets: [] };
+    if (def.description) s.description = def.description;
+    if (def.type === 'threshold' || def.type === 'flatline') s.threshold = def.threshold ?? 1;
+    if (def.type === 'spike') s.ratio = def.ratio ?? 3;
+    if (r.from !== undefined && r.to !== undefined) s.buckets = bucketsOf(times, r.from, r.to, windowMs, def.type === 'spike' ? def.baseline_ms ?? 0 : 0);
+    series.push(s);
+  }
+  return {
+    generatedAt: new Date().toISOString(),
+    input: r.files,
+    events: r.events,
+    from: r.from !== undefined ? new Date(r.from).toISOString() : undefined,
+    to: r.to !== undefined ? new Date(r.to).toISOString() : undefined,
+    rules: series,
+    alerts: r.alerts.map(toReportAlert),
+    problems,
+  };
+}
+
+function toReportAlert(a: Alert): BacktestAlert {
+  const b: BacktestAlert = {
+    id: a.id, rule: a.rule, group: a.groupKey, groupValues: a.group, severity: a.severity, state: a.state,
+    at: a.state === 'resolved' ? a.resolved_at ?? a.fired_at : a.fired_at, count: a.count,
+    firstEvent: a.first_event, lastEvent: a.last_event,
+  };
+  if (a.reference !== undefined) b.reference = a.reference;
+  return b;
+}
+
+/** Counts per bucket (a whole number of windows wide); spike rules also get the baseline average per window. */
+function bucketsOf(times: number[], from: number, to: number, windowMs: number, baselineMs: number): RuleBucket[] {
+  const span = Math.max(1, to - from);
+  const size = windowMs * Math.max(1, Math.ceil(span / windowMs / MAX_BUCKETS));
+  const first = Math.floor(from / size) * size;
+  const n = Math.floor((to - first) / size) + 1;
+  const out: RuleBucket[] = [];
+  let i = 0;
+  for (let k = 0; k < n; k++) {
+    const start = first + k * size;
+    let count = 0;
+    while (i < times.length && times[i] < start + size) { if (times[i] >= start) count++; i++; }
+    const b: RuleBucket = { start: new Date(start).toISOString(), count };
+    if (baselineMs > 0) b.baseline = countIn(times, start - baselineMs, start) / (baselineMs / windowMs) * (size / windowMs);
+    out.push(b);
+  }
+  return out;
+}
+
+/** Events in [a, b) of a sorted list. */
+function countIn(sorted: number[], a: number, b: number): number {
+  return lowerBound(sorted, b) - lowerBound(sorted, a);
+}
+
+function lowerBound(sorted: number[], x: number): number {
+  let lo = 0, hi = sorted.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (sorted[mid] < x) lo = mid + 1; else hi = mid;
+  }
+  return lo;
+}

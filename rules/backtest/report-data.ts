@@ -1,0 +1,57 @@
+/**
+ * The plain data a backtest produces and the report formats render.
+ * The engine fills it; format-ndjson / format-table / format-html only read it.
+ */
+
+export type AlertSeverity = 'info' | 'low' | 'medium' | 'high' | 'critical';
+export type AlertState = 'firing' | 'resolved';
+export type RuleType = 'pattern' | 'threshold' | 'spike' | 'flatline';
+export type BacktestFormat = 'ndjson' | 'table' | 'html';
+
+export interface BacktestAlert {
+  id: string;
+  rule: string;
+  group: string;
+  groupValues: Record<string, unknown>;
+  severity: AlertSeverity;
+  state: AlertState;
+  /** ISO event time at which the alert fired (or resolved). */
+  at: string;
+  count: number;
+  firstEvent?: string;
+  lastEvent?: string;
+  reference?: number;
+}
+
+export interface RuleBucket {
+  /** ISO start of the window bucket. */
+  start: string;
+  /** Matching events in the bucket. */
+  count: number;
+  /** Spike rules: the baseline average for this bucket. */
+  baseline?: number;
+}
+
+export interface RuleSeries {
+  rule: string;
+  description?: string;
+  type: RuleType;
+  /** The rule's KQL. */
+  where: string;
+  windowMs: number;
+  threshold?: number;
+  ratio?: number;
+  /** Matching events per window bucket. */
+  buckets: RuleBucket[];
+}
+
+export interface BacktestReport {
+  generatedAt: string;
+  input: string[];
+  events: number;
+  from?: string;
+  to?: string;
+  rules: RuleSeries[];
+  alerts: BacktestAlert[];
+  problems: string[];
+}

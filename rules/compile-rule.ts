@@ -1,0 +1,84 @@
+import type { RuleDef } from './load';
+import type { Ast } from './kql/ast';
+import { parseKql } from './kql/parse';
+import { compileMatcher } from './kql/match';
+import { compileFieldReader, compileGroupValueReader } from './field-path';
+import type { Detector, DetectorConfig } from './detectors/types';
+import { createDetector } from './detectors/create';
+import { RuleLifecycle } from './alerts/lifecycle';
+
+/** Regexes look at the first MiB of a field: a huge value (a 10 MB stack dump) must not stall the engine. */
+const REGEX_INPUT_MAX = 1024 * 1024;
+const DEFAULT_WINDOW_MS = 5 * 60_000;
+const MAX_GROUPS_PER_RULE = 10_000;
+
+/** A rule ready to run: its filter, its grouping, its detector and its alert lifecycle. */
+export interface CompiledRule {
+  def: RuleDef;
+  ast: Ast | null;
+  /** the rule's `where` and `regex` (both must hold) */
+  test: (doc: Record<string, unknown>) => boolean;
+  groupOf: (doc: Record<string, unknown>) => { key: string; values: Record<string, unknown> };
+  detector: Detector;
+  lifecycle: RuleLifecycle;
+  /** event time up to which `advance` was last called, and when it is due next */
+  nextAdvance: number;
+  advanceEvery: number;
+}
+
+export function detectorConfig(def: RuleDef): DetectorConfig {
+  const windowMs = def.window_ms ?? DEFAULT_WINDOW_MS;
+  const baselineMs = def.baseline_ms ?? 0;
+  return {
+    type: def.type,
+    windowMs,
+    threshold: def.threshold ?? 1,
+    baselineMs,
+    ratio: def.ratio ?? 3,
+    minCount: def.min_count ?? 1,
+    direction: def.direction,
+    allowedLatenessMs: def.allowed_lateness_ms,
+    maxGroups: MAX_GROUPS_PER_RULE,
+    // a group quiet for this long is forgotten (flatline: stops firing then)
+    groupTtlMs: Math.max(24 * 3_600_000, 3 * (windowMs + baselineMs)),
+  };
+}
+
+export function compileRule(def: RuleDef): CompiledRule {
+  const ast = def.where.trim() === '' ? null : parseKql(def.where);
+  const where = ast ? compileMatcher(ast) : () => true;
+  let test = where;
+  if (def.regex) {
+    const re = new RegExp(def.regex.pattern, def.regex.flags.replace(/[gy]/g, ''));
+    const read = compileFieldReader(def.regex.field);
+    test = (doc) => {
+      if (!where(doc)) return false;
+      for (const v of read(doc)) {
+        if (typeof v !== 'string') continue;
+        if (re.test(v.length > REGEX_INPUT_MAX ? v.slice(0, REGEX_INPUT_MAX) : v)) return true;
+      }
+      return false;
+    };
+  }
+  const readers = def.group_by.map((f) => [f, compileGroupValueReader(f)] as const);
+  const noGroup = { key: '[]', values: {} };
+  const groupOf = (doc: Record<string, unknown>): { key: string; values: Record<string, unknown> } => {
+    if (readers.length === 0) return noGroup;
+    const values: Record<string, unknown> = {};
+    const list: unknown[] = [];
+    for (const [f, read] of readers) {
+      const v = read(doc);
+      values[f] = v;
+      list.push(v);
+    }
+    return { key: JSON.stringify(list), values };
+  };
+  const cfg = detectorConfig(def);
+  return {
+    def, ast, test, groupOf,
+    detector: createDetector(cfg),
+    lifecycle: new RuleLifecycle(def),
+    nextAdvance: -Infinity,
+    advanceEvery: Math.max(1000, Math.floor(cfg.windowMs / 20)),
+  };
+}
