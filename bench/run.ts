@@ -7,6 +7,7 @@ import { mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { generateNdjson } from './generate-ndjson';
+import { rulesEngineBench } from './rules-engine';
 
 interface Result { mode: string; lines: number; bytes: number; seconds: number; cpu_seconds: number; peak_rss_mb: number }
 
@@ -37,6 +38,7 @@ async function main(): Promise<void> {
   process.stdout.write(`${row(vig)}\n`);
   const ratio = base.seconds / vig.seconds;
   process.stdout.write(`ratio vigil/baseline throughput: ${ratio.toFixed(2)}x (target >= 0.5x); vigil peak RSS ${vig.peak_rss_mb.toFixed(0)} MB (target < 150 MB)\n`);
+  rulesEngineBench((t) => process.stdout.write(t));
   if (process.env.VIGIL_BENCH_ES !== '0') await elasticsearchBench(dir);
 }
 

@@ -44,6 +44,10 @@ export class RulesEngine implements RulesEntry {
   private compiled: CompiledRule[] = [];
   private index = new RuleIndex<CompiledRule>();
   private newest = -Infinity;
+  /** the event time at which the first rule is due to advance */
+  private nextDue = -Infinity;
+  /** wall-clock time at which `newest` last moved (live: event time runs on from there while idle) */
+  private newestAt = 0;
   private processed = new Map<string, number>();
   private skipBelow = new Map<string, number>();
   private pendingState: EngineState | null = null;
@@ -82,6 +86,7 @@ export class RulesEngine implements RulesEntry {
       index.add(c, c.ast);
     }
     this.pendingState = null;
+    this.nextDue = -Infinity;
     this.compiled = next;
     this.index = index;
     this.rules = rules;
@@ -123,16 +128,21 @@ export class RulesEngine implements RulesEntry {
     }
     if (t > this.newest) {
       this.newest = t;
+      this.newestAt = Date.now();
       this.advance(t, false, out);
     }
     if (out.length > 0) this.opts.onAlerts?.(out);
     return out;
   }
 
-  /** Live daemon, called every second or so: event time follows the wall clock when no events come. */
+  /**
+   * Live daemon, called every second or so: while no newer event comes, event time runs on from the
+   * newest event at the pace of the wall clock (so a flatline fires on silence and alerts resolve,
+   * also when the logs being read are old ones).
+   */
   tick(now = Date.now()): AlertChange[] {
     const out: AlertChange[] = [];
-    if (this.opts.live) this.advance(now, true, out);
+    if (this.opts.live && Number.isFinite(this.newest) && now - this.newestAt >= 1000) this.advance(this.newest + (now - this.newestAt), true, out);
     if (out.length > 0) this.opts.onAlerts?.(out);
     return out;
   }
@@ -157,14 +167,20 @@ export class RulesEngine implements RulesEntry {
 
   /** Moves each rule's event time to `time` less its allowed lateness, when the rule is due. */
   private advance(time: number, force: boolean, out: AlertChange[]): void {
+    // (one comparison per event: the rules are visited only when the earliest of them is due)
+    if (!force && time < this.nextDue) return;
+    let next = Infinity;
     for (const r of this.compiled) {
       const wm = time - r.def.allowed_lateness_ms;
-      if (!force && wm < r.nextAdvance) continue;
-      r.nextAdvance = wm + r.advanceEvery;
-      const conds = r.detector.advance(wm);
-      if (conds.length > 0) out.push(...r.lifecycle.onConditions(conds));
-      r.lifecycle.expire(wm - 24 * 3_600_000);
+      if (force || wm >= r.nextAdvance) {
+        r.nextAdvance = wm + r.advanceEvery;
+        const conds = r.detector.advance(wm);
+        if (conds.length > 0) out.push(...r.lifecycle.onConditions(conds));
+        r.lifecycle.expire(wm - 24 * 3_600_000);
+      }
+      next = Math.min(next, r.nextAdvance + r.def.allowed_lateness_ms);
     }
+    this.nextDue = next;
   }
 
   /** The engine's state for the checkpoint registry (committed with the sources' positions). */
@@ -180,7 +196,7 @@ export class RulesEngine implements RulesEntry {
     if (!s || s.version !== 1) return;
     this.skipBelow = new Map(Object.entries(s.processed ?? {}));
     this.processed = new Map(this.skipBelow);
-    if (s.newest > 0) this.newest = s.newest;
+    if (s.newest > 0) { this.newest = s.newest; this.newestAt = Date.now(); }
     this.pendingState = s;
     if (this.compiled.length > 0) {
       for (const r of this.compiled) {

@@ -12,27 +12,53 @@ import { compileFieldReader, type FieldReader } from './field-path';
 export class RuleIndex<R> {
   private byField = new Map<string, { read: FieldReader; byValue: Map<string, R[]> }>();
   private always: R[] = [];
+  private pending: Array<{ rule: R; options: Array<{ field: string; values: string[] }> }> = [];
   private size = 0;
 
   add(rule: R, ast: Ast | null): void {
     this.size++;
-    const req = ast ? requiredValues(ast) : null;
-    if (!req) { this.always.push(rule); return; }
-    let f = this.byField.get(req.field);
-    if (!f) { f = { read: compileFieldReader(req.field), byValue: new Map() }; this.byField.set(req.field, f); }
-    for (const v of req.values) {
-      const list = f.byValue.get(v);
-      if (list) list.push(rule); else f.byValue.set(v, [rule]);
-    }
+    const options = ast ? requirementOptions(ast) : [];
+    if (options.length === 0) this.always.push(rule);
+    else this.pending.push({ rule, options });
   }
 
   get count(): number { return this.size; }
   get unindexed(): number { return this.always.length; }
 
-  /** The rules that may match `doc`, each once, in no particular order. */
+  /**
+   * Files each rule under one of its requirements: the one on the field whose values are most spread
+   * across all rules (`service.name: payments` rather than `log.level: error`, which many rules share),
+   * so that an event meets as few rules as possible.
+   */
+  private build(): void {
+    const distinct = new Map<string, Set<string>>();
+    for (const p of this.pending) for (const o of p.options) {
+      let set = distinct.get(o.field);
+      if (!set) { set = new Set(); distinct.set(o.field, set); }
+      for (const v of o.values) set.add(v);
+    }
+    for (const p of this.pending) {
+      let best = p.options[0];
+      for (const o of p.options) {
+        const a = distinct.get(o.field)!.size, b = distinct.get(best.field)!.size;
+        if (a > b || (a === b && o.values.length < best.values.length)) best = o;
+      }
+      let f = this.byField.get(best.field);
+      if (!f) { f = { read: compileFieldReader(best.field), byValue: new Map() }; this.byField.set(best.field, f); }
+      for (const v of best.values) {
+        const list = f.byValue.get(v);
+        if (list) { if (!list.includes(p.rule)) list.push(p.rule); } else f.byValue.set(v, [p.rule]);
+      }
+    }
+    this.pending = [];
+  }
+
+  /** The rules that may match `doc`, each once, in no particular order (do not modify the array). */
   candidates(doc: Record<string, unknown>): R[] {
+    if (this.pending.length > 0) this.build();
     if (this.byField.size === 0) return this.always;
-    let out: R[] | null = null;
+    let first: R[] | null = null;
+    let more: R[][] | null = null;
     for (const f of this.byField.values()) {
       const vals = f.read(doc);
       for (let i = 0; i < vals.length; i++) {
@@ -40,11 +66,18 @@ export class RuleIndex<R> {
         if (key === undefined) continue;
         const hit = f.byValue.get(key);
         if (!hit) continue;
-        if (out === null) out = this.always.length > 0 ? this.always.slice() : [];
-        for (const r of hit) if (vals.length === 1 || !out.includes(r)) out.push(r);
+        if (first === null) first = hit;
+        else (more ??= []).push(hit);
       }
     }
-    return out ?? this.always;
+    if (first === null) return this.always;
+    // rules under a value are never among `always`: only several values of one field can repeat a rule
+    if (more === null) return this.always.length === 0 ? first : first.concat(this.always);
+    // a rule is filed under one field, but a document may hold several of its values: each rule once
+    const seen = new Set<R>(this.always);
+    for (const r of first) seen.add(r);
+    if (more) for (const h of more) for (const r of h) seen.add(r);
+    return [...seen];
   }
 }
 
@@ -55,6 +88,17 @@ function keywordTerm(v: unknown): string | undefined {
   else if (typeof v === 'number' || typeof v === 'boolean') s = String(v);
   else return undefined;
   return s.length > KEYWORD_IGNORE_ABOVE ? undefined : s;
+}
+
+/** Every requirement a query has (each alone is enough to file the rule under); [] when none. */
+export function requirementOptions(ast: Ast): Array<{ field: string; values: string[] }> {
+  if (ast.type === 'and') {
+    const out: Array<{ field: string; values: string[] }> = [];
+    for (const c of ast.children) out.push(...requirementOptions(c));
+    return out;
+  }
+  const r = requiredValues(ast);
+  return r ? [r] : [];
 }
 
 /**

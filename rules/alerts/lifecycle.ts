@@ -20,7 +20,8 @@ interface GroupState {
   lastSent: number;
   firstEvent: number;
   lastEvent: number;
-  samples: AlertSample[];
+  /** the last events (documents as they came; summarised into samples when an alert is made) */
+  samples: Array<Record<string, unknown>>;
   alertId: string;
 }
 
@@ -51,13 +52,18 @@ export class RuleLifecycle {
     if (!g.firing && g.samples.length === 0) g.firstEvent = time;
     if (time < g.firstEvent) g.firstEvent = time;
     if (time > g.lastEvent) g.lastEvent = time;
+    g.samples.push(doc);
+    if (g.samples.length > MAX_SAMPLES) g.samples.shift();
+  }
+
+  /** The fields of an event that an alert shows (also applied to samples that are summaries already). */
+  private summary(doc: Record<string, unknown>): AlertSample {
     const s: AlertSample = {};
     for (const [f, read] of this.readSample) {
       const v = read(doc);
       if (v !== null && v !== undefined) s[f] = typeof v === 'string' && v.length > 2000 ? `${v.slice(0, 2000)}…` : v;
     }
-    g.samples.push(s);
-    if (g.samples.length > MAX_SAMPLES) g.samples.shift();
+    return s;
   }
 
   /** Conditions from the detector → alerts that fire or resolve. */
@@ -78,7 +84,8 @@ export class RuleLifecycle {
         const send = c.at - g.lastSent >= this.rule.realert_ms;
         if (send) g.lastSent = c.at;
         g.sent = send || (repeat && g.sent);
-        out.push({ alert: this.alertOf(g, c, 'firing'), send });
+        // a repeat that realert holds back changes nothing anyone sees: no alert is made for it
+        if (send || !repeat) out.push({ alert: this.alertOf(g, c, 'firing'), send });
         if (this.rule.type === 'pattern') g.samples = g.samples.slice(-1);
       } else if (g.firing) {
         g.firing = false;
@@ -109,7 +116,7 @@ export class RuleLifecycle {
       first_event: iso(Math.min(g.firstEvent, c.at)),
       last_event: iso(Math.max(g.lastEvent, Math.min(c.at, g.lastEvent))),
       fired_at: iso(g.firedAt),
-      samples: g.samples.slice(),
+      samples: g.samples.map((d) => this.summary(d)),
       query: groupQuery(r.where, g.groupValues),
       notify: r.notify,
       tags: r.tags,
@@ -123,7 +130,9 @@ export class RuleLifecycle {
   /** Groups not firing and without samples are not kept; the rest is JSON for checkpoints. */
   snapshot(): unknown {
     const groups: Array<[string, GroupState]> = [];
-    for (const [k, g] of this.groups) if (g.firing || g.lastSent > -Infinity) groups.push([k, { ...g, lastSent: Number.isFinite(g.lastSent) ? g.lastSent : -1e15 }]);
+    for (const [k, g] of this.groups) {
+      if (g.firing || g.lastSent > -Infinity) groups.push([k, { ...g, samples: g.samples.map((d) => this.summary(d)), lastSent: Number.isFinite(g.lastSent) ? g.lastSent : -1e15 }]);
+    }
     return { groups };
   }
 

@@ -40,8 +40,41 @@ const isWordChar = (c: C): boolean => c === C.Letter || c === C.Digit || c === C
 const joinsLetters = (c: C): boolean => c === C.MidLetter || c === C.MidBoth;
 const joinsDigits = (c: C): boolean => c === C.MidNum || c === C.MidBoth;
 
+// eslint-disable-next-line no-control-regex
+const NON_ASCII = /[^\u0000-\u007f]/;
+
 /** The lower-cased tokens the standard analyzer produces for `text`, in order. */
 export function analyze(text: string): string[] {
+  return NON_ASCII.test(text) ? analyzeUnicode(text) : analyzeAscii(text);
+}
+
+/** The same rules on an ASCII string, by character code (most log messages: no per-character strings). */
+function analyzeAscii(text: string): string[] {
+  const tokens: string[] = [];
+  const n = text.length;
+  const cls = (k: number): C => ASCII[text.charCodeAt(k)];
+  let i = 0;
+  while (i < n) {
+    if (!isWordChar(cls(i))) { i++; continue; }
+    const start = i;
+    i++;
+    for (;;) {
+      if (i < n && isWordChar(cls(i))) { i++; continue; }
+      if (i + 1 < n) {
+        const before = cls(i - 1);
+        const mid = cls(i);
+        const after = cls(i + 1);
+        if ((before === C.Letter && after === C.Letter && joinsLetters(mid)) ||
+            (before === C.Digit && after === C.Digit && joinsDigits(mid))) { i += 2; continue; }
+      }
+      break;
+    }
+    tokens.push(text.slice(start, i).toLowerCase());
+  }
+  return tokens;
+}
+
+function analyzeUnicode(text: string): string[] {
   const tokens: string[] = [];
   const chars = Array.from(text); // code points, so astral letters are not split
   const cls = chars.map(classify);

@@ -91,8 +91,15 @@ function numberOf(v: unknown): number | undefined {
   return undefined;
 }
 
+// The rules of one event often read the same text field (message): its analysis is kept for the next one.
+let lastText: string | null = null;
+let lastTokens: string[] = [];
+
 function tokensOf(v: unknown): string[] | undefined {
-  if (typeof v === 'string') return analyze(v);
+  if (typeof v === 'string') {
+    if (v !== lastText) { lastTokens = analyze(v); lastText = v; }
+    return lastTokens;
+  }
   if (typeof v === 'number' || typeof v === 'boolean') return analyze(String(v));
   return undefined;
 }
