@@ -218,6 +218,7 @@ export class RulesEngine implements RulesEntry {
       firing: this.compiled.reduce((n, r) => n + r.detector.firing().length, 0),
       groups: this.compiled.reduce((n, r) => n + r.detector.stats().groups, 0),
       late_events: this.compiled.reduce((n, r) => n + r.detector.stats().late, 0),
+      groups_dropped: this.compiled.reduce((n, r) => n + r.detector.stats().groupsDropped, 0),
     };
   }
 }

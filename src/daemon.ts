@@ -149,7 +149,13 @@ export class Daemon implements ControlTarget {
   async start(): Promise<void> {
     this.rules.load(this.cfg.rules);
     this.watchRules();
-    this.ruleTimer = setInterval(() => this.rules.tick(), 1000);
+    this.ruleTimer = setInterval(() => {
+      this.rules.tick();
+      const st = this.rules.status() as { late_events: number; groups_dropped: number; groups: number };
+      this.metrics.rulesLateEvents.set(st.late_events);
+      this.metrics.rulesGroupsDropped.set(st.groups_dropped);
+      this.metrics.rulesGroups.set(st.groups);
+    }, 1000);
     this.ruleTimer.unref();
     for (const s of this.sinks) await s.start();
     for (const c of this.collectors) c.start();

@@ -37,6 +37,9 @@ export class Metrics {
   readonly spoolBacklogBytes = new Gauge({ name: 'vigil_spool_backlog_bytes', help: 'Bytes in the disk spool not yet shipped', labelNames: ['sink'], registers: [this.registry] });
 
   readonly alerts = new Counter({ name: 'vigil_alerts_total', help: 'Alert state changes per rule: queued in the outbox, held back by realert, or silenced', labelNames: ['rule', 'state', 'outcome'], registers: [this.registry] });
+  readonly rulesLateEvents = new Gauge({ name: 'vigil_rules_late_events', help: 'Events that came after their window closed (not counted), since start', registers: [this.registry] });
+  readonly rulesGroupsDropped = new Gauge({ name: 'vigil_rules_groups_dropped', help: 'Events of new groups refused because a rule reached its cap of groups, since start', registers: [this.registry] });
+  readonly rulesGroups = new Gauge({ name: 'vigil_rules_groups', help: 'Groups the rules keep windows for', registers: [this.registry] });
   readonly rulesReloads = new Counter({ name: 'vigil_rules_reloads_total', help: 'Reloads of rules.yaml after an edit, by outcome', labelNames: ['outcome'], registers: [this.registry] });
   readonly checkpointCommits = new Counter({ name: 'vigil_checkpoint_commits_total', help: 'Checkpoint registry writes', registers: [this.registry] });
 
