@@ -49,6 +49,8 @@ export class RulesEngine implements RulesEntry {
   /** wall-clock time at which `newest` last moved (live: event time runs on from there while idle) */
   private newestAt = 0;
   private processed = new Map<string, number>();
+  private curSource: string | null = null;
+  private curPos = 0;
   private skipBelow = new Map<string, number>();
   private pendingState: EngineState | null = null;
 
@@ -97,14 +99,22 @@ export class RulesEngine implements RulesEntry {
   process(event: PipelineEvent): void {
     const source = event.batch.source;
     const pos = positionOf(event);
-    const skip = this.skipBelow.get(source);
-    if (skip !== undefined) {
-      if (pos < skip) return; // counted before the crash; the checkpointed windows hold it
-      this.skipBelow.delete(source);
+    if (this.skipBelow.size > 0) {
+      const skip = this.skipBelow.get(source);
+      if (skip !== undefined) {
+        if (pos < skip) return; // counted before the crash; the checkpointed windows hold it
+        this.skipBelow.delete(source);
+      }
     }
-    const seen = this.processed.get(source);
-    if (seen === undefined || pos + 1 > seen) this.processed.set(source, pos + 1);
-    this.processDoc(event.doc);
+    // where each source is (for the checkpoint); the current source is kept aside, not looked up per event
+    if (source !== this.curSource) {
+      if (this.curSource !== null) this.processed.set(this.curSource, this.curPos);
+      this.curSource = source;
+      this.curPos = this.processed.get(source) ?? 0;
+    }
+    if (pos + 1 > this.curPos) this.curPos = pos + 1;
+    if (this.compiled.length > 0) this.processDoc(event.doc);
+    else this.evaluated++;
   }
 
   /** Runs one event document through the rules (backtests and rule examples call this directly). */
@@ -187,6 +197,7 @@ export class RulesEngine implements RulesEntry {
   snapshot(): EngineState {
     const rules: EngineState['rules'] = {};
     for (const r of this.compiled) rules[r.def.id] = { fingerprint: r.def.fingerprint, detector: r.detector.snapshot(), lifecycle: r.lifecycle.snapshot() };
+    if (this.curSource !== null) this.processed.set(this.curSource, this.curPos);
     return { version: 1, processed: Object.fromEntries(this.processed), newest: Number.isFinite(this.newest) ? this.newest : 0, rules };
   }
 
@@ -196,6 +207,7 @@ export class RulesEngine implements RulesEntry {
     if (!s || s.version !== 1) return;
     this.skipBelow = new Map(Object.entries(s.processed ?? {}));
     this.processed = new Map(this.skipBelow);
+    this.curSource = null;
     if (s.newest > 0) { this.newest = s.newest; this.newestAt = Date.now(); }
     this.pendingState = s;
     if (this.compiled.length > 0) {
