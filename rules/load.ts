@@ -32,7 +32,7 @@ import {
   type YamlPath,
 } from '../src/config/load';
 import type { FileProblem } from '../src/config/types';
-import rulesSchema from './schema.json';
+import rulesSchema from './rules.schema.json';
 
 // ---------------------------------------------------------------------------------------------
 // types

@@ -4,7 +4,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { ConfigError } from '../src/config/load';
 import { DURATION_PATTERN } from '../src/duration';
-import rulesSchema from '../rules/schema.json';
+import rulesSchema from '../rules/rules.schema.json';
 import {
   checkRegex,
   loadRulesFile,
@@ -187,7 +187,7 @@ describe('rules loading: the SPEC example', () => {
     expect(missing.problems[0].message).to.match(/^cannot read file: ENOENT/);
   });
 
-  it('rules/schema.json uses the duration syntax of parseDuration', () => {
+  it('rules/rules.schema.json uses the duration syntax of parseDuration', () => {
     expect(rulesSchema.definitions.duration.pattern).to.equal(DURATION_PATTERN);
     const re = new RegExp(DURATION_PATTERN);
     for (const ok of ['30s', '5m', '1h30m', '500ms', '1m 30s', '10', '1.5h']) expect(re.test(ok), ok).to.equal(true);
