@@ -43,6 +43,16 @@ program
   });
 
 program
+  .command('evtx')
+  .description('decode exported Windows event logs (.evtx) on any OS: one normalised event per record (ndjson) or the Event XML')
+  .argument('<files...>', '.evtx files')
+  .option('-f, --format <format>', 'ndjson or xml', 'ndjson')
+  .action(async (files: string[], opts: { format: string }) => {
+    const { runEvtx } = await import('./evtx-command');
+    process.exitCode = await runEvtx(files, opts.format);
+  });
+
+program
   .command('test-rules')
   .description("run the examples of every rule on a simulated clock; prints a pass/fail table; exit 0 only if all pass")
   .argument('[rules]', 'rules file', 'rules.yaml')

@@ -1,7 +1,7 @@
 import { hostname } from 'node:os';
 import { join, dirname, basename } from 'node:path';
 import { watch, existsSync, type FSWatcher } from 'node:fs';
-import type { VigilConfig, FileInputConfig } from './config/types';
+import type { VigilConfig, FileInputConfig, WinevtInputConfig } from './config/types';
 import { CheckpointRegistry } from './checkpoints/registry';
 import { AckTracker } from './checkpoints/ack-tracker';
 import { Pipeline } from './pipeline';
@@ -11,6 +11,7 @@ import type { EventSink } from '../sinks/sink';
 import { EventStoreSink } from '../sinks/event-store/event-store-sink';
 import { VIGIL_VERSION } from './version';
 import { FileCollector } from '../collectors/file/file-collector';
+import type { WinevtCollector } from '../collectors/winevt/winevt-collector';
 import { RulesEngine } from '../rules/engine';
 import { SilenceStore } from '../rules/silences';
 import type { AlertChange } from '../rules/alerts/lifecycle';
@@ -33,7 +34,7 @@ export class Daemon implements ControlTarget {
   readonly pipeline: Pipeline;
   readonly rules: RulesEngine;
   readonly sinks: EventSink[];
-  readonly collectors: FileCollector[] = [];
+  readonly collectors: Array<FileCollector | WinevtCollector> = [];
   readonly silences: SilenceStore;
   readonly outbox: AlertOutbox;
   private ruleTimer: NodeJS.Timeout | null = null;
@@ -68,6 +69,20 @@ export class Daemon implements ControlTarget {
     });
     const host = cfg.host_name ?? hostname();
     for (const input of cfg.inputs) {
+      if (input.type === 'winevt') {
+        // the live Windows Event Log, read through wevtutil (collectors/winevt/)
+        const { WinevtCollector: Winevt } = require('../collectors/winevt/winevt-collector') as typeof import('../collectors/winevt/winevt-collector');
+        this.collectors.push(new Winevt(input as WinevtInputConfig, {
+          registry: this.registry,
+          tracker: this.tracker,
+          submit: (span) => this.pipeline.submit(span),
+          isFull: () => this.pipeline.full,
+          log: this.log,
+          metrics: this.metrics,
+          hostName: host,
+        }));
+        continue;
+      }
       if (input.type !== 'file') {
         this.log.warn({ input: input.id, type: input.type }, 'this input type is not available in this build; skipped');
         continue;

@@ -96,3 +96,23 @@ describe('vigil backtest and vigil test-rules (the CLI)', function () {
     }
   });
 });
+
+describe('vigil evtx (the CLI)', function () {
+  this.timeout(60_000);
+  const SAMPLE = join(__dirname, '..', '..', '..', 'shared', 'data', 'evtx', 'DeepBlueCLI', 'new-user-security.evtx');
+
+  it('prints one normalised, Winlogbeat-shaped event per record, and the Event XML with --format xml', () => {
+    const out = execFileSync(process.execPath, cliArgs('evtx', SAMPLE), { encoding: 'utf8' });
+    const docs = out.trim().split('\n').map((l) => JSON.parse(l) as Record<string, any>); // eslint-disable-line @typescript-eslint/no-explicit-any
+    expect(docs.length).to.be.greaterThan(0);
+    const d = docs.find((x) => x.event.code === '4720') ?? docs[0];
+    expect(d._id).to.be.a('string');
+    expect(d.winlog.channel).to.equal('Security');
+    expect(d.winlog.event_id).to.equal(Number(d.event.code));
+    expect(d['@timestamp']).to.match(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
+    expect(d.host.name).to.equal(d.winlog.computer_name);
+    const xml = execFileSync(process.execPath, cliArgs('evtx', '--format', 'xml', SAMPLE), { encoding: 'utf8' });
+    expect(xml.match(/<Event xmlns=/g)).to.have.length(docs.length);
+    expect(xml).to.match(/^<Event xmlns="http:\/\/schemas\.microsoft\.com\/win\/2004\/08\/events\/event"><System><Provider Name="Microsoft-Windows-Security-Auditing"/);
+  });
+});
