@@ -5,6 +5,7 @@ import type { VigilConfig, FileInputConfig, WinevtInputConfig } from './config/t
 import { CheckpointRegistry } from './checkpoints/registry';
 import { AckTracker } from './checkpoints/ack-tracker';
 import { Pipeline } from './pipeline';
+import type { AckBatch } from './event';
 import { Metrics } from './metrics';
 import type { Logger } from './log';
 import type { EventSink } from '../sinks/sink';
@@ -67,35 +68,26 @@ export class Daemon implements ControlTarget {
       batchSize: cfg.pipeline.batch_size,
       flushIntervalMs: cfg.pipeline.flush_interval_ms,
     });
-    const host = cfg.host_name ?? hostname();
+    // what every collector is given: the checkpoints, the pipeline's entry and its backpressure
+    const deps = {
+      registry: this.registry,
+      tracker: this.tracker,
+      submit: (span: AckBatch) => this.pipeline.submit(span),
+      isFull: () => this.pipeline.full,
+      log: this.log,
+      metrics: this.metrics,
+      hostName: cfg.host_name ?? hostname(),
+    };
     for (const input of cfg.inputs) {
-      if (input.type === 'winevt') {
+      if (input.type === 'file') {
+        this.collectors.push(new FileCollector(input as FileInputConfig, deps));
+      } else if (input.type === 'winevt') {
         // the live Windows Event Log, read through wevtutil (collectors/winevt/)
         const { WinevtCollector: Winevt } = require('../collectors/winevt/winevt-collector') as typeof import('../collectors/winevt/winevt-collector');
-        this.collectors.push(new Winevt(input as WinevtInputConfig, {
-          registry: this.registry,
-          tracker: this.tracker,
-          submit: (span) => this.pipeline.submit(span),
-          isFull: () => this.pipeline.full,
-          log: this.log,
-          metrics: this.metrics,
-          hostName: host,
-        }));
-        continue;
+        this.collectors.push(new Winevt(input as WinevtInputConfig, deps));
+      } else {
+        this.log.warn({ input: input.id, type: input.type }, 'this input type is not available in this build (use `vigil evtx` or `vigil backtest` for .evtx files); skipped');
       }
-      if (input.type !== 'file') {
-        this.log.warn({ input: input.id, type: input.type }, 'this input type is not available in this build; skipped');
-        continue;
-      }
-      this.collectors.push(new FileCollector(input as FileInputConfig, {
-        registry: this.registry,
-        tracker: this.tracker,
-        submit: (span) => this.pipeline.submit(span),
-        isFull: () => this.pipeline.full,
-        log: this.log,
-        metrics: this.metrics,
-        hostName: host,
-      }));
     }
   }
 
