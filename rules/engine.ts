@@ -219,7 +219,20 @@ export class RulesEngine implements RulesEntry {
     }
   }
 
+  /** The detectors' counts, summed over the rules (status and metrics). */
+  counts(): { groups: number; late: number; groupsDropped: number } {
+    let groups = 0, late = 0, groupsDropped = 0;
+    for (const r of this.compiled) {
+      const st = r.detector.stats();
+      groups += st.groups;
+      late += st.late;
+      groupsDropped += st.groupsDropped;
+    }
+    return { groups, late, groupsDropped };
+  }
+
   status(): Record<string, unknown> {
+    const c = this.counts();
     return {
       rules: this.compiled.length,
       indexed_rules: this.compiled.length - this.index.unindexed,
@@ -228,9 +241,9 @@ export class RulesEngine implements RulesEntry {
       loaded_at: this.loadedAt,
       problems: this.problems.map(formatProblem),
       firing: this.compiled.reduce((n, r) => n + r.detector.firing().length, 0),
-      groups: this.compiled.reduce((n, r) => n + r.detector.stats().groups, 0),
-      late_events: this.compiled.reduce((n, r) => n + r.detector.stats().late, 0),
-      groups_dropped: this.compiled.reduce((n, r) => n + r.detector.stats().groupsDropped, 0),
+      groups: c.groups,
+      late_events: c.late,
+      groups_dropped: c.groupsDropped,
     };
   }
 }

@@ -5,32 +5,49 @@
  */
 export type FieldReader = (doc: Record<string, unknown>) => unknown[];
 
-export function compileFieldReader(path: string): FieldReader {
+/** Calls `test` on each value at the path, stopping at the first that passes; true when one did. */
+export type FieldVisitor = (doc: Record<string, unknown>, test: (v: unknown) => boolean) => boolean;
+
+export function compileFieldVisitor(path: string): FieldVisitor {
   const segs = path.split('.');
-  // keys[i][j]: segments i..j joined with dots
+  const hasOwn = Object.prototype.hasOwnProperty;
+  if (segs.length === 1) {
+    const k = segs[0];
+    return (doc, test) => {
+      if (!hasOwn.call(doc, k)) return false;
+      const v = doc[k];
+      if (v === null || v === undefined) return false;
+      if (!Array.isArray(v)) return test(v);
+      for (const el of v) if (el !== null && el !== undefined && test(el)) return true;
+      return false;
+    };
+  }
+  // keys[i][j]: segments i..j joined with dots, so no string is built per event
   const keys = segs.map((_, i) => segs.map((__, j) => segs.slice(i, j + 1).join('.')));
-  const visit = (node: unknown, i: number, out: unknown[]): void => {
-    if (node === null || node === undefined) return;
-    if (Array.isArray(node)) { for (const el of node) visit(el, i, out); return; }
-    if (i === segs.length) { out.push(node); return; }
-    if (typeof node !== 'object') return;
+  const visit = (node: unknown, i: number, test: (v: unknown) => boolean): boolean => {
+    if (node === null || node === undefined) return false;
+    if (Array.isArray(node)) {
+      for (const el of node) if (visit(el, i, test)) return true;
+      return false;
+    }
+    if (i === segs.length) return test(node);
+    if (typeof node !== 'object') return false;
     const obj = node as Record<string, unknown>;
     for (let j = i; j < segs.length; j++) {
       const k = keys[i][j];
-      if (Object.prototype.hasOwnProperty.call(obj, k)) visit(obj[k], j + 1, out);
+      if (hasOwn.call(obj, k) && visit(obj[k], j + 1, test)) return true;
     }
+    return false;
   };
-  if (segs.length === 1) {
-    const k = segs[0];
-    return (doc) => {
-      const v = doc[k];
-      if (v === null || v === undefined) return [];
-      return Array.isArray(v) ? v.filter((x) => x !== null && x !== undefined) : [v];
-    };
-  }
+  return (doc, test) => visit(doc, 0, test);
+}
+
+/** Every value at the path (an array contributes each element; null and absent contribute nothing). */
+export function compileFieldReader(path: string): FieldReader {
+  const visit = compileFieldVisitor(path);
   return (doc) => {
     const out: unknown[] = [];
-    visit(doc, 0, out);
+    visit(doc, (v) => { out.push(v); return false; });
     return out;
   };
 }

@@ -1,5 +1,5 @@
 import type { Ast } from './kql/ast';
-import { fieldKind, KEYWORD_IGNORE_ABOVE } from './kql/fields';
+import { fieldKind, keywordOf } from './kql/fields';
 import { compileFieldReader, type FieldReader } from './field-path';
 
 /**
@@ -62,7 +62,7 @@ export class RuleIndex<R> {
     for (const f of this.byField.values()) {
       const vals = f.read(doc);
       for (let i = 0; i < vals.length; i++) {
-        const key = keywordTerm(vals[i]);
+        const key = keywordOf(vals[i]);
         if (key === undefined) continue;
         const hit = f.byValue.get(key);
         if (!hit) continue;
@@ -79,15 +79,6 @@ export class RuleIndex<R> {
     if (more) for (const h of more) for (const r of h) seen.add(r);
     return [...seen];
   }
-}
-
-/** The keyword term a document value is indexed as (the same coercion as the KQL matcher's). */
-function keywordTerm(v: unknown): string | undefined {
-  let s: string;
-  if (typeof v === 'string') s = v;
-  else if (typeof v === 'number' || typeof v === 'boolean') s = String(v);
-  else return undefined;
-  return s.length > KEYWORD_IGNORE_ABOVE ? undefined : s;
 }
 
 /** Every requirement a query has (each alone is enough to file the rule under); [] when none. */

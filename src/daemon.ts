@@ -5,7 +5,7 @@ import type { VigilConfig, FileInputConfig, WinevtInputConfig } from './config/t
 import { CheckpointRegistry } from './checkpoints/registry';
 import { AckTracker } from './checkpoints/ack-tracker';
 import { Pipeline } from './pipeline';
-import type { AckBatch } from './event';
+import type { CollectorDeps } from './collector-deps';
 import { Metrics } from './metrics';
 import type { Logger } from './log';
 import type { EventSink } from '../sinks/sink';
@@ -69,10 +69,10 @@ export class Daemon implements ControlTarget {
       flushIntervalMs: cfg.pipeline.flush_interval_ms,
     });
     // what every collector is given: the checkpoints, the pipeline's entry and its backpressure
-    const deps = {
+    const deps: CollectorDeps = {
       registry: this.registry,
       tracker: this.tracker,
-      submit: (span: AckBatch) => this.pipeline.submit(span),
+      submit: (span) => this.pipeline.submit(span),
       isFull: () => this.pipeline.full,
       log: this.log,
       metrics: this.metrics,
@@ -158,10 +158,10 @@ export class Daemon implements ControlTarget {
     this.watchRules();
     this.ruleTimer = setInterval(() => {
       this.rules.tick();
-      const st = this.rules.status() as { late_events: number; groups_dropped: number; groups: number };
-      this.metrics.rulesLateEvents.set(st.late_events);
-      this.metrics.rulesGroupsDropped.set(st.groups_dropped);
-      this.metrics.rulesGroups.set(st.groups);
+      const c = this.rules.counts();
+      this.metrics.rulesLateEvents.set(c.late);
+      this.metrics.rulesGroupsDropped.set(c.groupsDropped);
+      this.metrics.rulesGroups.set(c.groups);
     }, 1000);
     this.ruleTimer.unref();
     for (const s of this.sinks) await s.start();

@@ -1,25 +1,13 @@
 import { hostname } from 'node:os';
 import type { FileInputConfig } from '../../src/config/types';
-import type { CheckpointRegistry } from '../../src/checkpoints/registry';
-import type { AckTracker } from '../../src/checkpoints/ack-tracker';
-import type { Logger } from '../../src/log';
-import type { Metrics } from '../../src/metrics';
+import type { CollectorDeps } from '../../src/collector-deps';
 import type { NdjsonStats } from '../../src/normalise/ndjson';
 import { discover, type FoundFile } from './discovery';
 import { openFound } from './open-found';
 import { fileSourceKey } from '../../src/event';
-import { PlainReader, GzipReader, type Reader, type Submit, type PumpResult } from './readers';
+import { PlainReader, GzipReader, type Reader, type PumpResult } from './readers';
 
-export interface FileCollectorDeps {
-  registry: CheckpointRegistry;
-  tracker: AckTracker;
-  submit: Submit;
-  /** true while the sinks are full: no reading then */
-  isFull: () => boolean;
-  log: Logger;
-  metrics: Metrics;
-  hostName?: string;
-}
+export type FileCollectorDeps = CollectorDeps;
 
 export interface FileStatus {
   path: string;

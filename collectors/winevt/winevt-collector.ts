@@ -1,22 +1,11 @@
 import { hostname } from 'node:os';
 import type { WinevtInputConfig } from '../../src/config/types';
-import type { CheckpointRegistry } from '../../src/checkpoints/registry';
-import type { AckTracker } from '../../src/checkpoints/ack-tracker';
-import type { Logger } from '../../src/log';
-import type { Metrics } from '../../src/metrics';
-import { ChannelReader, type Submit } from './channel-reader';
+import type { CollectorDeps } from '../../src/collector-deps';
+import { ChannelReader } from './channel-reader';
 import { WevtutilError } from './wevtutil';
 import { winevtMetrics, type WinevtMetrics } from './winevt-metrics';
 
-export interface WinevtCollectorDeps {
-  registry: CheckpointRegistry;
-  tracker: AckTracker;
-  submit: Submit;
-  /** true while the sinks are full: no new batch then */
-  isFull: () => boolean;
-  log: Logger;
-  metrics: Metrics;
-  hostName?: string;
+export interface WinevtCollectorDeps extends CollectorDeps {
   /** how long a wevtutil call may take (default 60 s) */
   timeoutMs?: number;
   /** how soon a channel that failed (missing, access denied) is tried again (default 60 s) */

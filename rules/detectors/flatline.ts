@@ -1,5 +1,5 @@
 import type { Condition, Detector, DetectorConfig, DetectorStats } from './types';
-import { GroupTable } from './group-table';
+import { GroupTable, detectorStats, firedConditions } from './group-table';
 import { LatenessGate } from './lateness-gate';
 import { TimeCounts } from './time-counts';
 import { conditionOf, endedByExpiry } from './condition';
@@ -68,9 +68,7 @@ export class FlatlineDetector implements Detector {
   }
 
   firing(): Condition[] {
-    const out: Condition[] = [];
-    for (const g of this.groups.all()) if (g.state.fired) out.push(g.state.fired);
-    return out;
+    return firedConditions(this.groups);
   }
 
   snapshot(): DetectorSnapshot {
@@ -92,7 +90,7 @@ export class FlatlineDetector implements Detector {
   }
 
   stats(): DetectorStats {
-    return { groups: this.groups.size, groupsDropped: this.groups.dropped, late: this.gate.late };
+    return detectorStats(this.groups, this.gate.late);
   }
 
   /** windows evaluated start at w − window; the oldest event still admitted is newest − lateness − window */

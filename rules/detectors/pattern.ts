@@ -1,5 +1,5 @@
 import type { Condition, Detector, DetectorConfig, DetectorStats } from './types';
-import { GroupTable, type Group } from './group-table';
+import { GroupTable, type Group, detectorStats } from './group-table';
 import { LatenessGate } from './lateness-gate';
 import { conditionOf } from './condition';
 import { openSnapshot, type DetectorSnapshot } from './detector-snapshot';
@@ -69,7 +69,7 @@ export class PatternDetector implements Detector {
   }
 
   stats(): DetectorStats {
-    return { groups: this.groups.size, groupsDropped: this.groups.dropped, late: this.gate.late };
+    return detectorStats(this.groups, this.gate.late);
   }
 
   /** the window [w − window, w) with no match in it (or the group forgotten at w) */

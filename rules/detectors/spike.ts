@@ -1,5 +1,5 @@
 import type { Condition, Detector, DetectorConfig, DetectorStats } from './types';
-import { GroupTable, type Group } from './group-table';
+import { GroupTable, type Group, detectorStats, firedConditions } from './group-table';
 import { LatenessGate } from './lateness-gate';
 import { TimeCounts } from './time-counts';
 import { conditionOf, endedByExpiry } from './condition';
@@ -89,9 +89,7 @@ export class SpikeDetector implements Detector {
   }
 
   firing(): Condition[] {
-    const out: Condition[] = [];
-    for (const g of this.groups.all()) if (g.state.fired) out.push(g.state.fired);
-    return out;
+    return firedConditions(this.groups);
   }
 
   snapshot(): DetectorSnapshot {
@@ -122,7 +120,7 @@ export class SpikeDetector implements Detector {
   }
 
   stats(): DetectorStats {
-    return { groups: this.groups.size, groupsDropped: this.groups.dropped, late: this.gate.late };
+    return detectorStats(this.groups, this.gate.late);
   }
 
   /** the spike held in e: extends the alert, or starts it (the only case that is a change) */

@@ -1,5 +1,5 @@
 import type { Condition, Detector, DetectorConfig, DetectorStats } from './types';
-import { GroupTable } from './group-table';
+import { GroupTable, detectorStats, firedConditions } from './group-table';
 import { LatenessGate } from './lateness-gate';
 import { TimeCounts } from './time-counts';
 import { conditionOf, endedByExpiry } from './condition';
@@ -73,9 +73,7 @@ export class ThresholdDetector implements Detector {
   }
 
   firing(): Condition[] {
-    const out: Condition[] = [];
-    for (const g of this.groups.all()) if (g.state.fired) out.push(g.state.fired);
-    return out;
+    return firedConditions(this.groups);
   }
 
   snapshot(): DetectorSnapshot {
@@ -106,7 +104,7 @@ export class ThresholdDetector implements Detector {
   }
 
   stats(): DetectorStats {
-    return { groups: this.groups.size, groupsDropped: this.groups.dropped, late: this.gate.late };
+    return detectorStats(this.groups, this.gate.late);
   }
 
   /**

@@ -14,6 +14,15 @@ export type FieldKind = 'keyword' | 'text' | 'long' | 'date' | 'object' | 'unind
 
 export const KEYWORD_IGNORE_ABOVE = 1024;
 
+/** The keyword term a value is indexed as (numbers and booleans as text), or undefined when it is not indexed. */
+export function keywordOf(v: unknown): string | undefined {
+  let s: string;
+  if (typeof v === 'string') s = v;
+  else if (typeof v === 'number' || typeof v === 'boolean') s = String(v);
+  else return undefined;
+  return s.length > KEYWORD_IGNORE_ABOVE ? undefined : s;
+}
+
 interface MappingNode { type?: string; index?: boolean; enabled?: boolean; properties?: Record<string, MappingNode> }
 
 const known = new Map<string, FieldKind>();

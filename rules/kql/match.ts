@@ -1,7 +1,8 @@
 import { analyze } from './analyze';
 import { FREE_TEXT_FIELD, type Ast, type KqlValue, type RangeOp } from './ast';
 import { dateValueMs, parseDateSpan } from './dates';
-import { KEYWORD_IGNORE_ABOVE, fieldKind, type FieldKind } from './fields';
+import { fieldKind, keywordOf, type FieldKind } from './fields';
+import { compileFieldVisitor } from '../field-path';
 import { compileGlob, splitWildcardWords } from './glob';
 
 /** A compiled query: true when the event matches. */
@@ -39,28 +40,10 @@ export function compileMatcher(ast: Ast): Matcher {
 
 // ---- reading fields -------------------------------------------------------------------------
 
-/**
- * Collects the values at a dotted path the way Elasticsearch flattens a source document: objects
- * nest (`{log: {level}}`), keys may themselves contain dots (`{"log.level": …}`), arrays of values
- * or of objects contribute every element, and null contributes nothing.
- */
+/** Whether some value at the path passes `test` (how paths are read: ../field-path.ts). */
 function anyValue(path: string, test: ValueTest): Matcher {
-  const segs = path.split('.');
-  // keys[i][j] = segs i..j-1 joined, precomputed so no string is built per event
-  const keys = segs.map((_, i) => segs.map((__, j) => segs.slice(i, j + 1).join('.')));
-  const visit = (node: unknown, i: number): boolean => {
-    if (node === null || node === undefined) return false;
-    if (Array.isArray(node)) return node.some((el) => visit(el, i));
-    if (i === segs.length) return test(node);
-    if (typeof node !== 'object') return false;
-    const obj = node as Record<string, unknown>;
-    for (let j = i; j < segs.length; j++) {
-      const k = keys[i][j];
-      if (k in obj && visit(obj[k], j + 1)) return true;
-    }
-    return false;
-  };
-  return (doc) => visit(doc, 0);
+  const visit = compileFieldVisitor(path);
+  return (doc) => visit(doc, test);
 }
 
 function hasLeaf(v: unknown): boolean {
@@ -71,15 +54,6 @@ function hasLeaf(v: unknown): boolean {
 }
 
 // ---- indexed forms of a value, per field kind ------------------------------------------------
-
-/** The keyword term a value is indexed as, or undefined when it is not indexed. */
-function keywordOf(v: unknown): string | undefined {
-  let s: string;
-  if (typeof v === 'string') s = v;
-  else if (typeof v === 'number' || typeof v === 'boolean') s = String(v);
-  else return undefined;
-  return s.length > KEYWORD_IGNORE_ABOVE ? undefined : s;
-}
 
 /** A long field coerces numeric strings; anything else is dropped (ignore_malformed). */
 function numberOf(v: unknown): number | undefined {
