@@ -1,13 +1,15 @@
+import { statSync } from 'node:fs';
 import { hostname } from 'node:os';
-import { readEvtx } from '../collectors/evtx';
+import { readEvtx, readProblems } from '../collectors/evtx';
 import { windowsEventDoc, windowsDocId } from '../collectors/winevt/event-mapping';
 import { encodeRecord } from './spool/record-line';
+import { ProgressBar } from './progress-bar';
 
 /**
  * `vigil evtx <file.evtx>... [--format ndjson|xml]`: decodes exported Windows event logs on any OS.
  * ndjson prints one normalised event per record (id first, as the event store writes it); xml prints
- * the Event XML. What could not be decoded is reported on stderr; the exit code is 1 when a file
- * could not be read at all.
+ * the Event XML, with a progress bar on stderr when it is a terminal. What could not be decoded is
+ * reported on stderr; the exit code is 1 when a file gave no record because it could not be read.
  */
 export async function runEvtx(files: string[], format: string): Promise<number> {
   if (format !== 'ndjson' && format !== 'xml') {
@@ -19,10 +21,14 @@ export async function runEvtx(files: string[], format: string): Promise<number> 
   let code = 0;
   const ingested = new Date().toISOString();
   const host = hostname();
-  for (const file of files) {
+  const sizes = files.map((f) => { try { return statSync(f).size; } catch { return 0; } });
+  const bar = new ProgressBar(process.stderr, sizes.reduce((a, b) => a + b, 0), { unit: 'records' });
+  let done = 0, records = 0;
+  for (const [i, file] of files.entries()) {
     const reader = readEvtx(file);
     let out: string[] = [];
     for await (const rec of reader) {
+      if (++records % 512 === 0) bar.update(done + rec.fileOffset, records);
       if (format === 'xml') out.push(`${rec.xml()}\n`);
       else {
         const doc = windowsEventDoc(rec.tree, { hostName: host, ingested });
@@ -34,11 +40,16 @@ export async function runEvtx(files: string[], format: string): Promise<number> 
       }
     }
     if (out.length) process.stdout.write(out.join(''));
+    done += sizes[i];
+    bar.update(done, records);
     const st = reader.stats;
-    if (st.records === 0 && st.skippedChunks > 0) code = 1;
-    if (st.skippedChunks || st.skippedRecords || st.checksumMismatches) {
-      process.stderr.write(`${file}: ${st.records} records; skipped ${st.skippedChunks} chunks and ${st.skippedRecords} records, ${st.checksumMismatches} checksum mismatches\n`);
+    if (st.records === 0 && (st.skippedChunks > 0 || st.issues.some((x) => x.kind === 'io'))) code = 1;
+    const problems = readProblems(file, st);
+    if (problems.length > 0) {
+      bar.finish();
+      process.stderr.write(problems.map((p) => `vigil evtx: ${p}\n`).join(''));
     }
   }
+  bar.finish();
   return code;
 }

@@ -14,17 +14,20 @@ import { windowsEventDoc, windowsDocId, windowsTimestamp } from '../collectors/w
 import { parseRenderedXml, parseEventXml } from '../collectors/winevt/rendered-xml';
 import { buildQueries, MAX_EVENT_ID_CLAUSES } from '../collectors/winevt/xpath-query';
 import { queryEvents, logInfo, WevtutilError } from '../collectors/winevt/wevtutil';
+import { readEvtx } from '../collectors/evtx';
 import { tempDir } from './helpers/temp-dir';
 import { waitFor } from './helpers/wait';
 
-const REF = '/work/shared/data/evtx-reference';
+const DATA = join(__dirname, '..', '..', '..', 'shared', 'data', 'evtx');
 const STAND_IN = join(__dirname, '..', '..', 'test', 'fixtures', 'winevt', 'wevtutil.js');
 
-// ---------- real events from the reference dumps, made to look like wevtutil's RenderedXml ----------
+// ---------- real events from ../shared/data/evtx, decoded by Vigil's .evtx reader and made to look like wevtutil's RenderedXml ----------
 
-function dumpEvents(file: string): string[] {
-  const text = readFileSync(join(REF, file), 'utf8');
-  return text.match(/<Event[\s>][\s\S]*?<\/Event>/g) ?? [];
+/** The Event XML of every record of a real .evtx file, as Vigil's reader renders it. */
+async function evtxEvents(file: string): Promise<string[]> {
+  const out: string[] = [];
+  for await (const rec of readEvtx(join(DATA, file))) out.push(rec.xml());
+  return out;
 }
 
 const field = (xml: string, re: RegExp): string => (re.exec(xml) ?? [])[1] ?? '';
@@ -35,11 +38,13 @@ function esc(s: string): string {
 
 interface ServedEvent { recordId: number; eventId: number; level: number; provider: string; systemTime: string; xml: string }
 
-/** A dump event with a new record id (and time), the wevtutil time format, no formatting whitespace and a RenderingInfo. */
+/**
+ * A decoded event with a new record id (and time), in wevtutil's RenderedXml form: attributes in single
+ * quotes and a RenderingInfo element with the message and the display names Windows adds.
+ */
 function served(raw: string, recordId: number, opts: { message?: string; systemTime?: string; keywords?: string[]; task?: string } = {}): ServedEvent {
-  let xml = raw.replace(/>\s*\n\s*</g, '><').replace(/<EventRecordID>\d+<\/EventRecordID>/, `<EventRecordID>${recordId}</EventRecordID>`);
-  const dumpTime = field(xml, /SystemTime="([^"]*)"/);
-  const systemTime = opts.systemTime ?? `${dumpTime.replace(' ', 'T')}${dumpTime.includes('.') ? '0' : ''}Z`;
+  let xml = raw.replace(/<EventRecordID>\d+<\/EventRecordID>/, `<EventRecordID>${recordId}</EventRecordID>`);
+  const systemTime = opts.systemTime ?? field(xml, /SystemTime="([^"]*)"/);
   xml = xml.replace(/SystemTime="[^"]*"/, `SystemTime="${systemTime}"`);
   const eventId = Number(field(xml, /<EventID[^>]*>(\d+)</));
   const level = Number(field(xml, /<Level>(\d+)</));
@@ -47,19 +52,32 @@ function served(raw: string, recordId: number, opts: { message?: string; systemT
   const channel = field(xml, /<Channel>([^<]*)</);
   const message = opts.message ?? `Event ${eventId} from ${provider}.`;
   const kw = (opts.keywords ?? []).map((k) => `<Keyword>${esc(k)}</Keyword>`).join('');
-  const rendering = `<RenderingInfo Culture='en-US'><Message>${esc(message)}</Message><Level>Information</Level>` +
+  const rendering = `<RenderingInfo Culture="en-US"><Message>${esc(message)}</Message><Level>Information</Level>` +
     `<Task>${esc(opts.task ?? '')}</Task><Opcode>Info</Opcode><Channel>${esc(channel)}</Channel><Provider>${esc(provider)}</Provider>` +
     `<Keywords>${kw}</Keywords></RenderingInfo>`;
-  xml = xml.replace(/<\/Event>$/, `${rendering}</Event>`).replace(/^<Event xmlns="([^"]*)">/, "<Event xmlns='$1'>");
+  xml = xml.replace(/<\/Event>$/, `${rendering}</Event>`);
+  // the reader writes attributes in double quotes (a quote inside is &quot;); wevtutil uses single quotes
+  xml = xml.replace(/(<[^<>]*>)/g, (tag) => tag.replace(/="([^"]*)"/g, (_m, v: string) => `='${v.replace(/&quot;/g, '"').replace(/'/g, '&apos;')}'`));
   return { recordId, eventId, level, provider, systemTime, xml };
 }
 
-const security = dumpEvents('omerbenamram-evtx/security.evtx.xml');
-const sysmon = dumpEvents('omerbenamram-evtx/sysmon.evtx.xml');
-const cleared = dumpEvents('EVTX-to-MITRE-Attack/ID104-1102-Event log cleared.evtx.xml');
+let security: string[] = [];
+let sysmon: string[] = [];
+let cleared: string[] = [];
+let system: string[] = [];
+let pythonEvtxSystem: string[] = [];
+before(async () => {
+  [security, sysmon, cleared, system, pythonEvtxSystem] = await Promise.all([
+    evtxEvents('omerbenamram-evtx/security.evtx'),
+    evtxEvents('omerbenamram-evtx/sysmon.evtx'),
+    evtxEvents('EVTX-to-MITRE-Attack/ID104-1102-Event log cleared.evtx'),
+    evtxEvents('omerbenamram-evtx/system.evtx'),
+    evtxEvents('python-evtx/system.evtx'),
+  ]);
+});
 const byId = (list: string[], id: number): string[] => list.filter((x) => new RegExp(`<EventID[^>]*>${id}<`).test(x));
 
-/** A Security channel of `n` real events, record ids from `first`, taken from the dump in order. */
+/** A Security channel of `n` real events, record ids from `first`, taken from the file in order. */
 function securityChannel(n: number, first = 1, skip = 0): ServedEvent[] {
   return security.slice(skip, skip + n).map((raw, i) => served(raw, first + i));
 }
@@ -177,7 +195,7 @@ describe('winevt: event mapping (shared with the .evtx reader)', () => {
   });
 
   it('maps a Sysmon process creation, keywords as hex without RenderingInfo', () => {
-    const raw = sysmon[0].replace(/>\s*\n\s*</g, '><');
+    const raw = sysmon[0];
     const doc = windowsEventDoc(parseEventXml(raw), { ...ctx, dataset: 'windows.sysmon_operational' });
     const w = doc.winlog as Record<string, any>;
     expect(w.channel).to.equal('Microsoft-Windows-Sysmon/Operational');
@@ -198,7 +216,7 @@ describe('winevt: event mapping (shared with the .evtx reader)', () => {
   });
 
   it('maps UserData as a nested object, unnamed Data as param1…, and the levels', () => {
-    const doc = windowsEventDoc(parseEventXml(cleared[0].replace(/>\s*\n\s*</g, '><')), ctx);
+    const doc = windowsEventDoc(parseEventXml(cleared[0]), ctx);
     expect((doc.winlog as any).user_data).to.deep.equal({
       xml_name: 'LogFileCleared', SubjectUserName: 'admmig', SubjectDomainName: 'OFFSEC', Channel: 'System', BackupPath: '',
     });
@@ -306,7 +324,7 @@ describe('winevt: live collector', function () {
     const recent = new Date(Date.now() - 60_000).toISOString().replace('Z', '0000Z');
     const events = chosen.map((raw, i) => served(raw, 100 + i, i >= 10 ? { systemTime: recent } : {}));
     setChannel(w, 'Security', { events });
-    const sys = dumpEvents('omerbenamram-evtx/system.evtx.xml').slice(0, 40).map((raw, i) => served(raw, i + 1));
+    const sys = system.slice(0, 40).map((raw, i) => served(raw, i + 1));
     setChannel(w, 'System', { events: sys });
     h = harness(w, [
       { name: 'Security', event_ids: '4624, 4700-4800, -4735' },
@@ -446,7 +464,7 @@ describe('winevt: live collector', function () {
 
   it('reports access denied on Security naming the privilege, and the other channels go on', async () => {
     setChannel(w, 'Security', { status: 'denied' });
-    setChannel(w, 'System', { events: dumpEvents('python-evtx/system.evtx.xml').slice(0, 6).map((raw, i) => served(raw, 70 + i)) });
+    setChannel(w, 'System', { events: pythonEvtxSystem.slice(0, 6).map((raw, i) => served(raw, 70 + i)) });
     h = harness(w, [{ name: 'Security', event_ids: '4624' }, { name: 'System' }]);
     h.collector.start();
     await waitFor(() => h!.registry.get('winevt:System')?.offset === 76, 10000, 'system read');

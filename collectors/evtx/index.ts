@@ -3,3 +3,4 @@ export { readEvtx } from './reader';
 export type { EvtxReader } from './reader';
 export type { EvtxRecord, EvtxStats, EvtxIssue, EvtxIssueKind, EvtxReadOptions } from './types';
 export { serialiseXml } from './xml-serialise';
+export { readProblems } from './read-problems';

@@ -131,7 +131,8 @@ export function windowsEventDoc(event: XmlElement, ctx: WindowsMappingContext): 
   const winlog: Record<string, unknown> = {};
   put(winlog, 'channel', channel);
   put(winlog, 'provider_name', providerName);
-  put(winlog, 'provider_guid', provider?.attrs.Guid);
+  // GUIDs in lower case, as Winlogbeat writes them: Windows renders them in upper case, some exporters in lower
+  put(winlog, 'provider_guid', provider?.attrs.Guid?.toLowerCase());
   put(winlog, 'event_id', eventId);
   put(winlog, 'record_id', sysText('EventRecordID'));
   put(winlog, 'computer_name', computer);
@@ -150,8 +151,8 @@ export function windowsEventDoc(event: XmlElement, ctx: WindowsMappingContext): 
   put(winlog, 'opcode', riText('Opcode') ?? sysText('Opcode'));
   put(winlog, 'task', riText('Task') ?? sysText('Task'));
   put(winlog, 'version', num(sysText('Version')));
-  put(winlog, 'activity_id', correlation?.attrs.ActivityID);
-  put(winlog, 'related_activity_id', correlation?.attrs.RelatedActivityID);
+  put(winlog, 'activity_id', correlation?.attrs.ActivityID?.toLowerCase());
+  put(winlog, 'related_activity_id', correlation?.attrs.RelatedActivityID?.toLowerCase());
   if (security?.attrs.UserID) winlog.user = { identifier: security.attrs.UserID };
   const ed = childNamed(event, 'EventData');
   if (ed) {

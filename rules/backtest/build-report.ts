@@ -8,7 +8,7 @@ const MAX_BUCKETS = 500;
 const DEFAULT_WINDOW_MS = 5 * 60_000;
 
 /** Turns a replay into the report the formats render: alerts, and per rule its matches per window. */
-export function buildReport(rules: LoadedRules, r: ReplayResult, problems: string[] = []): BacktestReport {
+export function buildReport(rules: LoadedRules, r: ReplayResult): BacktestReport {
   const series: RuleSeries[] = [];
   for (const def of rules.rules) {
     if (!def.enabled) continue;
@@ -29,7 +29,7 @@ export function buildReport(rules: LoadedRules, r: ReplayResult, problems: strin
     to: r.to !== undefined ? new Date(r.to).toISOString() : undefined,
     rules: series,
     alerts: r.alerts.map(toReportAlert),
-    problems,
+    problems: r.problems,
   };
 }
 

@@ -1,10 +1,8 @@
-import { createReadStream, statSync } from 'node:fs';
-import { createInterface } from 'node:readline';
-import { createGunzip } from 'node:zlib';
-import { basename } from 'node:path';
+import { statSync } from 'node:fs';
 import fg from 'fast-glob';
 import { silentLogger } from '../../src/log';
-import { normaliseNdjsonAscii } from '../../src/normalise/ndjson';
+import { firstEventTime, openInput, type InputEvents } from './input-events';
+import { mergeByTime } from './merge-by-time';
 import type { LoadedRules } from '../load';
 import { RulesEngine } from '../engine';
 import type { AlertChange } from '../alerts/lifecycle';
@@ -18,41 +16,35 @@ export interface ReplayResult {
   alerts: Alert[];
   /** per rule, the event times its filter let through (bucketed by the caller) */
   matches: Map<string, number[]>;
+  /** what could not be read, one line per file */
+  problems: string[];
 }
 
-/** Expands the arguments (files or globs) into files, in the order of their first event time. */
-export async function inputFiles(args: string[]): Promise<string[]> {
+/** Expands the arguments (files or globs) into files (each once, in the order given); `onUnmatched` hears of an argument that names nothing. */
+export async function inputFiles(args: string[], onUnmatched?: (arg: string) => void): Promise<string[]> {
   const out = new Set<string>();
   for (const a of args) {
     let isFile = false;
     try { isFile = statSync(a).isFile(); } catch { /* a glob */ }
-    if (isFile) out.add(a);
-    else for (const f of await fg(a.replace(/\\/g, '/'), { onlyFiles: true, dot: false })) out.add(f);
+    if (isFile) { out.add(a); continue; }
+    const found = await fg(a.replace(/\\/g, '/'), { onlyFiles: true, dot: false });
+    if (found.length === 0) onUnmatched?.(a);
+    for (const f of found) out.add(f);
   }
   return [...out];
 }
 
-async function* linesOf(file: string): AsyncGenerator<string> {
-  const input = file.endsWith('.gz') ? createReadStream(file).pipe(createGunzip()) : createReadStream(file);
-  const rl = createInterface({ input, crlfDelay: Infinity });
-  for await (const line of rl) yield line;
-}
-
-async function firstEventTime(file: string): Promise<number> {
-  for await (const line of linesOf(file)) {
-    if (line.trim() === '') continue;
-    const doc = normaliseNdjsonAscii(line, { hostName: '', path: file, offset: 0, dataset: '', truncated: false, ingested: new Date(0).toISOString() });
-    const t = Date.parse(String(doc['@timestamp']));
-    return Number.isFinite(t) ? t : Infinity;
-  }
-  return Infinity;
-}
+/** How far a replay has got, for a progress bar. */
+export interface ReplayProgress { events: number; bytesRead: number; totalBytes: number }
 
 /**
- * Replays NDJSON files (plain or .gz) through the rules engine in event time (files in the order of
- * their first event, lines as written), sending nothing; returns every alert that would have been sent.
+ * Replays files through the rules engine in event time, sending nothing, and returns every alert that
+ * would have been sent. Inputs are NDJSON (plain or .gz) and exported Windows event logs (.evtx),
+ * normalised as the daemon normalises them; the files' events are interleaved by event time (see
+ * mergeByTime), so a Security.evtx and a System.evtx of the same day replay as they happened.
+ * `problems` lists what could not be read (damaged .evtx chunks and records, unreadable files).
  */
-export async function replay(rules: LoadedRules, files: string[], onProgress?: (events: number) => void): Promise<ReplayResult> {
+export async function replay(rules: LoadedRules, files: string[], onProgress?: (p: ReplayProgress) => void): Promise<ReplayResult> {
   const matches = new Map<string, number[]>();
   const engine = new RulesEngine(silentLogger(), {
     onMatch: (rule, t) => { const l = matches.get(rule); if (l) l.push(t); else matches.set(rule, [t]); },
@@ -60,29 +52,35 @@ export async function replay(rules: LoadedRules, files: string[], onProgress?: (
   engine.use(rules);
   const alerts: Alert[] = [];
   const take = (changes: AlertChange[]) => { for (const c of changes) if (c.send) alerts.push(c.alert); };
-  const order = await Promise.all(files.map(async (f) => ({ f, t: await firstEventTime(f) })));
-  order.sort((a, b) => a.t - b.t);
+  const firsts = await Promise.all(files.map(async (file) => ({ file, first: await firstEventTime(file) })));
+  const ingested = new Date().toISOString();
+  const sizes = new Map(files.map((f) => [f, sizeOf(f)]));
+  const totalBytes = [...sizes.values()].reduce((a, b) => a + b, 0);
+  const opened: InputEvents[] = [];
+  const progress = (): ReplayProgress => {
+    let bytesRead = 0;
+    for (const i of opened) bytesRead += Math.min(i.position(), sizes.get(i.file) ?? 0);
+    return { events, bytesRead, totalBytes };
+  };
   let events = 0;
   let from = Infinity, to = -Infinity;
-  const ingested = new Date().toISOString();
-  for (const { f } of order) {
-    let offset = 0;
-    const ctx = { hostName: 'backtest', path: f, offset: 0, dataset: basename(f).replace(/\.(nd)?json(\.gz)?$/, ''), truncated: false, ingested };
-    for await (const line of linesOf(f)) {
-      const len = Buffer.byteLength(line) + 1;
-      if (line.trim() !== '') {
-        ctx.offset = offset;
-        const doc = normaliseNdjsonAscii(line, ctx);
-        const t = Date.parse(String(doc['@timestamp']));
-        if (Number.isFinite(t)) { if (t < from) from = t; if (t > to) to = t; }
-        take(engine.processDoc(doc));
-        events++;
-        if (onProgress && events % 10_000 === 0) onProgress(events);
-      }
-      offset += len;
-    }
+  const pending = firsts.map(({ file, first }) => ({ file, first, open: () => openInput(file, ingested) }));
+  for await (const { doc, t } of mergeByTime(pending, (i) => opened.push(i))) {
+    if (Number.isFinite(t)) { if (t < from) from = t; if (t > to) to = t; }
+    take(engine.processDoc(doc));
+    events++;
+    if (onProgress && events % 2_000 === 0) onProgress(progress());
   }
   take(engine.finish());
+  if (onProgress) onProgress(progress());
   alerts.sort((a, b) => (a.first_event < b.first_event ? -1 : a.first_event > b.first_event ? 1 : 0));
-  return { files: order.map((o) => o.f), events, from: Number.isFinite(from) ? from : undefined, to: Number.isFinite(to) ? to : undefined, alerts, matches };
+  const order = firsts.slice().sort((a, b) => a.first - b.first).map((f) => f.file);
+  return {
+    files: order, events, from: Number.isFinite(from) ? from : undefined, to: Number.isFinite(to) ? to : undefined, alerts, matches,
+    problems: opened.flatMap((i) => i.problems()),
+  };
+}
+
+function sizeOf(file: string): number {
+  try { return statSync(file).size; } catch { return 0; }
 }
