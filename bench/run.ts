@@ -1,6 +1,8 @@
 /**
  * `npm run bench`: each benchmark next to a baseline measured in the same run, printed as ratios.
- * VIGIL_BENCH_MB sets the size of the generated NDJSON file (default 1024).
+ * VIGIL_BENCH_MB sets the size of the generated NDJSON file (default 1024); VIGIL_BENCH_EVTX=0 skips the
+ * .evtx benchmark (VIGIL_BENCH_EVTX_PYTHON=0 its python-evtx part, VIGIL_BENCH_EVTX_MB its large file's size);
+ * VIGIL_BENCH_ES=0 skips Elasticsearch.
  */
 import { execFileSync } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
@@ -8,6 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { generateNdjson } from './generate-ndjson';
 import { rulesEngineBench } from './rules-engine';
+import { evtxBench } from './evtx';
 
 interface Result { mode: string; lines: number; bytes: number; seconds: number; cpu_seconds: number; peak_rss_mb: number }
 
@@ -39,6 +42,7 @@ async function main(): Promise<void> {
   const ratio = base.seconds / vig.seconds;
   process.stdout.write(`ratio vigil/baseline throughput: ${ratio.toFixed(2)}x (target >= 0.5x); vigil peak RSS ${vig.peak_rss_mb.toFixed(0)} MB (target < 150 MB)\n`);
   rulesEngineBench((t) => process.stdout.write(t));
+  if (process.env.VIGIL_BENCH_EVTX !== '0') await evtxBench((t) => process.stdout.write(t), dir);
   if (process.env.VIGIL_BENCH_ES !== '0') await elasticsearchBench(dir);
 }
 
