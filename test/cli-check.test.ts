@@ -47,6 +47,20 @@ describe('vigil check (command line)', () => {
     expect(r.status, r.stdout).to.equal(0);
   });
 
+  it('accepts the Windows sample (four channels) once its secrets are in the environment, and names them when not', () => {
+    const root = join(__dirname, '..', '..');
+    const env = { ...process.env, ES_API_KEY: 'key-from-env', SMTP_PASSWORD: 'pw-from-env' };
+    const ok = spawnSync(process.execPath, [CLI, 'check', '--config', 'vigil.windows.example.yaml'], { cwd: root, encoding: 'utf8', env });
+    expect(ok.stdout).to.contain('vigil.windows.example.yaml: OK');
+    expect(ok.status, ok.stdout).to.equal(0);
+    const bare = { ...process.env };
+    delete bare.ES_API_KEY;
+    delete bare.SMTP_PASSWORD;
+    const missing = spawnSync(process.execPath, [CLI, 'check', '--config', 'vigil.windows.example.yaml'], { cwd: root, encoding: 'utf8', env: bare });
+    expect(missing.status).to.equal(1);
+    expect(missing.stdout).to.match(/vigil\.windows\.example\.yaml:\d+:\d+: environment variable ES_API_KEY is not set/);
+  });
+
   it('reports a YAML syntax error with its position', () => {
     const tmp = tempDir('check');
     try {
