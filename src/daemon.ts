@@ -1,7 +1,7 @@
 import { hostname } from 'node:os';
 import { join, dirname, basename } from 'node:path';
 import { watch, existsSync, type FSWatcher } from 'node:fs';
-import type { VigilConfig, FileInputConfig, WinevtInputConfig } from './config/types';
+import type { VigilConfig, FileInputConfig, WinevtInputConfig, EvtxInputConfig } from './config/types';
 import { CheckpointRegistry } from './checkpoints/registry';
 import { AckTracker } from './checkpoints/ack-tracker';
 import { Pipeline } from './pipeline';
@@ -13,6 +13,7 @@ import { EventStoreSink } from '../sinks/event-store/event-store-sink';
 import { VIGIL_VERSION } from './version';
 import { FileCollector } from '../collectors/file/file-collector';
 import type { WinevtCollector } from '../collectors/winevt/winevt-collector';
+import { EvtxCollector } from '../collectors/evtx/evtx-collector';
 import { RulesEngine } from '../rules/engine';
 import { SilenceStore } from '../rules/silences';
 import type { AlertChange } from '../rules/alerts/lifecycle';
@@ -35,7 +36,7 @@ export class Daemon implements ControlTarget {
   readonly pipeline: Pipeline;
   readonly rules: RulesEngine;
   readonly sinks: EventSink[];
-  readonly collectors: Array<FileCollector | WinevtCollector> = [];
+  readonly collectors: Array<FileCollector | WinevtCollector | EvtxCollector> = [];
   readonly silences: SilenceStore;
   readonly outbox: AlertOutbox;
   private ruleTimer: NodeJS.Timeout | null = null;
@@ -86,7 +87,8 @@ export class Daemon implements ControlTarget {
         const { WinevtCollector: Winevt } = require('../collectors/winevt/winevt-collector') as typeof import('../collectors/winevt/winevt-collector');
         this.collectors.push(new Winevt(input as WinevtInputConfig, deps));
       } else {
-        this.log.warn({ input: input.id, type: input.type }, 'this input type is not available in this build (use `vigil evtx` or `vigil backtest` for .evtx files); skipped');
+        // exported or copied .evtx files, on any OS (collectors/evtx/)
+        this.collectors.push(new EvtxCollector(input as EvtxInputConfig, deps));
       }
     }
   }

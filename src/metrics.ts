@@ -1,5 +1,12 @@
 import { Registry, Counter, Gauge, Histogram, collectDefaultMetrics } from 'prom-client';
 
+/** A counter of a collector's own, registered once per metrics registry (collectors are made again on restart in one process). */
+export function registeredCounter<L extends string>(reg: Registry, name: string, help: string, labelNames: L[]): Counter<L> {
+  const existing = reg.getSingleMetric(name);
+  if (existing) return existing as Counter<L>;
+  return new Counter<L>({ name, help, labelNames, registers: [reg] });
+}
+
 /** Vigil's own Prometheus metrics; one instance per daemon (tests make their own). */
 export class Metrics {
   readonly registry = new Registry();

@@ -12,7 +12,7 @@ import {
   redactConfig,
 } from '../src/config/load';
 import { matchEventId, parseEventIdFilter, EventIdFilterError } from '../src/config/event-id-filter';
-import { formatProblem, type FileInputConfig, type WinevtInputConfig } from '../src/config/types';
+import { formatProblem, type FileInputConfig, type WinevtInputConfig, type EvtxInputConfig } from '../src/config/types';
 import { parseByteSize, parseDuration, formatDuration } from '../src/duration';
 
 const REPO = path.resolve(__dirname, '..', '..');
@@ -205,7 +205,7 @@ describe('loadConfig', () => {
       { name: 'System', event_ids: '1-10, -5', levels: ['warning', 'information'] },
     ]);
     expect((w as WinevtInputConfig).wevtutil_path).to.equal('wevtutil');
-    expect(e).to.deep.equal({ type: 'evtx', id: 'evtx-1', paths: [glob(path.join(conf, 'evtx/*.evtx'))] });
+    expect(e).to.deep.equal({ type: 'evtx', id: 'evtx-1', paths: [glob(path.join(conf, 'evtx/*.evtx'))], scan_interval_ms: 10_000 });
   });
 
   it('fills elasticsearch and smtp defaults', () => {
@@ -326,6 +326,13 @@ describe('config problems with positions', () => {
     // a default id colliding with an explicit one
     const text2 = ['inputs:', '  - type: file', '    id: file-2', '    paths: [a]', '  - type: file', '    paths: [b]', '  - type: file', '    paths: [c]'].join('\n');
     expect(problemsOf(text2)).to.deep.equal(['5:5: duplicate input id "file-2" (already used by inputs[0])']);
+  });
+
+  it('an evtx input: scan_interval parsed like the file input\'s, and greater than 0', () => {
+    const { cfg } = load('inputs:\n  - type: evtx\n    paths: [x/*.evtx]\n    scan_interval: 1m30s\n');
+    expect((cfg.inputs[0] as EvtxInputConfig).scan_interval_ms).to.equal(90_000);
+    expect(problemsOf('inputs:\n  - type: evtx\n    paths: [a]\n    scan_interval: 0s\n')).to.deep.equal(['4:20: inputs[0].scan_interval must be greater than 0']);
+    expect(problemsOf('inputs:\n  - type: evtx\n    paths: [a]\n    scan_interval: soon\n')[0]).to.match(/^4:20: inputs\[0\]\.scan_interval: invalid duration "soon"/);
   });
 
   it('a file input with no paths', () => {

@@ -1,8 +1,6 @@
 import { expect } from 'chai';
 import { readFileSync, writeFileSync, mkdirSync, chmodSync, copyFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { Writable } from 'node:stream';
-import pino from 'pino';
 import { CheckpointRegistry } from '../src/checkpoints/registry';
 import { AckTracker } from '../src/checkpoints/ack-tracker';
 import { Metrics } from '../src/metrics';
@@ -17,6 +15,7 @@ import { queryEvents, logInfo, WevtutilError } from '../collectors/winevt/wevtut
 import { readEvtx } from '../collectors/evtx';
 import { tempDir } from './helpers/temp-dir';
 import { waitFor } from './helpers/wait';
+import { captureLogger, type LogLine } from './helpers/logger';
 
 const DATA = join(__dirname, '..', '..', '..', 'shared', 'data', 'evtx');
 const STAND_IN = join(__dirname, '..', '..', 'test', 'fixtures', 'winevt', 'wevtutil.js');
@@ -102,14 +101,6 @@ function setChannel(w: World, name: string, ch: { status?: 'ok' | 'missing' | 'd
 function calls(w: World): string[][] {
   const p = join(w.dir, 'bin', 'calls.log');
   return existsSync(p) ? readFileSync(p, 'utf8').trim().split('\n').filter(Boolean).map((l) => JSON.parse(l) as string[]) : [];
-}
-
-interface LogLine { level: number; msg: string; [k: string]: unknown }
-
-function captureLogger(): { log: pino.Logger; lines: LogLine[] } {
-  const lines: LogLine[] = [];
-  const stream = new Writable({ write(chunk, _enc, cb) { for (const l of String(chunk).split('\n')) if (l) lines.push(JSON.parse(l) as LogLine); cb(); } });
-  return { log: pino({ level: 'debug' }, stream), lines };
 }
 
 interface Harness {

@@ -59,11 +59,12 @@ async function* generate(path: string, opts: EvtxReadOptions, stats: EvtxStats):
       stats.checksumMismatches++;
       report({ kind: 'file-header', message: 'file header CRC32 mismatch', fileOffset: 0 });
     }
-    if (header.dirty) report({ kind: 'file-header', message: 'file header marked dirty (not closed cleanly)', fileOffset: 0 });
+    if (header.dirty) report({ kind: 'file-dirty', message: 'file header marked dirty (not closed cleanly)', fileOffset: 0 });
     const verifyChecksums = (opts.verifyChecksums ?? true) && !header.noCrc32;
     const chunkBuf = Buffer.alloc(CHUNK_SIZE);
-    const maxChunks = opts.maxChunks ?? Number.MAX_SAFE_INTEGER;
-    for (let i = 0; i < maxChunks; i++) {
+    const firstChunk = Math.max(0, opts.firstChunk ?? 0);
+    const endChunk = firstChunk + (opts.maxChunks ?? Number.MAX_SAFE_INTEGER - firstChunk);
+    for (let i = firstChunk; i < endChunk; i++) {
       const fileOffset = FILE_HEADER_SIZE + i * CHUNK_SIZE;
       let n: number;
       try {

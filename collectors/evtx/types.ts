@@ -18,6 +18,7 @@ export interface EvtxRecord {
 
 export type EvtxIssueKind =
   | 'file-header' // bad signature / checksum in the file header (reading goes on)
+  | 'file-dirty' // header flag: the writer did not close the file (usual for copies of a live log; not damage)
   | 'chunk-checksum' // chunk header or record-data CRC32 mismatch (chunk still read)
   | 'chunk-signature' // chunk signature wrong but structure sane (chunk still read)
   | 'chunk-skipped' // chunk structure not usable: skipped
@@ -68,6 +69,11 @@ export interface EvtxReadOptions {
   maxIssues?: number;
   /** Stop after this many chunks (default: whole file). */
   maxChunks?: number;
+  /**
+   * Start at this chunk (default 0), to resume a file part-way: chunks decode on their own (templates
+   * and strings are chunk-local), so nothing before it is needed. The file header is still checked.
+   */
+  firstChunk?: number;
 }
 
 export function newStats(): EvtxStats {

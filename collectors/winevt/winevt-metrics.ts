@@ -1,5 +1,5 @@
-import { Counter, type Registry } from 'prom-client';
-import type { Metrics } from '../../src/metrics';
+import type { Counter } from 'prom-client';
+import { registeredCounter as counter, type Metrics } from '../../src/metrics';
 
 /** The live collector's Prometheus counters, registered once per metrics registry. */
 export interface WinevtMetrics {
@@ -7,12 +7,6 @@ export interface WinevtMetrics {
   gaps: Counter<'input' | 'channel'>;
   gapRecords: Counter<'input' | 'channel'>;
   errors: Counter<'input' | 'channel' | 'kind'>;
-}
-
-function counter<L extends string>(reg: Registry, name: string, help: string, labelNames: L[]): Counter<L> {
-  const existing = reg.getSingleMetric(name);
-  if (existing) return existing as Counter<L>;
-  return new Counter<L>({ name, help, labelNames, registers: [reg] });
 }
 
 export function winevtMetrics(m: Metrics): WinevtMetrics {

@@ -1027,7 +1027,9 @@ function buildInputs(src: YamlSource, list: unknown[], baseDir: string, dur: Dur
     } else {
       const paths = asStrings(o.paths);
       if (Array.isArray(o.paths) && paths.length === 0) src.problemAtPath(p('paths'), `evtx input inputs[${i}] has no paths`, { value: true });
-      out.push({ type: 'evtx', id, paths: paths.map((g) => resolveGlob(baseDir, g)) });
+      const scanInterval = dur(p('scan_interval'), o.scan_interval, 10_000);
+      if (scanInterval <= 0 && !src.hasValueProblem(src.nodeAt(p('scan_interval')))) src.problemAtPath(p('scan_interval'), `inputs[${i}].scan_interval must be greater than 0`, { value: true });
+      out.push({ type: 'evtx', id, paths: paths.map((g) => resolveGlob(baseDir, g)), scan_interval_ms: scanInterval });
     }
   });
   return out;

@@ -186,6 +186,7 @@ export const vigilConfigSchema = {
         type: { const: 'evtx' },
         id: nonEmptyStr,
         paths: strList,
+        scan_interval: duration,
       },
     },
   },

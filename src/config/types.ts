@@ -36,7 +36,8 @@ export interface WinevtInputConfig {
 export interface EvtxInputConfig {
   type: 'evtx';
   id: string;
-  paths: string[];
+  paths: string[];            // globs
+  scan_interval_ms: number;   // re-discovery of the globs, and how soon a grown file is read on (default 10 s)
 }
 
 export type InputConfig = FileInputConfig | WinevtInputConfig | EvtxInputConfig;

@@ -1,0 +1,18 @@
+import type { Counter } from 'prom-client';
+import { registeredCounter as counter, type Metrics } from '../../src/metrics';
+
+/** The .evtx input's Prometheus counters, registered once per metrics registry. */
+export interface EvtxMetrics {
+  events: Counter<'input'>;
+  files: Counter<'input' | 'event'>;
+  problems: Counter<'input' | 'kind'>;
+}
+
+export function evtxMetrics(m: Metrics): EvtxMetrics {
+  const reg = m.registry;
+  return {
+    events: counter(reg, 'vigil_evtx_events_total', 'Events read from .evtx files', ['input']),
+    files: counter(reg, 'vigil_evtx_files_total', '.evtx file reads (event: read = read to its end, damaged = first found damaged, error = could not be read, retried)', ['input', 'event']),
+    problems: counter(reg, 'vigil_evtx_problems_total', 'Damage found in .evtx files, each problem once per file (kind: the reader\'s issue kind, e.g. chunk-skipped, chunk-checksum, record-framing, chunk-truncated)', ['input', 'kind']),
+  };
+}

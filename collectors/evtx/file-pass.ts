@@ -1,0 +1,101 @@
+import type { AckBatch } from '../../src/event';
+import { windowsEventDoc, windowsDocId } from '../winevt/event-mapping';
+import { CHUNK_SIZE } from './chunk-header';
+import { FILE_HEADER_SIZE } from './file-header';
+import { readEvtx } from './reader';
+import type { EvtxIssue } from './types';
+
+/**
+ * Positions in an .evtx file are byte offsets: a checkpoint is the file offset of the last
+ * acknowledged record + 1, so a resumed read decodes the chunk holding that record again (chunks
+ * decode on their own) and skips the records before the checkpoint. Records come in file order.
+ */
+
+/** Records per span: the unit acknowledged and checkpointed (the pipeline batches spans for the sinks). */
+export const SPAN_RECORDS = 500;
+
+/** The chunks of a file of `size` bytes that are complete. */
+export function wholeChunks(size: number): number {
+  return Math.max(0, Math.floor((size - FILE_HEADER_SIZE) / CHUNK_SIZE));
+}
+
+/** The bytes that the first `chunks` chunks and the file header take. */
+export function chunksExtent(chunks: number): number {
+  return FILE_HEADER_SIZE + chunks * CHUNK_SIZE;
+}
+
+/** The chunk where a read from `position` starts: the one holding the record just before it. */
+export function resumeChunk(position: number): number {
+  return position <= FILE_HEADER_SIZE ? 0 : Math.floor((position - 1 - FILE_HEADER_SIZE) / CHUNK_SIZE);
+}
+
+export interface PassContext {
+  /** the checkpoint key of the file's content */
+  source: string;
+  hostName: string;
+  /** hands a span to the pipeline; resolves when there is room for more */
+  submit: (span: AckBatch) => Promise<void>;
+  /** true while the sinks are full: no new span is started then */
+  isFull: () => boolean;
+  /** false once the collector stops or pauses: the pass submits what it read and ends */
+  proceed: () => boolean;
+  /** a short wait while the sinks are full (cut short by a stop) */
+  wait: (ms: number) => Promise<void>;
+  onIssue: (issue: EvtxIssue) => void;
+  spanRecords?: number;
+}
+
+export interface PassResult {
+  /** the position after the last record read: where the next read of the file goes on */
+  next: number;
+  records: number;
+  /** read to the end of what was asked (false: stopped early, or the file could not be read) */
+  finished: boolean;
+  /** why the file could not be read (opened, or read on), if so */
+  ioError: string | null;
+}
+
+/**
+ * Reads one .evtx file from `from` (a checkpoint position) through `chunks` chunks of it (undefined:
+ * to its end; 0: only its header is checked) with the streaming reader, maps each record exactly as `vigil evtx` does, and submits
+ * the records as spans `[previous end, last record offset + 1)`. Damage is reported through
+ * `onIssue` and never stops the pass.
+ */
+export async function readPass(path: string, from: number, chunks: number | undefined, ctx: PassContext): Promise<PassResult> {
+  const firstChunk = resumeChunk(from);
+  let ioError: string | null = null;
+  const reader = readEvtx(path, {
+    firstChunk,
+    maxChunks: chunks,
+    onIssue: (issue) => {
+      if (issue.kind === 'io') ioError = issue.message;
+      ctx.onIssue(issue);
+    },
+  });
+  const most = ctx.spanRecords ?? SPAN_RECORDS;
+  let next = from;
+  let records = 0;
+  let finished = true;
+  let span: AckBatch | null = null;
+  let ingested = '';
+  for await (const rec of reader) {
+    if (rec.fileOffset < from) continue; // read (and acknowledged) before: the checkpoint's chunk is decoded again
+    if (!span) {
+      while (ctx.isFull() && ctx.proceed()) await ctx.wait(5);
+      span = { source: ctx.source, start: next, end: next, pending: 0, events: [] };
+      ingested = new Date().toISOString();
+    }
+    const doc = windowsEventDoc(rec.tree, { hostName: ctx.hostName, ingested });
+    span.events.push({ id: windowsDocId(doc), doc, batch: span });
+    span.end = next = rec.fileOffset + 1;
+    records++;
+    if (span.events.length >= most) {
+      const full = span;
+      span = null;
+      await ctx.submit(full);
+    }
+    if (!ctx.proceed()) { finished = false; break; } // leaving the loop closes the file
+  }
+  if (span) await ctx.submit(span);
+  return { next, records, finished: finished && ioError === null, ioError };
+}
