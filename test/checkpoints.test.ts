@@ -92,13 +92,20 @@ describe('checkpoints', () => {
     expect(existsSync(join(tmp.path, 'registry.json'))).to.equal(true);
   });
 
-  it('forgets sources not seen for long', () => {
+  it('forgets sources of one kind not seen for long while running, never those of another kind', () => {
     const reg = new CheckpointRegistry(tmp.path);
-    reg.advance('old', 1);
-    reg.advance('new', 1);
-    reg.get('old')!.seen = Date.now() - 10_000;
-    expect(reg.expire(5_000)).to.equal(1);
-    expect(reg.get('old')).to.equal(undefined);
-    expect(reg.get('new')).to.not.equal(undefined);
+    const now = Date.now();
+    reg.advance('file:old', 1);
+    reg.advance('file:new', 1);
+    reg.advance('winevt:Security', 1);
+    reg.advance('evtx:abc', 1);
+    for (const k of ['file:old', 'winevt:Security', 'evtx:abc']) reg.get(k)!.seen = now - 10_000;
+    // just started after a long outage: nothing is old yet
+    expect(reg.expire(5_000, { prefix: 'file:', since: now - 1_000, now })).to.equal(0);
+    expect(reg.expire(5_000, { prefix: 'file:', since: now - 20_000, now })).to.equal(1);
+    expect(reg.get('file:old')).to.equal(undefined);
+    expect(reg.get('file:new')).to.not.equal(undefined);
+    expect(reg.get('winevt:Security')).to.not.equal(undefined);
+    expect(reg.get('evtx:abc')).to.not.equal(undefined);
   });
 });

@@ -45,6 +45,8 @@ export class FileCollector {
   readonly stats: NdjsonStats = { parseFailures: 0, conflicts: 0, truncated: 0, invalidUtf8: 0 };
   private reported: NdjsonStats = { parseFailures: 0, conflicts: 0, truncated: 0, invalidUtf8: 0 };
   private lastError: string | null = null;
+  /** positions of files unseen for FORGET_AFTER_MS after this are dropped (time before start does not count) */
+  private readonly startedAt = Date.now();
   private spanCtx: { hostName: string; dataset: string; timestampField?: string; stats: NdjsonStats };
 
   constructor(readonly cfg: FileInputConfig, private d: FileCollectorDeps) {
@@ -312,7 +314,7 @@ export class FileCollector {
     this.waiting = waiting;
     this.d.metrics.filesWaiting.set({ input: this.cfg.id }, waiting);
     this.d.metrics.openFiles.set({ input: this.cfg.id }, this.readers.size);
-    this.d.registry.expire(FORGET_AFTER_MS);
+    this.d.registry.expire(FORGET_AFTER_MS, { prefix: fileSourceKey(''), since: this.startedAt });
   }
 
   /**

@@ -90,11 +90,18 @@ export class CheckpointRegistry {
     this.sources.delete(source);
   }
 
-  /** Drops sources not seen for `maxAgeMs`; returns how many. */
-  expire(maxAgeMs: number, now = Date.now()): number {
+  /**
+   * Drops the sources whose key starts with `prefix` (one kind of collector's) not seen for `maxAgeMs`
+   * of this process's life; returns how many. Time before `since` (when the caller started looking)
+   * does not count: after a long outage every source gets the whole age again to be seen, so a
+   * collector that scans sooner than another never drops the other's positions.
+   */
+  expire(maxAgeMs: number, opts: { prefix: string; since: number; now?: number }): number {
+    const now = opts.now ?? Date.now();
     let n = 0;
     for (const [k, e] of this.sources) {
-      if (now - e.seen > maxAgeMs) { this.sources.delete(k); n++; }
+      if (!k.startsWith(opts.prefix)) continue;
+      if (now - Math.max(e.seen, opts.since) > maxAgeMs) { this.sources.delete(k); n++; }
     }
     return n;
   }
