@@ -43,7 +43,8 @@ export class LineSplitter {
     const ascii = chunk.length > 0 && isAscii(chunk) ? chunk.toString('latin1') : null;
     let from = 0;
     for (;;) {
-      const nl = chunk.indexOf(0x0a, from);
+      // (in an ASCII chunk characters are bytes, and a string search is cheaper than a call into Buffer's)
+      const nl = ascii !== null ? ascii.indexOf('\n', from) : chunk.indexOf(0x0a, from);
       if (nl < 0) break;
       const lineStart = this.carryTotal > 0 ? this.lineStart : base + from;
       const next = base + nl + 1;

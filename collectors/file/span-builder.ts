@@ -1,5 +1,5 @@
 import type { AckBatch, PipelineEvent } from '../../src/event';
-import { fileEventId, fileIdPrefix } from '../../src/event';
+import { FileEventIds, fileIdPrefix } from '../../src/event';
 import { normaliseNdjsonLine, normaliseNdjsonAscii, type NdjsonLineContext, type NdjsonStats } from '../../src/normalise/ndjson';
 import type { LineHandler } from './line-splitter';
 
@@ -20,11 +20,11 @@ export class SpanBuilder {
   private end = -1;
   private batch: AckBatch | null = null;
   private ctx: NdjsonLineContext;
-  private idPrefix: string;
+  private ids: FileEventIds;
   lines = 0;
 
   constructor(private c: SpanContext) {
-    this.idPrefix = fileIdPrefix(c.identity);
+    this.ids = new FileEventIds(fileIdPrefix(c.identity));
     this.ctx = { hostName: c.hostName, path: c.path, offset: 0, dataset: c.dataset, timestampField: c.timestampField, truncated: false, ingested: '' };
   }
 
@@ -44,7 +44,7 @@ export class SpanBuilder {
     ctx.offset = start;
     ctx.truncated = truncated;
     const doc = line === null ? normaliseNdjsonAscii(text!, ctx, this.c.stats) : normaliseNdjsonLine(line, ctx, this.c.stats);
-    this.events.push({ id: fileEventId(this.idPrefix, start), doc, batch: this.batch! });
+    this.events.push({ id: this.ids.of(start), doc, batch: this.batch! });
     this.lines++;
   };
 

@@ -593,7 +593,10 @@ const TS_CANDIDATES = ['@timestamp', 'timestamp', 'time', 'ts', '@t'];
  */
 const AGENT: Obj = Object.freeze({ type: 'vigil' }) as Obj;
 let sharedEvent: Obj = Object.freeze({ ingested: '', dataset: '' }) as Obj;
+// the last two host names: a file whose lines name their host only sometimes (pino's `hostname`) alternates
+// between the line's name and the collector's, and a freeze costs as much as shaping a few fields
 let sharedHost: Obj = Object.freeze({ name: '' }) as Obj;
+let previousHost: Obj = sharedHost;
 let sharedFile: Obj = Object.freeze({ path: '' }) as Obj;
 
 function eventOf(ctx: NdjsonLineContext): Obj {
@@ -603,7 +606,11 @@ function eventOf(ctx: NdjsonLineContext): Obj {
 }
 
 function hostOf(name: string): Obj {
-  return sharedHost.name === name ? sharedHost : (sharedHost = Object.freeze({ name }) as Obj);
+  if (sharedHost.name === name) return sharedHost;
+  const h = previousHost.name === name ? previousHost : (Object.freeze({ name }) as Obj);
+  previousHost = sharedHost;
+  sharedHost = h;
+  return h;
 }
 
 function fileOf(path: string): Obj {
