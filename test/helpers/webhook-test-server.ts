@@ -1,14 +1,15 @@
 import { createServer, type IncomingHttpHeaders, type Server, type ServerResponse } from 'node:http';
 
-export interface WebhookRequest { method: string; url: string; headers: IncomingHttpHeaders; body: Buffer; answered: number | null }
+export interface WebhookRequest { method: string; url: string; headers: IncomingHttpHeaders; body: Buffer; answered: number | null; at: number }
+export type WebhookAnswer = number | 'hang' | { status: number; headers: Record<string, string> };
 
 /**
  * A real HTTP server on 127.0.0.1 recording every request. `answer` decides each response: a status
- * code, or 'hang' for a server that takes the request and never answers.
+ * code (with headers), or 'hang' for a server that takes the request and never answers.
  */
 export class WebhookTestServer {
   readonly requests: WebhookRequest[] = [];
-  answer: (req: WebhookRequest, n: number) => number | 'hang' = () => 200;
+  answer: (req: WebhookRequest, n: number) => WebhookAnswer = () => 200;
   private server: Server | null = null;
   private hanging: ServerResponse[] = [];
 
@@ -17,12 +18,13 @@ export class WebhookTestServer {
       const chunks: Buffer[] = [];
       req.on('data', (c: Buffer) => chunks.push(c));
       req.on('end', () => {
-        const r: WebhookRequest = { method: req.method ?? '', url: req.url ?? '', headers: req.headers, body: Buffer.concat(chunks), answered: null };
+        const r: WebhookRequest = { method: req.method ?? '', url: req.url ?? '', headers: req.headers, body: Buffer.concat(chunks), answered: null, at: Date.now() };
         this.requests.push(r);
         const a = this.answer(r, this.requests.length);
         if (a === 'hang') { this.hanging.push(res); return; }
-        r.answered = a;
-        res.writeHead(a, { 'content-type': 'text/plain' }).end(a < 300 ? 'ok' : `status ${a}`);
+        const { status, headers } = typeof a === 'number' ? { status: a, headers: {} } : a;
+        r.answered = status;
+        res.writeHead(status, { 'content-type': 'text/plain', ...headers }).end(status < 300 ? 'ok' : `status ${status}`);
       });
     });
     this.server = server;
