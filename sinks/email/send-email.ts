@@ -37,10 +37,10 @@ export class SmtpEmailDelivery implements Delivery {
     });
   }
 
-  async deliver(entry: OutboxEntry): Promise<string> {
+  async deliver(entry: OutboxEntry, signal: AbortSignal): Promise<string> {
     const msg = mailMessage(entry, this.def, { from: this.def.from ?? (this.smtp.from || undefined), kibanaUrl: this.kibanaUrl });
     try {
-      const info = await this.transport.sendMail(msg);
+      const info = await this.transport.sendMail({ ...msg, signal });
       const rejected = (info.rejected ?? []).map(String);
       return `smtp ${this.server}: ${this.scrub(String(info.response ?? 'accepted'))}${rejected.length ? ` (rejected: ${rejected.join(', ')})` : ''}`;
     } catch (err) {

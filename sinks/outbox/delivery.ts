@@ -4,10 +4,11 @@ import type { OutboxEntry } from './alert-outbox';
  * How the entries of one notifier reach it (email over SMTP, a webhook POST, or a file in the
  * embedded default). `deliver` resolves once the receiver accepted the notification, with a short
  * description for the record (e.g. the SMTP reply), and throws a {@link DeliveryError} otherwise.
+ * `signal` aborts a send that is still running when the daemon stops (the entry stays pending).
  */
 export interface Delivery {
   readonly kind: string;
-  deliver(entry: OutboxEntry): Promise<string>;
+  deliver(entry: OutboxEntry, signal: AbortSignal): Promise<string>;
 }
 
 /**

@@ -40,6 +40,8 @@ export class OutboxDispatcher {
   private triedHere = new Set<string>();
   private timer: NodeJS.Timeout | null = null;
   private stopping = false;
+  /** aborts the sends still running when stop's grace is over */
+  private readonly abort = new AbortController();
   private readonly pollMs: number;
   private readonly baseMs: number;
   private readonly maxMs: number;
@@ -63,7 +65,7 @@ export class OutboxDispatcher {
 
   /**
    * Starts no new sends and waits up to `graceMs` for those in flight. A send still running then is
-   * abandoned with its entry pending: it is sent again (same key) at the next start, never lost.
+   * aborted with its entry pending: it is sent again (same key) at the next start, never lost.
    */
   async stop(graceMs = 5000): Promise<boolean> {
     this.stopping = true;
@@ -75,6 +77,7 @@ export class OutboxDispatcher {
       new Promise<boolean>((r) => { timer = setTimeout(() => r(false), graceMs); }),
     ]);
     if (timer) clearTimeout(timer);
+    if (!finished) this.abort.abort();
     if (!finished) this.opts.log.warn({ notifiers: [...this.lanes.values()].filter((l) => l.busy).map((l) => l.name) }, 'stopped while notifications were being sent; they stay pending and are sent again (same key) at the next start');
     return finished;
   }
@@ -169,8 +172,9 @@ export class OutboxDispatcher {
       this.triedHere.add(entry.key);
       let detail: string;
       try {
-        detail = await delivery.deliver(entry);
+        detail = await delivery.deliver(entry, this.abort.signal);
       } catch (err) {
+        if (this.abort.signal.aborted) return; // stopped mid-send: pending, with its attempt recorded
         const e = asDeliveryError(err);
         if (e.permanent) {
           outbox.markFailed(entry, e.message);

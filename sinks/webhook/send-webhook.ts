@@ -21,7 +21,7 @@ export class HttpWebhookDelivery implements Delivery {
     this.scrub = scrubber([def.secret, def.url, ...Object.values(def.headers)]);
   }
 
-  async deliver(entry: OutboxEntry): Promise<string> {
+  async deliver(entry: OutboxEntry, signal: AbortSignal): Promise<string> {
     const body = webhookBody(entry, this.def.format, this.kibanaUrl);
     const headers: Record<string, string> = {
       'content-type': 'application/json; charset=utf-8',
@@ -33,7 +33,7 @@ export class HttpWebhookDelivery implements Delivery {
     let res: Response;
     let detail: string;
     try {
-      res = await fetch(this.def.url, { method: this.def.method, headers, body, redirect: 'manual', signal: AbortSignal.timeout(this.def.timeout_ms) });
+      res = await fetch(this.def.url, { method: this.def.method, headers, body, redirect: 'manual', signal: AbortSignal.any([signal, AbortSignal.timeout(this.def.timeout_ms)]) });
       detail = this.scrub((await res.text()).replace(/\s+/g, ' ').trim().slice(0, 200));
     } catch (err) {
       throw new DeliveryError(this.describeNetworkError(err), false);
