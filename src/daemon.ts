@@ -134,7 +134,9 @@ export class Daemon implements ControlTarget {
       this.metrics.alerts.inc({ rule: a.rule, state: a.state, outcome: !c.send ? 'realert' : this.silences.isSilenced(a.rule, a.group) ? 'silenced' : 'queued' });
       if (!c.send || this.silences.isSilenced(a.rule, a.group)) continue;
       try {
-        const added = this.outbox.add(a, a.notify);
+        // group_window (SPEC 3.4) travels with the entry: the dispatcher bundles by it even after a reload
+        const groupWindowMs = this.rules.rules?.rules.find((r) => r.id === a.rule)?.group_window_ms;
+        const added = this.outbox.add(a, a.notify, { groupWindowMs });
         if (added.length > 0) {
           this.log.info({ rule: a.rule, state: a.state, group: a.group, count: a.count, id: a.id, notifiers: added.map((e) => e.notifier) }, `alert ${a.state}`);
           this.dispatcher.kick();

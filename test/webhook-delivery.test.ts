@@ -105,7 +105,8 @@ describe('webhook delivery (a real HTTP server on 127.0.0.1)', function () {
       expect(facts).to.deep.include({ title: 'Resolved at', value: '2026-01-01T10:12:00.000Z' });
       expect(facts).to.deep.include({ title: 'Severity', value: 'high' });
       expect(att.content.body[3].facts).to.have.length(10);
-      expect(decodeDiscoverLink(att.content.actions[0].url).to).to.equal('2026-01-01T10:12:01.000Z');
+      const actions = att.content.body.find((b: { type: string }) => b.type === 'ActionSet').actions;
+      expect(decodeDiscoverLink(actions[0].url).to).to.equal('2026-01-01T10:12:01.000Z');
     } finally {
       await dispatcher.stop();
     }

@@ -2,8 +2,7 @@ import { join } from 'node:path';
 import MailComposer from 'nodemailer/lib/mail-composer';
 import { writeFileAtomic } from '../../src/checkpoints/atomic-write';
 import type { EmailNotifierDef } from '../../rules/load';
-import type { OutboxEntry } from '../outbox/alert-outbox';
-import type { Delivery } from '../outbox/delivery';
+import type { Delivery, Notification } from '../outbox/delivery';
 import { mailMessage } from './mail-message';
 
 /**
@@ -16,9 +15,9 @@ export class EmlFileDelivery implements Delivery {
 
   constructor(private def: EmailNotifierDef, private dir: string, private opts: { from?: string; kibanaUrl?: string }) {}
 
-  async deliver(entry: OutboxEntry): Promise<string> {
-    const raw = await buildMime(mailMessage(entry, this.def, { from: this.def.from ?? this.opts.from, kibanaUrl: this.opts.kibanaUrl }));
-    const path = join(this.dir, `${entry.key}.eml`);
+  async deliver(n: Notification): Promise<string> {
+    const raw = await buildMime(mailMessage(n, this.def, { from: this.def.from ?? this.opts.from, kibanaUrl: this.opts.kibanaUrl }));
+    const path = join(this.dir, `${n.key}.eml`);
     await writeFileAtomic(path, raw);
     return `file ${path}`;
   }

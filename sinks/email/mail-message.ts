@@ -1,6 +1,6 @@
 import { hostname } from 'node:os';
 import type { EmailNotifierDef } from '../../rules/load';
-import type { OutboxEntry } from '../outbox/alert-outbox';
+import type { Notification } from '../outbox/delivery';
 import { renderEmail } from './render-email';
 import { renderSubject } from './subject';
 import { messageIdFor } from './message-id';
@@ -18,19 +18,28 @@ export interface MailMessage {
   headers: Record<string, string>;
 }
 
-/** The email of one outbox entry: addresses from the notifier, `from` from it or from vigil.yaml's smtp. */
-export function mailMessage(entry: OutboxEntry, def: EmailNotifierDef, opts: { from?: string; kibanaUrl?: string }): MailMessage {
-  const body = renderEmail(entry.alert, { kibanaUrl: opts.kibanaUrl });
+/**
+ * The email of one notification: addresses from the notifier, `from` from it or from vigil.yaml's
+ * smtp. A bundle's subject is the first alert's, with how many more follow.
+ */
+export function mailMessage(n: Notification, def: EmailNotifierDef, opts: { from?: string; kibanaUrl?: string }): MailMessage {
+  const body = renderEmail(n.alerts, { kibanaUrl: opts.kibanaUrl });
+  const first = n.alerts[0];
+  const more = n.alerts.length - 1;
   return {
     from: def.from ?? opts.from ?? `Vigil <vigil@${hostname()}>`,
     to: def.to,
     cc: def.cc,
     bcc: def.bcc,
-    subject: renderSubject(def.subject, entry.alert),
+    subject: renderSubject(def.subject, first) + (more > 0 ? ` (+${more} more alert${more > 1 ? 's' : ''})` : ''),
     text: body.text,
     html: body.html,
-    messageId: messageIdFor(entry.key),
+    messageId: messageIdFor(n.key),
     // the same key the webhook header carries, for filters and for scripts reading the .eml files
-    headers: { 'X-Vigil-Delivery': entry.key, 'X-Vigil-Alert-Id': entry.alert.id, 'X-Vigil-Rule': entry.alert.rule },
+    headers: {
+      'X-Vigil-Delivery': n.key,
+      'X-Vigil-Alert-Id': n.alerts.map((a) => a.id).join(', '),
+      'X-Vigil-Rule': [...new Set(n.alerts.map((a) => a.rule))].join(', '),
+    },
   };
 }

@@ -2,8 +2,7 @@ import { readFileSync } from 'node:fs';
 import { createTransport } from 'nodemailer';
 import type { SmtpConfig } from '../../src/config/types';
 import type { EmailNotifierDef } from '../../rules/load';
-import type { OutboxEntry } from '../outbox/alert-outbox';
-import type { Delivery } from '../outbox/delivery';
+import type { Delivery, Notification } from '../outbox/delivery';
 import { scrubber } from '../outbox/scrub';
 import { mailMessage } from './mail-message';
 import { smtpDeliveryError } from './smtp-error';
@@ -37,8 +36,8 @@ export class SmtpEmailDelivery implements Delivery {
     });
   }
 
-  async deliver(entry: OutboxEntry, signal: AbortSignal): Promise<string> {
-    const msg = mailMessage(entry, this.def, { from: this.def.from ?? (this.smtp.from || undefined), kibanaUrl: this.kibanaUrl });
+  async deliver(n: Notification, signal: AbortSignal): Promise<string> {
+    const msg = mailMessage(n, this.def, { from: this.def.from ?? (this.smtp.from || undefined), kibanaUrl: this.kibanaUrl });
     try {
       const info = await this.transport.sendMail({ ...msg, signal });
       const rejected = (info.rejected ?? []).map(String);

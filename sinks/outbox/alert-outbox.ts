@@ -10,6 +10,10 @@ export interface OutboxEntry {
   notifier: string;
   created: string;
   alert: Alert;
+  /** the rule's group_window: wait this long for more alerts of the notifier to send them as one message */
+  group_window_ms?: number;
+  /** the key of the bundle this entry is sent in, recorded before the first try so a retry has the same members */
+  bundle?: string;
   /** delivery attempts begun; written BEFORE each try, so a restart knows the receiver may have it already */
   attempts?: number;
   last_attempt_at?: string;
@@ -58,12 +62,13 @@ export class AlertOutbox {
   }
 
   /** Queues the notifications of an alert state change; returns the entries that were new. */
-  add(alert: Alert, notifiers: string[]): OutboxEntry[] {
+  add(alert: Alert, notifiers: string[], opts: { groupWindowMs?: number } = {}): OutboxEntry[] {
     const out: OutboxEntry[] = [];
     for (const notifier of notifiers.length > 0 ? notifiers : [NO_NOTIFIER]) {
       const key = `${alert.id}-${alert.state}-${safe(notifier)}`;
       if (this.known(key)) { this.duplicates++; continue; }
       const entry: OutboxEntry = { key, notifier, created: new Date().toISOString(), alert };
+      if (opts.groupWindowMs) entry.group_window_ms = opts.groupWindowMs;
       if (notifier === NO_NOTIFIER && notifiers.length === 0) {
         // nothing to deliver: recorded as done at once, so pending means "waiting for a notifier"
         entry.sent_at = entry.created;
@@ -132,11 +137,6 @@ export class AlertOutbox {
 
   counts(): OutboxCounts {
     return { pending: listJson(this.dir).length, sent: listJson(this.sentDir).length, failed: listJson(this.failedDir).length };
-  }
-
-  /** Notifications waiting (for status). */
-  pending(): number {
-    return listJson(this.dir).length;
   }
 
   private known(key: string): boolean {

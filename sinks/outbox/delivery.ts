@@ -1,14 +1,24 @@
-import type { OutboxEntry } from './alert-outbox';
+import type { Alert } from '../../rules/alerts/alert';
 
 /**
- * How the entries of one notifier reach it (email over SMTP, a webhook POST, or a file in the
+ * What one message carries: one alert (the entry's own key), or the alerts of a `group_window`
+ * bundle (the bundle's key). `key` is the idempotency key receivers see (Message-ID, X-Vigil-Delivery).
+ */
+export interface Notification {
+  key: string;
+  notifier: string;
+  alerts: Alert[];
+}
+
+/**
+ * How the notifications of one notifier reach it (email over SMTP, a webhook POST, or a file in the
  * embedded default). `deliver` resolves once the receiver accepted the notification, with a short
  * description for the record (e.g. the SMTP reply), and throws a {@link DeliveryError} otherwise.
  * `signal` aborts a send that is still running when the daemon stops (the entry stays pending).
  */
 export interface Delivery {
   readonly kind: string;
-  deliver(entry: OutboxEntry, signal: AbortSignal): Promise<string>;
+  deliver(n: Notification, signal: AbortSignal): Promise<string>;
 }
 
 /**

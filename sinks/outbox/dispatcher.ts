@@ -3,6 +3,7 @@ import type { Metrics } from '../../src/metrics';
 import { NO_NOTIFIER, type AlertOutbox, type OutboxEntry } from './alert-outbox';
 import { asDeliveryError, type Delivery } from './delivery';
 import { NotifierLane } from './notifier-lane';
+import { batchesDue } from './batches';
 
 export interface DispatcherOptions {
   outbox: AlertOutbox;
@@ -26,6 +27,10 @@ export interface DispatcherOptions {
  * A crash between "accepted" and "moved to sent/" (a window of one fsync) makes a repeat, which
  * carries the same key (email Message-ID, webhook X-Vigil-Delivery) so receivers can drop it; no
  * outbox can do better against a receiver that does not take part in a two-phase commit.
+ *
+ * A rule with `group_window` has its entries held that long and sent as one message with the other
+ * held entries of the notifier (see batches.ts); the bundle has a key of its own, recorded in its
+ * entries before the first try.
  *
  * Each notifier is a lane of its own, sent in order (oldest first) and backed off on its own after
  * a transient failure (exponential with jitter, capped), so one receiver that is down holds up no
@@ -146,54 +151,62 @@ export class OutboxDispatcher {
     return lane;
   }
 
-  /** Sends a lane's entries in order until one fails transiently (then the lane backs off). */
+  /**
+   * Sends a lane's entries in order (one message each, or per `group_window` bundle) until one fails
+   * transiently (then the lane backs off).
+   */
   private async drain(lane: NotifierLane, entries: OutboxEntry[]): Promise<void> {
     const { outbox, log, metrics } = this.opts;
-    for (const entry of entries) {
+    for (const batch of batchesDue(entries, Date.now())) {
       if (this.stopping) return;
-      const delivery = this.opts.deliveryFor(entry.notifier);
-      if (!delivery && entry.notifier === NO_NOTIFIER) {
+      const notifier = batch.entries[0].notifier;
+      const count = batch.entries.length;
+      const delivery = this.opts.deliveryFor(notifier);
+      if (!delivery && notifier === NO_NOTIFIER) {
         // queued by a Vigil that kept "no notifier" records with the pending ones: nothing to send
-        outbox.markSent(entry, 'recorded only: the rule names no notifier');
+        for (const e of batch.entries) outbox.markSent(e, 'recorded only: the rule names no notifier');
         continue;
       }
       if (!delivery) {
-        const why = `notifier "${entry.notifier}" is not defined in the rules; its notifications wait until it is`;
-        if (lane.lastError !== why) log.warn({ notifier: entry.notifier, pending: entries.length }, why);
+        const why = `notifier "${notifier}" is not defined in the rules; its notifications wait until it is`;
+        if (lane.lastError !== why) log.warn({ notifier, pending: entries.length }, why);
         lane.noteError(why);
         lane.retryAt = Date.now() + Math.max(this.pollMs, 5000);
         return;
       }
-      const earlier = entry.attempts ?? 0;
-      outbox.beginAttempt(entry);
-      if (earlier > 0 && !this.triedHere.has(entry.key)) {
-        log.info({ notifier: entry.notifier, key: entry.key, attempts: earlier }, 'sending a notification again whose earlier attempt was cut short (restart); it carries the same key, so a receiver that got it can drop the repeat');
+      const earlier = Math.max(...batch.entries.map((e) => e.attempts ?? 0));
+      for (const e of batch.entries) {
+        if (count > 1) e.bundle = batch.key; // recorded with the attempt: a retry has the same members
+        outbox.beginAttempt(e);
       }
-      this.triedHere.add(entry.key);
+      if (earlier > 0 && !this.triedHere.has(batch.key)) {
+        log.info({ notifier, key: batch.key, attempts: earlier }, 'sending a notification again whose earlier attempt was cut short (restart); it carries the same key, so a receiver that got it can drop the repeat');
+      }
+      this.triedHere.add(batch.key);
       let detail: string;
       try {
-        detail = await delivery.deliver(entry, this.abort.signal);
+        detail = await delivery.deliver({ key: batch.key, notifier, alerts: batch.entries.map((e) => e.alert) }, this.abort.signal);
       } catch (err) {
         if (this.abort.signal.aborted) return; // stopped mid-send: pending, with its attempt recorded
         const e = asDeliveryError(err);
         if (e.permanent) {
-          outbox.markFailed(entry, e.message);
-          lane.onPermanent(e.message);
-          metrics?.notifications.inc({ notifier: entry.notifier, outcome: 'failed' });
-          log.error({ notifier: entry.notifier, key: entry.key, rule: entry.alert.rule, err: e.message, file: `${outbox.failedDir}/${entry.key}.json` }, 'notification refused for good; moved to failed/');
+          for (const m of batch.entries) outbox.markFailed(m, e.message);
+          lane.onPermanent(e.message, count);
+          metrics?.notifications.inc({ notifier, outcome: 'failed' }, count);
+          log.error({ notifier, key: batch.key, alerts: count, rule: batch.entries[0].alert.rule, err: e.message, dir: outbox.failedDir }, 'notification refused for good; moved to failed/');
           continue;
         }
-        outbox.noteFailure(entry, e.message);
+        for (const m of batch.entries) outbox.noteFailure(m, e.message);
         const wait = lane.onTransient(e.message, this.maxMs, e.retryAfterMs);
-        metrics?.notifications.inc({ notifier: entry.notifier, outcome: 'retry' });
-        log.warn({ notifier: entry.notifier, key: entry.key, err: e.message, failures: lane.failuresInARow, retry_in_ms: wait }, 'notification not delivered; will retry');
+        metrics?.notifications.inc({ notifier, outcome: 'retry' }, count);
+        log.warn({ notifier, key: batch.key, err: e.message, failures: lane.failuresInARow, retry_in_ms: wait }, 'notification not delivered; will retry');
         return;
       }
-      // accepted: from here a crash before the move below means one repeat with the same key
-      outbox.markSent(entry, detail);
-      lane.onSent();
-      metrics?.notifications.inc({ notifier: entry.notifier, outcome: 'sent' });
-      log.info({ notifier: entry.notifier, key: entry.key, rule: entry.alert.rule, state: entry.alert.state, via: delivery.kind }, 'notification sent');
+      // accepted: from here a crash before the moves below means one repeat with the same key
+      for (const m of batch.entries) outbox.markSent(m, detail);
+      lane.onSent(count);
+      metrics?.notifications.inc({ notifier, outcome: 'sent' }, count);
+      log.info({ notifier, key: batch.key, alerts: count, rules: [...new Set(batch.entries.map((e) => e.alert.rule))], via: delivery.kind }, 'notification sent');
     }
   }
 }

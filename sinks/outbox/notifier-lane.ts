@@ -18,8 +18,9 @@ export class NotifierLane {
     this.backoff = new Backoff(baseMs, maxMs);
   }
 
-  onSent(): void {
-    this.sent++;
+  /** `count`: the alert notifications the message carried (more than one for a group_window bundle) */
+  onSent(count = 1): void {
+    this.sent += count;
     this.failuresInARow = 0;
     this.retryAt = 0;
     this.lastSentAt = new Date().toISOString();
@@ -36,8 +37,8 @@ export class NotifierLane {
     return wait;
   }
 
-  onPermanent(error: string): void {
-    this.failed++;
+  onPermanent(error: string, count = 1): void {
+    this.failed += count;
     this.noteError(error);
   }
 

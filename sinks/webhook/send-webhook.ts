@@ -1,6 +1,5 @@
 import type { WebhookNotifierDef } from '../../rules/load';
-import type { OutboxEntry } from '../outbox/alert-outbox';
-import { DeliveryError, type Delivery } from '../outbox/delivery';
+import { DeliveryError, type Delivery, type Notification } from '../outbox/delivery';
 import { scrubber } from '../outbox/scrub';
 import { VIGIL_VERSION } from '../../src/version';
 import { webhookBody } from './payload';
@@ -21,13 +20,13 @@ export class HttpWebhookDelivery implements Delivery {
     this.scrub = scrubber([def.secret, def.url, ...Object.values(def.headers)]);
   }
 
-  async deliver(entry: OutboxEntry, signal: AbortSignal): Promise<string> {
-    const body = webhookBody(entry, this.def.format, this.kibanaUrl);
+  async deliver(n: Notification, signal: AbortSignal): Promise<string> {
+    const body = webhookBody(n, this.def.format, this.kibanaUrl);
     const headers: Record<string, string> = {
       'content-type': 'application/json; charset=utf-8',
       'user-agent': `vigil/${VIGIL_VERSION}`,
       ...lowerCased(this.def.headers),
-      'x-vigil-delivery': entry.key,
+      'x-vigil-delivery': n.key,
       ...(this.def.secret ? { 'x-vigil-signature': webhookSignature(this.def.secret, body) } : {}),
     };
     let res: Response;

@@ -2,8 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { WebhookNotifierDef } from '../../rules/load';
 import { writeFileAtomic } from '../../src/checkpoints/atomic-write';
-import type { OutboxEntry } from '../outbox/alert-outbox';
-import type { Delivery } from '../outbox/delivery';
+import type { Delivery, Notification } from '../outbox/delivery';
 import { webhookBody } from './payload';
 
 /**
@@ -19,10 +18,10 @@ export class WebhookFileDelivery implements Delivery {
     this.dir = join(outboxDir, 'webhook');
   }
 
-  async deliver(entry: OutboxEntry): Promise<string> {
+  async deliver(n: Notification): Promise<string> {
     mkdirSync(this.dir, { recursive: true, mode: 0o700 });
-    const path = join(this.dir, `${entry.key}.json`);
-    await writeFileAtomic(path, webhookBody(entry, this.def.format, this.kibanaUrl));
+    const path = join(this.dir, `${n.key}.json`);
+    await writeFileAtomic(path, webhookBody(n, this.def.format, this.kibanaUrl));
     return `file ${path}`;
   }
 }
