@@ -118,7 +118,8 @@ export class OutboxDispatcher {
       const lane = this.lane(name);
       if (lane.busy || now < lane.retryAt) continue;
       lane.busy = true;
-      const run: Promise<void> = this.drain(lane, list)
+      let progressed = false;
+      const run: Promise<void> = this.drain(lane, list, () => { progressed = true; })
         .catch((err) => {
           // the outbox itself failed (e.g. disk full): the entry stays pending; try again later
           lane.onTransient(`outbox: ${(err as Error).message}`, this.maxMs);
@@ -127,7 +128,9 @@ export class OutboxDispatcher {
         .finally(() => {
           lane.busy = false;
           this.inflight.delete(run);
-          if (lane.retryAt <= Date.now()) this.kick(); // entries queued meanwhile go out now
+          // entries queued while this lane was busy go out now (not when nothing moved: a bundle
+          // still collecting would make this spin)
+          if (progressed && lane.retryAt <= Date.now()) this.kick();
         });
       this.inflight.add(run);
     }
@@ -155,7 +158,7 @@ export class OutboxDispatcher {
    * Sends a lane's entries in order (one message each, or per `group_window` bundle) until one fails
    * transiently (then the lane backs off).
    */
-  private async drain(lane: NotifierLane, entries: OutboxEntry[]): Promise<void> {
+  private async drain(lane: NotifierLane, entries: OutboxEntry[], onProgress: () => void): Promise<void> {
     const { outbox, log, metrics } = this.opts;
     for (const batch of batchesDue(entries, Date.now())) {
       if (this.stopping) return;
@@ -191,6 +194,7 @@ export class OutboxDispatcher {
         const e = asDeliveryError(err);
         if (e.permanent) {
           for (const m of batch.entries) outbox.markFailed(m, e.message);
+          onProgress();
           lane.onPermanent(e.message, count);
           metrics?.notifications.inc({ notifier, outcome: 'failed' }, count);
           log.error({ notifier, key: batch.key, alerts: count, rule: batch.entries[0].alert.rule, err: e.message, dir: outbox.failedDir }, 'notification refused for good; moved to failed/');
@@ -204,6 +208,7 @@ export class OutboxDispatcher {
       }
       // accepted: from here a crash before the moves below means one repeat with the same key
       for (const m of batch.entries) outbox.markSent(m, detail);
+      onProgress();
       lane.onSent(count);
       metrics?.notifications.inc({ notifier, outcome: 'sent' }, count);
       log.info({ notifier, key: batch.key, alerts: count, rules: [...new Set(batch.entries.map((e) => e.alert.rule))], via: delivery.kind }, 'notification sent');
