@@ -65,6 +65,7 @@ export interface WebhookNotifierDef {
   /** HMAC-SHA256 key for X-Vigil-Signature */
   secret?: string;
   timeout_ms: number; // default 10 s
+  /** accepted and not used: the outbox retries until the receiver accepts or refuses for good (SPEC 4) */
   retries: number; // default 3
   line: number;
   col: number;

@@ -14,12 +14,14 @@ import { waitFor, sleep } from './helpers/wait';
 
 const T0 = Date.UTC(2026, 2, 1, 12);
 
-/** Alert notifications in an outbox folder, as [rule, state, first sample's seq]. */
+/** Alert notifications in an outbox folder (pending, or sent/: rules without notifiers are recorded there at once). */
 function outbox(dir: string): Array<{ rule: string; state: string; count: number; last_event: string; seq: unknown }> {
-  let files: string[] = [];
-  try { files = readdirSync(dir).filter((f) => f.endsWith('.json')); } catch { return []; }
+  const files: string[] = [];
+  for (const d of [dir, join(dir, 'sent')]) {
+    try { files.push(...readdirSync(d).filter((f) => f.endsWith('.json')).map((f) => join(d, f))); } catch { /* not there yet */ }
+  }
   return files.map((f) => {
-    const e = JSON.parse(readFileSync(join(dir, f), 'utf8')) as { alert: { rule: string; state: string; count: number; last_event: string; group: Record<string, unknown> } };
+    const e = JSON.parse(readFileSync(f, 'utf8')) as { alert: { rule: string; state: string; count: number; last_event: string; group: Record<string, unknown> } };
     return { rule: e.alert.rule, state: e.alert.state, count: e.alert.count, last_event: e.alert.last_event, seq: e.alert.group.seq };
   });
 }

@@ -12,7 +12,7 @@ import { checkHealth, describeError, type EsHealth } from './health';
 import { setupTarget, type TargetSetup } from './template';
 import { EsShipper } from './shipper';
 import { DeadLetterFile } from './dead-letter';
-import { Backoff } from './backoff';
+import { Backoff } from '../../src/backoff';
 
 export interface ElasticsearchSinkOptions {
   cfg: ElasticsearchConfig;

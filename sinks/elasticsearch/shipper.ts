@@ -6,7 +6,7 @@ import type { Metrics } from '../../src/metrics';
 import { itemsOf, bulkBody, documentOf, type BulkItem } from './bulk-body';
 import { classifyStatus, itemOf, describeItemError, type BulkResponseItem } from './bulk-outcome';
 import { DeadLetterFile, type DeadLetter } from './dead-letter';
-import { Backoff } from './backoff';
+import { Backoff } from '../../src/backoff';
 import { describeError } from './health';
 
 export interface ShipperOptions {

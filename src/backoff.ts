@@ -1,4 +1,8 @@
-/** Exponential backoff with full jitter: the n-th wait is random in [base·2^n / 2, base·2^n], capped. */
+/**
+ * Exponential backoff with jitter: the n-th wait is random in [base·2^n / 2, base·2^n], capped at
+ * `maxMs`. Shared by the Elasticsearch shipper and the alert outbox's dispatcher; the jitter keeps
+ * many retrying clients from hitting a recovering server in lockstep.
+ */
 export class Backoff {
   private n = 0;
   constructor(private baseMs = 250, private maxMs = 30_000) {}
