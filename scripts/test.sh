@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Runs the whole test suite (called by `npm test` after the TypeScript build).
-# Sets up what the integration tests need on this machine: Debian's logrotate.
+# Sets up what the integration tests need on this machine: Debian's logrotate, chromium and openssl.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 
@@ -32,6 +32,20 @@ ensure_chromium() {
   fi
 }
 ensure_chromium
+
+# openssl makes the throwaway certificates of the SMTP (STARTTLS, implicit TLS) tests
+ensure_openssl() {
+  command -v openssl >/dev/null 2>&1 && return 0
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+    echo "test set-up: installing openssl (Debian package, for the SMTP TLS tests)" >&2
+    (apt-get install -y -qq openssl >/dev/null 2>&1 || { apt-get update -qq >/dev/null 2>&1 && apt-get install -y -qq openssl >/dev/null 2>&1; })
+  fi
+  if ! command -v openssl >/dev/null 2>&1; then
+    echo "test set-up error: openssl is missing and could not be installed (apt-get install openssl)" >&2
+    exit 2
+  fi
+}
+ensure_openssl
 export PATH="$PATH:/usr/sbin:/sbin"
 
 out=$(mktemp)
