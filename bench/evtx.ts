@@ -114,7 +114,9 @@ export async function evtxBench(print: (text: string) => void, dir: string): Pro
     print('evtxexport: not installed (apt-get install libevtx-utils); comparison skipped\n');
   }
   if (hasPython) {
-    const py = await perFile('python3', (f) => [pyDump, f], samples, { ...process.env, PYTHONIOENCODING: 'utf-8' });
+    // Debian's interpreter, which has the package's module (a python3 earlier on PATH, e.g. pyenv's, may not)
+    const python = existsSync('/usr/bin/python3') ? '/usr/bin/python3' : 'python3';
+    const py = await perFile(python, (f) => [pyDump, f], samples, { ...process.env, PYTHONIOENCODING: 'utf-8' });
     print(row('python-evtx (1 run)', py, py.failures ? `  (${py.failures} files failed part-way)` : ''));
     print(`ratio vigil/python-evtx records/s: ${(rate(vig) / rate(py)).toFixed(1)}x (target >= 50x)\n`);
   } else {
