@@ -86,6 +86,19 @@ program
     process.exitCode = res.code;
   });
 
+program
+  .command('service')
+  .description('register the daemon as a systemd unit (Linux) or a Windows service: install | uninstall | start | stop | status')
+  .argument('<action>', 'install, uninstall, start, stop or status')
+  .option('-c, --config <file>', 'vigil.yaml the service runs with (install)', 'vigil.yaml')
+  .option('--name <name>', 'service name', 'vigil')
+  .option('--user <user>', 'account the service runs as (install; default root / LocalSystem)')
+  .option('--dry-run', 'print what would be written and run; change nothing')
+  .action(async (action: string, opts: { config: string; name: string; user?: string; dryRun?: boolean }) => {
+    const { runService } = await import('./service/command');
+    process.exitCode = await runService(action, opts);
+  });
+
 program.parseAsync(process.argv).catch((err: Error) => {
   process.stderr.write(`vigil: ${err.message}\n`);
   process.exitCode = 2;
