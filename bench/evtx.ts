@@ -6,10 +6,11 @@
  * Each tool's records/s is over the records that tool itself produced (they differ on damaged files).
  */
 import { execFileSync, spawn } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import fg from 'fast-glob';
 import { generateEvtx } from './generate-evtx';
+import { shebangNodeFlags } from '../src/cli-node-flags';
 
 const DATA = join(__dirname, '..', '..', '..', 'shared', 'data', 'evtx');
 const CLI = join(__dirname, '..', 'src', 'cli.js');
@@ -44,14 +45,8 @@ async function timed<T>(f: () => Promise<T>): Promise<{ value: T; seconds: numbe
   return { value, seconds: Number(process.hrtime.bigint() - t0) / 1e9 };
 }
 
-/** The node flags of the `vigil` bin's shebang (its heap cap), so the measurement runs as the CLI does. */
-function cliNodeFlags(): string[] {
-  const first = readFileSync(CLI, 'utf8').split('\n', 1)[0];
-  return first.replace(/^#!\S*env -S node\s*/, '').split(/\s+/).filter((f) => f.startsWith('--'));
-}
-
 async function vigil(files: string[]): Promise<Run> {
-  const { value, seconds } = await timed(() => countOutput(process.execPath, [...cliNodeFlags(), join(__dirname, 'evtx-decode.js'), ...files], '\n'));
+  const { value, seconds } = await timed(() => countOutput(process.execPath, [...shebangNodeFlags(CLI), join(__dirname, 'evtx-decode.js'), ...files], '\n'));
   const last = value.stderr.trim().split('\n').pop() ?? '{}';
   let peakRssMb: number | undefined;
   try { peakRssMb = (JSON.parse(last) as { peak_rss_mb: number }).peak_rss_mb; } catch { /* no summary line */ }

@@ -32,8 +32,8 @@ program
 
 program
   .command('backtest')
-  .description('replay NDJSON log files through the rules in event time; sends nothing; prints every alert that would have fired')
-  .argument('<files...>', 'files or globs (NDJSON, plain or .gz)')
+  .description('replay NDJSON log files and .evtx files through the rules in event time; sends nothing; prints every alert that would have fired')
+  .argument('<files...>', 'files or globs (NDJSON, plain or .gz, and .evtx)')
   .option('-r, --rules <file>', 'rules file', 'rules.yaml')
   .option('-f, --format <format>', 'ndjson, table or html', 'table')
   .option('-o, --out <file>', 'write the report to a file instead of stdout')

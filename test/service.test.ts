@@ -3,7 +3,7 @@ import { spawnSync, type SpawnSyncOptions } from 'node:child_process';
 import { chmodSync, copyFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { renderUnit, quoteExecArg } from '../src/service/systemd-unit';
-import { heapFlagFromShebang } from '../src/service/node-flags';
+import { heapFlagFromShebang } from '../src/cli-node-flags';
 import { findOnPath, makeContext, ServiceRefusal } from '../src/service/common';
 import { runWindowsService } from '../src/service/windows-service';
 import { tempDir } from './helpers/temp-dir';

@@ -57,12 +57,12 @@ export async function replay(rules: LoadedRules, files: string[], onProgress?: (
   const sizes = new Map(files.map((f) => [f, sizeOf(f)]));
   const totalBytes = [...sizes.values()].reduce((a, b) => a + b, 0);
   const opened: InputEvents[] = [];
+  let events = 0;
   const progress = (): ReplayProgress => {
     let bytesRead = 0;
     for (const i of opened) bytesRead += Math.min(i.position(), sizes.get(i.file) ?? 0);
     return { events, bytesRead, totalBytes };
   };
-  let events = 0;
   let from = Infinity, to = -Infinity;
   const pending = firsts.map(({ file, first }) => ({ file, first, open: () => openInput(file, ingested) }));
   for await (const { doc, t } of mergeByTime(pending, (i) => opened.push(i))) {

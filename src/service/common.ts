@@ -6,7 +6,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { checkConfigFileDetailed } from '../config/load';
 import { formatProblem } from '../config/types';
-import { heapFlagFromShebang } from './node-flags';
+import { heapFlagFromShebang } from '../cli-node-flags';
 import { UNIT_NAME, type UnitOptions } from './systemd-unit';
 
 export const SERVICE_ACTIONS = ['install', 'uninstall', 'start', 'stop', 'status'] as const;

@@ -1,5 +1,5 @@
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { shebangNodeFlags } from '../../src/cli-node-flags';
 
 export const CLI = join(__dirname, '..', '..', 'src', 'cli.js');
 
@@ -8,7 +8,5 @@ export const CLI = join(__dirname, '..', '..', 'src', 'cli.js');
  * (the daemon's heap cap) and the script.
  */
 export function cliArgs(...args: string[]): string[] {
-  const first = readFileSync(CLI, 'utf8').split('\n', 1)[0];
-  const flags = first.replace(/^#!\S*env -S node\s*/, '').split(/\s+/).filter((f) => f.startsWith('--'));
-  return [...flags, CLI, ...args];
+  return [...shebangNodeFlags(CLI), CLI, ...args];
 }
