@@ -591,7 +591,7 @@ const TS_CANDIDATES = ['@timestamp', 'timestamp', 'time', 'ts', '@t'];
  * log.file {path} and agent {type}. One frozen object serves every line with the same values (no
  * allocation per line); frozen, so that a change to one event can never show up in another.
  */
-const AGENT: Obj = Object.freeze({ type: 'vigil' }) as Obj;
+export const AGENT: Obj = Object.freeze({ type: 'vigil' }) as Obj;
 let sharedEvent: Obj = Object.freeze({ ingested: '', dataset: '' }) as Obj;
 // the last two host names: a file whose lines name their host only sometimes (pino's `hostname`) alternates
 // between the line's name and the collector's, and a freeze costs as much as shaping a few fields
@@ -599,13 +599,13 @@ let sharedHost: Obj = Object.freeze({ name: '' }) as Obj;
 let previousHost: Obj = sharedHost;
 let sharedFile: Obj = Object.freeze({ path: '' }) as Obj;
 
-function eventOf(ctx: NdjsonLineContext): Obj {
+export function eventOf(ctx: NdjsonLineContext): Obj {
   const e = sharedEvent;
   if (e.ingested === ctx.ingested && e.dataset === ctx.dataset) return e;
   return (sharedEvent = Object.freeze({ ingested: ctx.ingested, dataset: ctx.dataset }) as Obj);
 }
 
-function hostOf(name: string): Obj {
+export function hostOf(name: string): Obj {
   if (sharedHost.name === name) return sharedHost;
   const h = previousHost.name === name ? previousHost : (Object.freeze({ name }) as Obj);
   previousHost = sharedHost;
@@ -613,7 +613,7 @@ function hostOf(name: string): Obj {
   return h;
 }
 
-function fileOf(path: string): Obj {
+export function fileOf(path: string): Obj {
   return sharedFile.path === path ? sharedFile : (sharedFile = Object.freeze({ path }) as Obj);
 }
 

@@ -24,6 +24,7 @@ import {
   shapeObject,
   type Obj,
 } from './ecs-shape';
+import { shapeWithPlan } from './shape-plans';
 
 export interface NdjsonLineContext {
   hostName: string;         // host.name when the line has none
@@ -105,7 +106,9 @@ function normaliseDecoded(text: string, invalidUtf8: boolean, ctx: NdjsonLineCon
       lineState.flags |= F_NOT_OBJECT;
       return rawLineDoc(text, ctx, undefined);
     }
-    const doc = shapeObject(parsed as Obj, ctx);
+    // (a configured timestamp field is looked up after expansion: the general shaping)
+    const tf = ctx.timestampField;
+    const doc = tf === undefined || tf === '' ? shapeWithPlan(parsed as Obj, ctx) : shapeObject(parsed as Obj, ctx);
     if (stats && lineState.flags & F_CONFLICT) stats.conflicts++;
     return doc;
   } catch (e) {
