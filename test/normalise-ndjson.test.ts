@@ -23,9 +23,32 @@ function ctxWith(over: Partial<NdjsonLineContext> = {}): NdjsonLineContext {
   };
 }
 
+/**
+ * Normalises a line the way the collector would see it in a file of such lines: the first time (the
+ * general shaping), then often enough for its key layout to get a compiled plan (src/normalise/
+ * shape-plans.ts) and for that plan to run unverified. Every result must be the same bytes.
+ */
 function norm(line: string | Buffer, over: Partial<NdjsonLineContext> = {}, stats?: NdjsonStats): EventDoc {
-  return normaliseNdjsonLine(typeof line === 'string' ? Buffer.from(line, 'utf8') : line, ctxWith(over), stats);
+  const bytes = typeof line === 'string' ? Buffer.from(line, 'utf8') : line;
+  const first = jsonOf(normaliseNdjsonLine(bytes, ctxWith(over), newNdjsonStats()));
+  for (let i = 0; i < PLAN_RUNS && first !== null; i++) {
+    const again = jsonOf(normaliseNdjsonLine(bytes, ctxWith(over), newNdjsonStats()));
+    if (again !== first) expect.fail(`run ${i + 2} of the line differs from the first:\n${again}\n${first}`);
+  }
+  return normaliseNdjsonLine(bytes, ctxWith(over), stats);
 }
+
+/** The document's JSON; null when it is too deep for JSON.stringify (the pathological nesting case). */
+function jsonOf(doc: EventDoc): string | null {
+  try {
+    return JSON.stringify(doc);
+  } catch {
+    return null;
+  }
+}
+
+/** Enough runs to compile a layout's plan and pass its verified first uses. */
+const PLAN_RUNS = 20;
 
 /** The fields Vigil always sets, for a line without its own host/dataset. */
 function base(over: Record<string, unknown> = {}): Record<string, unknown> {
