@@ -1,4 +1,6 @@
 import { expect } from 'chai';
+import { execFileSync } from 'node:child_process';
+import { join } from 'node:path';
 import { normaliseNdjsonLine, newNdjsonStats, type NdjsonLineContext } from '../src/normalise/ndjson';
 import { beginLine, shapeObject, type Obj } from '../src/normalise/ecs-shape';
 import { compilePlan, planStats, resetShapePlans } from '../src/normalise/shape-plans';
@@ -161,5 +163,19 @@ describe('compiled shape plans', () => {
     expect(configured.vigil).to.deep.equal({ original: { n: 'soon' } }); // not a time; `time` stays a field
     expect(configured.time).to.equal(1767225600000);
     expect(planStats.planned).to.equal(before);
+  });
+
+  it('leave the lines to the general shaping where code generation is disallowed', () => {
+    const line = JSON.stringify({ level: 30, time: 1767225600000, pid: 42, hostname: 'web-01', msg: 'done' });
+    const script = `
+      const { normaliseNdjsonLine } = require(${JSON.stringify(join(__dirname, '..', 'src', 'normalise', 'ndjson.js'))});
+      const { planStats } = require(${JSON.stringify(join(__dirname, '..', 'src', 'normalise', 'shape-plans.js'))});
+      const c = ${JSON.stringify(ctx())};
+      let out = '';
+      for (let i = 0; i < 30; i++) out = JSON.stringify(normaliseNdjsonLine(Buffer.from(${JSON.stringify(line)}), c));
+      process.stdout.write(JSON.stringify({ out, planStats }));`;
+    const r = JSON.parse(execFileSync(process.execPath, ['--disallow-code-generation-from-strings', '-e', script], { encoding: 'utf8' })) as { out: string; planStats: typeof planStats };
+    expect(r.planStats).to.deep.equal({ planned: 0, compiled: 0, dropped: 0 });
+    expect(r.out).to.equal(reference(line, ctx()));
   });
 });

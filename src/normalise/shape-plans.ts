@@ -85,7 +85,12 @@ export function shapeWithPlan(src: Obj, ctx: NdjsonLineContext): EventDoc {
   }
   const n = ++layout.uses;
   if (n <= VERIFY_FIRST || n % VERIFY_EVERY === 0) return verified(layout, src, ctx);
-  const doc = fn(src, ctx, HELPERS);
+  let doc: EventDoc | undefined;
+  try {
+    doc = fn(src, ctx, HELPERS);
+  } catch {
+    drop(layout); // not expected: a plan only reads the line's values
+  }
   if (doc === undefined) return shapeObject(src, ctx);
   planStats.planned++;
   return doc;
@@ -93,13 +98,20 @@ export function shapeWithPlan(src: Obj, ctx: NdjsonLineContext): EventDoc {
 
 /** Builds the line both ways; drops the plan if they differ. Returns `shapeObject`'s event. */
 function verified(layout: Layout, src: Obj, ctx: NdjsonLineContext): EventDoc {
-  const planned = layout.fn!(src, ctx, HELPERS);
-  const doc = shapeObject(src, ctx);
-  if (planned !== undefined && (lineState.flags !== 0 || JSON.stringify(planned) !== JSON.stringify(doc))) {
-    layout.fn = null;
-    planStats.dropped++;
+  let planned: EventDoc | undefined;
+  try {
+    planned = layout.fn!(src, ctx, HELPERS);
+  } catch {
+    drop(layout);
   }
+  const doc = shapeObject(src, ctx);
+  if (planned !== undefined && (lineState.flags !== 0 || JSON.stringify(planned) !== JSON.stringify(doc))) drop(layout);
   return doc;
+}
+
+function drop(layout: Layout): void {
+  layout.fn = null;
+  planStats.dropped++;
 }
 
 /** The line's layout (its keys in order), remembered; null for an empty object or too many layouts at once. */
@@ -321,6 +333,10 @@ export function compilePlan(keys: string[], sample: Obj): PlanFn | null {
   if (!root.has('log')) fields.push(levelVar !== null ? `"log": { "level": lvl, ${logTail.join(', ')} }` : `"log": { ${logTail.join(', ')} }`);
   fields.push('"agent": h.AGENT');
   body.push(`return { ${fields.join(', ')} };`);
-  // eslint-disable-next-line @typescript-eslint/no-implied-eval
-  return new Function('src', 'ctx', 'h', body.join('\n')) as PlanFn;
+  try {
+    // eslint-disable-next-line @typescript-eslint/no-implied-eval
+    return new Function('src', 'ctx', 'h', body.join('\n')) as PlanFn;
+  } catch {
+    return null; // code generation disallowed (--disallow-code-generation-from-strings): the general shaping
+  }
 }
