@@ -223,6 +223,8 @@ export class Daemon implements ControlTarget {
       const h = s.health();
       out.push({ name: `sink:${s.name}`, ok: h.ok, ...(h.detail ? { detail: h.detail } : {}) });
     }
+    // a notifier that cannot deliver: alerts are not reaching anybody
+    for (const n of this.dispatcher.health()) out.push({ name: `notifier:${n.name}`, ok: n.ok, detail: n.detail });
     const rulesOk = this.rules.problems.length === 0 || this.rules.rules !== null;
     out.push({ name: 'rules', ok: rulesOk, detail: this.rules.problems.length ? `${this.rules.problems.length} problem(s) in ${this.cfg.rules}` : `${this.rules.rules?.rules.length ?? 0} rules` });
     return out;

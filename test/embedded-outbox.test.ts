@@ -41,6 +41,13 @@ describe('the embedded default (what npm start does): alerts as files in ./data/
       expect(mail.to && !Array.isArray(mail.to) ? mail.to.text : '').to.equal('ops@example.com');
       expect(key).to.match(/-firing-ops-email$/);
       await waitFor(() => readdirSync(join(outbox, 'sent')).includes(`${key}.json`), 5000, 'the entry in sent/');
+      // /health lists the notifier, healthy once it has delivered
+      let h: { components: Array<{ name: string; ok: boolean; detail?: string }> } = { components: [] };
+      await waitFor(async () => {
+        h = await (await fetch('http://127.0.0.1:9680/health')).json() as typeof h;
+        return h.components.some((c) => c.name === 'notifier:ops-email');
+      }, 5000, 'notifier:ops-email in /health');
+      expect(h.components.find((c) => c.name === 'notifier:ops-email')).to.deep.include({ ok: true, detail: '1 sent, 0 waiting' });
     } finally {
       child.kill('SIGTERM');
       await new Promise((r) => (child.exitCode !== null ? r(null) : child.on('exit', r)));

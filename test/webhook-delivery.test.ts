@@ -166,6 +166,31 @@ describe('webhook delivery (a real HTTP server on 127.0.0.1)', function () {
     }
   });
 
+  it('/health: a notifier fails while its notifications wait on a failing receiver, recovers when one is accepted, and shows a refusal', async () => {
+    const { outbox, dispatcher } = testDispatcher(join(tmp.path, 'health'), hooks());
+    let down = true;
+    server.answer = (r) => (r.url === '/hook' ? (down ? 503 : 200) : 400);
+    const health = (name: string) => dispatcher.health().find((h) => h.name === name);
+    outbox.add(testAlert(), ['hook']);
+    dispatcher.start();
+    try {
+      await waitFor(() => health('hook')?.ok === false, 10_000, 'hook failing');
+      expect(health('hook')!.detail).to.match(/^1 waiting; last try failed: HTTP 503/);
+      down = false;
+      await waitFor(() => outbox.counts().sent === 1, 15_000, 'the retry accepted');
+      await waitFor(() => health('hook')?.ok === true, 5000, 'hook healthy again');
+      expect(health('hook')!.detail).to.equal('1 sent, 0 waiting');
+      outbox.add(testAlert(), ['slack']);
+      dispatcher.kick();
+      await waitFor(() => outbox.counts().failed === 1, 10_000, 'the slack one refused');
+      await waitFor(() => health('slack')?.ok === false, 5000, 'slack failing');
+      expect(health('slack')!.detail).to.match(/^a notification was refused for good \(moved to failed\/\): HTTP 400/);
+      expect(health('hook')!.ok).to.equal(true);
+    } finally {
+      await dispatcher.stop();
+    }
+  });
+
   it('the embedded default writes the body that would be POSTed as webhook/<key>.json', async () => {
     const { outbox, dispatcher } = testDispatcher(join(tmp.path, 'file'), hooks(), { webhooks: 'file' });
     const [entry] = outbox.add(testAlert(), ['slack']);

@@ -145,6 +145,16 @@ export class OutboxDispatcher {
     return { dir: this.opts.outbox.dir, ...counts, notifiers };
   }
 
+  /** Each notifier that has sent or has notifications waiting, as /health shows it. */
+  health(): Array<{ name: string; ok: boolean; detail: string }> {
+    const out: Array<{ name: string; ok: boolean; detail: string }> = [];
+    for (const name of new Set([...this.lanes.keys(), ...this.pendingByNotifier.keys()])) {
+      if (name === NO_NOTIFIER) continue;
+      out.push({ name, ...this.lane(name).health(this.pendingByNotifier.get(name) ?? 0) });
+    }
+    return out;
+  }
+
   private lane(name: string): NotifierLane {
     let lane = this.lanes.get(name);
     if (!lane) {

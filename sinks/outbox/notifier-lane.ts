@@ -1,5 +1,8 @@
 import { Backoff } from '../../src/backoff';
 
+/** How long /health shows a notification refused for good, unless one is accepted sooner. */
+const REFUSED_SHOWS_MS = 24 * 3_600_000;
+
 /** Delivery state of one notifier: its own backoff, so one unreachable receiver delays no other. */
 export class NotifierLane {
   busy = false;
@@ -12,6 +15,8 @@ export class NotifierLane {
   lastError?: string;
   lastErrorAt?: string;
   lastSentAt?: string;
+  /** when a notification was last refused for good (moved to failed/) */
+  lastRefusedAt?: string;
   readonly backoff: Backoff;
 
   constructor(readonly name: string, baseMs: number, maxMs: number) {
@@ -40,11 +45,27 @@ export class NotifierLane {
   onPermanent(error: string, count = 1): void {
     this.failed += count;
     this.noteError(error);
+    this.lastRefusedAt = this.lastErrorAt;
   }
 
   noteError(error: string): void {
     this.lastError = error;
     this.lastErrorAt = new Date().toISOString();
+  }
+
+  /**
+   * For /health: failing while notifications wait and the last try (since the last success) failed,
+   * and for a day after a notification was refused for good, unless one is accepted sooner (an
+   * alert was not delivered: somebody must look at failed/).
+   */
+  health(pending: number): { ok: boolean; detail: string } {
+    const since = (at: string | undefined): boolean => at !== undefined && (this.lastSentAt === undefined || at >= this.lastSentAt);
+    if (since(this.lastRefusedAt) && Date.now() - Date.parse(this.lastRefusedAt!) < REFUSED_SHOWS_MS) return { ok: false, detail: `a notification was refused for good (moved to failed/): ${this.lastError}` };
+    if (pending > 0 && since(this.lastErrorAt)) {
+      const next = this.retryAt > Date.now() ? `; next try at ${new Date(this.retryAt).toISOString()}` : '';
+      return { ok: false, detail: `${pending} waiting; last try failed: ${this.lastError}${next}` };
+    }
+    return { ok: true, detail: `${this.sent} sent, ${pending} waiting` };
   }
 
   status(pending: number): Record<string, unknown> {
