@@ -20,6 +20,8 @@ import type { AlertChange } from '../rules/alerts/lifecycle';
 import { AlertOutbox } from '../sinks/outbox/alert-outbox';
 import { OutboxDispatcher } from '../sinks/outbox/dispatcher';
 import { Deliveries } from '../sinks/outbox/delivery-for';
+import { pruneOutbox } from '../sinks/outbox/outbox-retention';
+import { Scheduler } from './scheduler';
 import { formatProblem } from './config/types';
 import { EMBEDDED_SOURCE } from './config/load';
 import type { ControlTarget, ComponentHealth, SilenceRecord } from './control/control-target';
@@ -30,6 +32,9 @@ export interface DaemonOptions {
   /** replaces the configured sinks (benchmarks) */
   sinks?: EventSink[];
 }
+
+/** Days the outbox keeps its records of finished notifications when vigil.yaml does not say (outbox_keep_days). */
+const OUTBOX_KEEP_DAYS = 30;
 
 /** The running pipeline: collectors → rules → sinks, and the checkpoints between them. */
 export class Daemon implements ControlTarget {
@@ -43,6 +48,7 @@ export class Daemon implements ControlTarget {
   readonly silences: SilenceStore;
   readonly outbox: AlertOutbox;
   readonly dispatcher: OutboxDispatcher;
+  private readonly scheduler: Scheduler;
   private ruleTimer: NodeJS.Timeout | null = null;
   private rulesWatcher: FSWatcher | null = null;
   readonly startedAt = new Date();
@@ -67,6 +73,15 @@ export class Daemon implements ControlTarget {
       webhooks: cfg.source === EMBEDDED_SOURCE ? 'file' : 'http',
     }, () => this.rules.rules?.notifiers);
     this.dispatcher = new OutboxDispatcher({ outbox: this.outbox, deliveryFor: (n) => deliveries.for(n), log: this.log, metrics: this.metrics });
+    this.scheduler = new Scheduler(this.log, this.metrics);
+    const keepDays = cfg.outbox_keep_days ?? OUTBOX_KEEP_DAYS;
+    this.scheduler.add({
+      name: 'outbox-retention', schedule: '23 * * * *', atStart: true,
+      run: async () => {
+        const gone = await pruneOutbox(cfg.outbox_dir, keepDays);
+        if (gone.sent + gone.failed + gone.files > 0) this.log.info({ ...gone, keep_days: keepDays }, 'outbox: removed the records of notifications older than outbox_keep_days');
+      },
+    });
     this.rules = new RulesEngine(this.log, { live: true, onAlerts: (changes) => this.onAlerts(changes) });
     // the rules' windows and alerts are committed with the sources' positions (one registry file)
     this.rules.restore(this.registry.savedState('rules'));
@@ -178,6 +193,7 @@ export class Daemon implements ControlTarget {
     this.watchRules();
     // entries left pending by the last run (a crash, a receiver that was down) go out first
     this.dispatcher.start();
+    this.scheduler.start();
     this.ruleTimer = setInterval(() => {
       this.rules.tick();
       const c = this.rules.counts();
@@ -308,6 +324,7 @@ export class Daemon implements ControlTarget {
   private async doStop(drainMs: number): Promise<void> {
     // sends in flight may finish meanwhile; none starts; what is left stays pending for the next start
     const sending = this.dispatcher.stop(Math.min(5000, drainMs));
+    const jobs = this.scheduler.stop();
     if (this.commitTimer) clearTimeout(this.commitTimer);
     if (this.ruleTimer) clearInterval(this.ruleTimer);
     this.rulesWatcher?.close();
@@ -318,6 +335,7 @@ export class Daemon implements ControlTarget {
     await this.commit();
     for (const s of this.sinks) await s.stop().catch((err) => this.log.warn({ sink: s.name, err: (err as Error).message }, 'sink stop failed'));
     await sending;
+    await jobs;
     this.log.info({ ms: Date.now() - t0 }, 'vigil stopped');
   }
 }

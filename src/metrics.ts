@@ -44,6 +44,7 @@ export class Metrics {
   readonly spoolBacklogBytes = new Gauge({ name: 'vigil_spool_backlog_bytes', help: 'Bytes in the disk spool not yet shipped', labelNames: ['sink'], registers: [this.registry] });
 
   readonly alerts = new Counter({ name: 'vigil_alerts_total', help: 'Alert state changes per rule: queued in the outbox, held back by realert, or silenced', labelNames: ['rule', 'state', 'outcome'], registers: [this.registry] });
+  readonly jobRuns = new Counter({ name: 'vigil_scheduled_job_runs_total', help: 'Runs of the daemon\'s scheduled jobs (outbox retention, …) by outcome: ok, failed', labelNames: ['job', 'outcome'], registers: [this.registry] });
   readonly notifications = new Counter({ name: 'vigil_notifications_total', help: 'Alert notification delivery attempts by notifier and outcome: sent, retry (transient failure, retried with backoff), failed (refused for good, moved to failed/)', labelNames: ['notifier', 'outcome'], registers: [this.registry] });
   readonly outboxPending = new Gauge({ name: 'vigil_outbox_pending', help: 'Alert notifications waiting in the outbox, by notifier', labelNames: ['notifier'], registers: [this.registry] });
   readonly rulesLateEvents = new Gauge({ name: 'vigil_rules_late_events', help: 'Events that came after their window closed (not counted), since start', registers: [this.registry] });

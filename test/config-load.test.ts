@@ -175,6 +175,7 @@ describe('loadConfig', () => {
         '  - type: evtx',
         '    paths: [evtx/*.evtx]',
         'outbox_dir: ~/outbox',
+        'outbox_keep_days: 90',
         'control: { tls: { cert: c.pem, key: k.pem } }',
         'pipeline: { flush_interval: 1s, batch_size: 50 }',
         'logging: { level: debug }',
@@ -187,6 +188,7 @@ describe('loadConfig', () => {
     expect(cfg.rules).to.equal(path.join(dir, 'rules', 'main.yaml'));
     expect(cfg.event_store.dir).to.equal(path.join(conf, 'data', 'events'));
     expect(cfg.outbox_dir).to.equal(path.join(os.homedir(), 'outbox'));
+    expect(cfg.outbox_keep_days).to.equal(90);
     expect(cfg.control.token_file).to.equal(path.join(conf, 'state', 'control.token'));
     expect(cfg.control.listen).to.equal('127.0.0.1:9680');
     expect(cfg.control.tls).to.deep.equal({ cert: path.join(conf, 'c.pem'), key: path.join(conf, 'k.pem') });

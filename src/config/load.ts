@@ -882,6 +882,7 @@ function buildConfig(src: YamlSource, raw: Obj, baseDir: string, sourcePath: str
   cfg.rules = file(raw.rules, cfg.rules);
   cfg.event_store = { dir: file(asObj(raw.event_store).dir, cfg.event_store.dir) };
   cfg.outbox_dir = file(raw.outbox_dir, cfg.outbox_dir);
+  if (typeof raw.outbox_keep_days === 'number') cfg.outbox_keep_days = raw.outbox_keep_days;
 
   // pipeline
   const pl = asObj(raw.pipeline);

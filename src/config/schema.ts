@@ -67,6 +67,7 @@ export const vigilConfigSchema = {
       },
     },
     outbox_dir: nonEmptyStr,
+    outbox_keep_days: { type: 'integer', minimum: 0, description: 'days the outbox keeps the records of sent and refused notifications (default 30; 0: for ever)' },
     kibana_url: nonEmptyStr,
     control: {
       type: 'object',

@@ -91,6 +91,8 @@ export interface VigilConfig {
   smtp?: SmtpConfig;
   /** alert notifications go here when no SMTP / for webhooks without network (default ./data/outbox) */
   outbox_dir: string;
+  /** days sent/ and failed/ records (and the embedded default's delivered files) are kept; 0: for ever (default 30) */
+  outbox_keep_days?: number;
   kibana_url?: string;
   control: ControlConfig;
   logging: { level: 'trace' | 'debug' | 'info' | 'warn' | 'error' | 'fatal' };
