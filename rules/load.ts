@@ -65,8 +65,11 @@ export interface WebhookNotifierDef {
   /** HMAC-SHA256 key for X-Vigil-Signature */
   secret?: string;
   timeout_ms: number; // default 10 s
-  /** accepted and not used: the outbox retries until the receiver accepts or refuses for good (SPEC 4) */
-  retries: number; // default 3
+  /**
+   * retries after the first try before a notification is given up (moved to failed/); absent: it is
+   * retried until the receiver accepts or refuses it for good (the default: a late alert beats a lost one)
+   */
+  retries?: number;
   line: number;
   col: number;
 }
@@ -284,11 +287,11 @@ function buildNotifiers(src: YamlSource, raw: Obj): Record<string, NotifierDef> 
         method: o.method === 'PUT' ? 'PUT' : 'POST',
         headers,
         timeout_ms: timeout,
-        retries: typeof o.retries === 'number' ? o.retries : 3,
         line,
         col,
       };
       if (typeof o.secret === 'string' && o.secret !== '') n.secret = o.secret;
+      if (typeof o.retries === 'number') n.retries = o.retries;
       out[name] = n;
     }
   }

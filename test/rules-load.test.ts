@@ -142,7 +142,6 @@ describe('rules loading: the SPEC example', () => {
       headers: {},
       secret: 'hmac-secret-value',
       timeout_ms: 10_000,
-      retries: 3,
       line: 7,
       col: 3,
     });

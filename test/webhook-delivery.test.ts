@@ -166,6 +166,29 @@ describe('webhook delivery (a real HTTP server on 127.0.0.1)', function () {
     }
   });
 
+  it('retries: N gives a notification up after the first try and N retries (failed/, "given up"); without it, it keeps trying', async () => {
+    const notifiers = notifiersFrom([
+      `  capped: { type: webhook, url: "${base}/capped", retries: 2 }`,
+      `  endless: { type: webhook, url: "${base}/endless" }`,
+    ].join('\n'));
+    const { outbox, dispatcher, notifications } = testDispatcher(join(tmp.path, 'retries'), notifiers);
+    server.answer = () => 503;
+    const [capped] = outbox.add(testAlert(), ['capped']);
+    outbox.add(testAlert(), ['endless']);
+    dispatcher.start();
+    try {
+      await waitFor(() => outbox.counts().failed === 1, 15_000, 'the capped one given up');
+      expect(server.requests.filter((r) => r.url === '/capped')).to.have.length(3);
+      const failed = JSON.parse(readFileSync(join(outbox.failedDir, `${capped.key}.json`), 'utf8')) as OutboxEntry;
+      expect(failed.error).to.match(/^given up after 3 tries \(retries: 2\): HTTP 503/);
+      expect(await notifications('failed', 'capped')).to.equal(1);
+      await waitFor(() => server.requests.filter((r) => r.url === '/endless').length >= 4, 15_000, 'the endless one still trying');
+      expect(outbox.counts()).to.deep.include({ pending: 1, failed: 1 });
+    } finally {
+      await dispatcher.stop();
+    }
+  });
+
   it('/health: a notifier fails while its notifications wait on a failing receiver, recovers when one is accepted, and shows a refusal', async () => {
     const { outbox, dispatcher } = testDispatcher(join(tmp.path, 'health'), hooks());
     let down = true;

@@ -18,6 +18,8 @@ export interface Notification {
  */
 export interface Delivery {
   readonly kind: string;
+  /** transient failures tolerated after the first try before a notification is given up (failed/); undefined: no limit */
+  readonly maxRetries?: number;
   deliver(n: Notification, signal: AbortSignal): Promise<string>;
 }
 

@@ -202,12 +202,16 @@ export class OutboxDispatcher {
       } catch (err) {
         if (this.abort.signal.aborted) return; // stopped mid-send: pending, with its attempt recorded
         const e = asDeliveryError(err);
-        if (e.permanent) {
-          for (const m of batch.entries) outbox.markFailed(m, e.message);
+        // the notifier's `retries`: tries so far (each recorded before it began, across restarts) beyond the first
+        const tries = Math.max(...batch.entries.map((m) => m.attempts ?? 1));
+        const givenUp = !e.permanent && delivery.maxRetries !== undefined && tries > delivery.maxRetries;
+        if (e.permanent || givenUp) {
+          const why = givenUp ? `given up after ${tries} tries (retries: ${delivery.maxRetries}): ${e.message}` : e.message;
+          for (const m of batch.entries) outbox.markFailed(m, why);
           onProgress();
-          lane.onPermanent(e.message, count);
+          lane.onPermanent(why, count);
           metrics?.notifications.inc({ notifier, outcome: 'failed' }, count);
-          log.error({ notifier, key: batch.key, alerts: count, rule: batch.entries[0].alert.rule, err: e.message, dir: outbox.failedDir }, 'notification refused for good; moved to failed/');
+          log.error({ notifier, key: batch.key, alerts: count, rule: batch.entries[0].alert.rule, err: why, dir: outbox.failedDir }, givenUp ? 'notification given up after its retries; moved to failed/' : 'notification refused for good; moved to failed/');
           continue;
         }
         for (const m of batch.entries) outbox.noteFailure(m, e.message);

@@ -14,10 +14,12 @@ import { httpOutcome } from './http-outcome';
  */
 export class HttpWebhookDelivery implements Delivery {
   readonly kind = 'http';
+  readonly maxRetries?: number;
   private scrub: (s: string) => string;
 
   constructor(private def: WebhookNotifierDef, private kibanaUrl?: string) {
     this.scrub = scrubber([def.secret, def.url, ...Object.values(def.headers)]);
+    this.maxRetries = def.retries;
   }
 
   async deliver(n: Notification, signal: AbortSignal): Promise<string> {
