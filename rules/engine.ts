@@ -1,3 +1,4 @@
+import { parseIsoMs } from '../src/normalise/timestamp';
 import type { PipelineEvent } from '../src/event';
 import type { RulesEntry } from '../src/pipeline';
 import type { Logger } from '../src/log';
@@ -123,7 +124,7 @@ export class RulesEngine implements RulesEntry {
     const out: AlertChange[] = [];
     if (this.compiled.length === 0) return out;
     const ts = doc['@timestamp'];
-    let t = typeof ts === 'string' ? Date.parse(ts) : typeof ts === 'number' ? ts : NaN;
+    let t = typeof ts === 'string' ? parseIsoMs(ts) : typeof ts === 'number' ? ts : NaN;
     if (!Number.isFinite(t)) t = Date.now();
     const cands = this.index.candidates(doc);
     for (let i = 0; i < cands.length; i++) {

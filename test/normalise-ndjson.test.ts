@@ -5,7 +5,7 @@ import {
   type NdjsonLineContext,
   type NdjsonStats,
 } from '../src/normalise/ndjson';
-import { epochToMs, formatEpochMs, parseTimestamp } from '../src/normalise/timestamp';
+import { epochToMs, formatEpochMs, parseIsoMs, parseTimestamp } from '../src/normalise/timestamp';
 import { normaliseLevel, parseCaller, renderMessageTemplate } from '../src/normalise/ecs-shape';
 import type { EventDoc } from '../src/event';
 
@@ -936,6 +936,27 @@ describe('normaliseNdjsonLine', () => {
 });
 
 describe('timestamp helpers', () => {
+  it('parseIsoMs gives Date.parse\'s answer for canonical times, their neighbours and mutants', () => {
+    let seed = 7;
+    const rnd = (): number => { seed = (seed * 1103515245 + 12345) & 0x7fffffff; return seed / 0x7fffffff; };
+    const inputs: string[] = ['2026-02-30T00:00:00.000Z', '2026-02-28T24:00:00.000Z', '2026-02-28T24:00:01.000Z', '2026-12-31T23:59:60.000Z',
+      '2026-13-01T00:00:00.000Z', '2026-01-01 00:00:00.000Z', '2026-01-01T00:00:00.000z', '+02026-01-01T00:00:00Z', '2026-01-01T00:00:00Z', ''];
+    let t = Date.UTC(2026, 0, 1);
+    for (let i = 0; i < 50_000; i++) {
+      t += Math.floor(rnd() * (rnd() < 0.01 ? 4e9 : 20_000)) * (rnd() < 0.05 ? -1 : 1); // mostly forward, same minute often
+      const iso = new Date(Math.max(0, Math.min(253402300799999, t))).toISOString();
+      inputs.push(iso);
+      if (rnd() < 0.2) {
+        const k = Math.floor(rnd() * iso.length);
+        inputs.push(iso.slice(0, k) + '0123456789:-.TZ +x'[Math.floor(rnd() * 18)] + iso.slice(k + 1)); // a mutant of the last one
+      }
+    }
+    for (const s of inputs) {
+      const got = parseIsoMs(s);
+      if (!Object.is(got, Date.parse(s))) expect.fail(`${JSON.stringify(s)}: ${got}, Date.parse ${Date.parse(s)}`);
+    }
+  });
+
   it('epochToMs tells the magnitudes apart', () => {
     expect(epochToMs(1700000000)).to.equal(1700000000000);
     expect(epochToMs(1700000000.9999)).to.equal(1700000000999);

@@ -156,7 +156,13 @@ function textTest(value: KqlValue): ValueTest {
   return (v) => {
     const toks = tokensOf(v);
     if (!toks) return false;
-    return toks.some((t) => terms.has(t) || globs.some((g) => g(t)));
+    // (loops, not some() with closures: this runs for every token of every message a rule reads)
+    for (let i = 0; i < toks.length; i++) {
+      const t = toks[i];
+      if (terms.has(t)) return true;
+      for (let j = 0; j < globs.length; j++) if (globs[j](t)) return true;
+    }
+    return false;
   };
 }
 
