@@ -337,6 +337,15 @@ describe('config problems with positions', () => {
     expect(problemsOf('inputs:\n  - type: evtx\n    paths: [a]\n    scan_interval: soon\n')[0]).to.match(/^4:20: inputs\[0\]\.scan_interval: invalid duration "soon"/);
   });
 
+  it('an evtx input: event_ids, levels and providers as for a channel, a bad term at its column', () => {
+    const { cfg } = load('inputs:\n  - type: evtx\n    paths: [x/*.evtx]\n    event_ids: "4624, 4700-4800, -4735"\n    levels: [warn, err, information]\n    providers: [Microsoft-Windows-Security-Auditing]\n');
+    expect(cfg.inputs[0]).to.deep.include({ event_ids: '4624, 4700-4800, -4735', levels: ['warning', 'error', 'information'], providers: ['Microsoft-Windows-Security-Auditing'] });
+    expect(problemsOf('inputs:\n  - type: evtx\n    paths: [a]\n    event_ids: "4624, 47x"\n')).to.deep.equal([
+      '4:23: inputs[0].event_ids: bad event_ids term "47x": expected an id (4624), a range (4700-4800), or either with a leading "-" to exclude it',
+    ]);
+    expect(problemsOf('inputs:\n  - type: evtx\n    paths: [a]\n    levels: [loud]\n')[0]).to.match(/^4:14: inputs\[0\]\.levels\[0\]/);
+  });
+
   it('a file input with no paths', () => {
     expect(problemsOf('inputs:\n  - type: file\n    paths: []\n')).to.deep.equal(['3:12: file input inputs[0] has no paths']);
     expect(problemsOf('inputs:\n  - type: file\n')).to.deep.equal(['2:5: missing required key "paths" in inputs[0]']);

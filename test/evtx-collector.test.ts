@@ -52,13 +52,13 @@ interface Harness {
  * A collector as the daemon runs it, with a stand-in pipeline: spans are acknowledged at once, or
  * held (a sink that has not taken them yet); `afterSubmit` may make the sinks "full".
  */
-function harness(stateDir: string, paths: string[], opts: { hold?: boolean; afterSubmit?: (h: Harness) => void; scanMs?: number } = {}): Harness {
+function harness(stateDir: string, paths: string[], opts: { hold?: boolean; afterSubmit?: (h: Harness) => void; scanMs?: number; filter?: Partial<EvtxInputConfig> } = {}): Harness {
   const registry = new CheckpointRegistry(stateDir);
   registry.load();
   const tracker = new AckTracker(registry);
   const { log, lines } = captureLogger();
   const metrics = new Metrics();
-  const cfg: EvtxInputConfig = { type: 'evtx', id: 'evtx-test', paths, scan_interval_ms: opts.scanMs ?? 50 };
+  const cfg: EvtxInputConfig = { type: 'evtx', id: 'evtx-test', paths, scan_interval_ms: opts.scanMs ?? 50, ...opts.filter };
   const h: Harness = { registry, tracker, metrics, received: [], acked: [], held: [], spans: 0, lines, full: { value: false }, collector: undefined as unknown as EvtxCollector };
   h.collector = new EvtxCollector(cfg, {
     registry, tracker, log, metrics, hostName: HOST,
@@ -149,6 +149,42 @@ describe('evtx input: the daemon reads .evtx files', function () {
     await waitFor(() => h!.collector.status().files.length === files.length, 10_000, 'files found again');
     await sleep(300);
     expect(h.received.length).to.equal(0);
+  });
+
+  it('keeps only the records its event_ids, levels and providers select; the checkpoint still moves past the others', async () => {
+    const path = join(tmp.path, 'security.evtx');
+    copyFileSync(SECURITY, path);
+    const all: Array<{ id: string; code: number; level: unknown; provider: unknown; next: number }> = [];
+    for await (const rec of readEvtx(path)) {
+      const doc = windowsEventDoc(rec.tree, { hostName: HOST, ingested: 'x' }) as { event?: { code?: string }; log?: { level?: string }; winlog?: { provider_name?: string } };
+      all.push({ id: windowsDocId(doc), code: Number(doc.event?.code), level: doc.log?.level, provider: doc.winlog?.provider_name, next: rec.fileOffset + 1 });
+    }
+    const codes = [...new Set(all.map((r) => r.code))].sort((a, b) => a - b);
+    expect(codes.length).to.be.greaterThan(3);
+    // keep a range of ids but one, from one provider
+    const lo = codes[0], hi = codes[Math.floor(codes.length / 2)], minus = codes[1];
+    const provider = all[0].provider as string;
+    const want = all.filter((r) => r.code >= lo && r.code <= hi && r.code !== minus && r.provider === provider).map((r) => r.id);
+    expect(want.length).to.be.greaterThan(0);
+    expect(want.length).to.be.lessThan(all.length);
+    h = harness(join(tmp.path, 'state'), [join(tmp.path, '*.evtx')], { filter: { event_ids: `${lo}-${hi}, -${minus}`, providers: [provider] } });
+    h.collector.start();
+    const source = evtxSourceKey(identityOfFile(path));
+    await waitFor(() => allDone(h!, 1) && h!.registry.get(source)?.offset === all[all.length - 1].next, 20_000, 'the file read to its end');
+    expect(ids(h.received)).to.deep.equal(want);
+    expect((await h.metrics.registry.getSingleMetric('vigil_evtx_filtered_total')!.get()).values[0].value).to.equal(all.length - want.length);
+    // levels, by the records' System/Level
+    await h.collector.stop();
+    const h2 = harness(join(tmp.path, 'state2'), [join(tmp.path, '*.evtx')], { filter: { levels: ['warning', 'error'] } });
+    h2.collector.start();
+    await waitFor(() => allDone(h2, 1) && h2.registry.get(source)?.offset === all[all.length - 1].next, 20_000, 'the second read to its end');
+    expect(ids(h2.received)).to.deep.equal(all.filter((r) => r.level === 'warning' || r.level === 'error').map((r) => r.id));
+    await h2.collector.stop();
+    const h3 = harness(join(tmp.path, 'state3'), [join(tmp.path, '*.evtx')], { filter: { levels: ['information'] } });
+    h3.collector.start();
+    await waitFor(() => allDone(h3, 1) && h3.registry.get(source)?.offset === all[all.length - 1].next, 20_000, 'the third read to its end');
+    expect(ids(h3.received)).to.deep.equal(all.filter((r) => r.level === 'information' || r.level === undefined).map((r) => r.id));
+    await h3.collector.stop();
   });
 
   it('resumes after a stop with spans unacknowledged: nothing lost, nothing twice, the same ids', async () => {

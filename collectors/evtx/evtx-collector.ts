@@ -1,3 +1,5 @@
+import { recordFilter } from '../winevt/record-filter';
+import type { XmlElement } from '../winevt/xml-tree';
 import { hostname } from 'node:os';
 import type { EvtxInputConfig } from '../../src/config/types';
 import type { CollectorDeps } from '../../src/collector-deps';
@@ -77,6 +79,8 @@ export class EvtxCollector {
   private ids = new Map<string, { size: number; mtimeMs: number; identity: string; complete: boolean }>();
   private warned = new Set<string>();
   private m: EvtxMetrics;
+  /** the input's event_ids, levels and providers (undefined: every record is kept) */
+  private readonly accept: ((e: XmlElement) => boolean) | undefined;
   private hostName: string;
   private running = false;
   paused = false;
@@ -89,6 +93,7 @@ export class EvtxCollector {
   constructor(readonly cfg: EvtxInputConfig, private d: EvtxCollectorDeps) {
     this.m = evtxMetrics(d.metrics);
     this.hostName = d.hostName ?? hostname();
+    this.accept = recordFilter(cfg);
   }
 
   start(): void {
@@ -267,10 +272,12 @@ export class EvtxCollector {
       proceed: () => this.running && !this.paused,
       wait: (ms) => this.sleep(ms),
       onIssue: (issue) => { if (t.problems.add(issue)) this.m.problems.inc({ input: this.cfg.id, kind: issue.kind }); },
+      accept: this.accept,
     });
     t.next = res.next;
     t.records += res.records;
     if (res.records) this.m.events.inc({ input: this.cfg.id }, res.records);
+    if (res.skipped) this.m.filtered.inc({ input: this.cfg.id }, res.skipped);
     if (res.ioError) {
       t.lastError = res.ioError;
       this.lastError = `${f.path}: ${res.ioError}`;

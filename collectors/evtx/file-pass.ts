@@ -1,3 +1,4 @@
+import type { XmlElement } from '../winevt/xml-tree';
 import type { AckBatch } from '../../src/event';
 import { windowsEventDoc, windowsDocId } from '../winevt/event-mapping';
 import { CHUNK_SIZE } from './chunk-header';
@@ -43,12 +44,16 @@ export interface PassContext {
   wait: (ms: number) => Promise<void>;
   onIssue: (issue: EvtxIssue) => void;
   spanRecords?: number;
+  /** the records to keep (the input's event_ids, levels, providers); the others are read past, inside the spans */
+  accept?: (event: XmlElement) => boolean;
 }
 
 export interface PassResult {
   /** the position after the last record read: where the next read of the file goes on */
   next: number;
   records: number;
+  /** records read past because the input's filter does not keep them (not in `records`) */
+  skipped: number;
   /** read to the end of what was asked (false: stopped early, or the file could not be read) */
   finished: boolean;
   /** why the file could not be read (opened, or read on), if so */
@@ -75,6 +80,8 @@ export async function readPass(path: string, from: number, chunks: number | unde
   const most = ctx.spanRecords ?? SPAN_RECORDS;
   let next = from;
   let records = 0;
+  let skipped = 0;
+  let inSpan = 0;
   let finished = true;
   let span: AckBatch | null = null;
   let ingested = '';
@@ -84,12 +91,18 @@ export async function readPass(path: string, from: number, chunks: number | unde
       while (ctx.isFull() && ctx.proceed()) await ctx.wait(5);
       span = { source: ctx.source, start: next, end: next, pending: 0, events: [] };
       ingested = new Date().toISOString();
+      inSpan = 0;
     }
-    const doc = windowsEventDoc(rec.tree, { hostName: ctx.hostName, ingested });
-    span.events.push({ id: windowsDocId(doc), doc, batch: span });
+    if (ctx.accept === undefined || ctx.accept(rec.tree)) {
+      const doc = windowsEventDoc(rec.tree, { hostName: ctx.hostName, ingested });
+      span.events.push({ id: windowsDocId(doc), doc, batch: span });
+      records++;
+    } else {
+      skipped++;
+    }
     span.end = next = rec.fileOffset + 1;
-    records++;
-    if (span.events.length >= most) {
+    if (++inSpan >= most) {
+      // (counted in records read, kept or not: a span of records filtered out still moves the checkpoint)
       const full = span;
       span = null;
       await ctx.submit(full);
@@ -97,5 +110,5 @@ export async function readPass(path: string, from: number, chunks: number | unde
     if (!ctx.proceed()) { finished = false; break; } // leaving the loop closes the file
   }
   if (span) await ctx.submit(span);
-  return { next, records, finished: finished && ioError === null, ioError };
+  return { next, records, skipped, finished: finished && ioError === null, ioError };
 }

@@ -9,6 +9,7 @@ import { parseRenderedXml } from './rendered-xml';
 import { buildQueries, levelNumbers, type QuerySpec } from './xpath-query';
 import { queryEvents, logInfo, type WevtutilOptions } from './wevtutil';
 import { windowsEventDoc, windowsDocId } from './event-mapping';
+import { eventIdOf } from './record-filter';
 
 export type Submit = (span: AckBatch) => Promise<void>;
 
@@ -39,12 +40,6 @@ export type PollResult = 'more' | 'idle' | 'wait';
 function recordIdOf(e: XmlElement): number {
   const sys = childNamed(e, 'System');
   const r = sys && childNamed(sys, 'EventRecordID');
-  return r ? Number(textOf(r).trim()) : NaN;
-}
-
-function eventIdOf(e: XmlElement): number {
-  const sys = childNamed(e, 'System');
-  const r = sys && childNamed(sys, 'EventID');
   return r ? Number(textOf(r).trim()) : NaN;
 }
 

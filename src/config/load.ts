@@ -17,6 +17,7 @@ import {
   formatProblem,
   type ControlConfig,
   type ElasticsearchConfig,
+  type EvtxInputConfig,
   type FileInputConfig,
   type FileProblem,
   type InputConfig,
@@ -946,6 +947,21 @@ function buildInputs(src: YamlSource, list: unknown[], baseDir: string, dur: Dur
   const out: InputConfig[] = [];
   const counters: Record<string, number> = {};
   const ids = new Map<string, number>();
+  /** A channel's or .evtx input's event_ids, checked (a bad term is reported at its column); undefined when absent or bad. */
+  const eventIdsAt = (at: YamlPath, v: unknown): string | undefined => {
+    if (v === undefined || v === null) return undefined;
+    const expr = String(v);
+    try {
+      parseEventIdFilter(expr);
+      return expr;
+    } catch (e) {
+      const node = src.nodeAt(at);
+      const off = e instanceof EventIdFilterError ? e.offset : 0;
+      if (node && isScalar(node) && typeof node.value === 'string') src.problemInScalar(node, off, `${displayPath(at)}: ${(e as Error).message}`);
+      else src.problemAt(node, `${displayPath(at)}: ${(e as Error).message}`);
+      return undefined;
+    }
+  };
   list.forEach((item, i) => {
     const o = asObj(item);
     const type = o.type;
@@ -993,18 +1009,8 @@ function buildInputs(src: YamlSource, list: unknown[], baseDir: string, dur: Dur
         const c = asObj(ch);
         if (typeof c.name !== 'string' || !c.name) return;
         const cc: WinevtChannelConfig = { name: c.name };
-        if (c.event_ids !== undefined && c.event_ids !== null) {
-          const expr = String(c.event_ids);
-          try {
-            parseEventIdFilter(expr);
-            cc.event_ids = expr;
-          } catch (e) {
-            const node = src.nodeAt([...cp, 'event_ids']);
-            const off = e instanceof EventIdFilterError ? e.offset : 0;
-            if (node && isScalar(node) && typeof node.value === 'string') src.problemInScalar(node, off, `${displayPath([...cp, 'event_ids'])}: ${(e as Error).message}`);
-            else src.problemAt(node, `${displayPath([...cp, 'event_ids'])}: ${(e as Error).message}`);
-          }
-        }
+        const ids = eventIdsAt([...cp, 'event_ids'], c.event_ids);
+        if (ids !== undefined) cc.event_ids = ids;
         if (Array.isArray(c.levels)) cc.levels = [...new Set(asStrings(c.levels).map(normaliseLevel))];
         if (Array.isArray(c.providers)) cc.providers = asStrings(c.providers);
         if (c.ignore_older !== undefined) cc.ignore_older_ms = dur([...cp, 'ignore_older'], c.ignore_older, 0);
@@ -1030,7 +1036,12 @@ function buildInputs(src: YamlSource, list: unknown[], baseDir: string, dur: Dur
       if (Array.isArray(o.paths) && paths.length === 0) src.problemAtPath(p('paths'), `evtx input inputs[${i}] has no paths`, { value: true });
       const scanInterval = dur(p('scan_interval'), o.scan_interval, 10_000);
       if (scanInterval <= 0 && !src.hasValueProblem(src.nodeAt(p('scan_interval')))) src.problemAtPath(p('scan_interval'), `inputs[${i}].scan_interval must be greater than 0`, { value: true });
-      out.push({ type: 'evtx', id, paths: paths.map((g) => resolveGlob(baseDir, g)), scan_interval_ms: scanInterval });
+      const ev: EvtxInputConfig = { type: 'evtx', id, paths: paths.map((g) => resolveGlob(baseDir, g)), scan_interval_ms: scanInterval };
+      const ids = eventIdsAt(p('event_ids'), o.event_ids);
+      if (ids !== undefined) ev.event_ids = ids;
+      if (Array.isArray(o.levels)) ev.levels = [...new Set(asStrings(o.levels).map(normaliseLevel))];
+      if (Array.isArray(o.providers)) ev.providers = asStrings(o.providers);
+      out.push(ev);
     }
   });
   return out;

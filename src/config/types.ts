@@ -38,6 +38,10 @@ export interface EvtxInputConfig {
   id: string;
   paths: string[];            // globs
   scan_interval_ms: number;   // re-discovery of the globs, and how soon a grown file is read on (default 10 s)
+  /** which records are kept, as for a channel (the others are read past: the checkpoint covers them) */
+  event_ids?: string;         // "4624, 4700-4800, -4735"
+  levels?: string[];
+  providers?: string[];
 }
 
 export type InputConfig = FileInputConfig | WinevtInputConfig | EvtxInputConfig;
