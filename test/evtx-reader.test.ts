@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
-import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync, openSync, writeSync, closeSync, truncateSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync, openSync, writeSync, closeSync, truncateSync, statSync, renameSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { readEvtx } from '../collectors/evtx';
@@ -379,6 +379,26 @@ describe('evtx reader: damaged files', function () {
     closeSync(fd);
     return p;
   }
+
+  it('expectFile: a path that holds another file than the one identified is not read (an io issue says so)', async () => {
+    const p = join(dir, 'replaced.evtx');
+    copyFileSync(source, p);
+    const st = statSync(p);
+    const read = async (expectFile: { dev: number; ino: number }) => {
+      const issues: EvtxIssue[] = [];
+      let n = 0;
+      for await (const r of readEvtx(p, { expectFile, onIssue: (i) => issues.push(i) })) if (r) n++;
+      return { n, issues };
+    };
+    expect((await read({ dev: st.dev, ino: st.ino })).n).to.equal(full.length);
+    // replaced by another file under the same name (a new inode) after it was identified
+    renameSync(p, join(dir, 'was.evtx'));
+    copyFileSync(source, p);
+    const other = await read({ dev: st.dev, ino: st.ino });
+    expect(other.n).to.equal(0);
+    expect(other.issues.map((i) => i.kind)).to.deep.equal(['io']);
+    expect(other.issues[0].message).to.match(/holds another file than the one identified/);
+  });
 
   it('a flipped byte in a chunk\'s records: checksum mismatch counted, other chunks read', async () => {
     const chunk1 = 4096 + 65536;

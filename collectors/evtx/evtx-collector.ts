@@ -273,6 +273,7 @@ export class EvtxCollector {
       wait: (ms) => this.sleep(ms),
       onIssue: (issue) => { if (t.problems.add(issue)) this.m.problems.inc({ input: this.cfg.id, kind: issue.kind }); },
       accept: this.accept,
+      file: { dev: f.dev, ino: f.ino },
     });
     t.next = res.next;
     t.records += res.records;

@@ -44,6 +44,8 @@ export interface PassContext {
   wait: (ms: number) => Promise<void>;
   onIssue: (issue: EvtxIssue) => void;
   spanRecords?: number;
+  /** the file identified as this content: a path that holds another one by the time it is opened is not read */
+  file?: { dev: number; ino: number };
   /** the records to keep (the input's event_ids, levels, providers); the others are read past, inside the spans */
   accept?: (event: XmlElement) => boolean;
 }
@@ -72,6 +74,7 @@ export async function readPass(path: string, from: number, chunks: number | unde
   const reader = readEvtx(path, {
     firstChunk,
     maxChunks: chunks,
+    expectFile: ctx.file,
     onIssue: (issue) => {
       if (issue.kind === 'io') ioError = issue.message;
       ctx.onIssue(issue);

@@ -50,6 +50,13 @@ async function* generate(path: string, opts: EvtxReadOptions, stats: EvtxStats):
     return stats;
   }
   try {
+    if (opts.expectFile) {
+      const st = await fh.stat();
+      if (st.dev !== opts.expectFile.dev || st.ino !== opts.expectFile.ino) {
+        report({ kind: 'io', message: `${path} holds another file than the one identified (replaced meanwhile); it is looked at again at the next scan` });
+        return stats;
+      }
+    }
     const headerBuf = Buffer.alloc(FILE_HEADER_SIZE);
     const got = await readFull(fh, headerBuf, 0);
     const header = parseFileHeader(headerBuf.subarray(0, got));

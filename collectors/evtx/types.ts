@@ -74,6 +74,11 @@ export interface EvtxReadOptions {
    * and strings are chunk-local), so nothing before it is needed. The file header is still checked.
    */
   firstChunk?: number;
+  /**
+   * The file the caller identified (device and inode): when the path holds another file by the time
+   * it is opened (replaced or renamed over meanwhile), nothing is read and an 'io' issue says so.
+   */
+  expectFile?: { dev: number; ino: number };
 }
 
 export function newStats(): EvtxStats {
