@@ -41,6 +41,7 @@ function randomLines(seed: number, count: number, layoutCount: number, keys: rea
     () => ({ a: 1 }), () => ['x', 1], () => `2026-01-01T00:00:0${Math.floor(rnd() * 10)}.123Z`, () => 1767225600000 + Math.floor(rnd() * 1e6),
     () => 'not a time', () => pick(['info', 'WARN', 'Error', 'dbg', 'bogus', ' ', 'warning']), () => pick([30, 40, 50, 3, 7, 100]),
     () => `10.0.0.${Math.floor(rnd() * 9)}`, () => ({ 'x.y': 2 }),
+    () => ({ a: { b: [{ c: 1 }, 'x'] }, d: null }), () => ({ a: [{ 'd.e': 1 }] }), () => ({ '': 1 }), () => [[{ k: 'v' }]],
   ];
   const layouts: Array<Array<{ k: string; usual: () => unknown; p: number }>> = [];
   for (let i = 0; i < layoutCount; i++) {
@@ -126,7 +127,8 @@ describe('compiled shape plans', () => {
     none({ time: 1, ts: 2 });                       // several timestamp candidates
     none({ message: 'a', msg: 'b' });                // msg stays a field
     none({ level: 'info', 'log.level': 'warn' });    // level stays a field
-    none({ a: { b: 1 } });                           // objects are expanded and merged
+    none({ message: { text: 'x' } });                // an object where the shaping reads a scalar
+    none({ service: { name: 'x' } });
     none({ err: 'x' });
     none({ tags: ['a'] });
     none({ 'a.b': 1, a: 2 });                        // collision
@@ -140,6 +142,19 @@ describe('compiled shape plans', () => {
     none({ '__proto__.x': 1 });
     none({ pid: 1, process: 'node' });
     expect(compilePlan(['a', 'time'], { a: 1, time: 2 })).to.be.a('function');
+    expect(compilePlan(['a', 'time'], { a: { b: 1 }, time: 2 })).to.be.a('function'); // ordinary objects are kept as they are
+
+  });
+
+  it('keep an ordinary object as it is, and leave one with a dotted key inside to the general shaping', () => {
+    const line = (req: unknown): string => JSON.stringify({ time: 1767225600000, msg: 'request', req, res: { statusCode: 200 } });
+    const before = planStats.planned;
+    for (let i = 0; i < 30; i++) expect(normalised(line({ method: 'GET', headers: { host: 'a' } }))).to.equal(reference(line({ method: 'GET', headers: { host: 'a' } }), ctx()));
+    expect(planStats.planned - before).to.be.greaterThan(0);
+    const dotted = JSON.parse(normalised(line({ method: 'GET', 'headers.host': 'a' }))) as Record<string, unknown>;
+    expect(dotted.req).to.deep.equal({ method: 'GET', headers: { host: 'a' } }); // expanded, as the general shaping does
+    const empty = JSON.parse(normalised(line({ '': 1 }))) as Record<string, unknown>;
+    expect(empty.tags).to.deep.equal(['vigil_ecs_conflict']);
   });
 
   it('write any key as data: quotes, backslashes, line separators and code in key names', () => {

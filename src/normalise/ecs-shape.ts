@@ -200,7 +200,7 @@ function conflictAt(segs: readonly string[], value: unknown): void {
 
 // ---- dotted-key expansion and merging -------------------------------------------------------------
 
-const MAX_DEPTH = 100;
+export const MAX_DEPTH = 100;
 
 /** Expands dotted keys in `v` (an object or array) and everything below it. PATH = path of `v`. */
 export function expandValue(v: unknown, depth: number): void {

@@ -6,12 +6,15 @@
  * the keys, no decision per key, no property added one at a time.
  *
  * A plan is an optimisation only, never a second definition of the shaping:
- * - It covers the common case only: root keys that are plain fields, dotted keys without collisions,
- *   one timestamp field, `level`/`log.level`, `message`/`msg`, `hostname`, `pid`, scalar `user`,
- *   `service` or `process`, and `event.*`/`host.*` objects built from dotted keys. Anything else in a
- *   layout (nested objects, errors, tags, Serilog, several timestamp fields, …) means no plan for it.
- * - Every value the shaping would treat differently (an object, null, a time that does not parse, an
- *   unknown level, an empty host name, …) fails the plan's guards, and `shapeObject` builds that line.
+ * - It covers the common case only: root keys that are ordinary fields (any value, objects and arrays
+ *   too, as long as no key inside them has a dot), dotted keys without collisions, one timestamp
+ *   field, `level`/`log.level`, `message`/`msg`, `hostname`, `pid`, scalar `user`, `service` or
+ *   `process`, and `event.*`/`host.*` objects built from dotted keys. Anything else in a layout
+ *   (errors, tags, Serilog, several timestamp fields, objects under the keys the shaping reads, …)
+ *   means no plan for it.
+ * - Every value the shaping would treat differently (a dotted key inside an object, an object where
+ *   the shaping reads a scalar, a time that does not parse, an unknown level, an empty host name, …)
+ *   fails the plan's guards, and `shapeObject` builds that line.
  * - Each plan's first VERIFY_FIRST lines and every VERIFY_EVERY-th line after them are also built by
  *   `shapeObject` and compared as JSON; a plan that ever differs is dropped for good (the line gets
  *   `shapeObject`'s event).
@@ -19,12 +22,13 @@
  */
 import type { EventDoc } from '../event';
 import type { NdjsonLineContext } from './ndjson';
-import { AGENT, eventOf, fileOf, hostOf, lineState, normaliseLevel, shapeObject, type Obj } from './ecs-shape';
+import { AGENT, MAX_DEPTH as MAX_EXPAND_DEPTH, eventOf, fileOf, hostOf, lineState, normaliseLevel, shapeObject, type Obj } from './ecs-shape';
 import { parseTimestamp } from './timestamp';
 
 type PlanFn = (src: Obj, ctx: NdjsonLineContext, h: PlanHelpers) => EventDoc | undefined;
 
 interface PlanHelpers {
+  clean: typeof leftAsItIs;
   ts: typeof parseTimestamp;
   level: typeof normaliseLevel;
   hostOf: typeof hostOf;
@@ -33,7 +37,29 @@ interface PlanHelpers {
   AGENT: Obj;
 }
 
-const HELPERS: PlanHelpers = { ts: parseTimestamp, level: normaliseLevel, hostOf, eventOf, fileOf, AGENT };
+/**
+ * True when the shaping's dotted-key expansion would leave `v` (an object or array) as it is: no key
+ * at any depth it walks (MAX_DEPTH, as `expandValue`) holds a dot or is empty.
+ */
+function leftAsItIs(v: object, depth: number): boolean {
+  if (depth > MAX_EXPAND_DEPTH) return true;
+  if (Array.isArray(v)) {
+    for (let i = 0; i < v.length; i++) {
+      const e: unknown = v[i];
+      if (typeof e === 'object' && e !== null && !leftAsItIs(e, depth + 1)) return false;
+    }
+    return true;
+  }
+  const o = v as Obj;
+  for (const k in o) {
+    if (k.length === 0 || k.indexOf('.') !== -1) return false;
+    const e = o[k];
+    if (typeof e === 'object' && e !== null && !leftAsItIs(e, depth + 1)) return false;
+  }
+  return true;
+}
+
+const HELPERS: PlanHelpers = { clean: leftAsItIs, ts: parseTimestamp, level: normaliseLevel, hostOf, eventOf, fileOf, AGENT };
 
 interface Layout {
   keys: string[];
@@ -266,9 +292,15 @@ export function compilePlan(keys: string[], sample: Obj): PlanFn | null {
         guards.push(needScalar);
         continue;
     }
-    if (!scalar) return null; // objects are expanded and merged: the general shaping
-    guards.push(needScalar);
     const segs = k.split('.');
+    const r0 = segs[0];
+    if (segs.length === 2 && ((r0 === 'event' && segs[1] === 'dataset') || (r0 === 'host' && segs[1] === 'name') || (r0 === 'log' && segs[1] === 'level'))) {
+      if (!scalar) return null; // read by the shaping: guarded below
+      guards.push(needScalar);
+    } else {
+      // an ordinary field: any value the shaping leaves as it is (an object or array without dotted keys inside, null, a scalar)
+      guards.push(`(typeof ${vn} === 'object' && ${vn} !== null && !h.clean(${vn}, 1))`);
+    }
     for (const s of segs) if (!plainSegment(s)) return null;
     const r = segs[0];
     if (segs.length === 1) {
