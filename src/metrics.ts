@@ -15,7 +15,7 @@ export class Metrics {
   readonly bytesRead = new Counter({ name: 'vigil_file_bytes_total', help: 'Bytes read from files', labelNames: ['input'], registers: [this.registry] });
   readonly lineProblems = new Counter({
     name: 'vigil_file_line_problems_total',
-    help: 'Lines kept with a problem flagged (reason: json_parse_failure, truncated, invalid_utf8, ecs_conflict, not_object)',
+    help: 'Lines kept with a problem flagged (reason: json_parse_failure, json_too_deep, truncated, invalid_utf8, ecs_conflict, not_object)',
     labelNames: ['input', 'reason'], registers: [this.registry],
   });
   readonly fileEvents = new Counter({

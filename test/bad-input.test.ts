@@ -52,6 +52,8 @@ describe('bad input: malformed lines and hostile files never crash the collector
     for (let i = 0; i < 50; i++) writeSync(fd, mib);
     writeSync(fd, '"}\n{"msg":"after big"}\n');
     closeSync(fd);
+    // nesting too deep to serialise again (JSON.stringify recurses): kept as text, the sink goes on
+    writeFileSync(join(logDir, 'deep.json'), `{"msg":"before deep"}\n{"a":${'['.repeat(20000)}${']'.repeat(20000)}}\n{"msg":"after deep"}\n`);
     // a file that is deleted while it is read: 200k lines
     const lines: string[] = [];
     for (let i = 0; i < 200_000; i++) lines.push(JSON.stringify({ msg: `doomed ${i}`, seq: i }));
@@ -68,7 +70,7 @@ describe('bad input: malformed lines and hostile files never crash the collector
     appendFileSync(join(logDir, 'empty.json'), '{"msg":"no longer empty"}\n');
     await waitFor(() => {
       const s = store();
-      return s.some((e) => e.message === 'after big') && s.some((e) => e.message === 'no longer empty') &&
+      return s.some((e) => e.message === 'after big') && s.some((e) => e.message === 'no longer empty') && s.some((e) => e.message === 'after deep') &&
         s.filter((e) => String(e.message).startsWith('doomed ')).length >= 200_000;
     }, 60_000, 'every file to be read', 200);
     await sleep(300);
@@ -94,6 +96,13 @@ describe('bad input: malformed lines and hostile files never crash the collector
     const bad = e.slice(1, -1);
     expect(bad.length).to.be.greaterThan(0);
     for (const b of bad) expect(tagsOf(b)).to.include('vigil_json_parse_failure');
+  });
+
+  it('keeps a line nested too deep to serialise as text, tagged, and stores the lines after it', () => {
+    const e = store().filter((x) => pathOf(x).endsWith('deep.json'));
+    expect(e.map((x) => String(x.message).slice(0, 12))).to.deep.equal(['before deep', '{"a":[[[[[[[', 'after deep']);
+    expect(tagsOf(e[1])).to.deep.equal(['vigil_json_too_deep']);
+    expect(String(e[1].message)).to.have.length(40006);
   });
 
   it('keeps lines with NUL bytes', () => {
@@ -134,6 +143,7 @@ describe('bad input: malformed lines and hostile files never crash the collector
     expect(await counter(metrics, 'vigil_file_line_problems_total', { reason: 'invalid_utf8' })).to.be.greaterThan(0);
     const parseFailures = store().filter((x) => tagsOf(x).includes('vigil_json_parse_failure')).length;
     expect(await counter(metrics, 'vigil_file_line_problems_total', { reason: 'json_parse_failure' })).to.equal(parseFailures);
+    expect(await counter(metrics, 'vigil_file_line_problems_total', { reason: 'json_too_deep' })).to.equal(1);
     expect(await counter(metrics, 'vigil_file_events_total', { event: 'deleted' })).to.equal(1);
   });
 

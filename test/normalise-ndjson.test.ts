@@ -496,7 +496,7 @@ describe('normaliseNdjsonLine', () => {
       expect(doc).to.deep.equal(
         base({ message: 'x', vigil: { original: { time: 'last tuesday' } }, tags: ['vigil_timestamp_missing'] }),
       );
-      expect(stats).to.deep.equal({ parseFailures: 0, conflicts: 0, truncated: 0, invalidUtf8: 0 });
+      expect(stats).to.deep.equal({ parseFailures: 0, tooDeep: 0, conflicts: 0, truncated: 0, invalidUtf8: 0 });
     });
 
     it('no candidate: ingest time without a tag', () => {
@@ -797,7 +797,7 @@ describe('normaliseNdjsonLine', () => {
       expect(doc.tags).to.deep.equal(['vigil_json_parse_failure']);
       expect(doc['@timestamp']).to.equal(INGESTED);
       expect(get(doc, 'error.message')).to.be.a('string').and.match(/JSON/);
-      expect(stats).to.deep.equal({ parseFailures: 1, conflicts: 0, truncated: 0, invalidUtf8: 0 });
+      expect(stats).to.deep.equal({ parseFailures: 1, tooDeep: 0, conflicts: 0, truncated: 0, invalidUtf8: 0 });
       expect(doc).to.deep.equal(
         base({ message: doc.message, error: { message: get(doc, 'error.message') }, tags: ['vigil_json_parse_failure'] }),
       );
@@ -845,7 +845,7 @@ describe('normaliseNdjsonLine', () => {
       expect(doc.message).to.equal('{"msg":"a very long li');
       expect(doc.tags).to.deep.equal(['vigil_json_parse_failure', 'vigil_truncated']);
       expect(get(doc, 'error.message')).to.equal('Unterminated string in JSON at position 22');
-      expect(stats).to.deep.equal({ parseFailures: 1, conflicts: 0, truncated: 1, invalidUtf8: 0 });
+      expect(stats).to.deep.equal({ parseFailures: 1, tooDeep: 0, conflicts: 0, truncated: 1, invalidUtf8: 0 });
     });
 
     it('a truncated line that happens to be valid JSON is parsed and tagged', () => {
@@ -876,7 +876,7 @@ describe('normaliseNdjsonLine', () => {
       const doc = norm(buf, {}, stats);
       expect(doc.message).to.equal('caf\uFFFD ok');
       expect(doc.tags).to.deep.equal(['vigil_invalid_utf8']);
-      expect(stats).to.deep.equal({ parseFailures: 0, conflicts: 0, truncated: 0, invalidUtf8: 1 });
+      expect(stats).to.deep.equal({ parseFailures: 0, tooDeep: 0, conflicts: 0, truncated: 0, invalidUtf8: 1 });
     });
 
     it('a real U+FFFD in valid UTF-8 is not flagged', () => {
@@ -892,7 +892,7 @@ describe('normaliseNdjsonLine', () => {
       const doc = norm(buf, {}, stats);
       expect(doc.message).to.equal('\u0000\uFFFD\uFFFD\u0001\uFFFD{\uFFFD');
       expect(doc.tags).to.deep.equal(['vigil_json_parse_failure', 'vigil_invalid_utf8']);
-      expect(stats).to.deep.equal({ parseFailures: 1, conflicts: 0, truncated: 0, invalidUtf8: 1 });
+      expect(stats).to.deep.equal({ parseFailures: 1, tooDeep: 0, conflicts: 0, truncated: 0, invalidUtf8: 1 });
     });
 
     it('a UTF-8 BOM before the first line is ignored', () => {
@@ -926,11 +926,23 @@ describe('normaliseNdjsonLine', () => {
       }
     });
 
-    it('survives pathological nesting', () => {
+    it('survives pathological nesting: deeper than 1000 levels the line is kept as text (it could not be serialised again)', () => {
       const depth = 20000;
-      const doc = norm('{"a":' + '['.repeat(depth) + ']'.repeat(depth) + ',"b.c":{"d.e":' + '{"x":'.repeat(500) + '1' + '}'.repeat(500) + '}}');
-      expect(doc['@timestamp']).to.equal(INGESTED);
-      expect(get(doc, 'b.c.d.e.x')).to.be.an('object');
+      const line = '{"a":' + '['.repeat(depth) + ']'.repeat(depth) + ',"b.c":{"d.e":' + '{"x":'.repeat(500) + '1' + '}'.repeat(500) + '}}';
+      const stats = newNdjsonStats();
+      const doc = norm(line, {}, stats);
+      expect(doc.message).to.equal(line);
+      expect(doc.tags).to.deep.equal(['vigil_json_too_deep']);
+      expect((doc.error as { message: string }).message).to.equal('JSON nested deeper than 1000 levels: kept as text');
+      expect(stats.tooDeep).to.equal(1);
+      expect(stats.parseFailures).to.equal(0);
+      expect(JSON.stringify(doc).length).to.be.greaterThan(line.length);
+      // 1000 levels (brackets in strings do not count) are shaped as usual, and serialise
+      const ok = '{"s":"' + '['.repeat(3000) + '","a":' + '['.repeat(999) + ']'.repeat(999) + ',"b.c":{"d.e":' + '{"x":'.repeat(500) + '1' + '}'.repeat(500) + '}}';
+      const shaped = norm(ok);
+      expect(shaped.tags).to.equal(undefined);
+      expect(get(shaped, 'b.c.d.e.x')).to.be.an('object');
+      expect(JSON.stringify(shaped).length).to.be.greaterThan(4000);
     });
   });
 });

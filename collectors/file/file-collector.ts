@@ -1,7 +1,7 @@
 import { hostname } from 'node:os';
 import type { FileInputConfig } from '../../src/config/types';
 import type { CollectorDeps } from '../../src/collector-deps';
-import type { NdjsonStats } from '../../src/normalise/ndjson';
+import { newNdjsonStats, type NdjsonStats } from '../../src/normalise/ndjson';
 import { discover, type FoundFile } from './discovery';
 import { openFound } from './open-found';
 import { fileSourceKey } from '../../src/event';
@@ -42,8 +42,8 @@ export class FileCollector {
   private lastScan = 0;
   private waiting = 0;
   private sleeper: { timer: NodeJS.Timeout; resolve: () => void } | null = null;
-  readonly stats: NdjsonStats = { parseFailures: 0, conflicts: 0, truncated: 0, invalidUtf8: 0 };
-  private reported: NdjsonStats = { parseFailures: 0, conflicts: 0, truncated: 0, invalidUtf8: 0 };
+  readonly stats: NdjsonStats = newNdjsonStats();
+  private reported: NdjsonStats = newNdjsonStats();
   private lastError: string | null = null;
   /** positions of files unseen for FORGET_AFTER_MS after this are dropped (time before start does not count) */
   private readonly startedAt = Date.now();
@@ -123,6 +123,7 @@ export class FileCollector {
   private reportStats(): void {
     const s = this.stats, r = this.reported, m = this.d.metrics.lineProblems, input = this.cfg.id;
     if (s.parseFailures !== r.parseFailures) { m.inc({ input, reason: 'json_parse_failure' }, s.parseFailures - r.parseFailures); r.parseFailures = s.parseFailures; }
+    if (s.tooDeep !== r.tooDeep) { m.inc({ input, reason: 'json_too_deep' }, s.tooDeep - r.tooDeep); r.tooDeep = s.tooDeep; }
     if (s.truncated !== r.truncated) { m.inc({ input, reason: 'truncated' }, s.truncated - r.truncated); r.truncated = s.truncated; }
     if (s.invalidUtf8 !== r.invalidUtf8) { m.inc({ input, reason: 'invalid_utf8' }, s.invalidUtf8 - r.invalidUtf8); r.invalidUtf8 = s.invalidUtf8; }
     if (s.conflicts !== r.conflicts) { m.inc({ input, reason: 'ecs_conflict' }, s.conflicts - r.conflicts); r.conflicts = s.conflicts; }

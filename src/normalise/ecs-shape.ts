@@ -77,6 +77,7 @@ export const TAG_INVALID_UTF8 = 'vigil_invalid_utf8';
 export const TAG_TIMESTAMP_MISSING = 'vigil_timestamp_missing';
 export const TAG_ECS_CONFLICT = 'vigil_ecs_conflict';
 export const TAG_NORMALISE_FAILURE = 'vigil_normalise_failure';
+export const TAG_JSON_TOO_DEEP = 'vigil_json_too_deep';
 
 export const F_PARSE_FAILURE = 1;
 export const F_NOT_OBJECT = 2;
@@ -85,6 +86,7 @@ export const F_INVALID_UTF8 = 8;
 export const F_TS_MISSING = 16;
 export const F_CONFLICT = 32;
 export const F_NORMALISE_FAILURE = 64;
+export const F_TOO_DEEP = 128;
 
 /** Per-line state: tag flags and the pending `vigil.original` object. */
 export const lineState: { flags: number; orig: Obj | null } = { flags: 0, orig: null };
@@ -108,6 +110,7 @@ export function tagsForFlags(flags: number): string[] {
   const t: string[] = [];
   if (flags & F_PARSE_FAILURE) t.push(TAG_JSON_PARSE_FAILURE);
   if (flags & F_NOT_OBJECT) t.push(TAG_JSON_NOT_OBJECT);
+  if (flags & F_TOO_DEEP) t.push(TAG_JSON_TOO_DEEP);
   if (flags & F_NORMALISE_FAILURE) t.push(TAG_NORMALISE_FAILURE);
   if (flags & F_TRUNCATED) t.push(TAG_TRUNCATED);
   if (flags & F_INVALID_UTF8) t.push(TAG_INVALID_UTF8);

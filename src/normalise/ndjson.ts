@@ -4,7 +4,7 @@
  * one pass over the root keys (a walk of nested objects only to find dotted keys), no regex and no Date
  * in the common path. It never throws.
  *
- * Tags Vigil may add (in this order): vigil_json_parse_failure | vigil_json_not_object,
+ * Tags Vigil may add (in this order): vigil_json_parse_failure | vigil_json_not_object | vigil_json_too_deep,
  * vigil_truncated, vigil_invalid_utf8, vigil_timestamp_missing, vigil_ecs_conflict
  * (and vigil_normalise_failure, which only an internal error can produce).
  * The shaping rules themselves are documented in ./ecs-shape.ts and ./timestamp.ts.
@@ -14,6 +14,7 @@ import type { EventDoc } from '../event';
 import {
   F_CONFLICT,
   F_INVALID_UTF8,
+  F_TOO_DEEP,
   F_NORMALISE_FAILURE,
   F_NOT_OBJECT,
   F_PARSE_FAILURE,
@@ -38,13 +39,43 @@ export interface NdjsonLineContext {
 
 export interface NdjsonStats {
   parseFailures: number;
+  /** valid JSON nested deeper than MAX_NESTING, kept as text */
+  tooDeep: number;
   conflicts: number;
   truncated: number;
   invalidUtf8: number;
 }
 
 export function newNdjsonStats(): NdjsonStats {
-  return { parseFailures: 0, conflicts: 0, truncated: 0, invalidUtf8: 0 };
+  return { parseFailures: 0, tooDeep: 0, conflicts: 0, truncated: 0, invalidUtf8: 0 };
+}
+
+/** Deepest nesting of objects and arrays a line may have to be shaped (deeper: kept as text, tag vigil_json_too_deep). */
+export const MAX_NESTING = 1000;
+
+/**
+ * Whether the JSON text nests objects/arrays deeper than `max` (brackets inside strings do not count).
+ * Only lines longer than 2 * max characters with more than `max` opening brackets can, so the usual
+ * lines are never scanned character by character (the brackets are counted with indexOf).
+ */
+function nestingExceeds(json: string, max: number): boolean {
+  let brackets = 0;
+  for (let i = json.indexOf('{'); i !== -1 && brackets <= max; i = json.indexOf('{', i + 1)) brackets++;
+  for (let i = json.indexOf('['); i !== -1 && brackets <= max; i = json.indexOf('[', i + 1)) brackets++;
+  if (brackets <= max) return false;
+  let depth = 0;
+  let inString = false;
+  for (let i = 0; i < json.length; i++) {
+    const c = json.charCodeAt(i);
+    if (inString) {
+      if (c === 92 /* \ */) i++;
+      else if (c === 34 /* " */) inString = false;
+    } else if (c === 34) inString = true;
+    else if (c === 123 /* { */ || c === 91 /* [ */) {
+      if (++depth > max) return true;
+    } else if (c === 125 /* } */ || c === 93 /* ] */) depth--;
+  }
+  return false;
 }
 
 /** Longest `error.message` kept for a JSON parse failure. */
@@ -105,6 +136,12 @@ function normaliseDecoded(text: string, invalidUtf8: boolean, ctx: NdjsonLineCon
     if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
       lineState.flags |= F_NOT_OBJECT;
       return rawLineDoc(text, ctx, undefined);
+    }
+    // nesting that deep cannot be serialised again (JSON.stringify recurses): every sink would fail on it
+    if (json.length > 2 * MAX_NESTING && nestingExceeds(json, MAX_NESTING)) {
+      lineState.flags |= F_TOO_DEEP;
+      if (stats) stats.tooDeep++;
+      return rawLineDoc(text, ctx, `JSON nested deeper than ${MAX_NESTING} levels: kept as text`);
     }
     // (a configured timestamp field is looked up after expansion: the general shaping)
     const tf = ctx.timestampField;
