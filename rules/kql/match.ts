@@ -69,6 +69,30 @@ function numberOf(v: unknown): number | undefined {
 let lastText: string | null = null;
 let lastTokens: string[] = [];
 
+// and its lower-cased form (ASCII texts only: there lower-casing a piece of the text gives a piece of the lower-cased text)
+let lowerFor: string | null = null;
+let lowerText: string | null = null;
+// eslint-disable-next-line no-control-regex
+const NON_ASCII_TEXT = /[^\u0000-\u007f]/;
+
+function asciiLowerCase(v: string): string | null {
+  if (v !== lowerFor) {
+    lowerText = NON_ASCII_TEXT.test(v) ? null : v.toLowerCase();
+    lowerFor = v;
+  }
+  return lowerText;
+}
+
+/** Whether some list's every string occurs in `text`. */
+function someHasAll(lists: readonly string[][], text: string): boolean {
+  outer: for (let i = 0; i < lists.length; i++) {
+    const l = lists[i];
+    for (let j = 0; j < l.length; j++) if (text.indexOf(l[j]) === -1) continue outer;
+    return true;
+  }
+  return false;
+}
+
 function tokensOf(v: unknown): string[] | undefined {
   if (typeof v === 'string') {
     if (v !== lastText) { lastTokens = analyze(v); lastText = v; }
@@ -153,7 +177,15 @@ function textTest(value: KqlValue): ValueTest {
   const terms = new Set(analyze(plain));
   const globs = patterns.map(compileGlob);
   if (terms.size === 0 && globs.length === 0) return never;
+  // the literal parts of each pattern: a token (a lower-cased piece of the text) that a pattern matches holds
+  // them all, so an ASCII text that lacks a part of every pattern has no such token (no tokens looked at)
+  const parts = patterns.map((p) => p.filter((s) => s !== ''));
+  const globsOnly = terms.size === 0;
   return (v) => {
+    if (globsOnly && typeof v === 'string') {
+      const lower = asciiLowerCase(v);
+      if (lower !== null && !someHasAll(parts, lower)) return false;
+    }
     const toks = tokensOf(v);
     if (!toks) return false;
     // (loops, not some() with closures: this runs for every token of every message a rule reads)
