@@ -24,14 +24,20 @@ export async function runCommand(configPath: string | undefined, log: Logger): P
   try {
     daemon = new Daemon(cfg, { log });
     control = new ControlServer({ listen: cfg.control.listen, tokenFile: cfg.control.token_file, tls: cfg.control.tls, target: daemon, log });
-    await control.start();
-    await daemon.start();
   } catch (err) {
     log.fatal({ err: (err as Error).message }, 'vigil could not start');
     return 1;
   }
+  // the signals are ours from here, also while starting: a stop asked for then waits for the start to finish
+  let daemonBegan = false;
+  const started = (async () => {
+    await control.start();
+    daemonBegan = true;
+    await daemon.start();
+  })();
   return new Promise<number>((resolve) => {
     let signals = 0;
+    let failed = false;
     const onSignal = (sig: NodeJS.Signals) => {
       signals++;
       if (signals > 1) {
@@ -44,12 +50,21 @@ export async function runCommand(configPath: string | undefined, log: Logger): P
         process.exit(1);
       }, 10_000);
       hard.unref();
-      Promise.all([daemon.stop(8000), control.stop()]).then(() => resolve(0), (err) => {
+      started.then(() => Promise.all([daemon.stop(8000), control.stop()])).then(() => resolve(0), (err) => {
+        if (failed) return; // reported below
         log.error({ err: (err as Error).message }, 'error while stopping');
         resolve(1);
       });
     };
     process.on('SIGINT', onSignal);
     process.on('SIGTERM', onSignal);
+    started.catch(async (err) => {
+      failed = true;
+      log.fatal({ err: (err as Error).message }, 'vigil could not start');
+      await Promise.allSettled([daemonBegan ? daemon.stop(1000) : Promise.resolve(), control.stop()]);
+      process.off('SIGINT', onSignal);
+      process.off('SIGTERM', onSignal);
+      resolve(1);
+    });
   });
 }
