@@ -41,7 +41,7 @@ const joinsLetters = (c: C): boolean => c === C.MidLetter || c === C.MidBoth;
 const joinsDigits = (c: C): boolean => c === C.MidNum || c === C.MidBoth;
 
 // eslint-disable-next-line no-control-regex
-const NON_ASCII = /[^\u0000-\u007f]/;
+export const NON_ASCII = /[^\u0000-\u007f]/;
 
 /** The lower-cased tokens the standard analyzer produces for `text`, in order. */
 export function analyze(text: string): string[] {

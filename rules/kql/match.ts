@@ -1,4 +1,4 @@
-import { analyze } from './analyze';
+import { analyze, NON_ASCII } from './analyze';
 import { FREE_TEXT_FIELD, type Ast, type KqlValue, type RangeOp } from './ast';
 import { dateValueMs, parseDateSpan } from './dates';
 import { fieldKind, keywordOf, type FieldKind } from './fields';
@@ -72,12 +72,10 @@ let lastTokens: string[] = [];
 // and its lower-cased form (ASCII texts only: there lower-casing a piece of the text gives a piece of the lower-cased text)
 let lowerFor: string | null = null;
 let lowerText: string | null = null;
-// eslint-disable-next-line no-control-regex
-const NON_ASCII_TEXT = /[^\u0000-\u007f]/;
 
 function asciiLowerCase(v: string): string | null {
   if (v !== lowerFor) {
-    lowerText = NON_ASCII_TEXT.test(v) ? null : v.toLowerCase();
+    lowerText = NON_ASCII.test(v) ? null : v.toLowerCase();
     lowerFor = v;
   }
   return lowerText;

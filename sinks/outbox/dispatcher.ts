@@ -139,7 +139,7 @@ export class OutboxDispatcher {
   status(): Record<string, unknown> {
     const counts = this.opts.outbox.counts();
     const notifiers: Record<string, unknown> = {};
-    for (const name of new Set([...this.lanes.keys(), ...this.pendingByNotifier.keys()])) {
+    for (const name of this.notifierNames()) {
       notifiers[name] = this.lane(name).status(this.pendingByNotifier.get(name) ?? 0);
     }
     return { dir: this.opts.outbox.dir, ...counts, notifiers };
@@ -148,11 +148,16 @@ export class OutboxDispatcher {
   /** Each notifier that has sent or has notifications waiting, as /health shows it. */
   health(): Array<{ name: string; ok: boolean; detail: string }> {
     const out: Array<{ name: string; ok: boolean; detail: string }> = [];
-    for (const name of new Set([...this.lanes.keys(), ...this.pendingByNotifier.keys()])) {
+    for (const name of this.notifierNames()) {
       if (name === NO_NOTIFIER) continue;
       out.push({ name, ...this.lane(name).health(this.pendingByNotifier.get(name) ?? 0) });
     }
     return out;
+  }
+
+  /** The notifiers that have tried to send since start or have notifications waiting. */
+  private notifierNames(): Set<string> {
+    return new Set([...this.lanes.keys(), ...this.pendingByNotifier.keys()]);
   }
 
   private lane(name: string): NotifierLane {

@@ -947,20 +947,26 @@ function buildInputs(src: YamlSource, list: unknown[], baseDir: string, dur: Dur
   const out: InputConfig[] = [];
   const counters: Record<string, number> = {};
   const ids = new Map<string, number>();
-  /** A channel's or .evtx input's event_ids, checked (a bad term is reported at its column); undefined when absent or bad. */
-  const eventIdsAt = (at: YamlPath, v: unknown): string | undefined => {
-    if (v === undefined || v === null) return undefined;
-    const expr = String(v);
-    try {
-      parseEventIdFilter(expr);
-      return expr;
-    } catch (e) {
-      const node = src.nodeAt(at);
-      const off = e instanceof EventIdFilterError ? e.offset : 0;
-      if (node && isScalar(node) && typeof node.value === 'string') src.problemInScalar(node, off, `${displayPath(at)}: ${(e as Error).message}`);
-      else src.problemAt(node, `${displayPath(at)}: ${(e as Error).message}`);
-      return undefined;
+  /**
+   * The record filter of a channel or an .evtx input (the object `o` at `at`) put into `into`:
+   * event_ids checked (a bad term is reported at its column, and left out), level names normalised.
+   */
+  const recordFilterInto = (into: { event_ids?: string; levels?: string[]; providers?: string[] }, o: Obj, at: YamlPath): void => {
+    if (o.event_ids !== undefined && o.event_ids !== null) {
+      const expr = String(o.event_ids);
+      try {
+        parseEventIdFilter(expr);
+        into.event_ids = expr;
+      } catch (e) {
+        const node = src.nodeAt([...at, 'event_ids']);
+        const where = displayPath([...at, 'event_ids']);
+        const off = e instanceof EventIdFilterError ? e.offset : 0;
+        if (node && isScalar(node) && typeof node.value === 'string') src.problemInScalar(node, off, `${where}: ${(e as Error).message}`);
+        else src.problemAt(node, `${where}: ${(e as Error).message}`);
+      }
     }
+    if (Array.isArray(o.levels)) into.levels = [...new Set(asStrings(o.levels).map(normaliseLevel))];
+    if (Array.isArray(o.providers)) into.providers = asStrings(o.providers);
   };
   list.forEach((item, i) => {
     const o = asObj(item);
@@ -1009,10 +1015,7 @@ function buildInputs(src: YamlSource, list: unknown[], baseDir: string, dur: Dur
         const c = asObj(ch);
         if (typeof c.name !== 'string' || !c.name) return;
         const cc: WinevtChannelConfig = { name: c.name };
-        const ids = eventIdsAt([...cp, 'event_ids'], c.event_ids);
-        if (ids !== undefined) cc.event_ids = ids;
-        if (Array.isArray(c.levels)) cc.levels = [...new Set(asStrings(c.levels).map(normaliseLevel))];
-        if (Array.isArray(c.providers)) cc.providers = asStrings(c.providers);
+        recordFilterInto(cc, c, cp);
         if (c.ignore_older !== undefined) cc.ignore_older_ms = dur([...cp, 'ignore_older'], c.ignore_older, 0);
         channels.push(cc);
       });
@@ -1037,10 +1040,7 @@ function buildInputs(src: YamlSource, list: unknown[], baseDir: string, dur: Dur
       const scanInterval = dur(p('scan_interval'), o.scan_interval, 10_000);
       if (scanInterval <= 0 && !src.hasValueProblem(src.nodeAt(p('scan_interval')))) src.problemAtPath(p('scan_interval'), `inputs[${i}].scan_interval must be greater than 0`, { value: true });
       const ev: EvtxInputConfig = { type: 'evtx', id, paths: paths.map((g) => resolveGlob(baseDir, g)), scan_interval_ms: scanInterval };
-      const ids = eventIdsAt(p('event_ids'), o.event_ids);
-      if (ids !== undefined) ev.event_ids = ids;
-      if (Array.isArray(o.levels)) ev.levels = [...new Set(asStrings(o.levels).map(normaliseLevel))];
-      if (Array.isArray(o.providers)) ev.providers = asStrings(o.providers);
+      recordFilterInto(ev, o, ['inputs', i]);
       out.push(ev);
     }
   });

@@ -203,6 +203,9 @@ function plainSegment(s: string): boolean {
 
 const lit = (s: string): string => JSON.stringify(s);
 
+/** The guard (true: the plan refuses the line) for a value the shaping uses only as a non-empty string. */
+const nonEmptyString = (vn: string): string => `typeof ${vn} !== 'string' || ${vn} === ''`;
+
 /** Puts `expr` at `segs` in the tree; false on a collision (a value where an object is, or the reverse). */
 function place(root: Map<string, PlanNode>, segs: string[], expr: string): boolean {
   let cur = root;
@@ -278,7 +281,7 @@ export function compilePlan(keys: string[], sample: Obj): PlanFn | null {
         continue;
       case 'hostname':
         hostnameVar = vn;
-        guards.push(`typeof ${vn} !== 'string' || ${vn} === ''`);
+        guards.push(nonEmptyString(vn));
         continue;
       case 'pid':
         pidVar = vn;
@@ -293,18 +296,13 @@ export function compilePlan(keys: string[], sample: Obj): PlanFn | null {
         continue;
     }
     const segs = k.split('.');
-    const r0 = segs[0];
-    if (segs.length === 2 && ((r0 === 'event' && segs[1] === 'dataset') || (r0 === 'host' && segs[1] === 'name') || (r0 === 'log' && segs[1] === 'level'))) {
-      if (!scalar) return null; // read by the shaping: guarded below
-      guards.push(needScalar);
-    } else {
-      // an ordinary field: any value the shaping leaves as it is (an object or array without dotted keys inside, null, a scalar)
-      guards.push(`(typeof ${vn} === 'object' && ${vn} !== null && !h.clean(${vn}, 1))`);
-    }
     for (const s of segs) if (!plainSegment(s)) return null;
     const r = segs[0];
+    // an ordinary field: any value the shaping leaves as it is (an object or array without dotted keys inside, null, a scalar)
+    let guard = `(typeof ${vn} === 'object' && ${vn} !== null && !h.clean(${vn}, 1))`;
     if (segs.length === 1) {
       if (SPECIAL_ROOTS.has(r)) return null;
+      guards.push(guard);
       plainRoots.add(r);
       if (!place(root, segs, vn)) return null;
       continue;
@@ -313,7 +311,7 @@ export function compilePlan(keys: string[], sample: Obj): PlanFn | null {
     dottedRoots.add(r);
     if (r === 'log') {
       if (segs.length !== 2 || segs[1] !== 'level') return null; // log.file, log.offset, log.origin…: the general shaping
-      logLevelVar = vn;
+      logLevelVar = vn; // (read through h.level, which refuses whatever is not a level)
       if (!place(root, segs, 'lvl')) return null;
       continue;
     }
@@ -322,14 +320,15 @@ export function compilePlan(keys: string[], sample: Obj): PlanFn | null {
       if (segs[1] === 'dataset') {
         if (segs.length !== 2) return null;
         eventDataset = true;
-        guards.push(`typeof ${vn} !== 'string' || ${vn} === ''`);
+        guard = nonEmptyString(vn);
       }
     }
     if (r === 'host' && segs[1] === 'name') {
       if (segs.length !== 2) return null;
       hostNameVar = vn;
-      guards.push(`typeof ${vn} !== 'string' || ${vn} === ''`);
+      guard = nonEmptyString(vn);
     }
+    guards.push(guard);
     if (!place(root, segs, vn)) return null;
   }
 
