@@ -25,8 +25,13 @@ export class Metrics {
   });
   readonly fileSkipped = new Counter({
     name: 'vigil_file_skipped_total',
-    help: 'Paths matched by a glob but not read (reason: directory, permission, not_regular, error)',
+    help: 'Paths matched by a glob but not read (reason: directory, permission, not_regular, symlink, error)',
     labelNames: ['input', 'reason'], registers: [this.registry],
+  });
+  readonly fileLostBytes = new Counter({
+    name: 'vigil_file_lost_bytes_total',
+    help: 'Bytes of known files that were not read and can no longer be found (deleted before they were read to their end)',
+    labelNames: ['input'], registers: [this.registry],
   });
   readonly openFiles = new Gauge({ name: 'vigil_file_open', help: 'Files held open', labelNames: ['input'], registers: [this.registry] });
   readonly filesWaiting = new Gauge({ name: 'vigil_file_waiting', help: 'Files found but not open yet (handle cap, or no complete first line to identify them)', labelNames: ['input'], registers: [this.registry] });

@@ -175,8 +175,13 @@ export class EvtxCollector {
 
   /** Expands the globs and brings every content found up to date (which copy, how much may be read). */
   async scan(): Promise<void> {
-    const { files, skipped } = await discover(this.cfg.paths, []);
-    for (const s of skipped) this.warnOnce(`skip:${s.path}`, { path: s.path, reason: s.reason, err: s.detail }, 'a path matched by the evtx input is not a regular file; skipped');
+    const { files, skipped } = await discover(this.cfg.paths, [], this.cfg.follow_symlinks === true);
+    for (const s of skipped) {
+      const msg = s.reason === 'symlink'
+        ? 'a symbolic link matched by the evtx input is not followed (follow_symlinks: true reads it); skipped'
+        : 'a path matched by the evtx input is not a regular file; skipped';
+      this.warnOnce(`skip:${s.path}`, { path: s.path, reason: s.reason, err: s.detail }, msg);
+    }
     const now = Date.now();
     const looks = new Map<string, { size: number; mtimeMs: number }>();
     const groups = new Map<string, Array<{ f: FoundFile; extent: number }>>();

@@ -12,17 +12,21 @@ export interface FoundFile {
 
 export interface Skipped {
   path: string;
-  reason: 'directory' | 'not_regular' | 'error';
+  reason: 'directory' | 'not_regular' | 'symlink' | 'error';
   detail?: string;
 }
 
-/** Expands the input's globs into the regular files they match now; everything else is reported. */
-export async function discover(paths: string[], exclude: string[]): Promise<{ files: FoundFile[]; skipped: Skipped[] }> {
+/**
+ * Expands the input's globs into the regular files they match now; everything else is reported.
+ * Symbolic links are neither followed into folders nor read as files unless `followSymlinks`: a link
+ * dropped into a log folder (`x.json -> /etc/shadow`) must not make a root-run daemon ship its target.
+ */
+export async function discover(paths: string[], exclude: string[], followSymlinks = false): Promise<{ files: FoundFile[]; skipped: Skipped[] }> {
   const matches = await fg(paths.map(toGlob), {
     ignore: exclude.map(toGlob),
     onlyFiles: false,
     absolute: true,
-    followSymbolicLinks: true,
+    followSymbolicLinks: followSymlinks,
     suppressErrors: true,
     unique: true,
     dot: false,
@@ -32,7 +36,11 @@ export async function discover(paths: string[], exclude: string[]): Promise<{ fi
   await Promise.all(matches.map(async (path) => {
     let st: Stats;
     try {
-      st = await fsp.stat(path);
+      st = await fsp.lstat(path);
+      if (st.isSymbolicLink()) {
+        if (!followSymlinks) { skipped.push({ path, reason: 'symlink' }); return; }
+        st = await fsp.stat(path);
+      }
     } catch (err) {
       // gone between the listing and the stat (a rotation), or unreadable directory entry
       const code = (err as NodeJS.ErrnoException).code;

@@ -1,4 +1,5 @@
 import { hostname } from 'node:os';
+import picomatch from 'picomatch';
 import type { FileInputConfig } from '../../src/config/types';
 import type { CollectorDeps } from '../../src/collector-deps';
 import { newNdjsonStats, type NdjsonStats } from '../../src/normalise/ndjson';
@@ -6,8 +7,35 @@ import { discover, type FoundFile } from './discovery';
 import { openFound } from './open-found';
 import { fileSourceKey } from '../../src/event';
 import { PlainReader, GzipReader, type Reader, type PumpResult } from './readers';
+import { listRotatedSiblings } from './rotated-siblings';
+import { planRotationFollow, type KnownFile } from './rotation-follow';
 
 export type FileCollectorDeps = CollectorDeps;
+
+/** A known file that could not be found before it was read to its end. */
+export interface LostFile {
+  path: string;
+  identity: string;
+  /** bytes known not to have been read (at least: the file may have grown after it was last looked at) */
+  unread_bytes: number;
+  at: string;
+}
+
+/** What the registry keeps about a file besides its position. */
+interface FileMeta {
+  path?: unknown;
+  /** the name it was first read under, which the globs matched: its rotated siblings are searched for it */
+  live?: unknown;
+  /** the input that reads it */
+  input?: unknown;
+  /** its size when last looked at */
+  size?: unknown;
+  ignored_older?: unknown;
+}
+
+const FILE_PREFIX = fileSourceKey('');
+/** Lost files listed in /status (the counter has them all). */
+const LOST_LISTED = 50;
 
 export interface FileStatus {
   path: string;
@@ -35,6 +63,11 @@ export class FileCollector {
   /** where closed readers stopped: their spans may still be unacknowledged, so the checkpoint can lag behind */
   private closedAt = new Map<string, number>();
   private warned = new Set<string>();
+  /** known files the rotation search is done with: found read to their end, or gone */
+  private settled = new Set<string>();
+  private lost: LostFile[] = [];
+  private lostBytes = 0;
+  private readonly ownsPath: (path: string) => boolean;
   private running = false;
   /** set by the control API: no reading while paused (files stay open, checkpoints stay) */
   paused = false;
@@ -51,6 +84,9 @@ export class FileCollector {
 
   constructor(readonly cfg: FileInputConfig, private d: FileCollectorDeps) {
     this.spanCtx = { hostName: d.hostName ?? hostname(), dataset: cfg.dataset, timestampField: cfg.timestamp_field, stats: this.stats };
+    const included = picomatch(cfg.paths, { dot: false });
+    const excluded = cfg.exclude.length ? picomatch(cfg.exclude, { dot: false }) : () => false;
+    this.ownsPath = (path) => { const g = path.replace(/\\/g, '/'); return included(g) && !excluded(g); };
   }
 
   start(): void {
@@ -73,7 +109,7 @@ export class FileCollector {
     this.d.metrics.openFiles.set({ input: this.cfg.id }, 0);
   }
 
-  status(): { id: string; files: FileStatus[]; waiting: number; last_error: string | null; lag_bytes: number } {
+  status(): { id: string; files: FileStatus[]; waiting: number; last_error: string | null; lag_bytes: number; lost_bytes: number; lost: LostFile[] } {
     const files: FileStatus[] = [];
     let lag = 0;
     for (const r of this.readers.values()) {
@@ -82,7 +118,7 @@ export class FileCollector {
       lag += Math.max(0, size - offset);
       files.push({ path: r.path, identity: r.identity, offset, read: r.position, size, compressed: r.gzip });
     }
-    return { id: this.cfg.id, files, waiting: this.waiting, last_error: this.lastError, lag_bytes: lag };
+    return { id: this.cfg.id, files, waiting: this.waiting, last_error: this.lastError, lag_bytes: lag, lost_bytes: this.lostBytes, lost: [...this.lost] };
   }
 
   private async run(): Promise<void> {
@@ -131,6 +167,11 @@ export class FileCollector {
     for (const rd of this.readers.values()) {
       lines += rd.builder.lines; rd.builder.lines = 0;
       bytes += rd.bytesRead; rd.bytesRead = 0;
+      // the size goes into the checkpoint: a file that vanishes later is known to have had bytes left to read
+      if (rd instanceof PlainReader && rd.size !== rd.sizeNoted) {
+        rd.sizeNoted = rd.size;
+        this.d.registry.touch(rd.source, { size: rd.size });
+      }
     }
     if (lines) this.d.metrics.linesRead.inc({ input }, lines);
     if (bytes) this.d.metrics.bytesRead.inc({ input }, bytes);
@@ -166,8 +207,10 @@ export class FileCollector {
   private async onTruncated(r: PlainReader, how: 'truncated' | 'replaced'): Promise<void> {
     this.d.metrics.fileEvents.inc({ input: this.cfg.id, event: 'truncated' });
     const pos = r.position;
-    const { files } = await discover(this.cfg.paths, this.cfg.exclude);
-    for (const f of files) {
+    const { files } = await discover(this.cfg.paths, this.cfg.exclude, this.cfg.follow_symlinks === true);
+    // the copy is usually at a rotated name (app.json.1) that the globs do not match
+    const copies = [...files, ...await listRotatedSiblings(this.liveName(r.source) ?? r.path)];
+    for (const f of copies) {
       if (f.gzip || (f.dev === r.dev && f.ino === r.ino) || f.size < pos) continue;
       const fp = await this.fingerprint(f).catch(() => null);
       if (fp !== r.identity) continue;
@@ -236,9 +279,10 @@ export class FileCollector {
 
   /** Re-discovers the globs and opens readers for content not read yet. */
   async scan(): Promise<void> {
-    const { files, skipped } = await discover(this.cfg.paths, this.cfg.exclude);
+    const { files, skipped } = await discover(this.cfg.paths, this.cfg.exclude, this.cfg.follow_symlinks === true);
     for (const s of skipped) {
       if (s.reason === 'directory') this.warnOnce(s.path, 'directory', 'a directory matches the input glob; skipped');
+      else if (s.reason === 'symlink') this.warnOnce(s.path, 'symlink', 'a symbolic link matches the input glob; not followed (follow_symlinks: true reads what it points to)');
       else if (s.reason === 'not_regular') this.warnOnce(s.path, 'not_regular', 'not a regular file; skipped');
       else this.warnOnce(s.path, 'error', 'cannot look at a path matched by the input glob', s.detail);
     }
@@ -255,7 +299,7 @@ export class FileCollector {
           this.d.log.debug({ input: this.cfg.id, from: open.path, to: f.path }, 'file renamed');
           open.path = f.path;
         }
-        this.d.registry.touch(open.source, { path: f.path });
+        this.d.registry.touch(open.source, { path: f.path, size: f.size });
         continue;
       }
       let fp: string | null | undefined;
@@ -279,7 +323,9 @@ export class FileCollector {
     for (const [fp, list] of byIdentity) {
       const source = fileSourceKey(fp);
       const entry = this.d.registry.get(source);
-      if (entry) this.d.registry.touch(source);
+      const plainSize = Math.max(-1, ...list.filter((f) => !f.gzip).map((f) => f.size));
+      // the size goes into the checkpoint: should the file vanish unread, the bytes lost are known
+      if (entry) this.d.registry.touch(source, plainSize >= 0 ? { size: plainSize } : undefined);
       else this.closedAt.delete(fp);
       if (this.readers.has(fp)) continue; // one reader per identity: other copies of the same content are not read twice
       const plain = list.filter((f) => !f.gzip);
@@ -287,31 +333,23 @@ export class FileCollector {
         const hint = entry?.meta as { dev?: number; ino?: number } | undefined;
         plain.sort((a, b) => (b.size - a.size) || ((b.ino === hint?.ino ? 1 : 0) - (a.ino === hint?.ino ? 1 : 0)));
         const f = plain[0];
-        const start = Math.max(entry?.offset ?? 0, this.closedAt.get(fp) ?? 0);
+        let start = Math.max(entry?.offset ?? 0, this.closedAt.get(fp) ?? 0);
+        if (start > f.size) start = this.rewound(source, fp, f, start);
         if (!entry && this.cfg.ignore_older_ms !== undefined && Date.now() - f.mtimeMs > this.cfg.ignore_older_ms) {
           this.d.registry.advance(source, f.size, { path: f.path, dev: f.dev, ino: f.ino, ignored_older: true });
           continue;
         }
         if (f.size <= start) continue;
         if (this.readers.size >= this.cfg.max_open_files) { waiting++; continue; }
-        await this.openPlain(f, fp, source, start);
+        await this.openPlain(f, fp, source, start, this.liveName(source) ?? f.path);
         continue;
       }
       const f = list[0];
-      const gzKey = `${f.dev}:${f.ino}:${f.size}:${f.mtimeMs}`;
-      if (this.gzSeen.has(gzKey)) continue;
       const start = Math.max(entry?.offset ?? 0, this.closedAt.get(fp) ?? 0);
       if (this.readers.size >= this.cfg.max_open_files) { waiting++; continue; }
-      const r = await this.tryOpen(f, () => GzipReader.open(f, fp, source, start, this.cfg.max_line_bytes, this.cfg.fingerprint_bytes, this.spanCtx));
-      if (!r) continue;
-      const isize = r.trailerSize;
-      if (start > 0 && isize !== null && start % 2 ** 32 === isize) { await r.close(); this.gzSeen.add(gzKey); continue; }
-      this.gzSeen.add(gzKey);
-      this.readers.set(fp, r);
-      this.d.registry.touch(source, { path: f.path, compressed: true });
-      this.d.metrics.fileEvents.inc({ input: this.cfg.id, event: 'opened' });
-      this.d.log.info({ input: this.cfg.id, path: f.path, identity: fp, from: start, isize }, 'reading a compressed rotated file');
+      await this.openGzip(f, fp, source, start, this.liveName(source) ?? f.path);
     }
+    waiting += await this.followRotations(byIdentity);
     this.waiting = waiting;
     this.d.metrics.filesWaiting.set({ input: this.cfg.id }, waiting);
     this.d.metrics.openFiles.set({ input: this.cfg.id }, this.readers.size);
@@ -335,13 +373,112 @@ export class FileCollector {
     }
   }
 
-  private async openPlain(f: FoundFile, fp: string, source: string, start: number): Promise<void> {
+  private async openPlain(f: FoundFile, fp: string, source: string, start: number, live: string): Promise<boolean> {
     const r = await this.tryOpen(f, () => PlainReader.open(f, fp, source, start, this.cfg.max_line_bytes, this.cfg.fingerprint_bytes, this.spanCtx));
-    if (!r) return;
+    if (!r) return false;
     this.readers.set(fp, r);
     this.byInode.set(`${r.dev}:${r.ino}`, r);
-    this.d.registry.touch(source, { path: f.path, dev: r.dev, ino: r.ino });
+    this.d.registry.touch(source, { path: f.path, dev: r.dev, ino: r.ino, live, input: this.cfg.id });
     this.d.metrics.fileEvents.inc({ input: this.cfg.id, event: 'opened' });
     this.d.log.debug({ input: this.cfg.id, path: f.path, identity: fp, from: start }, 'file opened');
+    return true;
+  }
+
+  /** Opens a compressed file to read from `start` (decompressed bytes); false when there is nothing to read in it (any more). */
+  private async openGzip(f: FoundFile, fp: string, source: string, start: number, live: string): Promise<boolean> {
+    const gzKey = `${f.dev}:${f.ino}:${f.size}:${f.mtimeMs}`;
+    if (this.gzSeen.has(gzKey)) return false;
+    const r = await this.tryOpen(f, () => GzipReader.open(f, fp, source, start, this.cfg.max_line_bytes, this.cfg.fingerprint_bytes, this.spanCtx));
+    if (!r) return false;
+    const isize = r.trailerSize;
+    this.gzSeen.add(gzKey);
+    if (start > 0 && isize !== null && start % 2 ** 32 === isize) { await r.close(); return false; }
+    this.readers.set(fp, r);
+    this.d.registry.touch(source, { path: f.path, compressed: true, live, input: this.cfg.id });
+    this.d.metrics.fileEvents.inc({ input: this.cfg.id, event: 'opened' });
+    this.d.log.info({ input: this.cfg.id, path: f.path, identity: fp, from: start, isize }, 'reading a compressed rotated file');
+    return true;
+  }
+
+  /** The name a known file was first read under (the one its rotated siblings are named after). */
+  private liveName(source: string): string | undefined {
+    const m = this.d.registry.get(source)?.meta as FileMeta | undefined;
+    if (typeof m?.live === 'string') return m.live;
+    return typeof m?.path === 'string' ? m.path : undefined;
+  }
+
+  /**
+   * A checkpoint past the end of the file that holds its content: the file was truncated and written
+   * again up to a shorter size (or the registry was edited). Read it from the start, as Filebeat does,
+   * and say so: skipping to the old position would drop what is there now, and wait for ever.
+   */
+  private rewound(source: string, fp: string, f: FoundFile, start: number): number {
+    this.d.log.warn({ input: this.cfg.id, path: f.path, checkpoint: start, size: f.size },
+      'the checkpoint is past the end of the file (truncated meanwhile?): reading it from the start');
+    this.d.metrics.fileEvents.inc({ input: this.cfg.id, event: 'truncated' });
+    this.d.registry.rewind(source, 0);
+    this.closedAt.delete(fp);
+    return 0;
+  }
+
+  /**
+   * Known files of this input that the globs do not find any more, searched for among the rotated
+   * siblings of the names they were read under; returns the number of files left waiting for a handle.
+   */
+  private async followRotations(byIdentity: Map<string, FoundFile[]>): Promise<number> {
+    const knowns: KnownFile[] = [];
+    for (const [source, e] of this.d.registry.entries()) {
+      if (!source.startsWith(FILE_PREFIX)) continue;
+      const fp = source.slice(FILE_PREFIX.length);
+      if (this.readers.has(fp) || byIdentity.has(fp) || this.settled.has(fp)) continue;
+      const m = e.meta as FileMeta;
+      if (m.ignored_older) continue;
+      const live = this.liveName(source);
+      if (!live || (m.input !== undefined ? m.input !== this.cfg.id : !this.ownsPath(live))) continue;
+      knowns.push({ identity: fp, source, offset: e.offset, live, size: typeof m.size === 'number' ? m.size : undefined });
+    }
+    if (knowns.length === 0) return 0;
+    const isKnown = (fp: string) => this.readers.has(fp) || byIdentity.has(fp) || this.d.registry.get(fileSourceKey(fp)) !== undefined;
+    const steps = await planRotationFollow(knowns, (f) => this.fingerprint(f), isKnown);
+    let waiting = 0;
+    for (const step of steps) {
+      if (step.kind === 'gone') { this.settled.add(step.known.identity); continue; }
+      if (step.kind === 'lost') { this.reportLost(step.known, step.unread); continue; }
+      const fp = step.kind === 'read' ? step.known.identity : step.identity;
+      if (this.readers.has(fp)) continue;
+      if (this.readers.size >= this.cfg.max_open_files) { waiting++; continue; }
+      const f = step.file;
+      const source = fileSourceKey(fp);
+      const live = step.kind === 'read' ? step.known.live : step.live;
+      const start = step.kind === 'read' ? Math.max(step.known.offset, this.closedAt.get(fp) ?? 0) : 0;
+      let opened: boolean;
+      if (f.gzip) opened = await this.openGzip(f, fp, source, start, live);
+      else opened = f.size > start && await this.openPlain(f, fp, source, start, live);
+      if (!opened) {
+        if (step.kind === 'read' && (f.gzip || f.size <= start)) this.settled.add(fp); // found, nothing left in it
+        continue;
+      }
+      if (step.kind === 'read') {
+        this.d.log.info({ input: this.cfg.id, path: f.path, was: step.known.live, from: start }, 'a known file was rotated away before it was read to its end; reading the rest at its new name');
+      } else {
+        this.d.log.info({ input: this.cfg.id, path: f.path, live }, 'a file was written at a followed name and rotated away while it was not watched; reading it');
+      }
+      this.d.metrics.fileEvents.inc({ input: this.cfg.id, event: 'rotated' });
+    }
+    return waiting;
+  }
+
+  /** A known file with bytes not read is nowhere to be found: that data is lost, and it is said, once. */
+  private reportLost(k: KnownFile, unread: number): void {
+    this.settled.add(k.identity);
+    const path = this.d.registry.get(k.source)?.meta.path;
+    const shown = typeof path === 'string' ? path : k.live;
+    this.lostBytes += unread;
+    this.lost.push({ path: shown, identity: k.identity, unread_bytes: unread, at: new Date().toISOString() });
+    if (this.lost.length > LOST_LISTED) this.lost.shift();
+    this.d.metrics.fileLostBytes.inc({ input: this.cfg.id }, unread);
+    this.lastError = `${shown}: ${unread} bytes not read were lost (the file is gone)`;
+    this.d.log.warn({ input: this.cfg.id, path: shown, identity: k.identity, unread_bytes: unread, checkpoint: k.offset },
+      'a known file was removed before it was read to its end, and no rotated copy of it was found: its unread bytes are lost');
   }
 }

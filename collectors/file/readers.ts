@@ -70,6 +70,8 @@ export class PlainReader extends ReaderBase {
   private ahead: { pos: number; buf: Buffer; read: Promise<number> } | null = null;
   private readError: NodeJS.ErrnoException | null = null;
   size = 0;
+  /** the size last written into the checkpoint's facts */
+  sizeNoted = -1;
   atEof = false;
   deleted = false;
 

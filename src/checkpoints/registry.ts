@@ -86,6 +86,12 @@ export class CheckpointRegistry {
     if (now - e.seen > 60_000) e.seen = now;
   }
 
+  /** Moves a source's position back (its content was truncated and is read again): the one way an offset goes back. */
+  rewind(source: string, offset: number): void {
+    const e = this.sources.get(source);
+    if (e && offset < e.offset) { e.offset = offset; e.seen = Date.now(); }
+  }
+
   remove(source: string): void {
     this.sources.delete(source);
   }

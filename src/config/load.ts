@@ -1000,6 +1000,7 @@ function buildInputs(src: YamlSource, list: unknown[], baseDir: string, dur: Dur
       inp.max_open_files = int(o.max_open_files, inp.max_open_files);
       inp.fingerprint_bytes = int(o.fingerprint_bytes, inp.fingerprint_bytes);
       if (o.ignore_older !== undefined) inp.ignore_older_ms = dur(p('ignore_older'), o.ignore_older, 0);
+      if (o.follow_symlinks === true) inp.follow_symlinks = true;
       for (const [k, v] of [['scan_interval', inp.scan_interval_ms], ['poll_interval', inp.poll_interval_ms]] as const) {
         if (v <= 0 && !src.hasValueProblem(src.nodeAt(p(k)))) src.problemAtPath(p(k), `inputs[${i}].${k} must be greater than 0`, { value: true });
       }
@@ -1040,6 +1041,7 @@ function buildInputs(src: YamlSource, list: unknown[], baseDir: string, dur: Dur
       const scanInterval = dur(p('scan_interval'), o.scan_interval, 10_000);
       if (scanInterval <= 0 && !src.hasValueProblem(src.nodeAt(p('scan_interval')))) src.problemAtPath(p('scan_interval'), `inputs[${i}].scan_interval must be greater than 0`, { value: true });
       const ev: EvtxInputConfig = { type: 'evtx', id, paths: paths.map((g) => resolveGlob(baseDir, g)), scan_interval_ms: scanInterval };
+      if (o.follow_symlinks === true) ev.follow_symlinks = true;
       recordFilterInto(ev, o, ['inputs', i]);
       out.push(ev);
     }

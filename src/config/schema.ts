@@ -142,6 +142,7 @@ export const vigilConfigSchema = {
         max_open_files: posInt,
         fingerprint_bytes: posInt,
         ignore_older: duration,
+        follow_symlinks: { type: 'boolean' },
       },
     },
     winevtInput: {
@@ -191,6 +192,7 @@ export const vigilConfigSchema = {
         event_ids: { type: ['string', 'integer'] },
         levels: { $ref: '#/definitions/channel/else/properties/levels' },
         providers: strList,
+        follow_symlinks: { type: 'boolean' },
       },
     },
   },

@@ -14,6 +14,7 @@ export interface FileInputConfig {
   max_open_files: number;     // cap on open handles (default 256)
   fingerprint_bytes: number;  // identity = hash of the first line, at most this many bytes (default 1024)
   ignore_older_ms?: number;   // files not modified for longer are skipped at first sight
+  follow_symlinks?: boolean;  // read files behind symbolic links matching the globs (default false)
 }
 
 export interface WinevtChannelConfig {
@@ -38,6 +39,7 @@ export interface EvtxInputConfig {
   id: string;
   paths: string[];            // globs
   scan_interval_ms: number;   // re-discovery of the globs, and how soon a grown file is read on (default 10 s)
+  follow_symlinks?: boolean;  // read .evtx files behind symbolic links matching the globs (default false)
   /** which records are kept, as for a channel (the others are read past: the checkpoint covers them) */
   event_ids?: string;         // "4624, 4700-4800, -4735"
   levels?: string[];
