@@ -24,6 +24,7 @@ import { pruneOutbox } from '../sinks/outbox/outbox-retention';
 import { Scheduler } from './scheduler';
 import { formatProblem } from './config/types';
 import { EMBEDDED_SOURCE } from './config/load';
+import { writeFailureDetail } from './disk-full';
 import type { ControlTarget, ComponentHealth, SilenceRecord } from './control/control-target';
 
 export interface DaemonOptions {
@@ -55,6 +56,8 @@ export class Daemon implements ControlTarget {
   private commitTimer: NodeJS.Timeout | null = null;
   private stopping: Promise<void> | null = null;
   private log: Logger;
+  /** why the last checkpoint commit failed (a full disk), until one works again */
+  private commitError: string | null = null;
 
   constructor(readonly cfg: VigilConfig, opts: DaemonOptions) {
     this.log = opts.log;
@@ -222,8 +225,12 @@ export class Daemon implements ControlTarget {
       const before = this.registry.commits;
       await this.registry.commit();
       if (this.registry.commits > before) this.metrics.checkpointCommits.inc();
+      if (this.commitError) this.log.info({ path: this.registry.path }, 'checkpoint commits work again');
+      this.commitError = null;
     } catch (err) {
-      this.log.error({ err: (err as Error).message, path: this.registry.path }, 'checkpoint commit failed; will retry');
+      const detail = writeFailureDetail(err, 'the checkpoints', dirname(this.registry.path));
+      if (detail !== this.commitError) this.log.error({ err: (err as Error).message, path: this.registry.path }, 'checkpoint commit failed; will retry');
+      this.commitError = detail;
     }
   }
 
@@ -241,6 +248,7 @@ export class Daemon implements ControlTarget {
     }
     // a notifier that cannot deliver: alerts are not reaching anybody
     for (const n of this.dispatcher.health()) out.push({ name: `notifier:${n.name}`, ok: n.ok, detail: n.detail });
+    if (this.commitError) out.push({ name: 'checkpoints', ok: false, detail: this.commitError });
     const rulesOk = this.rules.problems.length === 0 || this.rules.rules !== null;
     out.push({ name: 'rules', ok: rulesOk, detail: this.rules.problems.length ? `${this.rules.problems.length} problem(s) in ${this.cfg.rules}` : `${this.rules.rules?.rules.length ?? 0} rules` });
     return out;

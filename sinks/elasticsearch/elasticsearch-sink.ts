@@ -13,6 +13,7 @@ import { setupTarget, type TargetSetup } from './template';
 import { EsShipper } from './shipper';
 import { DeadLetterFile } from './dead-letter';
 import { Backoff } from '../../src/backoff';
+import { writeFailureDetail } from '../../src/disk-full';
 
 export interface ElasticsearchSinkOptions {
   cfg: ElasticsearchConfig;
@@ -42,6 +43,8 @@ export class ElasticsearchSink implements EventSink {
   private stopped = false;
   /** appends wait for the shipper to make room in the spool */
   spoolFull = false;
+  /** why the last append to the spool failed (a full disk), until one works again */
+  spoolError: string | null = null;
   private setupLoop: Promise<void> | null = null;
 
   constructor(private o: ElasticsearchSinkOptions) {
@@ -102,6 +105,7 @@ export class ElasticsearchSink implements EventSink {
         await this.spool.append(data);
         break;
       } catch (err) {
+        if (!(err instanceof SpoolFullError)) this.spoolFailed(err);
         if (!(err instanceof SpoolFullError) || this.stopped) throw err;
         if (!warned) this.o.log.warn({ backlog_bytes: this.spool.backlogBytes }, `${err.message}; reading waits until Elasticsearch takes more`);
         warned = true;
@@ -110,8 +114,17 @@ export class ElasticsearchSink implements EventSink {
       }
     }
     this.spoolFull = false;
+    if (this.spoolError) this.o.log.info({ dir: this.spool.dir }, 'disk spool: writes work again');
+    this.spoolError = null;
     this.o.metrics.spoolBacklogBytes.set({ sink: this.name }, this.spool.backlogBytes);
     this.shipper.wake();
+  }
+
+  /** An append failed (the pipeline retries it): say why in /health and the log, once per cause. */
+  private spoolFailed(err: unknown): void {
+    const detail = writeFailureDetail(err, 'events', this.spool.dir);
+    if (detail !== this.spoolError) this.o.log.error(`disk spool: ${detail}; the events wait and are retried, nothing is dropped`);
+    this.spoolError = detail;
   }
 
   async stop(): Promise<void> {
@@ -123,12 +136,14 @@ export class ElasticsearchSink implements EventSink {
   }
 
   health(): SinkHealth {
+    if (this.spoolError) return { ok: false, detail: this.spoolError };
+    if (this.shipper.deadLetterError) return { ok: false, detail: this.shipper.deadLetterError };
     if (!this.health_.ok) return { ok: false, detail: this.health_.detail };
     if (this.shipper.lastError) return { ok: false, detail: this.shipper.lastError };
     return { ok: true, detail: `${this.setup?.mode ?? ''} ${this.setup?.target ?? ''}`.trim() };
   }
 
   status(): Record<string, unknown> {
-    return { url: this.url, version: this.health_.version, mode: this.setup?.mode, ...this.shipper.status(), spool_full: this.spoolFull, dead_letter_file: this.deadLetter.path };
+    return { url: this.url, version: this.health_.version, mode: this.setup?.mode, ...this.shipper.status(), spool_full: this.spoolFull, spool_error: this.spoolError, dead_letter_file: this.deadLetter.path };
   }
 }

@@ -1,3 +1,4 @@
+import { dirname } from 'node:path';
 import type { Client } from '@elastic/elasticsearch';
 import { errors } from '@elastic/elasticsearch';
 import type { SegmentLog, SpoolCursor } from '../../src/spool/segment-log';
@@ -8,6 +9,7 @@ import { classifyStatus, itemOf, describeItemError, type BulkResponseItem } from
 import { DeadLetterFile, type DeadLetter } from './dead-letter';
 import { Backoff } from '../../src/backoff';
 import { describeError } from './health';
+import { writeFailureDetail } from '../../src/disk-full';
 
 export interface ShipperOptions {
   client: Client;
@@ -44,6 +46,8 @@ export class EsShipper {
   target: string | null = null;
   lastError: string | null = null;
   lastErrorReason: string | null = null;
+  /** why the last write to the dead-letter file failed (a full disk), until one works again */
+  deadLetterError: string | null = null;
   shipped = 0;
   duplicates = 0;
   rejected = 0;
@@ -111,7 +115,8 @@ export class EsShipper {
       const batch: Batch = { data, next, done: false };
       this.readCursor = next;
       this.inflight.push(batch);
-      const p: Promise<void> = this.send(batch).then(() => this.finish(batch)).finally(() => sending.delete(p));
+      // a batch left unfinished (stopping while Elasticsearch is away) keeps the cursor before it: shipped again at the next start
+      const p: Promise<void> = this.send(batch).then((done) => { if (done) this.finish(batch); }).finally(() => sending.delete(p));
       sending.add(p);
     }
     await Promise.all(sending);
@@ -145,15 +150,16 @@ export class EsShipper {
     }
   }
 
-  private async send(batch: Batch): Promise<void> {
+  /** Ships a batch; false when it stopped before Elasticsearch (or the dead-letter file) had all of it. */
+  private async send(batch: Batch): Promise<boolean> {
     const { items, bad } = itemsOf(batch.data);
     if (bad.length > 0) {
-      await this.o.deadLetter.append(bad.map((b) => ({ time: new Date().toISOString(), target: this.target ?? '', _id: '', status: 0, error: 'not a spool record', document: batch.data.toString('utf8', b.start, b.end) })));
+      if (!await this.deadLetters(bad.map((b) => ({ time: new Date().toISOString(), target: this.target ?? '', _id: '', status: 0, error: 'not a spool record', document: batch.data.toString('utf8', b.start, b.end) })))) return false;
     }
     let pending: BulkItem[] = items;
     const backoff = new Backoff();
     while (pending.length > 0) {
-      if (!this.running && this.lastError) return; // stopping while Elasticsearch is away: the spool keeps them
+      if (!this.running && this.lastError) return false; // stopping while Elasticsearch is away: the spool keeps them
       let resp: { errors?: boolean; items: Array<Record<string, BulkResponseItem>> };
       const t0 = Date.now();
       try {
@@ -167,7 +173,7 @@ export class EsShipper {
         if (err instanceof errors.ResponseError && err.statusCode === 413 && pending.length > 1) {
           // too large for the cluster's http.max_content_length: send it in halves
           const half = Math.ceil(pending.length / 2);
-          await this.sendPart(batch, pending.slice(0, half));
+          if (!await this.sendPart(batch, pending.slice(0, half))) return false;
           pending = pending.slice(half);
           continue;
         }
@@ -176,7 +182,7 @@ export class EsShipper {
         this.lastError = d.detail;
         this.lastErrorReason = d.reason;
         this.o.metrics.sinkErrors.inc({ sink: 'elasticsearch' });
-        if (!this.running) return;
+        if (!this.running) return false;
         await new Promise((r) => setTimeout(r, backoff.next()));
         continue;
       }
@@ -200,7 +206,7 @@ export class EsShipper {
       });
       if (resp.items.length < pending.length) retry.push(...pending.slice(resp.items.length));
       if (letters.length > 0) {
-        await this.o.deadLetter.append(letters);
+        if (!await this.deadLetters(letters)) return false;
         this.rejected += letters.length;
         this.o.metrics.sinkEvents.inc({ sink: 'elasticsearch', outcome: 'dead_letter' }, letters.length);
         this.o.log.warn({ count: letters.length, first_error: letters[0].error, file: this.o.deadLetter.path }, 'Elasticsearch rejected documents; they are in the dead-letter file');
@@ -217,12 +223,35 @@ export class EsShipper {
       }
       pending = retry;
     }
+    return true;
   }
 
   /** Sends some items of a batch on their own (a request too large for the cluster is split). */
-  private async sendPart(batch: Batch, part: BulkItem[]): Promise<void> {
+  private sendPart(batch: Batch, part: BulkItem[]): Promise<boolean> {
     const data = Buffer.concat(part.flatMap((it) => [batch.data.subarray(it.start, it.end), NL]));
-    await this.send({ data, next: batch.next, done: false });
+    return this.send({ data, next: batch.next, done: false });
+  }
+
+  /**
+   * Writes letters to the dead-letter file, retrying with backoff while that fails (a full disk):
+   * they are never dropped. False when stopping before they were written (the batch is shipped again).
+   */
+  private async deadLetters(letters: DeadLetter[]): Promise<boolean> {
+    const backoff = new Backoff(250, 10_000);
+    for (;;) {
+      try {
+        await this.o.deadLetter.append(letters);
+        if (this.deadLetterError) this.o.log.info({ file: this.o.deadLetter.path }, 'dead-letter file: writes work again');
+        this.deadLetterError = null;
+        return true;
+      } catch (err) {
+        const detail = writeFailureDetail(err, 'rejected documents', dirname(this.o.deadLetter.path));
+        if (detail !== this.deadLetterError) this.o.log.error({ file: this.o.deadLetter.path, count: letters.length }, `dead-letter file: ${detail}; retrying, the spool keeps them`);
+        this.deadLetterError = detail;
+        if (!this.running) return false;
+        await new Promise((r) => setTimeout(r, backoff.next()));
+      }
+    }
   }
 
   /** Records shipped, per outcome, and what is waiting. */

@@ -10,6 +10,8 @@ import { readReplayIds } from './replay-index';
 import { WriteMark, type StoreMark } from './write-mark';
 import { encodeRecords } from '../../src/spool/record-line';
 import { fsyncDir } from '../../src/checkpoints/atomic-write';
+import { writeFully } from '../../src/write-fully';
+import { writeFailureDetail } from '../../src/disk-full';
 
 export interface EventStoreOptions {
   dir: string;
@@ -38,6 +40,8 @@ export class EventStoreSink implements EventSink {
   private replayIds = new Set<string>();
   private mark: WriteMark | null = null;
   private lastError: string | null = null;
+  /** a failed write whose bytes could not be cut yet: cut them before anything else is appended */
+  private cutPending: StoreMark | null = null;
   private now: () => Date;
   duplicatesSkipped = 0;
 
@@ -62,11 +66,22 @@ export class EventStoreSink implements EventSink {
   private async openFor(date: Date): Promise<void> {
     const name = storeFileName(date);
     if (name === this.file && this.fh) return;
-    if (this.fh) await this.fh.close();
-    this.fh = await fsp.open(join(this.o.dir, name), 'a', 0o640);
+    if (this.fh) { await this.fh.close(); this.fh = null; }
+    const cut = this.cutPending;
+    if (cut) {
+      await cutBack(join(this.o.dir, cut.file), cut.size);
+      this.cutPending = null;
+    }
+    const fh = await fsp.open(join(this.o.dir, name), 'a', 0o640);
+    try {
+      this.size = (await fh.stat()).size;
+      await fsyncDir(this.o.dir);
+    } catch (err) {
+      await fh.close().catch(() => undefined);
+      throw err;
+    }
+    this.fh = fh;
     this.file = name;
-    this.size = (await this.fh.stat()).size;
-    await fsyncDir(this.o.dir);
     await this.prune(date);
   }
 
@@ -82,35 +97,51 @@ export class EventStoreSink implements EventSink {
     }
   }
 
+  /**
+   * Appends the events (those not already written before a crash) and fsyncs. A failed write (a
+   * full disk) is cut back to the last whole record and thrown: the pipeline retries the same
+   * events, and until then nothing is acknowledged, so reading waits.
+   */
   async write(events: PipelineEvent[]): Promise<void> {
     const now = this.now();
-    if (storeFileName(now) !== this.file) await this.openFor(now);
-    let dup = 0;
+    if (storeFileName(now) !== this.file || !this.fh) {
+      try {
+        await this.openFor(now);
+      } catch (err) {
+        this.lastError = writeFailureDetail(err, 'events', this.o.dir);
+        throw err;
+      }
+    }
     const replay = this.replayIds.size > 0 ? this.replayIds : null;
     let written = events;
+    const dups: string[] = [];
     if (replay) {
       written = [];
       for (const e of events) {
-        if (replay.delete(e.id)) dup++; else written.push(e);
+        if (replay.has(e.id)) dups.push(e.id); else written.push(e);
       }
     }
-    if (dup) {
-      this.duplicatesSkipped += dup;
-      this.o.metrics.sinkEvents.inc({ sink: this.name, outcome: 'duplicate' }, dup);
+    if (written.length > 0) await this.append(written);
+    // known only once the write worked: a failed write is retried with the same events
+    if (dups.length > 0) {
+      for (const id of dups) replay!.delete(id);
+      this.duplicatesSkipped += dups.length;
+      this.o.metrics.sinkEvents.inc({ sink: this.name, outcome: 'duplicate' }, dups.length);
     }
-    if (written.length === 0) return;
+  }
+
+  private async append(written: PipelineEvent[]): Promise<void> {
     const data = encodeRecords(written);
     try {
-      await this.fh!.write(data, 0, data.length, null);
+      await writeFully(this.fh!, data);
       await this.fh!.datasync();
+      if (this.lastError) this.o.log.info({ dir: this.o.dir }, 'event store: writes work again');
       this.lastError = null;
     } catch (err) {
-      this.lastError = (err as Error).message;
-      // cut a partial append so the resend starts on a clean line, then reopen
-      await this.fh?.truncate(this.size).catch(() => undefined);
-      await this.fh?.close().catch(() => undefined);
-      this.fh = null;
-      this.file = '';
+      const detail = writeFailureDetail(err, 'events', this.o.dir);
+      if (detail !== this.lastError) this.o.log.error({ events: written.length }, `event store: ${detail}; the events wait and are retried, nothing is dropped`);
+      this.lastError = detail;
+      await this.rollBack();
       throw err;
     }
     this.mark!.wrote(this.file, this.size, written);
@@ -118,11 +149,38 @@ export class EventStoreSink implements EventSink {
     this.o.metrics.sinkEvents.inc({ sink: this.name, outcome: 'written' }, written.length);
   }
 
+  /** Cuts the bytes of a failed append (the resend starts on a clean line), then reopens at the next write. */
+  private async rollBack(): Promise<void> {
+    const fh = this.fh!;
+    this.cutPending = { file: this.file, size: this.size };
+    try {
+      await fh.truncate(this.size);
+      await fh.datasync();
+      this.cutPending = null;
+    } catch { /* cut when the file is opened again, before any other append */ }
+    await fh.close().catch(() => undefined);
+    this.fh = null;
+  }
+
   async stop(): Promise<void> {
+    if (this.cutPending) await cutBack(join(this.o.dir, this.cutPending.file), this.cutPending.size).catch(() => undefined);
     if (this.fh) { await this.fh.close(); this.fh = null; }
   }
 
   health(): SinkHealth {
     return this.lastError ? { ok: false, detail: this.lastError } : { ok: true };
+  }
+}
+
+/** Cuts `path` back to `size` (the end of its last whole record) if it is longer. */
+async function cutBack(path: string, size: number): Promise<void> {
+  const fh = await fsp.open(path, 'r+');
+  try {
+    if ((await fh.stat()).size > size) {
+      await fh.truncate(size);
+      await fh.datasync();
+    }
+  } finally {
+    await fh.close();
   }
 }

@@ -1,6 +1,6 @@
 import { readFileSync, mkdirSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { writeFileAtomic, writeFileAtomicSync } from './atomic-write';
+import { writeFileAtomic, writeFileAtomicSync, removeStaleTemps } from './atomic-write';
 
 /** One source's durable position: everything before `offset` has been acknowledged by the sinks. */
 export interface CheckpointEntry {
@@ -41,8 +41,12 @@ export class CheckpointRegistry {
     this.path = join(stateDir, 'registry.json');
   }
 
-  /** Reads the registry; a missing file is an empty registry, a corrupt one is an error (never silently reset). */
+  /**
+   * Reads the registry; a missing file is an empty registry, a corrupt one is an error (never
+   * silently reset). Temp files of commits cut short by a crash (`.registry.json.*.tmp`) are removed.
+   */
   load(): void {
+    removeStaleTemps(this.path);
     if (!existsSync(this.path)) return;
     const text = readFileSync(this.path, 'utf8');
     let parsed: RegistryFile;

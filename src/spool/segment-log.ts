@@ -1,7 +1,8 @@
 import { promises as fsp, mkdirSync, readdirSync, statSync, readFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { cutTornTail } from './torn-tail';
-import { writeFileAtomic, fsyncDir } from '../checkpoints/atomic-write';
+import { writeFileAtomic, fsyncDir, removeStaleTemps } from '../checkpoints/atomic-write';
+import { writeFully } from '../write-fully';
 
 /** A position in the log: a segment number and a byte offset in it. */
 export interface SpoolCursor {
@@ -35,6 +36,7 @@ export class SegmentLog {
   private fh: fsp.FileHandle | null = null;
   private head = 0;          // segment being appended to
   private headSize = 0;      // its durable size
+  private headTorn = false;  // a failed append's bytes may still be past headSize: cut before the next
   private sizes = new Map<number, number>(); // closed segments' sizes
   private committed: SpoolCursor = { segment: 1, pos: 0 };
   private readFh: { segment: number; fh: fsp.FileHandle } | null = null;
@@ -42,10 +44,14 @@ export class SegmentLog {
 
   constructor(private o: SegmentLogOptions) {}
 
+  /** The folder of the segment files. */
+  get dir(): string { return this.o.dir; }
+
   private get cursorPath(): string { return join(this.o.dir, 'cursor.json'); }
 
   async open(): Promise<void> {
     mkdirSync(this.o.dir, { recursive: true });
+    removeStaleTemps(this.cursorPath);
     const nums = readdirSync(this.o.dir).map((f) => SEGMENT.exec(f)).filter((m): m is RegExpExecArray => !!m).map((m) => Number(m[1])).sort((a, b) => a - b);
     if (existsSync(this.cursorPath)) this.committed = JSON.parse(readFileSync(this.cursorPath, 'utf8')) as SpoolCursor;
     else if (nums.length > 0) this.committed = { segment: nums[0], pos: 0 };
@@ -82,23 +88,39 @@ export class SegmentLog {
   /** Where appends end now (durably). */
   get endCursor(): SpoolCursor { return { segment: this.head, pos: this.headSize }; }
 
-  /** Appends records (whole lines) and fsyncs; throws SpoolFullError when the backlog is over max_bytes. */
+  /**
+   * Appends records (whole lines) and fsyncs; throws SpoolFullError when the backlog is over
+   * max_bytes. A failed write (a full disk) is cut back to the last whole record and thrown: the
+   * caller retries, nothing of it is visible to the reader.
+   */
   async append(data: Buffer): Promise<void> {
     if (this.backlogBytes + data.length > this.o.maxBytes && this.backlogBytes > 0) throw new SpoolFullError(this.backlogBytes, this.o.maxBytes);
+    if (this.headTorn) await this.cutHead();
     if (this.headSize > 0 && this.headSize + data.length > this.o.segmentBytes) {
-      await this.fh!.close();
+      const fh = this.fh;
+      this.fh = null;
+      await fh?.close();
       this.sizes.set(this.head, this.headSize);
       this.head++;
-      await this.openHead();
+      this.headSize = 0;
     }
+    if (!this.fh) await this.openHead();
     try {
-      await this.fh!.write(data, 0, data.length, null);
+      await writeFully(this.fh!, data);
       await this.fh!.datasync();
     } catch (err) {
-      await this.fh!.truncate(this.headSize).catch(() => undefined);
+      this.headTorn = true;
+      await this.cutHead().catch(() => undefined);
       throw err;
     }
     this.headSize += data.length;
+  }
+
+  /** Cuts the head segment back to its durable size (the bytes of a failed append). */
+  private async cutHead(): Promise<void> {
+    await this.fh!.truncate(this.headSize);
+    await this.fh!.datasync();
+    this.headTorn = false;
   }
 
   /**
