@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { EventStoreSink } from '../sinks/event-store/event-store-sink';
 import { readReplayIds } from '../sinks/event-store/replay-index';
 import { listStoreFiles } from '../sinks/event-store/store-files';
+import { ReplaySet } from '../sinks/event-store/replay-set';
 import { SOURCE_GONE_AFTER_MS, REPLAY_HOLD_MS } from '../sinks/event-store/write-mark';
 import { CheckpointRegistry } from '../src/checkpoints/registry';
 import { Metrics } from '../src/metrics';
@@ -38,8 +39,8 @@ async function metricValue(m: Metrics, name: string, labels: Record<string, stri
 
 describe('local event store: the replay window and the mark after a restart', () => {
   let tmp: ReturnType<typeof tempDir>;
-  let clock: number;
-  beforeEach(() => { tmp = tempDir('store-replay'); clock = Date.now(); });
+  const clock = Date.now();
+  beforeEach(() => { tmp = tempDir('store-replay'); });
   afterEach(() => tmp.cleanup());
   const state = () => join(tmp.path, 'state');
   const store = () => join(tmp.path, 'events');
@@ -75,7 +76,7 @@ describe('local event store: the replay window and the mark after a restart', ()
     await s.stop();
   }
 
-  it('lets go of the replay ids of a source gone since the crash, so the mark moves on, and says so', async () => {
+  it('lets go of the replay ids of a source gone since the crash (not seen for 5 minutes of the pipeline), so the mark moves on, and says so', async () => {
     const X = 'd'.repeat(32), Z = 'e'.repeat(32), Y = 'f'.repeat(32);
     await crashWithUnsent(X, Z);
     const startMark = loaded().sinkMark('event_store');
@@ -83,14 +84,16 @@ describe('local event store: the replay window and the mark after a restart', ()
     const reg = loaded();
     const { s, lines, metrics } = open(reg);
     await s.start();
-    reg.get(fileSourceKey(X))!.seen = clock - 3_600_000;
+    reg.get(fileSourceKey(X))!.seen = Date.now() - 3_600_000;
     await s.write(fileLines(Y, 0, 5));
     reg.advance(fileSourceKey(Y), 5);
     await reg.commit();
     expect(loaded().sinkMark('event_store'), 'held while the replay set may still come').to.deep.equal(startMark);
-    clock += SOURCE_GONE_AFTER_MS + 1000;
-    reg.get(fileSourceKey(Z))!.seen = clock - 60_000;   // its collector's scans keep seeing it
-    reg.get(fileSourceKey(Y))!.seen = clock;
+    // 5 minutes of the pipeline later (time counts on the registry's stamps): Y is read, Z's collector
+    // keeps seeing it, nothing sees X
+    const later = Date.now() + SOURCE_GONE_AFTER_MS + 1000;
+    reg.get(fileSourceKey(Y))!.seen = later;
+    reg.get(fileSourceKey(Z))!.seen = later - 60_000;
     await reg.commit();
     expect(loaded().sinkMark('event_store'), 'still held for Z, which is there').to.deep.equal(startMark);
     expect(await metricValue(metrics, 'vigil_event_store_replay_released_total', { reason: 'source_gone' })).to.equal(6);
@@ -112,7 +115,7 @@ describe('local event store: the replay window and the mark after a restart', ()
     expect(readStore(store())).to.have.length(10 + 10 + 5 + 2);
   });
 
-  it('lets go of every replay id still held 30 minutes after start (ids that name no source)', async () => {
+  it('lets go of every replay id still held after 30 minutes of the pipeline since start (ids that name no source)', async () => {
     const run1 = new CheckpointRegistry(state());
     const { s: s1 } = open(run1);
     await s1.start();
@@ -122,11 +125,13 @@ describe('local event store: the replay window and the mark after a restart', ()
     const startMark = loaded().sinkMark('event_store');
     const reg = loaded();
     const { s, metrics } = open(reg);
+    const t0 = Date.now();
     await s.start();
-    clock += REPLAY_HOLD_MS - 1000;
+    reg.touch('winevt:Security');                              // its collector is there, and reads
+    reg.get('winevt:Security')!.seen = t0 + REPLAY_HOLD_MS - 1000;
     await reg.commit();
     expect(loaded().sinkMark('event_store')).to.deep.equal(startMark);
-    clock += 2000;
+    reg.get('winevt:Security')!.seen = Date.now() + REPLAY_HOLD_MS + 1000;
     await reg.commit();
     await s.stop();
     expect(loaded().sinkMark('event_store')).to.deep.equal(endOfStore());
@@ -148,6 +153,20 @@ describe('local event store: the replay window and the mark after a restart', ()
     await reg.commit();
     await s.stop();
     expect(loaded().sinkMark('event_store')).to.deep.equal(endOfStore());
+  });
+
+  it('keeps ids as they are: a file line\'s id and one that only looks like it are told apart', () => {
+    const r = new ReplaySet();
+    const P = fileIdPrefix('2'.repeat(32));
+    const ids = [fileEventId(P, 10), `${P}.0a`, `${P}.A`, `${P}.a!`, `${P}.`, 'w1', 'x.1', fileEventId(P, 2 ** 40)];
+    for (const id of ids) expect(r.add(id), id).to.equal(true);
+    expect(r.add(fileEventId(P, 10))).to.equal(false);
+    expect(r.size).to.equal(ids.length);
+    expect([...r].sort()).to.deep.equal([...ids].sort());
+    expect(r.has(`${P}.b`)).to.equal(false);
+    for (const id of ids) expect(r.delete(id), id).to.equal(true);
+    expect(r.size).to.equal(0);
+    expect([...r.fileGroups()]).to.have.length(0);
   });
 
   describe('the start-up budget', () => {

@@ -67,7 +67,6 @@ export class EventStoreSink implements EventSink {
           : 'event store: no checkpoint mark (a new or moved-away registry): only the newest events of the store are checked for duplicates; events read again are written twice');
     }
     const mark = new WriteMark(this.o.registry, startMark, ids, {
-      now: () => this.now().getTime(),
       released: (reason, events, sources) => {
         counters.released.inc({ reason }, events);
         this.o.log.warn({ events, sources, reason },

@@ -8,20 +8,20 @@ export interface StoreMark { file: string; size: number }
 interface WriteRecord { file: string; pos: number; spans: AckBatch[] }
 
 /**
- * A source not seen for this long (by its collector's scans, which touch the registry at least once a
- * minute while the source is there, or by acknowledgements) is taken as gone: what the store holds of
- * it will not be sent again. Counted from this start at the earliest.
+ * A source is taken as gone (what the store holds of it will not be sent again) when the registry has
+ * seen others this long after it was last seen, and after this start. Its collector's scans touch a
+ * source at least once a minute while it is there, and acknowledgements touch it; time is counted on
+ * the registry's `seen` stamps, so while the pipeline is stuck (no reading, no acknowledgement: a sink
+ * down) no source goes.
  */
 export const SOURCE_GONE_AFTER_MS = 5 * 60_000;
-/** Ids of the replay set are held at most this long after start, whatever their source. */
+/** Ids of the replay set are held at most this long after start (on the same clock), whatever their source. */
 export const REPLAY_HOLD_MS = 30 * 60_000;
 
 /** Why ids left the replay set without being sent again (if they come later after all, they are written twice). */
 export type ReleaseReason = 'source_gone' | 'held_too_long';
 
 export interface WriteMarkOptions {
-  /** epoch ms (the sink's clock) */
-  now: () => number;
   /** called when ids leave the replay set without having come again */
   released: (reason: ReleaseReason, events: number, sources: number) => void;
 }
@@ -44,9 +44,11 @@ export class WriteMark {
   private readonly startedAt: number;
   /** per id prefix of the replay set, the checkpoint offset its ids were last settled against */
   private checkedAt = new Map<string, number>();
+  /** the registry's activity clock of the commit in progress (-1: not looked up yet) */
+  private now = -1;
 
   constructor(private registry: CheckpointRegistry, private startMark: StoreMark | undefined, private replayIds: ReplaySet, private o: WriteMarkOptions) {
-    this.startedAt = o.now();
+    this.startedAt = Date.now(); // the registry's clock
   }
 
   /** Records a write of `events` that began at `pos` of `file`. */
@@ -63,29 +65,38 @@ export class WriteMark {
 
   /** The mark to commit now, with the source positions of this same moment. */
   current(file: string, size: number): StoreMark | undefined {
-    const now = this.o.now();
+    this.now = -1;
     if (this.replayIds.size > 0) {
-      this.settleReplay(now);
+      this.settleReplay();
       if (this.replayIds.size > 0) return this.startMark;
     }
     const w = this.writes;
-    while (this.head < w.length && this.settled(w[this.head], now)) this.head++;
+    while (this.head < w.length && this.settled(w[this.head])) this.head++;
     if (this.head > 256 && this.head * 2 > w.length) { this.writes = w.slice(this.head); this.head = 0; }
     const first = this.writes[this.head];
     return first ? { file: first.file, size: first.pos } : { file, size };
   }
 
-  /** A source whose position was removed, or that nothing has seen for SOURCE_GONE_AFTER_MS (counted from this start). */
-  private gone(e: CheckpointEntry | undefined, now: number): boolean {
-    return !e || now - Math.max(e.seen, this.startedAt) > SOURCE_GONE_AFTER_MS;
+  /** The registry's last sign of life: the latest `seen` of its sources, and this start (looked up once per commit). */
+  private activity(): number {
+    if (this.now >= 0) return this.now;
+    let t = this.startedAt;
+    for (const [, e] of this.registry.entries()) if (e.seen > t) t = e.seen;
+    this.now = t;
+    return t;
+  }
+
+  /** A source whose position was removed, or that the registry has not seen for SOURCE_GONE_AFTER_MS of activity since (and since this start). */
+  private gone(e: CheckpointEntry | undefined): boolean {
+    return !e || this.activity() - Math.max(e.seen, this.startedAt) > SOURCE_GONE_AFTER_MS;
   }
 
   /** Nothing of the write will be sent again: each span is covered, or acknowledged and of a source that is gone. */
-  private settled(r: WriteRecord, now: number): boolean {
+  private settled(r: WriteRecord): boolean {
     for (const s of r.spans) {
       const e = this.registry.get(s.source);
       if (e && e.offset >= s.end) continue;
-      if (s.pending <= 0 && this.gone(e, now)) continue;
+      if (s.pending <= 0 && this.gone(e)) continue;
       return false;
     }
     return true;
@@ -95,7 +106,8 @@ export class WriteMark {
    * Drops replay ids that the committed positions now cover (they will not be sent again), those of
    * sources gone since start, and, REPLAY_HOLD_MS after start, all the rest.
    */
-  private settleReplay(now: number): void {
+  private settleReplay(): void {
+    const now = this.activity();
     const lookForGone = now - this.startedAt > SOURCE_GONE_AFTER_MS;
     const holdOver = now - this.startedAt > REPLAY_HOLD_MS;
     const ids = this.replayIds;
@@ -107,7 +119,7 @@ export class WriteMark {
           this.checkedAt.set(prefix, e.offset);
           if (ids.dropBelow(prefix, e.offset) > 0 && g.offsets.size === 0) continue;
         }
-        if (lookForGone && this.gone(e, now)) { goneIds += ids.dropGroup(prefix); goneSources++; continue; }
+        if (lookForGone && this.gone(e)) { goneIds += ids.dropGroup(prefix); goneSources++; continue; }
       }
       if (holdOver) { heldIds += ids.dropGroup(prefix); heldSources++; }
     }
