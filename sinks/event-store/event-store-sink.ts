@@ -8,6 +8,9 @@ import type { Metrics } from '../../src/metrics';
 import { listStoreFiles, storeFileName, storeFileDay } from './store-files';
 import { readReplayIds } from './replay-index';
 import { WriteMark, type StoreMark } from './write-mark';
+import { IdPositions } from './id-positions';
+import { replayCounters } from './replay-metrics';
+import { ReplaySet } from './replay-set';
 import { encodeRecords } from '../../src/spool/record-line';
 import { fsyncDir } from '../../src/checkpoints/atomic-write';
 import { writeFully } from '../../src/write-fully';
@@ -37,7 +40,7 @@ export class EventStoreSink implements EventSink {
   private fh: fsp.FileHandle | null = null;
   private file = '';
   private size = 0;
-  private replayIds = new Set<string>();
+  private replayIds = new ReplaySet();
   private mark: WriteMark | null = null;
   private lastError: string | null = null;
   /** a failed write whose bytes could not be cut yet: cut them before anything else is appended */
@@ -53,11 +56,29 @@ export class EventStoreSink implements EventSink {
     mkdirSync(this.o.dir, { recursive: true });
     const files = listStoreFiles(this.o.dir);
     const startMark = this.o.registry.sinkMark(this.name) as StoreMark | undefined;
-    const { ids, tornBytes } = readReplayIds(this.o.dir, files, startMark);
+    const positions = new IdPositions();
+    const w = readReplayIds(this.o.dir, files, startMark, { covered: (id) => positions.covered(id, this.o.registry) });
+    const ids = w.ids;
     this.replayIds = ids;
-    if (tornBytes > 0) this.o.log.warn({ bytes: tornBytes }, 'event store: cut a torn last line left by a crash');
+    if (w.tornBytes > 0) this.o.log.warn({ bytes: w.tornBytes }, 'event store: cut a torn last line left by a crash');
     if (ids.size > 0) this.o.log.info({ events: ids.size }, 'event store: events written after the last checkpoint will not be written twice');
-    const mark = new WriteMark(this.o.registry, startMark, ids);
+    const counters = replayCounters(this.o.metrics);
+    if (w.uncheckedBytes > 0) {
+      counters.uncheckedBytes.inc(w.uncheckedBytes);
+      this.o.log.warn({ unchecked_bytes: w.uncheckedBytes, checked_bytes: w.checkedBytes, held_ids: ids.size, checkpoint_mark: startMark ?? null },
+        startMark
+          ? 'event store: the oldest events written after the last checkpoint are past the start-up budget and not checked for duplicates; any of them sent again is written twice'
+          : 'event store: no checkpoint mark (a new or moved-away registry): only the newest events of the store are checked for duplicates; events read again are written twice');
+    }
+    const mark = new WriteMark(this.o.registry, startMark, ids, {
+      released: (reason, events, sources) => {
+        counters.released.inc({ reason }, events);
+        this.o.log.warn({ events, sources, reason },
+          reason === 'source_gone'
+            ? 'event store: events written before the restart were not sent again and their source is gone; no longer held for duplicate checks (written twice if the source comes back)'
+            : 'event store: events written before the restart were not sent again within the hold time; no longer held for duplicate checks (written twice if they come later)');
+      },
+    });
     this.mark = mark;
     this.o.registry.provideSinkMark(this.name, () => mark.current(this.file, this.size));
     await this.openFor(this.now());
