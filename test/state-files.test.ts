@@ -128,6 +128,15 @@ describe('state files: corrupt input gets a clear error naming the file, never a
     expectRefused(r, stateFile(dir, 'registry.json'), new RegExp(`state\\.rules\\.processed\\["${sourceKey}"\\] must be a non-negative number \\(got "abc"\\)`));
   });
 
+  it("registry.json: a rule's detector state that its detector cannot take back", async () => {
+    const dir = withRegistry('detector-state', (r) => {
+      const rules = (r.state.rules as { rules: Record<string, { detector: Record<string, unknown> }> }).rules;
+      rules[Object.keys(rules)[0]].detector.groups = 'abc';
+    });
+    const r = await runCli(dir, ['run']);
+    expectRefused(r, stateFile(dir, 'registry.json'), /state\.rules: bad detector snapshot/);
+  });
+
   it('silences.json that is not JSON: refuses to start (silences are the user\'s intent)', async () => {
     const dir = workdir('silences-garbled');
     writeFileSync(stateFile(dir, 'silences.json'), '[{"id":"a","rule":"errors","until":"2099-01-01T00:00:00.000Z"');
