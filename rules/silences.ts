@@ -1,6 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
+import type { ValidateFunction } from 'ajv';
 import { writeFileAtomicSync } from '../src/checkpoints/atomic-write';
+import { compileStateSchema, stateFileProblems, StateFileError } from '../src/checkpoints/state-file';
+import { silencesSchema } from './silences-schema';
 
 export interface Silence {
   id: string;
@@ -11,6 +14,28 @@ export interface Silence {
   comment?: string;
 }
 
+/** What to do about a silences.json that does not load (the end of its error message). */
+const SILENCES_HINT = 'fix or remove the bad silence, or move the file away to drop every silence';
+
+let validator: ValidateFunction | undefined;
+
+/**
+ * The faults of a silences.json text (`file: fault` lines), and its silences when it has none:
+ * not JSON, not matching silences-schema.ts, or a time that does not exist (2026-13-01T...).
+ */
+export function silencesFileProblems(file: string, text: string): { items: Silence[]; problems: string[] } {
+  validator ??= compileStateSchema(silencesSchema);
+  const { data, problems } = stateFileProblems(file, text, validator);
+  if (problems.length > 0) return { items: [], problems };
+  const items = data as Silence[];
+  items.forEach((s, i) => {
+    for (const k of ['until', 'created'] as const) {
+      if (Number.isNaN(Date.parse(s[k]))) problems.push(`${file}: [${i}].${k} must be a time that exists (got ${JSON.stringify(s[k])})`);
+    }
+  });
+  return { items: problems.length > 0 ? [] : items, problems };
+}
+
 /**
  * Silences set through the control API: they suppress notifications of a rule (or of one group of
  * it) until a time, never detection. Kept in a file in the state folder so that a restart keeps them.
@@ -18,9 +43,15 @@ export interface Silence {
 export class SilenceStore {
   private items: Silence[] = [];
 
+  /**
+   * Loads the silences kept in `path`. A file that does not load is a StateFileError naming it and
+   * each fault: silences are the user's intent, never dropped in silence.
+   */
   constructor(private path: string, private now: () => number = Date.now) {
     if (existsSync(path)) {
-      try { this.items = JSON.parse(readFileSync(path, 'utf8')) as Silence[]; } catch { this.items = []; }
+      const { items, problems } = silencesFileProblems(path, readFileSync(path, 'utf8'));
+      if (problems.length > 0) throw new StateFileError(path, problems, SILENCES_HINT);
+      this.items = items;
     }
     this.expire();
   }

@@ -1,10 +1,12 @@
 /**
- * `vigil check [rules.yaml] [--config vigil.yaml]`: validates both files and prints each problem
- * as `file:line:col: message` (SPEC section 1 and 3.6). The CLI prints `output` and exits 1 when
- * `problems` is not empty.
+ * `vigil check [rules.yaml] [--config vigil.yaml] [--state]`: validates both files and prints each
+ * problem as `file:line:col: message` (SPEC section 1 and 3.6); with `state`, also the state folder's
+ * files (./state-check.ts), as `file: message`. The CLI prints `output` and exits 1 when `problems`
+ * or `stateProblems` is not empty.
  */
 import * as path from 'node:path';
-import { checkConfigFileDetailed } from './config/load';
+import { checkConfigFileDetailed, embeddedDefaultConfig } from './config/load';
+import { checkState } from './state-check';
 import { formatProblem, type FileProblem } from './config/types';
 import { checkRulesFile, type WhereValidator } from '../rules/load';
 import { validateWhere } from '../rules/kql/validate-where';
@@ -20,10 +22,14 @@ export interface CheckOptions {
   validateWhere?: WhereValidator;
   /** an unset `${VAR}` in the rules' notifiers: a problem (default) or '' */
   rulesUnsetEnv?: 'error' | 'empty';
+  /** also check the state folder (the config's state_dir, else the embedded default's ./data/state) */
+  state?: boolean;
 }
 
 export interface CheckResult {
   problems: FileProblem[];
+  /** faults of the state files (`file: message`), when `state` was asked for */
+  stateProblems: string[];
   /** one line per problem, or `<file>: OK (...)` per valid file; ends without a newline */
   output: string;
 }
@@ -36,9 +42,11 @@ export function runCheck(opts: CheckOptions): CheckResult {
 
   let configProblems: FileProblem[] = [];
   let rulesLabel = opts.rules;
+  let cfg = opts.config === undefined ? embeddedDefaultConfig(cwd) : undefined;
   if (opts.config !== undefined) {
     const r = checkConfigFileDetailed(opts.config, { cwd, env });
     configProblems = r.problems;
+    if (r.problems.length === 0) cfg = r.config;
     if (rulesLabel === undefined && r.rulesPath) rulesLabel = displayPathFor(cwd, r.rulesPath);
   }
   if (rulesLabel === undefined) rulesLabel = 'rules.yaml';
@@ -58,7 +66,20 @@ export function runCheck(opts: CheckOptions): CheckResult {
     if (configProblems.length === 0) lines.push(`${opts.config}: OK`);
     else lines.push(...configProblems.map(formatProblem));
   }
-  return { problems, output: lines.join('\n') };
+
+  const stateProblems: string[] = [];
+  if (opts.state) {
+    if (!cfg) {
+      lines.push(`${opts.config}: the state folder was not checked (the file has problems)`);
+    } else {
+      const dir = displayPathFor(cwd, cfg.state_dir);
+      const r = checkState(cfg.state_dir, cfg.control.token_file, (abs) => displayPathFor(cwd, abs));
+      stateProblems.push(...r.problems);
+      if (r.problems.length > 0) lines.push(...r.problems);
+      else lines.push(`${dir}: OK (${r.checked.length > 0 ? r.checked.join(', ') : 'no state files yet'})`);
+    }
+  }
+  return { problems, stateProblems, output: lines.join('\n') };
 }
 
 /** A path relative to `cwd` when it lies below it, else absolute. */

@@ -23,11 +23,12 @@ program
   .description('validate rules.yaml and vigil.yaml; prints file:line:col: message for each problem')
   .argument('[rules]', 'rules file (default: ./rules.yaml, or the one vigil.yaml names)')
   .option('-c, --config <file>', 'vigil.yaml to validate too')
-  .action(async (rules: string | undefined, opts: { config?: string }) => {
+  .option('--state', "also validate the state folder's files (registry.json, silences.json, the control token); prints file: message")
+  .action(async (rules: string | undefined, opts: { config?: string; state?: boolean }) => {
     const { runCheck } = await import('./check');
-    const res = runCheck({ rules, config: opts.config, cwd: process.cwd() });
+    const res = runCheck({ rules, config: opts.config, state: opts.state, cwd: process.cwd() });
     process.stdout.write(res.output.endsWith('\n') ? res.output : `${res.output}\n`);
-    process.exitCode = res.problems.length > 0 ? 1 : 0;
+    process.exitCode = res.problems.length + res.stateProblems.length > 0 ? 1 : 0;
   });
 
 program

@@ -3,6 +3,7 @@ import { join, dirname, basename } from 'node:path';
 import { watch, existsSync, type FSWatcher } from 'node:fs';
 import type { VigilConfig, FileInputConfig, WinevtInputConfig, EvtxInputConfig } from './config/types';
 import { CheckpointRegistry } from './checkpoints/registry';
+import { REGISTRY_SECTIONS } from './registry-sections';
 import { AckTracker } from './checkpoints/ack-tracker';
 import { Pipeline } from './pipeline';
 import type { CollectorDeps } from './collector-deps';
@@ -62,7 +63,7 @@ export class Daemon implements ControlTarget {
   constructor(readonly cfg: VigilConfig, opts: DaemonOptions) {
     this.log = opts.log;
     this.metrics = opts.metrics ?? new Metrics({ processMetrics: true });
-    this.registry = new CheckpointRegistry(cfg.state_dir);
+    this.registry = new CheckpointRegistry(cfg.state_dir, REGISTRY_SECTIONS);
     this.registry.load();
     this.tracker = new AckTracker(this.registry);
     this.silences = new SilenceStore(join(cfg.state_dir, 'silences.json'));
@@ -192,7 +193,12 @@ export class Daemon implements ControlTarget {
   }
 
   async start(): Promise<void> {
-    this.rules.load(this.cfg.rules);
+    try {
+      this.rules.load(this.cfg.rules); // restores the checkpointed windows of the rules it loads
+    } catch (err) {
+      throw new Error(`${this.registry.path}: state.rules: ${(err as Error).message} ` +
+        '(remove "rules" from its "state" to start the rules\' windows empty)');
+    }
     this.watchRules();
     // entries left pending by the last run (a crash, a receiver that was down) go out first
     this.dispatcher.start();

@@ -1,6 +1,12 @@
-import { readFileSync, mkdirSync, existsSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { writeFileAtomic, writeFileAtomicSync, removeStaleTemps } from './atomic-write';
+import { registrySchema, type RegistrySections } from './registry-schema';
+import { compileStateSchema, readStateFile } from './state-file';
+
+/** What to do about a registry.json that does not load (the end of its error message). */
+export const REGISTRY_HINT = 'fix or remove the bad part (a source removed from it is read again from its start), ' +
+  'or move the file away to start over (every file would then be read again from its start)';
 
 /** One source's durable position: everything before `offset` has been acknowledged by the sinks. */
 export interface CheckpointEntry {
@@ -36,26 +42,21 @@ export class CheckpointRegistry {
   private committing: Promise<void> | null = null;
   commits = 0;
 
-  constructor(stateDir: string) {
+  /** `sections`: the schemas of the parts other components keep in the file, checked at load */
+  constructor(stateDir: string, private sections: RegistrySections = {}) {
     mkdirSync(stateDir, { recursive: true });
     this.path = join(stateDir, 'registry.json');
   }
 
   /**
-   * Reads the registry; a missing file is an empty registry, a corrupt one is an error (never
-   * silently reset). Temp files of commits cut short by a crash (`.registry.json.*.tmp`) are removed.
+   * Reads the registry; a missing file is an empty registry. A corrupt one (not JSON, or not matching
+   * registry-schema.ts) is a StateFileError naming the file and each fault: never silently reset.
+   * Temp files of commits cut short by a crash (`.registry.json.*.tmp`) are removed.
    */
   load(): void {
     removeStaleTemps(this.path);
-    if (!existsSync(this.path)) return;
-    const text = readFileSync(this.path, 'utf8');
-    let parsed: RegistryFile;
-    try {
-      parsed = JSON.parse(text) as RegistryFile;
-    } catch (err) {
-      throw new Error(`checkpoint registry ${this.path} is not valid JSON (${(err as Error).message}); ` +
-        'move it away to start over (events would then be read again from the start of each file)');
-    }
+    const parsed = readStateFile(this.path, compileStateSchema(registrySchema(this.sections)), REGISTRY_HINT) as RegistryFile | undefined;
+    if (!parsed) return;
     for (const [k, v] of Object.entries(parsed.sources ?? {})) this.sources.set(k, v);
     this.sinks = parsed.sinks ?? {};
     this.state = parsed.state ?? {};

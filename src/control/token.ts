@@ -7,7 +7,10 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Logger } from '../log';
 
-/** Reads the token from `file`. Throws a clear Error when it is missing or empty. */
+/**
+ * Reads the token from `file`, without the whitespace around it. Throws a clear Error naming the file
+ * when it is missing, empty, or holds whitespace or other characters a bearer token cannot carry.
+ */
 export function readToken(file: string): string {
   let text: string;
   try {
@@ -17,9 +20,25 @@ export function readToken(file: string): string {
     if (code === 'ENOENT') throw new Error(`control token file ${file} does not exist`);
     throw new Error(`cannot read control token file ${file}: ${(err as Error).message}`);
   }
+  const fault = tokenTextFault(text);
+  if (fault) throw new Error(`control token file ${file} ${fault}`);
+  return text.trim();
+}
+
+/**
+ * What is wrong with a token file's text, or null. Spaces and line ends around the token are not part
+ * of it; inside it, they could never be sent in an `Authorization: Bearer <token>` header, so such a
+ * file is refused. The token itself is never part of the message.
+ */
+export function tokenTextFault(text: string): string | null {
   const token = text.trim();
-  if (token === '') throw new Error(`control token file ${file} is empty (delete it and restart vigil to create a new token)`);
-  return token;
+  if (token === '') return 'is empty (delete it and restart vigil to create a new token)';
+  if (!/^[\x21-\x7e]+$/.test(token)) {
+    const what = /\s/.test(token) ? 'contains whitespace inside the token' : 'contains characters other than visible ASCII';
+    return `${what}: the token must be one word of visible ASCII characters ` +
+      '(fix it, or delete the file and restart vigil to create a new token)';
+  }
+  return null;
 }
 
 /**
