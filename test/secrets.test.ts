@@ -73,7 +73,7 @@ describe('secrets: never in logs, /status, /health, vigil check or the outbox', 
       const statusRes = await fetch(`${controlUrl()}/status`, { headers: { authorization: `Bearer ${token}` } });
       expect(statusRes.status).to.equal(200);
       const status = await statusRes.text();
-      expect(status).to.contain('notifiers.bad.url is not an http(s) URL');
+      expect(status).to.contain('notifiers.bad.url');
       expect(status).to.contain('connection refused');
       const healthRes = await fetch(`${controlUrl()}/health`);
       expect(healthRes.status).to.equal(503);
@@ -83,7 +83,7 @@ describe('secrets: never in logs, /status, /health, vigil check or the outbox', 
       const check = spawnSync(process.execPath, cliArgs('check', '--config', 'vigil.yaml'), { cwd: dir, env, encoding: 'utf8' });
       expect(check.status).to.equal(1);
       const checkOut = `${check.stdout}${check.stderr}`;
-      expect(checkOut).to.contain('notifiers.bad.url is not an http(s) URL');
+      expect(checkOut).to.contain('notifiers.bad.url');
 
       child.kill('SIGTERM');
       await new Promise((r) => (child.exitCode !== null ? r(null) : child.once('exit', r)));
