@@ -32,6 +32,7 @@ import {
   type YamlPath,
 } from '../src/config/load';
 import type { FileProblem } from '../src/config/types';
+import { hasUserinfo } from '../src/config/url-userinfo';
 import rulesSchema from './rules.schema.json';
 
 // ---------------------------------------------------------------------------------------------
@@ -271,11 +272,14 @@ function buildNotifiers(src: YamlSource, raw: Obj): Record<string, NotifierDef> 
           src.problemAtPath([...p, 'timeout'], `notifiers.${name}.timeout: ${(e as Error).message}`, { value: true });
         }
       }
+      // a webhook URL is a credential (Slack's and Teams' carry their token in the path): problems name the notifier, never the URL
       const url = typeof o.url === 'string' ? o.url : '';
       const urlNode = src.nodeAt([...p, 'url']);
+      if (url) src.secretValues.add(url);
       if (url && !src.hasValueProblem(urlNode) && !isHttpUrl(url)) {
-        const shown = src.isSecret(urlNode) ? '' : `${JSON.stringify(url.replace(/^([a-z][a-z0-9+.-]*:\/\/)[^/@\s]*@/i, '$1'))} `;
-        src.problemAtPath([...p, 'url'], `notifiers.${name}.url ${shown}is not an http(s) URL`, { value: true });
+        src.problemAtPath([...p, 'url'], `notifiers.${name}.url is not an http(s) URL`, { value: true });
+      } else if (url && hasUserinfo(url)) {
+        src.problemAtPath([...p, 'url'], `notifiers.${name}.url must not carry "user:password@" (HTTP clients refuse it): send the credentials in headers.Authorization`, { value: true });
       }
       const headers: Record<string, string> = {};
       for (const [k, hv] of Object.entries(asObj(o.headers))) if (typeof hv === 'string') headers[k] = hv;

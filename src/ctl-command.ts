@@ -52,8 +52,18 @@ const ACTIONS: Record<CtlAction, (api: Api, args: CtlArgs) => Promise<string>> =
     const r = await api.call('GET', '/health', undefined, false);
     const b = r.body as { status?: string; components?: Array<{ name: string; ok: boolean; detail?: string }> };
     if (r.status !== 200 && r.status !== 503) throw apiError(r);
+    // /health names the components only; with the token, /status adds what is wrong with them
+    const details = new Map<string, string>();
+    try {
+      const st = await api.call('GET', '/status');
+      const comps = (st.body as { components?: Array<{ name: string; detail?: string }> } | undefined)?.components;
+      if (st.status === 200) for (const c of comps ?? []) if (c.detail) details.set(c.name, c.detail);
+    } catch { /* no token here: names only */ }
     const lines = [`vigil: ${b.status ?? 'unknown'}`];
-    for (const c of b.components ?? []) lines.push(`  ${c.ok ? 'ok     ' : 'FAILING'} ${c.name}${c.detail ? ` — ${c.detail}` : ''}`);
+    for (const c of b.components ?? []) {
+      const detail = c.detail ?? details.get(c.name);
+      lines.push(`  ${c.ok ? 'ok     ' : 'FAILING'} ${c.name}${detail ? ` — ${detail}` : ''}`);
+    }
     if (r.status === 503) throw new CtlError(1, lines.join('\n'));
     return lines.join('\n');
   },

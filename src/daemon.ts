@@ -281,6 +281,8 @@ export class Daemon implements ControlTarget {
         engine: this.rules.status(),
       },
       outbox: this.dispatcher.status(),
+      // /health shows names only (it needs no token); the details are here
+      components: this.health(),
       silences: this.silences.list(),
       checkpoints: { file: this.registry.path, commits: this.registry.commits },
     };

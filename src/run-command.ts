@@ -23,7 +23,10 @@ export async function runCommand(configPath: string | undefined, log: Logger): P
   let control: ControlServer;
   try {
     daemon = new Daemon(cfg, { log });
-    control = new ControlServer({ listen: cfg.control.listen, tokenFile: cfg.control.token_file, tls: cfg.control.tls, target: daemon, log });
+    control = new ControlServer({
+      listen: cfg.control.listen, tokenFile: cfg.control.token_file, tls: cfg.control.tls,
+      allowInsecure: cfg.control.allow_insecure, allowedHosts: cfg.control.allowed_hosts, target: daemon, log,
+    });
   } catch (err) {
     log.fatal({ err: (err as Error).message }, 'vigil could not start');
     return 1;

@@ -31,7 +31,7 @@ class FakeTarget implements ControlTarget {
   }
   status(): Record<string, unknown> {
     if (this.failStatus) throw new Error('status exploded\nwith a stack-ish second line');
-    return { inputs: [{ name: 'app-logs', lag_bytes: 12 }], rules: [{ id: 'errors', state: 'ok' }], sinks: [{ name: 'elasticsearch', queue: 3 }], last_errors: [] };
+    return { inputs: [{ name: 'app-logs', lag_bytes: 12 }], rules: [{ id: 'errors', state: 'ok' }], sinks: [{ name: 'elasticsearch', queue: 3 }], last_errors: [], components: this.components };
   }
   async metricsText(): Promise<string> {
     return '# HELP vigil_events_total Events read\n# TYPE vigil_events_total counter\nvigil_events_total 42\n';

@@ -80,7 +80,7 @@ describe('disk full (a 5 MB tmpfs under the state and the data)', function () {
     tmp.cleanup();
   });
 
-  interface WhileFull { status: number; failing: string[]; detail: string }
+  interface WhileFull { status: number; failing: string[]; reason: string; detail: string }
 
   /**
    * Runs a daemon on `cfg`: writes 2000 lines and waits until they are acknowledged, fills the disk
@@ -109,8 +109,12 @@ describe('disk full (a 5 MB tmpfs under the state and the data)', function () {
       const st = daemon.collectors[0].status() as { files: Array<{ read: number; size: number }> };
       expect(st.files[0].read, 'bytes read while the disk is full').to.be.lessThan(st.files[0].size);
       const res = await fetch(`${url}/health`);
-      const body = await res.json() as { failing?: string[]; components: Array<{ name: string; detail?: string }> };
-      const whileFull = { status: res.status, failing: body.failing ?? [], detail: body.components.find((c) => c.name === component)?.detail ?? '' };
+      const body = await res.json() as { failing?: string[]; components: Array<{ name: string; reason?: string }> };
+      // /health (no token) gives the reason; the folder and the error are in /status (the daemon's health details)
+      const whileFull = {
+        status: res.status, failing: body.failing ?? [], reason: body.components.find((c) => c.name === component)?.reason ?? '',
+        detail: daemon.health().find((c) => c.name === component)?.detail ?? '',
+      };
       freeDisk(filler);
       filled = false;
       // everything flows again: every line acknowledged, the sink no longer failing for the disk
@@ -128,6 +132,7 @@ describe('disk full (a 5 MB tmpfs under the state and the data)', function () {
   function expectReported(seen: WhileFull, component: string, dir: string): void {
     expect(seen.status, '/health while the disk is full').to.equal(503);
     expect(seen.failing).to.include(component);
+    expect(seen.reason, 'the reason in /health').to.equal('disk full');
     expect(seen.detail).to.match(/disk full/i);
     expect(seen.detail).to.include(dir);
   }

@@ -28,6 +28,8 @@ export interface Alert {
   samples: AlertSample[];
   /** the rule's KQL narrowed to the group, for the Kibana Discover link */
   query: string;
+  /** the rule's KQL alone (the link's fallback when the group makes it too long; absent in alerts of older versions) */
+  where?: string;
   notify: string[];
   tags: string[];
 }

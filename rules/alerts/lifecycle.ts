@@ -118,6 +118,7 @@ export class RuleLifecycle {
       fired_at: iso(g.firedAt),
       samples: g.samples.map((d) => this.summary(d)),
       query: groupQuery(r.where, g.groupValues),
+      where: r.where,
       notify: r.notify,
       tags: r.tags,
     };

@@ -14,6 +14,7 @@ import { EsShipper } from './shipper';
 import { DeadLetterFile } from './dead-letter';
 import { Backoff } from '../../src/backoff';
 import { writeFailureDetail } from '../../src/disk-full';
+import { withoutUserinfo } from '../../src/config/url-userinfo';
 
 export interface ElasticsearchSinkOptions {
   cfg: ElasticsearchConfig;
@@ -48,7 +49,8 @@ export class ElasticsearchSink implements EventSink {
   private setupLoop: Promise<void> | null = null;
 
   constructor(private o: ElasticsearchSinkOptions) {
-    this.url = o.cfg.hosts.join(', ');
+    // the loader keeps user-info out of hosts (it becomes username/password); cut here too for configs built in code
+    this.url = o.cfg.hosts.map(withoutUserinfo).join(', ');
     this.client = createClient(o.cfg);
     this.spool = new SegmentLog({ dir: join(o.stateDir, 'spool', 'elasticsearch'), segmentBytes: o.cfg.spool_segment_bytes, maxBytes: o.cfg.spool_max_bytes });
     this.deadLetter = new DeadLetterFile(join(o.stateDir, 'elasticsearch-dead-letter.ndjson'));

@@ -1,5 +1,6 @@
 import type { Client } from '@elastic/elasticsearch';
 import { errors } from '@elastic/elasticsearch';
+import { scrubUserinfo } from '../../src/config/url-userinfo';
 
 export interface EsHealth {
   ok: boolean;
@@ -31,8 +32,16 @@ async function clusterVersion(client: Client): Promise<string> {
   }
 }
 
-/** A failed request, described by cause (never echoing credentials). */
+/**
+ * A failed request, described by cause (never echoing credentials: the client's messages may hold
+ * a URL, and any user-info in it is cut).
+ */
 export function describeError(err: unknown, url: string): { reason: string; detail: string } {
+  const d = describeCause(err, url);
+  return { reason: d.reason, detail: scrubUserinfo(d.detail) };
+}
+
+function describeCause(err: unknown, url: string): { reason: string; detail: string } {
   if (err instanceof errors.ProductNotSupportedError) {
     return { reason: 'not_elasticsearch', detail: `${url} answers, but it is not Elasticsearch (or a version this client does not support)` };
   }

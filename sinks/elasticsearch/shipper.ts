@@ -10,6 +10,7 @@ import { DeadLetterFile, type DeadLetter } from './dead-letter';
 import { Backoff } from '../../src/backoff';
 import { describeError } from './health';
 import { writeFailureDetail } from '../../src/disk-full';
+import { scrubUserinfo } from '../../src/config/url-userinfo';
 
 export interface ShipperOptions {
   client: Client;
@@ -63,7 +64,7 @@ export class EsShipper {
     this.target = target;
     if (this.running) return;
     this.running = true;
-    this.loopDone = this.loop().catch((err) => this.o.log.error({ err: (err as Error).stack }, 'elasticsearch shipper stopped on an unexpected error'));
+    this.loopDone = this.loop().catch((err) => this.o.log.error({ err: scrubUserinfo(String((err as Error).stack ?? err)) }, 'elasticsearch shipper stopped on an unexpected error'));
   }
 
   /** Something was appended to the spool. */

@@ -1,7 +1,7 @@
 import type { Alert } from '../../rules/alerts/alert';
 import { MAX_SAMPLES } from '../../rules/alerts/alert';
 import { display, groupLabel, sampleColumns, stateWord, summaryRows } from '../alert-view/alert-summary';
-import { kibanaDiscoverUrl } from '../alert-view/kibana-link';
+import { alertDiscoverLink } from '../alert-view/kibana-link';
 import { escapeHtml } from './html-escape';
 
 export interface EmailBody { text: string; html: string }
@@ -44,14 +44,16 @@ function renderAlert(alert: Alert, kibanaUrl: string | undefined): EmailBody {
   const rows = summaryRows(alert);
   const samples = alert.samples.slice(-MAX_SAMPLES);
   const columns = sampleColumns(samples);
-  const link = kibanaUrl ? kibanaDiscoverUrl(kibanaUrl, alert) : undefined;
+  const { url: link, note: linkNote } = kibanaUrl ? alertDiscoverLink(kibanaUrl, alert) : { url: undefined, note: undefined };
   const sampleNote = `Sample events (${samples.length} of ${alert.count}, newest last)`;
   const width = Math.max(...rows.map((r) => r.label.length)) + 2;
   const text = [
     headline(alert),
     '',
     ...rows.map((r) => `${`${r.label}:`.padEnd(width)}${r.value}`),
-    ...(link ? ['', `Kibana Discover: ${link}`] : []),
+    ...(link || linkNote ? [''] : []),
+    ...(link ? [`Kibana Discover: ${link}`] : []),
+    ...(linkNote ? [linkNote] : []),
     '',
     ...(samples.length ? [`${sampleNote}:`, ...samples.map((s, i) => textSample(s, columns, i))] : ['No sample events.']),
   ].join('\n');
@@ -62,6 +64,7 @@ function renderAlert(alert: Alert, kibanaUrl: string | undefined): EmailBody {
     ...rows.map((r) => `<tr><th align="left" ${CELL}>${e(r.label)}</th><td ${CELL}>${e(r.value)}</td></tr>`),
     '</table>',
     ...(link ? [`<p><a href="${e(link)}">Open in Kibana Discover</a></p>`] : []),
+    ...(linkNote ? [`<p style="color:#888">${e(linkNote)}</p>`] : []),
     ...(samples.length
       ? [
         `<h3>${e(sampleNote)}</h3>`,

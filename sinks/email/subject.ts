@@ -10,14 +10,27 @@ const FIELDS: Record<string, (a: Alert) => string> = {
   state: (a) => a.state,
 };
 
+/** Bidirectional embedding, override and isolate controls (U+202A–U+202E, U+2066–U+2069): they reorder what a reader sees. */
+const BIDI_CONTROLS = /[\u202A-\u202E\u2066-\u2069]/g;
+
 /**
- * The notifier's subject template filled in. Values lose line breaks (a header is one line; nodemailer
- * encodes the rest). A resolved alert says so even when the template has no `{{state}}`.
+ * A value from an event made safe for a subject line: one line; no bidi controls (removed, so
+ * `invoice\u202Efdp.exe` reads as it is stored); no RFC 2047 encoded-word (`=?utf-8?B?…?=` would be
+ * decoded by the reader's mail client into any text, a spoofed subject): its `=?` becomes `= ?`.
+ * nodemailer encodes whatever is left that needs encoding.
+ */
+export function subjectValue(v: string): string {
+  return v.replace(/[\r\n]+/g, ' ').replace(BIDI_CONTROLS, '').replace(/=\?/g, '= ?');
+}
+
+/**
+ * The notifier's subject template filled in, each value through {@link subjectValue}. A resolved
+ * alert says so even when the template has no `{{state}}`.
  */
 export function renderSubject(template: string, alert: Alert): string {
   const filled = template.replace(/\{\{\s*([a-z_]+)\s*\}\}/g, (whole, name: string) => {
     const f = FIELDS[name];
-    return f ? f(alert).replace(/[\r\n]+/g, ' ') : whole;
+    return f ? subjectValue(f(alert)) : whole;
   });
   const mentionsState = /\{\{\s*state\s*\}\}/.test(template);
   return alert.state === 'resolved' && !mentionsState ? `[RESOLVED] ${filled}` : filled;

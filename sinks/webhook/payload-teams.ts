@@ -1,15 +1,18 @@
 import type { Alert } from '../../rules/alerts/alert';
 import { MAX_SAMPLES } from '../../rules/alerts/alert';
 import type { Notification } from '../outbox/delivery';
+import type { AlertLink } from '../alert-view/kibana-link';
 import { display, groupLabel, stateWord, summaryRows } from '../alert-view/alert-summary';
+import { teamsText } from './teams-markdown';
 
 /**
  * `format: teams`: an Adaptive Card in the message envelope that Teams incoming webhooks and
  * Workflows ("When a Teams webhook request is received") accept; per alert a headline, its facts,
- * its samples and its Discover link (a bundle's alerts follow one another). Card text is plain
- * (TextBlock renders a little markdown, so samples go into FactSet values, which do not).
+ * its samples and its Discover link (a bundle's alerts follow one another). Teams renders markdown
+ * in TextBlock text and in FactSet titles and values, so every value that comes from events is
+ * escaped ({@link teamsText}).
  */
-export function teamsPayload(n: Notification, link: (a: Alert) => string | undefined): Record<string, unknown> {
+export function teamsPayload(n: Notification, link: (a: Alert) => AlertLink | undefined): Record<string, unknown> {
   const body: Array<Record<string, unknown>> = [];
   if (n.alerts.length > 1) body.push({ type: 'TextBlock', size: 'Large', weight: 'Bolder', text: `${n.alerts.length} alerts` });
   for (const a of n.alerts) body.push(...alertElements(a, link(a), n.alerts.length > 1));
@@ -24,17 +27,18 @@ export function teamsPayload(n: Notification, link: (a: Alert) => string | undef
   };
 }
 
-function alertElements(a: Alert, kibanaLink: string | undefined, separated: boolean): Array<Record<string, unknown>> {
+function alertElements(a: Alert, kibanaLink: AlertLink | undefined, separated: boolean): Array<Record<string, unknown>> {
   const headline = `${stateWord(a)}: ${a.rule} (${a.severity}) on ${groupLabel(a.group)}`;
   const samples = a.samples.slice(-MAX_SAMPLES).map((s, i) => ({
-    title: `${i + 1}.`,
-    value: [s['@timestamp'], s['log.level'], s.message ?? s['event.code']].filter((v) => v !== undefined).map(display).join('  '),
+    title: `${i + 1}\\.`,
+    value: teamsText([s['@timestamp'], s['log.level'], s.message ?? s['event.code']].filter((v) => v !== undefined).map(display).join('  ')),
   }));
   const out: Array<Record<string, unknown>> = [
-    { type: 'TextBlock', size: separated ? 'Medium' : 'Large', weight: 'Bolder', wrap: true, separator: separated, text: headline, color: a.state === 'resolved' ? 'Good' : 'Attention' },
-    { type: 'FactSet', facts: summaryRows(a).map((r) => ({ title: r.label, value: r.value })) },
+    { type: 'TextBlock', size: separated ? 'Medium' : 'Large', weight: 'Bolder', wrap: true, separator: separated, text: teamsText(headline), color: a.state === 'resolved' ? 'Good' : 'Attention' },
+    { type: 'FactSet', facts: summaryRows(a).map((r) => ({ title: r.label, value: teamsText(r.value) })) },
   ];
   if (samples.length) out.push({ type: 'TextBlock', weight: 'Bolder', text: 'Samples (newest last)' }, { type: 'FactSet', facts: samples });
-  if (kibanaLink) out.push({ type: 'ActionSet', actions: [{ type: 'Action.OpenUrl', title: 'Open in Kibana Discover', url: kibanaLink }] });
+  if (kibanaLink?.url) out.push({ type: 'ActionSet', actions: [{ type: 'Action.OpenUrl', title: 'Open in Kibana Discover', url: kibanaLink.url }] });
+  if (kibanaLink?.note) out.push({ type: 'TextBlock', isSubtle: true, size: 'Small', wrap: true, text: teamsText(kibanaLink.note) });
   return out;
 }

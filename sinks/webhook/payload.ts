@@ -1,6 +1,6 @@
 import type { WebhookNotifierDef } from '../../rules/load';
 import type { Notification } from '../outbox/delivery';
-import { kibanaDiscoverUrl } from '../alert-view/kibana-link';
+import { alertDiscoverLink } from '../alert-view/kibana-link';
 import { jsonPayload } from './payload-json';
 import { slackPayload } from './payload-slack';
 import { teamsPayload } from './payload-teams';
@@ -9,6 +9,6 @@ const FORMATS = { json: jsonPayload, slack: slackPayload, teams: teamsPayload } 
 
 /** The exact bytes of a webhook body (what is signed, sent and, in the embedded default, written). */
 export function webhookBody(n: Notification, format: WebhookNotifierDef['format'], kibanaUrl?: string): Buffer {
-  const link = (a: Notification['alerts'][number]) => (kibanaUrl ? kibanaDiscoverUrl(kibanaUrl, a) : undefined);
+  const link = (a: Notification['alerts'][number]) => (kibanaUrl ? alertDiscoverLink(kibanaUrl, a) : undefined);
   return Buffer.from(JSON.stringify(FORMATS[format](n, link)), 'utf8');
 }

@@ -18,7 +18,8 @@ export class HttpWebhookDelivery implements Delivery {
   private scrub: (s: string) => string;
 
   constructor(private def: WebhookNotifierDef, private kibanaUrl?: string) {
-    this.scrub = scrubber([def.secret, def.url, ...Object.values(def.headers)]);
+    // a receiver may echo the path it was called on (the token part of a Slack or Teams URL)
+    this.scrub = scrubber([def.secret, def.url, urlPathOf(def.url), ...Object.values(def.headers)]);
     this.maxRetries = def.retries;
   }
 
@@ -49,6 +50,15 @@ export class HttpWebhookDelivery implements Delivery {
     if (e?.name === 'TimeoutError' || e?.name === 'AbortError') return `no answer within ${this.def.timeout_ms} ms (timeout)`;
     const cause = e?.cause?.code ?? e?.cause?.message;
     return this.scrub(`${e?.message ?? String(err)}${cause ? ` (${cause})` : ''}`);
+  }
+}
+
+function urlPathOf(url: string): string | undefined {
+  try {
+    const u = new URL(url);
+    return `${u.pathname}${u.search}`;
+  } catch {
+    return undefined;
   }
 }
 

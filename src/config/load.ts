@@ -13,6 +13,8 @@ import { isAlias, isMap, isScalar, isSeq, LineCounter, parseDocument, type Docum
 import { DURATION_PATTERN, parseByteSize, parseDuration, SIZE_PATTERN } from '../duration';
 import { EventIdFilterError, parseEventIdFilter } from './event-id-filter';
 import { SECRET_ENV_NAME, SECRET_KEYS, vigilConfigSchema } from './schema';
+import { splitUserinfo, withoutUserinfo } from './url-userinfo';
+import { isLoopbackHost } from './loopback-host';
 import {
   formatProblem,
   type ControlConfig,
@@ -663,7 +665,7 @@ export function secretValuesOf(obj: object): string[] {
 export function redactSecrets(value: unknown, secrets: Iterable<string> = []): unknown {
   const list = [...secrets].filter((s) => s.length > 0).sort((a, b) => b.length - a.length);
   const scrub = (s: string): string => {
-    let out = s.replace(/^([a-z][a-z0-9+.-]*:\/\/[^/@:\s]*:)[^@/\s]+@/i, '$1[redacted]@');
+    let out = s.replace(/^([a-z][a-z0-9+.-]*:\/\/[^/@:\s]*:)[^/\s]+@/i, '$1[redacted]@');
     for (const sec of list) if (out.includes(sec)) out = out.split(sec).join('[redacted]');
     return out;
   };
@@ -916,9 +918,12 @@ function buildConfig(src: YamlSource, raw: Obj, baseDir: string, sourcePath: str
   if (str(raw.kibana_url)) {
     const u = raw.kibana_url as string;
     if (!isHttpUrl(u)) {
-      src.problemAtPath(['kibana_url'], `kibana_url ${src.isSecret(src.nodeAt(['kibana_url'])) ? '' : JSON.stringify(stripUserinfo(u)) + ' '}is not an http(s) URL`, { value: true });
+      src.problemAtPath(['kibana_url'], `kibana_url ${src.isSecret(src.nodeAt(['kibana_url'])) ? '' : JSON.stringify(withoutUserinfo(u)) + ' '}is not an http(s) URL`, { value: true });
+    } else if (splitUserinfo(u).username !== undefined) {
+      src.secretValues.add(u);
+      src.problemAtPath(['kibana_url'], 'kibana_url must not carry a user name or password ("user:password@"): it is put in every alert message', { value: true });
     }
-    cfg.kibana_url = u.replace(/\/+$/, '');
+    cfg.kibana_url = withoutUserinfo(u).replace(/\/+$/, '');
   }
 
   // control
@@ -936,6 +941,13 @@ function buildConfig(src: YamlSource, raw: Obj, baseDir: string, sourcePath: str
   }
   const tls = asObj(ctl.tls);
   if (str(tls.cert) && str(tls.key)) control.tls = { cert: resolvePath(baseDir, tls.cert as string), key: resolvePath(baseDir, tls.key as string) };
+  if (ctl.allow_insecure === true) control.allow_insecure = true;
+  if (Array.isArray(ctl.allowed_hosts)) control.allowed_hosts = asStrings(ctl.allowed_hosts).map((h) => h.toLowerCase());
+  const bind = parseListen(control.listen);
+  // ":9680" (no host) binds 127.0.0.1 (src/control/server.ts)
+  if (bind && !control.tls && !control.allow_insecure && !isLoopbackHost(control.listen.trim().startsWith(':') ? '' : bind.host)) {
+    src.problemAtPath(['control', 'listen'], `control.listen ${JSON.stringify(control.listen)} is not a loopback address and control.tls is not set: the bearer token would travel in clear text (set control.tls, or control.allow_insecure: true to accept that)`, { value: true });
+  }
   cfg.control = control;
   return cfg;
 }
@@ -1092,13 +1104,30 @@ function buildElasticsearch(
   } else if (o.url === undefined && o.hosts === undefined) {
     src.problemAtPath(['elasticsearch'], 'elasticsearch needs "url" or "hosts"', { key: true });
   }
+  // user-info in a URL ("http://elastic:pw@es:9200") becomes username/password: only the bare URL is kept (and shown)
+  const fromUrls = new Set<string>();
+  let urlCredentials: { username?: string; password?: string } | undefined;
   hosts.forEach((h, i) => {
-    if (!isHttpUrl(h)) {
-      const p = hostPaths[i];
-      const shown = src.isSecret(src.nodeAt(p)) ? '' : JSON.stringify(stripUserinfo(h)) + ' ';
+    const p = hostPaths[i];
+    const split = splitUserinfo(h);
+    if (split.username !== undefined) src.secretValues.add(h);
+    if (split.username !== undefined && isHttpUrl(split.url)) {
+      if (split.password) src.secretValues.add(split.password);
+      fromUrls.add(JSON.stringify([split.username, split.password]));
+      urlCredentials = { username: split.username, password: split.password };
+      if (o.api_key !== undefined || o.username !== undefined || o.password !== undefined) {
+        src.problemAtPath(p, `${displayPath(p)} carries a user name and password ("user:password@") and elasticsearch.${o.api_key !== undefined ? 'api_key' : 'username/password'} is set too: give the credentials once`, { value: true });
+      }
+    }
+    hosts[i] = split.url;
+    if (!isHttpUrl(split.url)) {
+      const shown = src.isSecret(src.nodeAt(p)) ? '' : JSON.stringify(split.url) + ' ';
       src.problemAtPath(p, `${displayPath(p)} ${shown}is not an http(s) URL`, { value: true });
     }
   });
+  if (fromUrls.size > 1) {
+    src.problemAtPath(['elasticsearch', 'hosts'], 'elasticsearch.hosts carry different user names or passwords ("user:password@"): Vigil uses one set for every host; set elasticsearch.username and elasticsearch.password instead', { key: true });
+  }
   if (o.api_key !== undefined && (o.username !== undefined || o.password !== undefined)) {
     src.problemAtPath(['elasticsearch', 'api_key'], 'elasticsearch: use either api_key or username/password, not both', { key: true });
   }
@@ -1133,6 +1162,10 @@ function buildElasticsearch(
   if (typeof o.api_key === 'string') es.api_key = o.api_key;
   if (typeof o.username === 'string') es.username = o.username;
   if (typeof o.password === 'string') es.password = o.password;
+  if (urlCredentials && es.api_key === undefined && es.username === undefined) {
+    es.username = urlCredentials.username;
+    es.password = urlCredentials.password ?? '';
+  }
   if (typeof o.ca === 'string' && o.ca) es.ca = resolvePath(baseDir, o.ca);
   if (typeof o.ca_fingerprint === 'string') es.ca_fingerprint = o.ca_fingerprint.replace(/:/g, '').toUpperCase();
   if (typeof o.index === 'string' && o.index) es.index = o.index;
@@ -1185,6 +1218,3 @@ function isHttpUrl(s: string): boolean {
   }
 }
 
-function stripUserinfo(s: string): string {
-  return s.replace(/^([a-z][a-z0-9+.-]*:\/\/)[^/@\s]*@/i, '$1');
-}

@@ -75,6 +75,8 @@ export const vigilConfigSchema = {
       properties: {
         listen: nonEmptyStr,
         token_file: nonEmptyStr,
+        allow_insecure: { type: 'boolean', description: 'accept a non-loopback listen address without tls (the token travels in clear text)' },
+        allowed_hosts: { ...strList, description: 'Host header names accepted besides loopback names, IP addresses and the machine name' },
         tls: {
           type: 'object',
           additionalProperties: false,

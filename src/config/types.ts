@@ -82,6 +82,10 @@ export interface ControlConfig {
   listen: string;             // host:port, default 127.0.0.1:9680
   token_file: string;         // default <state_dir>/control.token
   tls?: { cert: string; key: string };
+  /** listening on a non-loopback address without TLS is refused unless this is true */
+  allow_insecure?: boolean;
+  /** Host header names accepted besides loopback names, IP addresses and this machine's name (DNS rebinding) */
+  allowed_hosts?: string[];
 }
 
 export interface VigilConfig {

@@ -6,11 +6,13 @@
 import * as fs from 'node:fs';
 import * as http from 'node:http';
 import * as https from 'node:https';
-import type { AddressInfo } from 'node:net';
+import { isIP, type AddressInfo } from 'node:net';
+import { hostname } from 'node:os';
 import { parseDuration } from '../duration';
 import type { Logger } from '../log';
 import type { ControlTarget } from './control-target';
 import { loadOrCreateToken, tokensEqual } from './token';
+import { isLoopbackHost } from '../config/loopback-host';
 
 /** Largest request body accepted (larger → 413). */
 export const MAX_BODY_BYTES = 64 * 1024;
@@ -21,6 +23,10 @@ export interface ControlServerOptions {
   listen: string; // "host:port"; port 0 = any free port
   tokenFile: string;
   tls?: { cert: string; key: string }; // PEM file paths
+  /** a non-loopback listen address without TLS is refused unless this is true */
+  allowInsecure?: boolean;
+  /** Host header names accepted besides loopback names, IP addresses, the listen host and this machine's name */
+  allowedHosts?: string[];
   target: ControlTarget;
   log: Logger;
 }
@@ -41,9 +47,12 @@ export class ControlServer {
   private token = '';
   private address = '';
   private readonly routes: Route[];
+  private readonly hostNames: Set<string>;
 
   constructor(private readonly opts: ControlServerOptions) {
     this.routes = buildRoutes(opts.target);
+    const machine = hostname().toLowerCase();
+    this.hostNames = new Set(['localhost', machine, machine.split('.')[0], ...(opts.allowedHosts ?? []).map((h) => h.toLowerCase())]);
   }
 
   /** The base URL (e.g. `http://127.0.0.1:9680`) once started, '' before. */
@@ -54,6 +63,10 @@ export class ControlServer {
   async start(): Promise<{ url: string }> {
     if (this.server) throw new Error('the control API is already started');
     const { host, port } = parseListen(this.opts.listen);
+    if (!this.opts.tls && !this.opts.allowInsecure && !isLoopbackHost(host)) {
+      throw new Error(`refusing to serve the control API on ${this.opts.listen} without TLS: the bearer token would travel in clear text (set control.tls, listen on 127.0.0.1, or set control.allow_insecure: true)`);
+    }
+    this.hostNames.add(host.toLowerCase());
     this.token = loadOrCreateToken(this.opts.tokenFile, this.opts.log);
     const handler = (req: http.IncomingMessage, res: http.ServerResponse): void => { void this.handle(req, res); };
     const tls = this.opts.tls;
@@ -81,7 +94,7 @@ export class ControlServer {
     const urlHost = host === '0.0.0.0' ? '127.0.0.1' : host === '::' ? '::1' : host;
     this.address = `${tls ? 'https' : 'http'}://${urlHost.includes(':') ? `[${urlHost}]` : urlHost}:${bound}`;
     this.opts.log.info({ url: this.address, tls: Boolean(tls), token_file: this.opts.tokenFile }, 'control API listening');
-    if (!tls && !isLoopback(host)) {
+    if (!tls && !isLoopbackHost(host)) {
       this.opts.log.warn({ listen: this.opts.listen }, 'control API listens on a non-loopback address without TLS: the bearer token travels in clear text');
     }
     return { url: this.address };
@@ -107,6 +120,7 @@ export class ControlServer {
     let route: Route | undefined;
     let reply: Reply;
     try {
+      this.checkHost(req.headers.host);
       pathname = new URL(req.url ?? '/', 'http://x').pathname;
       route = this.routes.find((r) => r.path.test(pathname));
       if (!route) throw new HttpError(404, `no such endpoint: ${method} ${pathname}`);
@@ -130,6 +144,18 @@ export class ControlServer {
     }
     this.send(req, res, reply);
     this.opts.log.debug({ method, path: pathname, status: reply.status, ms: Date.now() - t0 }, 'control API request');
+  }
+
+  /**
+   * DNS rebinding: a web page whose name the attacker points at 127.0.0.1 may reach the API from a
+   * browser, but its requests carry the attacker's name in Host. Accepted: IP addresses, loopback
+   * names, the listen host, this machine's name and control.allowed_hosts.
+   */
+  private checkHost(header: string | undefined): void {
+    if (header === undefined) return; // HTTP/1.0 without Host: not a browser
+    const name = header.trim().toLowerCase().replace(/:\d*$/, '').replace(/^\[(.*)\]$/, '$1').replace(/\.$/, '');
+    if (isIP(name) || this.hostNames.has(name)) return;
+    throw new HttpError(403, `Host ${JSON.stringify(header.slice(0, 100))} is not a name of this control API (protection against DNS rebinding); add it to control.allowed_hosts in vigil.yaml to use it`);
   }
 
   private authorize(req: http.IncomingMessage): void {
@@ -208,8 +234,12 @@ function buildRoutes(t: ControlTarget): Route[] {
   ];
 }
 
+/**
+ * Unauthenticated: names and states only (details may name URLs, files or errors; they are in /status),
+ * and for a failing component the one reason that is a fixed word and tells an operator what to do: a full disk.
+ */
 function health(t: ControlTarget): Reply {
-  const components = t.health();
+  const components = t.health().map((c) => (!c.ok && c.detail?.startsWith('disk full') ? { name: c.name, ok: c.ok, reason: 'disk full' } : { name: c.name, ok: c.ok }));
   const failing = components.filter((c) => !c.ok).map((c) => c.name);
   if (failing.length === 0) return { status: 200, body: { status: 'ok', components } };
   return { status: 503, body: { status: 'failing', failing, components } };
@@ -295,10 +325,6 @@ export function parseListen(listen: string): { host: string; port: number } {
   const port = m ? Number(m[3]) : NaN;
   if (!m || port > 65535) throw new Error(`control listen address ${JSON.stringify(listen)} must be host:port (e.g. 127.0.0.1:9680)`);
   return { host: m[1] ?? (m[2] || '127.0.0.1'), port };
-}
-
-function isLoopback(host: string): boolean {
-  return host === 'localhost' || host === '::1' || host.startsWith('127.');
 }
 
 function readPem(file: string, what: string): Buffer {
