@@ -93,7 +93,7 @@ program
   .argument('<action>', 'install, uninstall, start, stop or status')
   .option('-c, --config <file>', 'vigil.yaml the service runs with (install)', 'vigil.yaml')
   .option('--name <name>', 'service name', 'vigil')
-  .option('--user <user>', 'account the service runs as (install; default root / LocalSystem)')
+  .option('--user <user>', 'account the service runs as (install; default root on Linux, the virtual account NT SERVICE\\<name>.exe on Windows; never takes a password)')
   .option('--dry-run', 'print what would be written and run; change nothing')
   .action(async (action: string, opts: { config: string; name: string; user?: string; dryRun?: boolean }) => {
     const { runService } = await import('./service/command');

@@ -4,8 +4,7 @@ import { chmodSync, copyFileSync, existsSync, mkdirSync, readFileSync, writeFile
 import { join } from 'node:path';
 import { renderUnit, quoteExecArg } from '../src/service/systemd-unit';
 import { heapFlagFromShebang } from '../src/cli-node-flags';
-import { findOnPath, makeContext, ServiceRefusal } from '../src/service/common';
-import { runWindowsService } from '../src/service/windows-service';
+import { findOnPath } from '../src/service/common';
 import { tempDir } from './helpers/temp-dir';
 
 const ROOT = join(__dirname, '..', '..');
@@ -201,33 +200,6 @@ describe('vigil service (command line, Linux, stand-in systemctl)', () => {
       }
       expect(calls(s.bin)).to.deep.equal([]);
       expect(existsSync(join(s.units, 'vigil.service'))).to.equal(false);
-    } finally {
-      t.cleanup();
-    }
-  });
-});
-
-describe('vigil service: Windows options (dry run only; node-windows itself is untested here)', () => {
-  it('hands node-windows the CLI, `run --config <abs>` and the heap flag, and refuses a config path with spaces', async () => {
-    const t = tempDir('service-win');
-    try {
-      const config = join(t.path, 'vigil.yaml');
-      writeFileSync(config, 'inputs: []\n');
-      const lines: string[] = [];
-      const ctx = makeContext('install', { config, name: 'Vigil', user: '.\\svc', dryRun: true }, { VIGIL_SERVICE_PASSWORD: 'pw' }, t.path, (l) => lines.push(l));
-      expect(await runWindowsService(ctx)).to.equal(0);
-      expect(lines[0]).to.equal('would install the Windows service vigil.exe (node-windows) with:');
-      const o = JSON.parse(lines[1]) as Record<string, unknown>;
-      expect(o).to.deep.include({ name: 'Vigil', script: CLI, scriptOptions: `run --config ${config}`, nodeOptions: [heapFlagFromShebang(CLI)], workingDirectory: t.path });
-      expect(o.logOnAs).to.deep.equal({ domain: '.', account: 'svc', password: '***' });
-
-      const spaced = join(t.path, 'my conf.yaml');
-      writeFileSync(spaced, 'inputs: []\n');
-      const bad = makeContext('install', { config: spaced, dryRun: true }, {}, t.path, () => undefined);
-      let err: Error | undefined;
-      await runWindowsService(bad).catch((e: Error) => { err = e; });
-      expect(err).to.be.instanceOf(ServiceRefusal);
-      expect(err?.message).to.match(/must not contain spaces/);
     } finally {
       t.cleanup();
     }
