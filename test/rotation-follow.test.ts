@@ -239,6 +239,29 @@ describe('file input on the embedded default: a known file is followed wherever 
     await site.stop();
   });
 
+  it('a checkpoint past the end of the file (truncated and written again from the same first line): read from 0, with a warning', async () => {
+    const header = '{"@timestamp":"2026-12-02T09:00:00.000Z","message":"log opened"}\n';
+    writeFileSync(site.app, header);
+    site.write(1000);
+    await site.start();
+    await site.stored(1001, 'the first file');
+    await site.stop();
+    // the same first line, then less content than the checkpoint covers
+    writeFileSync(site.app, header);
+    const from = site.written;
+    site.write(50);
+    await site.start();
+    await waitFor(() => {
+      const seqs = new Set(readStore(site.events).map((e) => e.seq));
+      for (let i = from; i < from + 50; i++) if (!seqs.has(i)) return false;
+      return true;
+    }, 30_000, 'the lines written after the truncation');
+    await site.stop();
+    const warnings = site.stderr.join('').split('\n').filter((l) => l.includes('checkpoint is past the end of the file'));
+    expect(warnings).to.have.length(1);
+    expect(warnings[0]).to.include(site.app);
+  });
+
   it('does not follow a symbolic link matching the glob (a link to another file is counted and warned once)', async () => {
     const secret = join(site.tmp.path, 'secret.txt');
     writeFileSync(secret, '{"seq":-1,"message":"root:$6$hash:19000:0:99999:7:::"}\n');
