@@ -437,6 +437,7 @@ export class FileCollector {
       if (!live || (m.input !== undefined ? m.input !== this.cfg.id : !this.ownsPath(live))) continue;
       knowns.push({ identity: fp, source, offset: e.offset, live, size: typeof m.size === 'number' ? m.size : undefined });
     }
+    for (const fp of this.settled) if (!this.d.registry.get(fileSourceKey(fp))) this.settled.delete(fp); // expired entries
     if (knowns.length === 0) return 0;
     const isKnown = (fp: string) => this.readers.has(fp) || byIdentity.has(fp) || this.d.registry.get(fileSourceKey(fp)) !== undefined;
     const steps = await planRotationFollow(knowns, (f) => this.fingerprint(f), isKnown);

@@ -55,7 +55,7 @@ export class CheckpointRegistry {
    */
   load(): void {
     removeStaleTemps(this.path);
-    const parsed = readStateFile(this.path, compileStateSchema(registrySchema(this.sections)), REGISTRY_HINT) as RegistryFile | undefined;
+    const parsed = readStateFile(this.path, () => compileStateSchema(registrySchema(this.sections)), REGISTRY_HINT) as RegistryFile | undefined;
     if (!parsed) return;
     for (const [k, v] of Object.entries(parsed.sources ?? {})) this.sources.set(k, v);
     this.sinks = parsed.sinks ?? {};

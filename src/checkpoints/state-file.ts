@@ -46,9 +46,11 @@ export function stateFileProblems(file: string, text: string, validate: Validate
 /**
  * Reads and validates a state file; `undefined` when it does not exist. Throws a
  * {@link StateFileError} naming the file and each fault (with `hint`, what the user can do).
+ * `validator` is called only when there is a file to check (a schema's compilation is not free).
  */
-export function readStateFile(file: string, validate: ValidateFunction, hint?: string): unknown {
+export function readStateFile(file: string, validator: () => ValidateFunction, hint?: string): unknown {
   if (!existsSync(file)) return undefined;
+  const validate = validator();
   let text: string;
   try {
     text = readFileSync(file, 'utf8');
