@@ -66,9 +66,25 @@ class Site {
     }, 30_000, 'the control API', 100);
   }
 
-  /** SIGKILL, once a checkpoint commit (every second) has recorded what was read. */
+  /** The live file's entry in the committed registry.json (none yet: undefined). */
+  committed(): { offset: number; meta: { size?: number } } | undefined {
+    let reg: { sources?: Record<string, { offset: number; meta: { path?: string; size?: number } }> };
+    try { reg = JSON.parse(readFileSync(join(this.tmp.path, 'data', 'state', 'registry.json'), 'utf8')); } catch { return undefined; }
+    return Object.values(reg.sources ?? {}).find((e) => e.meta.path === this.app);
+  }
+
+  /** Waits until a checkpoint commit has recorded the live file as `what` says (read to its end, or its size noted). */
+  async committedAs(what: 'read' | 'size'): Promise<void> {
+    const size = readFileSync(this.app).length;
+    await waitFor(() => {
+      const e = this.committed();
+      return what === 'read' ? e?.offset === size : e?.meta.size === size;
+    }, 30_000, `registry.json to record ${this.app} ${what === 'read' ? 'read to its end' : `at its size ${size}`}`, 100);
+  }
+
+  /** SIGKILL, once a checkpoint commit has recorded what was read. */
   async kill(): Promise<void> {
-    await sleep(1500);
+    if (existsSync(this.app)) await this.committedAs('read');
     this.daemon!.kill('SIGKILL');
     await exitOf(this.daemon!);
     this.daemon = null;
@@ -220,8 +236,10 @@ describe('file input on the embedded default: a known file is followed wherever 
     const before = readFileSync(site.app).length;
     site.write(500);
     const unread = readFileSync(site.app).length - before;
-    await sleep(2500); // a scan notes the new size, a commit keeps it
-    await site.kill();
+    await site.committedAs('size'); // a scan notes the new size, a commit keeps it
+    site.daemon!.kill('SIGKILL');
+    await exitOf(site.daemon!);
+    site.daemon = null;
     unlinkSync(site.app);
     await site.start();
     await waitFor(async () => {
