@@ -5,7 +5,8 @@
  * real rule sets: event codes, services); a few are free text that every event must meet. The baseline,
  * measured in the same run, is the engine with one rule; the table shows how the cost per event grows.
  */
-import { parseRulesText, type LoadedRules } from '../rules/load';
+import { parseRulesText } from '../rules/load/rules-file';
+import type { LoadedRules } from '../rules/types';
 import { validateWhere } from '../rules/kql/validate-where';
 import { RulesEngine } from '../rules/engine';
 import { silentLogger } from '../src/log';

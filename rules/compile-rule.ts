@@ -1,4 +1,5 @@
-import type { RuleDef } from './load';
+import { RULE_DEFAULTS } from './defaults';
+import type { RuleDef } from './types';
 import type { Ast } from './kql/ast';
 import { parseKql } from './kql/parse';
 import { compileMatcher } from './kql/match';
@@ -9,7 +10,6 @@ import { RuleLifecycle } from './alerts/lifecycle';
 
 /** Regexes look at the first MiB of a field: a huge value (a 10 MB stack dump) must not stall the engine. */
 const REGEX_INPUT_MAX = 1024 * 1024;
-const DEFAULT_WINDOW_MS = 5 * 60_000;
 const MAX_GROUPS_PER_RULE = 10_000;
 
 /** A rule ready to run: its filter, its grouping, its detector and its alert lifecycle. */
@@ -27,7 +27,7 @@ export interface CompiledRule {
 }
 
 export function detectorConfig(def: RuleDef): DetectorConfig {
-  const windowMs = def.window_ms ?? DEFAULT_WINDOW_MS;
+  const windowMs = def.window_ms ?? RULE_DEFAULTS.window_ms;
   const baselineMs = def.baseline_ms ?? 0;
   return {
     type: def.type,

@@ -3,7 +3,9 @@ import type { PipelineEvent } from '../src/event';
 import type { RulesEntry } from '../src/pipeline';
 import type { Logger } from '../src/log';
 import { formatProblem, type FileProblem } from '../src/config/types';
-import { checkRulesFile, type LoadedRules } from './load';
+import { checkRulesFile } from './load/rules-file';
+import { RULE_DEFAULTS } from './defaults';
+import type { LoadedRules } from './types';
 import { validateWhere } from './kql/validate-where';
 import { compileRule, type CompiledRule } from './compile-rule';
 import { RuleIndex } from './rule-index';
@@ -163,7 +165,7 @@ export class RulesEngine implements RulesEntry {
     const out: AlertChange[] = [];
     let far = this.newest;
     for (const r of this.compiled) {
-      const cfgSpan = (r.def.window_ms ?? 300_000) + (r.def.baseline_ms ?? 0) + r.def.allowed_lateness_ms;
+      const cfgSpan = (r.def.window_ms ?? RULE_DEFAULTS.window_ms) + (r.def.baseline_ms ?? 0) + r.def.allowed_lateness_ms;
       far = Math.max(far, this.newest + 2 * cfgSpan);
     }
     if (Number.isFinite(far)) {

@@ -1,5 +1,5 @@
 import { silentLogger } from '../src/log';
-import type { LoadedRules, RuleDef, RuleExample } from './load';
+import type { LoadedRules, RuleDef, RuleExample } from './types';
 import { RulesEngine } from './engine';
 
 export interface ExampleResult {

@@ -1,5 +1,5 @@
 import { writeFileSync } from 'node:fs';
-import { checkRulesFile } from '../rules/load';
+import { checkRulesFile } from '../rules/load/rules-file';
 import { validateWhere } from '../rules/kql/validate-where';
 import { inputFiles, replay } from '../rules/backtest/replay';
 import { buildReport } from '../rules/backtest/build-report';

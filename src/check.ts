@@ -8,7 +8,8 @@ import * as path from 'node:path';
 import { checkConfigFileDetailed, embeddedDefaultConfig } from './config/load';
 import { checkState } from './state-check';
 import { formatProblem, type FileProblem } from './config/types';
-import { checkRulesFile, type WhereValidator } from '../rules/load';
+import { checkRulesFile } from '../rules/load/rules-file';
+import type { WhereValidator } from '../rules/types';
 import { validateWhere } from '../rules/kql/validate-where';
 
 export interface CheckOptions {

@@ -1,4 +1,4 @@
-import { checkRulesFile } from '../rules/load';
+import { checkRulesFile } from '../rules/load/rules-file';
 import { validateWhere } from '../rules/kql/validate-where';
 import { runExamples } from '../rules/run-examples';
 import { formatProblem } from './config/types';

@@ -1,5 +1,6 @@
 import { expect } from 'chai';
-import { parseRulesText, type LoadedRules } from '../rules/load';
+import { parseRulesText } from '../rules/load/rules-file';
+import type { LoadedRules } from '../rules/types';
 import { validateWhere } from '../rules/kql/validate-where';
 import { RulesEngine } from '../rules/engine';
 import { RuleIndex, requiredValues } from '../rules/rule-index';

@@ -5,17 +5,10 @@ import * as path from 'node:path';
 import { ConfigError } from '../src/config/load';
 import { DURATION_PATTERN } from '../src/duration';
 import rulesSchema from '../rules/rules.schema.json';
-import {
-  checkRegex,
-  loadRulesFile,
-  parseRulesText,
-  redactRules,
-  regexBacktrackingRisk,
-  type LoadedRules,
-  type RulesLoadOptions,
-  type WebhookNotifierDef,
-  type WhereValidator,
-} from '../rules/load';
+import { loadRulesFile, parseRulesText, redactRules } from '../rules/load/rules-file';
+import { checkRegex } from '../rules/regex-safety/check-regex';
+import { regexBacktrackingRisk } from '../rules/regex-safety/backtracking-risk';
+import type { LoadedRules, RulesLoadOptions, WebhookNotifierDef, WhereValidator } from '../rules/types';
 
 /** The rules.yaml of SPEC section 3, verbatim. */
 const SPEC_RULES = `defaults:                 # optional; any rule key may be set here

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { Severity } from '../load';
+import type { Severity } from '../types';
 
 /** One event as an alert shows it: the fields that matter, not the raw document. */
 export type AlertSample = Record<string, unknown>;

@@ -1,4 +1,4 @@
-import type { RuleDef } from '../load';
+import type { RuleDef } from '../types';
 import type { Condition } from '../detectors/types';
 import { compileGroupValueReader } from '../field-path';
 import { alertId, groupQuery, MAX_SAMPLES, type Alert, type AlertSample } from './alert';

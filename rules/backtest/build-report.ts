@@ -1,18 +1,18 @@
-import type { LoadedRules } from '../load';
+import { RULE_DEFAULTS } from '../defaults';
+import type { LoadedRules } from '../types';
 import type { Alert } from '../alerts/alert';
 import type { ReplayResult } from './replay';
 import type { BacktestAlert, BacktestReport, RuleBucket, RuleSeries } from './report-data';
 
 /** At most this many buckets per rule chart: a month of 1-minute windows is shown in wider buckets. */
 const MAX_BUCKETS = 500;
-const DEFAULT_WINDOW_MS = 5 * 60_000;
 
 /** Turns a replay into the report the formats render: alerts, and per rule its matches per window. */
 export function buildReport(rules: LoadedRules, r: ReplayResult): BacktestReport {
   const series: RuleSeries[] = [];
   for (const def of rules.rules) {
     if (!def.enabled) continue;
-    const windowMs = def.window_ms ?? DEFAULT_WINDOW_MS;
+    const windowMs = def.window_ms ?? RULE_DEFAULTS.window_ms;
     const times = (r.matches.get(def.id) ?? []).slice().sort((a, b) => a - b);
     const s: RuleSeries = { rule: def.id, type: def.type, where: def.where, windowMs, buckets: [] };
     if (def.description) s.description = def.description;

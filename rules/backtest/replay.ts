@@ -3,7 +3,7 @@ import fg from 'fast-glob';
 import { silentLogger } from '../../src/log';
 import { firstEventTime, openInput, type InputEvents } from './input-events';
 import { mergeByTime } from './merge-by-time';
-import type { LoadedRules } from '../load';
+import type { LoadedRules } from '../types';
 import { RulesEngine } from '../engine';
 import type { AlertChange } from '../alerts/lifecycle';
 import type { Alert } from '../alerts/alert';

@@ -1,4 +1,4 @@
-import type { WhereValidator } from '../load';
+import type { WhereValidator } from '../types';
 import { KqlSyntaxError, parseKql } from './parse';
 
 /** The rules loader's check of a `where:` string: null when it is valid KQL, else where and why it is not. */

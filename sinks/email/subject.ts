@@ -1,7 +1,7 @@
 import type { Alert } from '../../rules/alerts/alert';
 import { groupLabel } from '../alert-view/alert-summary';
 
-/** The placeholders rules/load.ts documents for `subject` (unknown ones are left as written). */
+/** The placeholders rules/types.ts documents for `subject` (unknown ones are left as written). */
 const FIELDS: Record<string, (a: Alert) => string> = {
   rule: (a) => a.rule,
   severity: (a) => a.severity,

@@ -1,4 +1,4 @@
-import type { NotifierDef } from '../../rules/load';
+import type { NotifierDef } from '../../rules/types';
 import type { SmtpConfig } from '../../src/config/types';
 import type { Delivery } from './delivery';
 import { SmtpEmailDelivery } from '../email/send-email';

@@ -1,4 +1,4 @@
-import type { WebhookNotifierDef } from '../../rules/load';
+import type { WebhookNotifierDef } from '../../rules/types';
 import type { Notification } from '../outbox/delivery';
 import { alertDiscoverLink } from '../alert-view/kibana-link';
 import { jsonPayload } from './payload-json';

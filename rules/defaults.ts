@@ -1,0 +1,31 @@
+/**
+ * Every default of rules.yaml in one place (SPEC section 3): what a rule, an example or a notifier
+ * gets for a key it does not set (neither itself nor through `defaults:`).
+ */
+import type { RuleDef } from './types';
+
+export const RULE_DEFAULTS = {
+  /** the window of threshold, spike and flatline rules (also the span a pattern rule's counts are shown over) */
+  window_ms: 5 * 60_000,
+  realert_ms: 60_000,
+  allowed_lateness_ms: 60_000,
+  severity: 'medium',
+  direction: 'up',
+  /** a flatline rule fires when a group's count falls below this */
+  flatline_threshold: 1,
+  spike_ratio: 3,
+  spike_min_count: 1,
+} as const satisfies { severity: RuleDef['severity']; direction: RuleDef['direction']; [k: string]: unknown };
+
+export const EXAMPLE_DEFAULTS = {
+  repeat: 1,
+  every_ms: 1000,
+  expect: 0,
+} as const;
+
+export const NOTIFIER_DEFAULTS = {
+  email_subject: '[{{severity}}] {{rule}} on {{group}}',
+  webhook_format: 'json',
+  webhook_method: 'POST',
+  webhook_timeout_ms: 10_000,
+} as const;

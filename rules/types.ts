@@ -1,0 +1,114 @@
+/**
+ * The shapes of a loaded rules.yaml (SPEC section 3): rules, notifiers and their examples, as the
+ * loader (rules/load/) resolves them and the engine, backtest and notifiers read them.
+ * Defaults of the optional keys live in rules/defaults.ts.
+ */
+
+export type RuleType = 'pattern' | 'threshold' | 'spike' | 'flatline';
+export type Severity = 'info' | 'low' | 'medium' | 'high' | 'critical';
+export const SEVERITIES: readonly Severity[] = ['info', 'low', 'medium', 'high', 'critical'];
+
+export interface EmailNotifierDef {
+  name: string;
+  type: 'email';
+  to: string[];
+  cc: string[];
+  bcc: string[];
+  /** overrides smtp.from of vigil.yaml */
+  from?: string;
+  /** template: {{rule}}, {{severity}}, {{group}}, {{count}}, {{state}} (default "[{{severity}}] {{rule}} on {{group}}") */
+  subject: string;
+  line: number;
+  col: number;
+}
+
+export interface WebhookNotifierDef {
+  name: string;
+  type: 'webhook';
+  url: string;
+  format: 'json' | 'slack' | 'teams'; // default json
+  method: 'POST' | 'PUT'; // default POST
+  headers: Record<string, string>;
+  /** HMAC-SHA256 key for X-Vigil-Signature */
+  secret?: string;
+  timeout_ms: number; // default 10 s
+  /**
+   * retries after the first try before a notification is given up (moved to failed/); absent: it is
+   * retried until the receiver accepts or refuses it for good (the default: a late alert beats a lost one)
+   */
+  retries?: number;
+  line: number;
+  col: number;
+}
+
+export type NotifierDef = EmailNotifierDef | WebhookNotifierDef;
+
+export interface RuleExample {
+  /** events as written (field paths may be dotted) */
+  events: Array<Record<string, unknown>>;
+  repeat: number; // default 1
+  every_ms: number; // default 1000
+  expect: number;
+  line: number;
+  col: number;
+}
+
+export interface RuleDef {
+  id: string;
+  description?: string;
+  type: RuleType;
+  /** KQL; '' selects every event */
+  where: string;
+  regex?: { field: string; pattern: string; flags: string };
+  group_by: string[];
+  /** threshold: fire when count >= threshold; flatline: when count < threshold (default 1) */
+  threshold?: number;
+  /** absent: RULE_DEFAULTS.window_ms (rules/defaults.ts) */
+  window_ms?: number;
+  baseline_ms?: number;
+  ratio?: number; // spike, default 3
+  min_count?: number; // spike, default 1
+  direction: 'up' | 'down' | 'both'; // default up
+  severity: Severity; // default medium
+  /** notifier names, each a key of LoadedRules.notifiers */
+  notify: string[];
+  notify_resolved: boolean; // default false
+  realert_ms: number; // default 60000
+  group_window_ms?: number;
+  allowed_lateness_ms: number; // default 60000
+  enabled: boolean; // default true
+  tags: string[];
+  examples: RuleExample[];
+  /** where the rule is: the file label and the position of its `id` */
+  file: string;
+  line: number;
+  col: number;
+  /** where the `where` string starts (for messages about it) */
+  where_line?: number;
+  where_col?: number;
+  /** hash of the resolved definition (everything but examples and positions): unchanged → same fingerprint */
+  fingerprint: string;
+}
+
+export interface LoadedRules {
+  /** the file label the rules were read from */
+  source: string;
+  /** the `defaults` section as written (durations unparsed) */
+  defaults: Record<string, unknown>;
+  notifiers: Record<string, NotifierDef>;
+  rules: RuleDef[];
+}
+
+/** KQL syntax check: `offset` is the index in `where` of the fault, or null when the query is fine. */
+export type WhereValidator = (where: string) => { offset: number; message: string } | null;
+
+export interface RulesLoadOptions {
+  /** environment for `${VAR}` in notifiers (default process.env) */
+  env?: NodeJS.ProcessEnv;
+  /** an unset variable without default: a problem (default) or '' (e.g. for backtest / test-rules, which send nothing) */
+  unsetEnv?: 'error' | 'empty';
+  /** KQL checker; without it `where` is only checked to be a string */
+  validateWhere?: WhereValidator;
+  /** base directory for relative `path` in loadRulesFile (default process.cwd()) */
+  cwd?: string;
+}
