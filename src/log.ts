@@ -1,5 +1,5 @@
 import pino, { type Logger } from 'pino';
-import { scrubUserinfo } from './config/url-userinfo';
+import { scrubUserinfo } from './core/config-kit/url-userinfo';
 
 export type { Logger };
 

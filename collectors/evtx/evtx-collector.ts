@@ -1,7 +1,7 @@
 import { recordFilter } from '../winevt/record-filter';
 import type { XmlElement } from '../winevt/xml-tree';
 import { hostname } from 'node:os';
-import type { EvtxInputConfig } from '../../src/config/types';
+import type { EvtxInputConfig } from './config';
 import type { CollectorDeps } from '../../src/collector-deps';
 import { discover, type FoundFile } from '../file/discovery';
 import { evtxSourceKey, identifyFound } from './evtx-identity';

@@ -1,6 +1,6 @@
 import { hostname } from 'node:os';
 import picomatch from 'picomatch';
-import type { FileInputConfig } from '../../src/config/types';
+import type { FileInputConfig } from './config';
 import type { CollectorDeps } from '../../src/collector-deps';
 import { newNdjsonStats, type NdjsonStats } from '../../src/normalise/ndjson';
 import { discover, type FoundFile } from './discovery';

@@ -1,7 +1,7 @@
-import type { WinevtChannelConfig } from '../../src/config/types';
+import type { WinevtChannelConfig } from './config';
 import type { CheckpointRegistry } from '../../src/checkpoints/registry';
 import type { AckTracker } from '../../src/checkpoints/ack-tracker';
-import { parseEventIdFilter, matchEventId, type EventIdFilter } from '../../src/config/event-id-filter';
+import { parseEventIdFilter, matchEventId, type EventIdFilter } from '../windows-event/event-id-filter';
 import type { AckBatch, PipelineEvent } from '../../src/event';
 import type { Logger } from '../../src/log';
 import { childNamed, textOf, type XmlElement } from './xml-tree';

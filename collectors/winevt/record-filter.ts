@@ -1,4 +1,4 @@
-import { matchEventId, parseEventIdFilter } from '../../src/config/event-id-filter';
+import { matchEventId, parseEventIdFilter } from '../windows-event/event-id-filter';
 import { childNamed, textOf, type XmlElement } from './xml-tree';
 import { levelNumbers } from './xpath-query';
 

@@ -1,5 +1,5 @@
 import { hostname } from 'node:os';
-import type { WinevtInputConfig } from '../../src/config/types';
+import type { WinevtInputConfig } from './config';
 import type { CollectorDeps } from '../../src/collector-deps';
 import { ChannelReader } from './channel-reader';
 import { WevtutilError } from './wevtutil';

@@ -1,4 +1,4 @@
-import type { EventIdFilter } from '../../src/config/event-id-filter';
+import type { EventIdFilter } from '../windows-event/event-id-filter';
 
 /**
  * A channel's filters → the XPath of `wevtutil qe /q:`, e.g.

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { Client, type ClientOptions } from '@elastic/elasticsearch';
-import type { ElasticsearchConfig } from '../../src/config/types';
+import type { ElasticsearchConfig } from './config';
 
 /** The official client, set up from vigil.yaml; Vigil does its own retries, so the client does none. */
 export function createClient(cfg: ElasticsearchConfig): Client {

@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import type { Client } from '@elastic/elasticsearch';
 import type { EventSink, SinkHealth } from '../sink';
 import type { PipelineEvent } from '../../src/event';
-import type { ElasticsearchConfig } from '../../src/config/types';
+import type { ElasticsearchConfig } from './config';
 import type { Logger } from '../../src/log';
 import type { Metrics } from '../../src/metrics';
 import { SegmentLog, SpoolFullError } from '../../src/spool/segment-log';
@@ -14,7 +14,7 @@ import { EsShipper } from './shipper';
 import { DeadLetterFile } from './dead-letter';
 import { Backoff } from '../../src/backoff';
 import { writeFailureDetail } from '../../src/disk-full';
-import { withoutUserinfo } from '../../src/config/url-userinfo';
+import { withoutUserinfo } from '../../src/core/config-kit/url-userinfo';
 
 export interface ElasticsearchSinkOptions {
   cfg: ElasticsearchConfig;

@@ -1,6 +1,6 @@
 import type { Client } from '@elastic/elasticsearch';
 import { errors } from '@elastic/elasticsearch';
-import { scrubUserinfo } from '../../src/config/url-userinfo';
+import { scrubUserinfo } from '../../src/core/config-kit/url-userinfo';
 
 export interface EsHealth {
   ok: boolean;

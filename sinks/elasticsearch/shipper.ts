@@ -10,7 +10,7 @@ import { DeadLetterFile, type DeadLetter } from './dead-letter';
 import { Backoff } from '../../src/backoff';
 import { describeError } from './health';
 import { writeFailureDetail } from '../../src/disk-full';
-import { scrubUserinfo } from '../../src/config/url-userinfo';
+import { scrubUserinfo } from '../../src/core/config-kit/url-userinfo';
 
 export interface ShipperOptions {
   client: Client;

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { createTransport } from 'nodemailer';
-import type { SmtpConfig } from '../../src/config/types';
+import type { SmtpConfig } from './config';
 import type { EmailNotifierDef } from '../../rules/types';
 import type { Delivery, Notification } from '../outbox/delivery';
 import { scrubber } from '../outbox/scrub';

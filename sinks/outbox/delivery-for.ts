@@ -1,5 +1,5 @@
 import type { NotifierDef } from '../../rules/types';
-import type { SmtpConfig } from '../../src/config/types';
+import type { SmtpConfig } from '../email/config';
 import type { Delivery } from './delivery';
 import { SmtpEmailDelivery } from '../email/send-email';
 import { EmlFileDelivery } from '../email/eml-file';

@@ -1,4 +1,4 @@
-import { scrubUserinfo } from '../../src/config/url-userinfo';
+import { scrubUserinfo } from '../../src/core/config-kit/url-userinfo';
 
 /**
  * Removes known secret strings (an SMTP password, a webhook's HMAC secret or auth header, a webhook

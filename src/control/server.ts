@@ -12,7 +12,7 @@ import { parseDuration } from '../duration';
 import type { Logger } from '../log';
 import type { ControlTarget } from './control-target';
 import { loadOrCreateToken, tokensEqual } from './token';
-import { isLoopbackHost } from '../config/loopback-host';
+import { isLoopbackHost } from './loopback-host';
 
 /** Largest request body accepted (larger → 413). */
 export const MAX_BODY_BYTES = 64 * 1024;
