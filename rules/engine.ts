@@ -2,7 +2,7 @@ import { parseIsoMs } from '../src/normalise/timestamp';
 import type { PipelineEvent } from '../src/event';
 import type { RulesEntry } from '../src/pipeline';
 import type { Logger } from '../src/log';
-import { formatProblem, type FileProblem } from '../src/config/types';
+import { formatProblem, type FileProblem } from '../src/core/config-kit';
 import { checkRulesFile } from './load/rules-file';
 import { RULE_DEFAULTS } from './defaults';
 import type { LoadedRules } from './types';

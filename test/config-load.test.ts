@@ -12,9 +12,9 @@ import {
   redactConfig,
   redactSecrets,
 } from '../src/config/load';
-import { matchEventId, parseEventIdFilter, EventIdFilterError } from '../src/config/event-id-filter';
+import { matchEventId, parseEventIdFilter, EventIdFilterError } from '../collectors/windows-event/event-id-filter';
 import { formatProblem, type FileInputConfig, type WinevtInputConfig, type EvtxInputConfig } from '../src/config/types';
-import { parseByteSize, parseDuration, formatDuration } from '../src/duration';
+import { parseByteSize, parseDuration, formatDuration } from '../src/core/units';
 
 const REPO = path.resolve(__dirname, '..', '..');
 

@@ -3,7 +3,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { ConfigError } from '../src/config/load';
-import { DURATION_PATTERN } from '../src/duration';
+import { DURATION_PATTERN } from '../src/core/units';
 import rulesSchema from '../rules/rules.schema.json';
 import { loadRulesFile, parseRulesText, redactRules } from '../rules/load/rules-file';
 import { checkRegex } from '../rules/regex-safety/check-regex';

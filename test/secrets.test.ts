@@ -4,7 +4,7 @@ import * as http from 'node:http';
 import { mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { parseConfigText } from '../src/config/load';
-import { scrubUserinfo, splitUserinfo, withoutUserinfo } from '../src/config/url-userinfo';
+import { scrubUserinfo, splitUserinfo, withoutUserinfo } from '../src/core/config-kit/url-userinfo';
 import { ControlServer } from '../src/control/server';
 import type { ComponentHealth, ControlTarget, SilenceRecord } from '../src/control/control-target';
 import { runCheck } from '../src/check';

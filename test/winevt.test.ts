@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { CheckpointRegistry } from '../src/checkpoints/registry';
 import { AckTracker } from '../src/checkpoints/ack-tracker';
 import { Metrics } from '../src/metrics';
-import { parseEventIdFilter } from '../src/config/event-id-filter';
+import { parseEventIdFilter } from '../collectors/windows-event/event-id-filter';
 import type { AckBatch, PipelineEvent } from '../src/event';
 import type { WinevtInputConfig, WinevtChannelConfig } from '../src/config/types';
 import { WinevtCollector } from '../collectors/winevt/winevt-collector';

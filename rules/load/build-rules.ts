@@ -4,7 +4,7 @@
  * into a RuleDef. Every problem is reported; a rule with one is left out.
  */
 import type { Node } from 'yaml';
-import type { YamlSource } from '../../src/config/load';
+import type { YamlSource } from '../../src/core/config-kit';
 import type { NotifierDef, RuleDef, RulesLoadOptions } from '../types';
 import { checkNotify, checkUniqueId, commonFields, readDurations } from './common-fields';
 import { checkType, detectorOptions } from './detector-options';

@@ -2,8 +2,8 @@
  * What each rule type needs and how its detector options resolve: threshold and window for
  * `threshold`, window and baseline for `spike`, window for `flatline`; their ranges; their defaults.
  */
-import { formatDuration } from '../../src/duration';
-import { displayPath } from '../../src/config/load';
+import { formatDuration } from '../../src/core/units';
+import { displayPath } from '../../src/core/config-kit';
 import { RULE_DEFAULTS } from '../defaults';
 import type { RuleDef, RuleType } from '../types';
 import type { RuleDurations } from './common-fields';

@@ -1,6 +1,6 @@
 /** A rule's `examples` (run by `vigil test-rules`), with their defaults and positions. */
-import { displayPath, type YamlPath } from '../../src/config/load';
-import { parseDuration } from '../../src/duration';
+import { displayPath, type YamlPath } from '../../src/core/config-kit';
+import { parseDuration } from '../../src/core/units';
 import { EXAMPLE_DEFAULTS } from '../defaults';
 import type { RuleExample } from '../types';
 import { asObj, posOf } from './raw-values';

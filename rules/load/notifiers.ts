@@ -2,9 +2,9 @@
  * The `notifiers:` section: each notifier resolved with its defaults and checked (email addresses;
  * a webhook's URL, which is a credential and never appears in a message, and its timeout).
  */
-import { parseDuration } from '../../src/duration';
-import type { YamlPath, YamlSource } from '../../src/config/load';
-import { hasUserinfo } from '../../src/config/url-userinfo';
+import { parseDuration } from '../../src/core/units';
+import type { YamlPath, YamlSource } from '../../src/core/config-kit';
+import { hasUserinfo } from '../../src/core/config-kit/url-userinfo';
 import { NOTIFIER_DEFAULTS } from '../defaults';
 import type { EmailNotifierDef, NotifierDef, WebhookNotifierDef } from '../types';
 import { asObj, posOf, strings, type Obj } from './raw-values';

@@ -3,7 +3,7 @@
  * only pick what is usable (a mapping, a list of strings) and a node's position.
  */
 import type { Node } from 'yaml';
-import type { YamlSource } from '../../src/config/load';
+import type { YamlSource } from '../../src/core/config-kit';
 
 export type Obj = Record<string, unknown>;
 

@@ -3,8 +3,8 @@
  * (a rule's own key wins), where each key comes from, and how a problem about it is reported.
  */
 import type { Node } from 'yaml';
-import { parseDuration } from '../../src/duration';
-import { displayPath, type YamlPath, type YamlSource } from '../../src/config/load';
+import { parseDuration } from '../../src/core/units';
+import { displayPath, type YamlPath, type YamlSource } from '../../src/core/config-kit';
 import type { Obj } from './raw-values';
 
 export class RuleInput {

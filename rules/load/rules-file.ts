@@ -21,8 +21,8 @@ import {
   secretValuesOf,
   substituteEnv,
   YamlSource,
-} from '../../src/config/load';
-import type { FileProblem } from '../../src/config/types';
+} from '../../src/core/config-kit';
+import type { FileProblem } from '../../src/core/config-kit';
 import type { LoadedRules, RulesLoadOptions } from '../types';
 import { buildNotifiers } from './notifiers';
 import { asObj } from './raw-values';

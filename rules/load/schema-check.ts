@@ -1,6 +1,6 @@
 /** rules.yaml against rules/rules.schema.json: problems at the offending nodes, with messages for its patterns. */
 import type { ValidateFunction } from 'ajv';
-import { durationSizeMessages, getAjv, schemaProblems, type YamlSource } from '../../src/config/load';
+import { durationSizeMessages, getAjv, schemaProblems, type YamlSource } from '../../src/core/config-kit';
 import rulesSchema from '../rules.schema.json';
 
 const ID_PATTERN = (rulesSchema.definitions.rule.properties.id as { pattern: string }).pattern;

@@ -1,6 +1,6 @@
 /** A rule's `where` (KQL): checked once per YAML node (a `where` in defaults serves many rules), and where it starts. */
 import { isScalar, type Node } from 'yaml';
-import type { YamlSource } from '../../src/config/load';
+import type { YamlSource } from '../../src/core/config-kit';
 import type { WhereValidator } from '../types';
 import type { RuleInput } from './rule-input';
 

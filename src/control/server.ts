@@ -8,7 +8,7 @@ import * as http from 'node:http';
 import * as https from 'node:https';
 import { isIP, type AddressInfo } from 'node:net';
 import { hostname } from 'node:os';
-import { parseDuration } from '../duration';
+import { parseDuration } from '../core/units';
 import type { Logger } from '../log';
 import type { ControlTarget } from './control-target';
 import { loadOrCreateToken, tokensEqual } from './token';

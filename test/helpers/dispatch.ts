@@ -1,5 +1,6 @@
 import { join } from 'node:path';
-import { parseRulesText, type NotifierDef } from '../../rules/load';
+import { parseRulesText } from '../../rules/load/rules-file';
+import type { NotifierDef } from '../../rules/types';
 import { AlertOutbox } from '../../sinks/outbox/alert-outbox';
 import { Deliveries, type DeliveryContext } from '../../sinks/outbox/delivery-for';
 import { OutboxDispatcher } from '../../sinks/outbox/dispatcher';
