@@ -1,0 +1,118 @@
+import { readdirSync, readFileSync, statSync, existsSync } from 'node:fs';
+import { dirname, join, relative, resolve } from 'node:path';
+import * as ts from 'typescript';
+
+/** The production folders whose imports obey the layer rule. */
+export const PRODUCTION_ROOTS = ['collectors', 'rules', 'sinks', 'src'];
+
+/**
+ * The layers, lowest first (`src/core` ← collectors ← rules ← sinks ← runtime ← cli: a file may import
+ * its own layer and the ones below). Files of src/ outside core/ and the command line are the runtime.
+ */
+export const LAYERS = ['core', 'collectors', 'rules', 'sinks', 'runtime', 'cli'] as const;
+export type Layer = typeof LAYERS[number];
+
+const CLI_FILES = /^src\/(cli\.ts|cli\/|service\/|[a-z-]+-command\.ts$|progress-bar\.ts$|cli-node-flags\.ts$)/;
+
+export function layerOf(file: string): Layer {
+  if (file.startsWith('src/core/')) return 'core';
+  if (file.startsWith('collectors/')) return 'collectors';
+  if (file.startsWith('rules/')) return 'rules';
+  if (file.startsWith('sinks/')) return 'sinks';
+  if (CLI_FILES.test(file)) return 'cli';
+  return 'runtime';
+}
+
+/** The folder a file counts in for cycles: its top folder, and one level deeper under src/. */
+export function folderOf(file: string): string {
+  const parts = file.split('/');
+  if (parts[0] === 'src' && parts.length > 2) return `src/${parts[1]}`;
+  return parts.length > 1 ? parts[0] : '.';
+}
+
+export interface ImportEdge { from: string; to: string; typeOnly: boolean }
+
+function listTs(root: string, dir: string, out: string[]): void {
+  for (const name of readdirSync(join(root, dir))) {
+    const rel = `${dir}/${name}`;
+    const st = statSync(join(root, rel));
+    if (st.isDirectory()) listTs(root, rel, out);
+    else if (name.endsWith('.ts') && !name.endsWith('.d.ts')) out.push(rel);
+  }
+}
+
+function resolveImport(root: string, from: string, spec: string): string | null {
+  if (!spec.startsWith('.')) return null; // a package
+  const base = resolve(root, dirname(from), spec);
+  for (const cand of [`${base}.ts`, join(base, 'index.ts')]) if (existsSync(cand)) return relative(root, cand).split('\\').join('/');
+  if (spec.endsWith('.json') && existsSync(base)) return relative(root, base).split('\\').join('/');
+  return null;
+}
+
+/** Every import (and re-export) between the production files under `root`, type-only ones included. */
+export function importEdges(root: string): ImportEdge[] {
+  const files: string[] = [];
+  for (const r of PRODUCTION_ROOTS) if (existsSync(join(root, r))) listTs(root, r, files);
+  const edges: ImportEdge[] = [];
+  for (const from of files) {
+    const sf = ts.createSourceFile(from, readFileSync(join(root, from), 'utf8'), ts.ScriptTarget.Latest, false);
+    const visit = (node: ts.Node): void => {
+      let spec: ts.Expression | undefined;
+      let typeOnly = false;
+      if (ts.isImportDeclaration(node)) { spec = node.moduleSpecifier; typeOnly = !!node.importClause?.isTypeOnly; }
+      else if (ts.isExportDeclaration(node) && node.moduleSpecifier) { spec = node.moduleSpecifier; typeOnly = node.isTypeOnly; }
+      else if (ts.isImportEqualsDeclaration(node) && ts.isExternalModuleReference(node.moduleReference)) spec = node.moduleReference.expression;
+      else if (ts.isCallExpression(node) && node.expression.kind === ts.SyntaxKind.ImportKeyword && node.arguments.length === 1) spec = node.arguments[0];
+      else if (ts.isCallExpression(node) && ts.isIdentifier(node.expression) && node.expression.text === 'require' && node.arguments.length === 1) spec = node.arguments[0];
+      if (spec && ts.isStringLiteralLike(spec)) {
+        const to = resolveImport(root, from, spec.text);
+        if (to) edges.push({ from, to, typeOnly });
+      }
+      ts.forEachChild(node, visit);
+    };
+    visit(sf);
+  }
+  return edges;
+}
+
+/** Imports against the layer rule (type-only imports count the same). */
+export function layerViolations(edges: ImportEdge[]): string[] {
+  const out = new Set<string>();
+  for (const e of edges) {
+    const a = LAYERS.indexOf(layerOf(e.from)), b = LAYERS.indexOf(layerOf(e.to));
+    if (b > a) out.add(`${e.from} -> ${e.to} (${layerOf(e.from)} may not import ${layerOf(e.to)})`);
+  }
+  return [...out].sort();
+}
+
+/** Pairs of folders that import each other, directly or through others (each cycle named by its folders, sorted). */
+export function folderCycles(edges: ImportEdge[]): string[] {
+  const graph = new Map<string, Set<string>>();
+  for (const e of edges) {
+    const a = folderOf(e.from), b = folderOf(e.to);
+    if (a === b) continue;
+    if (!graph.has(a)) graph.set(a, new Set());
+    graph.get(a)!.add(b);
+  }
+  // strongly connected components (Tarjan): every component of more than one folder is a cycle
+  let index = 0;
+  const idx = new Map<string, number>(), low = new Map<string, number>(), onStack = new Set<string>(), stack: string[] = [];
+  const cycles: string[] = [];
+  const nodes = new Set<string>([...graph.keys(), ...[...graph.values()].flatMap((s) => [...s])]);
+  const strong = (v: string): void => {
+    idx.set(v, index); low.set(v, index); index++;
+    stack.push(v); onStack.add(v);
+    for (const w of graph.get(v) ?? []) {
+      if (!idx.has(w)) { strong(w); low.set(v, Math.min(low.get(v)!, low.get(w)!)); }
+      else if (onStack.has(w)) low.set(v, Math.min(low.get(v)!, idx.get(w)!));
+    }
+    if (low.get(v) === idx.get(v)) {
+      const comp: string[] = [];
+      let w: string;
+      do { w = stack.pop()!; onStack.delete(w); comp.push(w); } while (w !== v);
+      if (comp.length > 1) cycles.push(comp.sort().join(' <-> '));
+    }
+  };
+  for (const v of nodes) if (!idx.has(v)) strong(v);
+  return cycles.sort();
+}
