@@ -84,7 +84,6 @@ describe('vigil service: the systemd unit', () => {
   it('passes systemd-analyze verify (when systemd-analyze is installed)', function () {
     const analyze = findOnPath('systemd-analyze', process.env);
     if (!analyze) {
-      // eslint-disable-next-line no-console
       console.log('      (skipped: systemd-analyze is not installed; apt-get install systemd)');
       this.skip();
     }

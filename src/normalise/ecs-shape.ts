@@ -386,7 +386,6 @@ const LEVELS = new Map<string, string>();
 
 const SYSLOG_LEVELS = ['emergency', 'alert', 'critical', 'error', 'warn', 'notice', 'info', 'debug'];
 
-// eslint-disable-next-line no-control-regex
 const ANSI_RE = /\u001b\[[0-9;]*[A-Za-z]/g;
 
 /** A level value -> lower-case level name; undefined when it is not a level (object, boolean, ...). */

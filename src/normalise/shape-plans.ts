@@ -365,7 +365,6 @@ export function compilePlan(keys: string[], sample: Obj): PlanFn | null {
   fields.push('"agent": h.AGENT');
   body.push(`return { ${fields.join(', ')} };`);
   try {
-    // eslint-disable-next-line @typescript-eslint/no-implied-eval
     return new Function('src', 'ctx', 'h', body.join('\n')) as PlanFn;
   } catch {
     return null; // code generation disallowed (--disallow-code-generation-from-strings): the general shaping
