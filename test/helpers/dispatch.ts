@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { parseRulesText, type NotifierDef } from '../../rules/load';
 import { AlertOutbox } from '../../sinks/outbox/alert-outbox';
-import { Deliveries, type DeliveryContext } from '../../sinks/outbox/delivery-for';
+import { Deliveries, type DeliveryContext } from '../../sinks/outbox/deliveries';
 import { OutboxDispatcher } from '../../sinks/outbox/dispatcher';
 import { Metrics } from '../../src/metrics';
 import type { Logger } from '../../src/log';
