@@ -1,7 +1,7 @@
 /**
  * Exponential backoff with jitter: the n-th wait is random in [base·2^n / 2, base·2^n], capped at
- * `maxMs`. Shared by the Elasticsearch shipper and the alert outbox's dispatcher; the jitter keeps
- * many retrying clients from hitting a recovering server in lockstep.
+ * `maxMs`. Shared by the pipeline's sink drivers, the Elasticsearch sink and shipper, and the alert
+ * outbox's dispatcher; the jitter keeps many retrying clients from hitting a recovering server in lockstep.
  */
 export class Backoff {
   private n = 0;

@@ -20,7 +20,7 @@ import { SilenceStore } from '../rules/silences';
 import type { AlertChange } from '../rules/alerts/lifecycle';
 import { AlertOutbox } from '../sinks/outbox/alert-outbox';
 import { OutboxDispatcher } from '../sinks/outbox/dispatcher';
-import { Deliveries } from '../sinks/outbox/delivery-for';
+import { Deliveries } from '../sinks/outbox/deliveries';
 import { pruneOutbox } from '../sinks/outbox/outbox-retention';
 import { Scheduler } from './scheduler';
 import { formatProblem } from './config/types';

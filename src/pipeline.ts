@@ -3,6 +3,7 @@ import type { EventSink } from '../sinks/sink';
 import type { AckTracker } from './checkpoints/ack-tracker';
 import type { Logger } from './log';
 import type { Metrics } from './metrics';
+import { Backoff } from './backoff';
 
 /** The rules engine's entry point as the pipeline sees it: every event passes through it before the sinks. */
 export interface RulesEntry {
@@ -85,7 +86,7 @@ class SinkDriver {
       let i = 0;
       for (const b of batches) for (const e of b.events) events[i++] = e;
     }
-    let delay = RETRY_MIN_MS;
+    const backoff = new Backoff(RETRY_MIN_MS, RETRY_MAX_MS);
     for (;;) {
       try {
         if (events.length > 0) await this.sink.write(events);
@@ -94,9 +95,9 @@ class SinkDriver {
       } catch (err) {
         this.lastError = (err as Error).message;
         this.opts.metrics.sinkErrors.inc({ sink: this.sink.name });
-        this.opts.log.warn({ sink: this.sink.name, err: (err as Error).message, retry_in_ms: delay }, 'sink write failed; retrying');
-        await new Promise((r) => setTimeout(r, delay * (0.5 + Math.random())));
-        delay = Math.min(RETRY_MAX_MS, delay * 2);
+        const wait = backoff.next();
+        this.opts.log.warn({ sink: this.sink.name, err: (err as Error).message, retry_in_ms: wait }, 'sink write failed; retrying');
+        await new Promise((r) => setTimeout(r, wait));
       }
     }
     for (const b of batches) this.p.delivered(b);

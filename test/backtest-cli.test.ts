@@ -202,7 +202,7 @@ describe('vigil evtx (the CLI)', function () {
 
   it('prints one normalised, Winlogbeat-shaped event per record, and the Event XML with --format xml', () => {
     const out = execFileSync(process.execPath, cliArgs('evtx', SAMPLE), { encoding: 'utf8' });
-    const docs = out.trim().split('\n').map((l) => JSON.parse(l) as Record<string, any>); // eslint-disable-line @typescript-eslint/no-explicit-any
+    const docs = out.trim().split('\n').map((l) => JSON.parse(l) as Record<string, any>);
     expect(docs.length).to.be.greaterThan(0);
     const d = docs.find((x) => x.event.code === '4720') ?? docs[0];
     expect(d._id).to.be.a('string');

@@ -6,7 +6,8 @@ import { Daemon } from '../src/daemon';
 import { silentLogger } from '../src/log';
 import { Metrics } from '../src/metrics';
 import { tempDir } from './helpers/temp-dir';
-import { cliArgs } from './helpers/daemon-command';
+import { cliArgs, cliArgsOf } from './helpers/daemon-command';
+import { worldReadableCli } from './helpers/world-readable-build';
 import { testConfig, testConfigYaml } from './helpers/config';
 import { readStore, type StoredEvent } from './helpers/event-store';
 import { waitFor, sleep } from './helpers/wait';
@@ -165,13 +166,19 @@ describe('bad input: malformed lines and hostile files never crash the collector
         for (const p of [dir.path, logs, join(logs, 'open.json'), join(dir.path, 'vigil.yaml'), join(dir.path, 'rules.yaml')]) chownSync(p, uid, uid);
         chownSync(join(logs, 'secret.json'), 0, 0);
       }
-      const child = spawn(process.execPath, cliArgs('run', '--config', join(dir.path, 'vigil.yaml')), {
+      // the unprivileged user may not reach the checkout: it runs the CLI from a world-readable copy
+      const args = asRoot ? cliArgsOf(worldReadableCli(), 'run', '--config', join(dir.path, 'vigil.yaml')) : cliArgs('run', '--config', join(dir.path, 'vigil.yaml'));
+      const child = spawn(process.execPath, args, {
         cwd: dir.path, stdio: ['ignore', 'ignore', 'pipe'], ...(asRoot ? { uid, gid: uid } : {}),
       });
       let err = '';
       child.stderr!.on('data', (d) => { err += String(d); });
+      const exited = new Promise((r) => child.on('exit', r));
       try {
-        await waitFor(() => err.includes('no permission to read') && readStore(join(dir.path, 'events')).length === 1, 20_000, 'the permission warning and the readable file');
+        await waitFor(() => {
+          if (child.exitCode !== null) throw new Error(`the daemon exited (${child.exitCode}): ${err}`);
+          return err.includes('no permission to read') && readStore(join(dir.path, 'events')).length === 1;
+        }, 20_000, 'the permission warning and the readable file');
         const logLine = JSON.parse(err.split('\n').find((l) => l.includes('no permission to read'))!) as { path: string; reason: string; level: string };
         expect(logLine.path).to.equal(join(logs, 'secret.json'));
         expect(logLine.reason).to.equal('permission');
@@ -182,7 +189,7 @@ describe('bad input: malformed lines and hostile files never crash the collector
         expect(readStore(join(dir.path, 'events'))[1].message).to.equal('secret');
       } finally {
         child.kill('SIGTERM');
-        await new Promise((r) => child.on('exit', r));
+        await exited;
       }
     } finally {
       dir.cleanup();

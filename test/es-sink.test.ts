@@ -97,7 +97,7 @@ describe('Elasticsearch sink (real server)', function () {
 
       // the mapping Kibana users rely on
       const m = await es('GET', `/${target}/_mapping`);
-      const props = (Object.values(m.body)[0] as any).mappings.properties; // eslint-disable-line @typescript-eslint/no-explicit-any
+      const props = (Object.values(m.body)[0] as any).mappings.properties;
       expect(props['@timestamp'].type).to.equal('date');
       expect(props.message.type).to.equal('text');
       expect(props.log.properties.level.type).to.equal('keyword');

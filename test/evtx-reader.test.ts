@@ -50,7 +50,6 @@ function instantUs(s: string): number {
 function sameValue(ours: string, ref: string): boolean {
   // an XML parser turns CR LF into LF (XML end-of-line handling), so the reference text cannot hold CR LF
   // and python-evtx drops characters XML cannot carry (a string holding U+0003 is written as empty)
-  // eslint-disable-next-line no-control-regex
   const a = ours.replace(/\r\n?/g, '\n').replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f]/g, '').trim();
   const b = ref.replace(/\r\n?/g, '\n').trim();
   if (a === b) return true;

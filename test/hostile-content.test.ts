@@ -34,7 +34,7 @@ describe('hostile content in notifications', function () {
   beforeEach(() => { server.requests.length = 0; });
 
   /** The body the real receiver got for one alert sent through `format`. */
-  async function bodyFor(format: 'slack' | 'teams' | 'json', alert: ReturnType<typeof testAlert>, name: string): Promise<any> { // eslint-disable-line @typescript-eslint/no-explicit-any
+  async function bodyFor(format: 'slack' | 'teams' | 'json', alert: ReturnType<typeof testAlert>, name: string): Promise<any> {
     const notifiers = notifiersFrom(`  hook: { type: webhook, url: "${base}/${name}", format: ${format} }`);
     const { outbox, dispatcher } = testDispatcher(join(tmp.path, name), notifiers, { kibanaUrl: KIBANA });
     outbox.add(alert, ['hook']);

@@ -6,7 +6,7 @@ import {
   type NdjsonStats,
 } from '../src/normalise/ndjson';
 import { epochToMs, formatEpochMs, parseIsoMs, parseTimestamp } from '../src/normalise/timestamp';
-import { normaliseLevel, parseCaller, renderMessageTemplate } from '../src/normalise/ecs-shape';
+import { logLevelName, parseCaller, renderMessageTemplate } from '../src/normalise/ecs-shape';
 import type { EventDoc } from '../src/event';
 
 const INGESTED = '2026-03-04T05:06:07.890Z';
@@ -1011,7 +1011,7 @@ describe('timestamp helpers', () => {
 });
 
 describe('ecs-shape helpers', () => {
-  it('normaliseLevel', () => {
+  it('logLevelName', () => {
     const cases: Array<[unknown, string | undefined]> = [
       ['INFO', 'info'], ['Information', 'info'], ['informational', 'info'], ['inf', 'info'],
       ['WARNING', 'warn'], ['Warn', 'warn'], ['wrn', 'warn'],
@@ -1023,7 +1023,7 @@ describe('ecs-shape helpers', () => {
       [0, 'emergency'], [3, 'error'], [4, 'warn'], [6, 'info'], [7, 'debug'], [8.5, '8.5'],
       [true, undefined], [null, undefined], [{}, undefined],
     ];
-    for (const [v, want] of cases) expect(normaliseLevel(v), JSON.stringify(v)).to.equal(want);
+    for (const [v, want] of cases) expect(logLevelName(v), JSON.stringify(v)).to.equal(want);
   });
 
   it('renderMessageTemplate', () => {

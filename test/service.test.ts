@@ -6,6 +6,7 @@ import { renderUnit, quoteExecArg } from '../src/service/systemd-unit';
 import { heapFlagFromShebang } from '../src/cli-node-flags';
 import { findOnPath } from '../src/service/common';
 import { tempDir } from './helpers/temp-dir';
+import { worldReadableCli } from './helpers/world-readable-build';
 
 const ROOT = join(__dirname, '..', '..');
 const CLI = join(ROOT, 'dist', 'src', 'cli.js');
@@ -25,8 +26,8 @@ function setUp(t: { path: string }): { bin: string; units: string; config: strin
   return { bin, units, config, env: { ...process.env, PATH: `${bin}:${process.env.PATH}`, VIGIL_SYSTEMD_DIR: units } };
 }
 
-function vigil(args: string[], env: NodeJS.ProcessEnv, extra: SpawnSyncOptions = {}): { status: number | null; stdout: string; stderr: string } {
-  const r = spawnSync(process.execPath, [CLI, 'service', ...args], { encoding: 'utf8', env, ...extra });
+function vigil(args: string[], env: NodeJS.ProcessEnv, extra: SpawnSyncOptions = {}, cli = CLI): { status: number | null; stdout: string; stderr: string } {
+  const r = spawnSync(process.execPath, [cli, 'service', ...args], { encoding: 'utf8', env, ...extra });
   return { status: r.status, stdout: String(r.stdout), stderr: String(r.stderr) };
 }
 
@@ -83,7 +84,6 @@ describe('vigil service: the systemd unit', () => {
   it('passes systemd-analyze verify (when systemd-analyze is installed)', function () {
     const analyze = findOnPath('systemd-analyze', process.env);
     if (!analyze) {
-      // eslint-disable-next-line no-console
       console.log('      (skipped: systemd-analyze is not installed; apt-get install systemd)');
       this.skip();
     }
@@ -193,9 +193,9 @@ describe('vigil service (command line, Linux, stand-in systemctl)', () => {
       oneLine(vigil(['status'], noSystemctl), /^vigil service: systemctl not found on PATH/);
       oneLine(vigil(['restart'], s.env), /^vigil service: unknown action "restart"/);
       if (asRoot) {
-        // as an unprivileged user (the test files must be readable by it: tmp is, the repo usually is)
+        // as an unprivileged user, which may not reach the checkout: the CLI runs from a world-readable copy
         chmodSync(t.path, 0o755);
-        const r = vigil(['install', '--config', s.config], s.env, { uid: 65534, gid: 65534 });
+        const r = vigil(['install', '--config', s.config], s.env, { uid: 65534, gid: 65534 }, worldReadableCli());
         oneLine(r, /^vigil service: install must run as root/);
       }
       expect(calls(s.bin)).to.deep.equal([]);

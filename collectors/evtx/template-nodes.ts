@@ -122,8 +122,3 @@ function instantiateElement(e: TElem, values: SubValue[], out: XmlNode[]): void 
   instantiate(e.children, values, el.children);
   out.push(el);
 }
-
-/** Convert a substitution-free fragment to XML nodes. */
-export function toNodes(parts: TPart[]): XmlNode[] {
-  return instantiate(parts, []);
-}

@@ -18,7 +18,6 @@ function escapeAttr(s: string): string {
 
 /** Characters XML 1.0 cannot carry even escaped are written as numeric references so the output stays readable. */
 function clean(s: string): string {
-  // eslint-disable-next-line no-control-regex
   return s.replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\ufffe\uffff]/g, (c) => `&#${c.charCodeAt(0)};`);
 }
 

@@ -40,7 +40,6 @@ const isWordChar = (c: C): boolean => c === C.Letter || c === C.Digit || c === C
 const joinsLetters = (c: C): boolean => c === C.MidLetter || c === C.MidBoth;
 const joinsDigits = (c: C): boolean => c === C.MidNum || c === C.MidBoth;
 
-// eslint-disable-next-line no-control-regex
 export const NON_ASCII = /[^\u0000-\u007f]/;
 
 /** The lower-cased tokens the standard analyzer produces for `text`, in order. */

@@ -386,11 +386,13 @@ const LEVELS = new Map<string, string>();
 
 const SYSLOG_LEVELS = ['emergency', 'alert', 'critical', 'error', 'warn', 'notice', 'info', 'debug'];
 
-// eslint-disable-next-line no-control-regex
 const ANSI_RE = /\u001b\[[0-9;]*[A-Za-z]/g;
 
-/** A level value -> lower-case level name; undefined when it is not a level (object, boolean, ...). */
-export function normaliseLevel(v: unknown): string | undefined {
+/**
+ * A log line's level value (a name, a pino/bunyan number, a syslog severity) -> the lower-case level name
+ * for log.level; undefined when it is not a level (object, boolean, ...).
+ */
+export function logLevelName(v: unknown): string | undefined {
   if (typeof v === 'string') {
     const hit = LEVELS.get(v);
     if (hit !== undefined) return hit;
@@ -741,7 +743,7 @@ export function shapeObject(src: Obj, ctx: NdjsonLineContext): EventDoc {
   let lvl: string | undefined;
   const lineLog = doc.log;
   if (isPlainObject(lineLog) && lineLog.level !== undefined && lineLog.level !== null) {
-    const n = normaliseLevel(lineLog.level);
+    const n = logLevelName(lineLog.level);
     if (n === undefined) {
       conflictAt(P_LOG_LEVEL, lineLog.level);
       delete lineLog.level;
@@ -751,12 +753,12 @@ export function shapeObject(src: Obj, ctx: NdjsonLineContext): EventDoc {
     }
   }
   if (cLevel !== undefined) {
-    const n = lvl === undefined ? normaliseLevel(cLevel) : undefined;
+    const n = lvl === undefined ? logLevelName(cLevel) : undefined;
     if (n !== undefined) lvl = n;
     else putBack(doc, 'level', cLevel);
   }
   if (cAtL !== undefined) {
-    const n = lvl === undefined ? normaliseLevel(cAtL) : undefined;
+    const n = lvl === undefined ? logLevelName(cAtL) : undefined;
     if (n !== undefined) lvl = n;
     else putBack(doc, '@l', cAtL);
   }

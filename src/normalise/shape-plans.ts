@@ -22,7 +22,7 @@
  */
 import type { EventDoc } from '../event';
 import type { NdjsonLineContext } from './ndjson';
-import { AGENT, MAX_DEPTH as MAX_EXPAND_DEPTH, eventOf, fileOf, hostOf, lineState, normaliseLevel, shapeObject, type Obj } from './ecs-shape';
+import { AGENT, MAX_DEPTH as MAX_EXPAND_DEPTH, eventOf, fileOf, hostOf, lineState, logLevelName, shapeObject, type Obj } from './ecs-shape';
 import { parseTimestamp } from './timestamp';
 
 type PlanFn = (src: Obj, ctx: NdjsonLineContext, h: PlanHelpers) => EventDoc | undefined;
@@ -30,7 +30,7 @@ type PlanFn = (src: Obj, ctx: NdjsonLineContext, h: PlanHelpers) => EventDoc | u
 interface PlanHelpers {
   clean: typeof leftAsItIs;
   ts: typeof parseTimestamp;
-  level: typeof normaliseLevel;
+  level: typeof logLevelName;
   hostOf: typeof hostOf;
   eventOf: typeof eventOf;
   fileOf: typeof fileOf;
@@ -59,7 +59,7 @@ function leftAsItIs(v: object, depth: number): boolean {
   return true;
 }
 
-const HELPERS: PlanHelpers = { clean: leftAsItIs, ts: parseTimestamp, level: normaliseLevel, hostOf, eventOf, fileOf, AGENT };
+const HELPERS: PlanHelpers = { clean: leftAsItIs, ts: parseTimestamp, level: logLevelName, hostOf, eventOf, fileOf, AGENT };
 
 interface Layout {
   keys: string[];
@@ -365,7 +365,6 @@ export function compilePlan(keys: string[], sample: Obj): PlanFn | null {
   fields.push('"agent": h.AGENT');
   body.push(`return { ${fields.join(', ')} };`);
   try {
-    // eslint-disable-next-line @typescript-eslint/no-implied-eval
     return new Function('src', 'ctx', 'h', body.join('\n')) as PlanFn;
   } catch {
     return null; // code generation disallowed (--disallow-code-generation-from-strings): the general shaping

@@ -8,5 +8,10 @@ export const CLI = join(__dirname, '..', '..', 'src', 'cli.js');
  * (the daemon's heap cap) and the script.
  */
 export function cliArgs(...args: string[]): string[] {
-  return [...shebangNodeFlags(CLI), CLI, ...args];
+  return cliArgsOf(CLI, ...args);
+}
+
+/** The same for the CLI script at `cli` (a copy of the build elsewhere). */
+export function cliArgsOf(cli: string, ...args: string[]): string[] {
+  return [...shebangNodeFlags(cli), cli, ...args];
 }

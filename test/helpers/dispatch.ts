@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { parseRulesText } from '../../rules/load/rules-file';
 import type { NotifierDef } from '../../rules/types';
 import { AlertOutbox } from '../../sinks/outbox/alert-outbox';
-import { Deliveries, type DeliveryContext } from '../../sinks/outbox/delivery-for';
+import { Deliveries, type DeliveryContext } from '../../sinks/outbox/deliveries';
 import { OutboxDispatcher } from '../../sinks/outbox/dispatcher';
 import { Metrics } from '../../src/metrics';
 import type { Logger } from '../../src/log';

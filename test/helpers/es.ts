@@ -7,7 +7,7 @@ export function testEsUrl(): string {
   return u.replace(/\/+$/, '');
 }
 
-export async function es<T = any>(method: string, path: string, body?: unknown): Promise<{ status: number; body: T }> { // eslint-disable-line @typescript-eslint/no-explicit-any
+export async function es<T = any>(method: string, path: string, body?: unknown): Promise<{ status: number; body: T }> {
   const res = await fetch(`${testEsUrl()}${path}`, {
     method,
     headers: body === undefined ? {} : { 'content-type': 'application/json' },
@@ -26,7 +26,7 @@ export async function countDocs(target: string, query?: unknown): Promise<number
 }
 
 /** Every hit of a target (scroll), with the listed source fields. */
-export async function allHits(target: string, fields: string[]): Promise<Array<{ _id: string; _source: Record<string, any> }>> { // eslint-disable-line @typescript-eslint/no-explicit-any
+export async function allHits(target: string, fields: string[]): Promise<Array<{ _id: string; _source: Record<string, any> }>> {
   await es('POST', `/${target}/_refresh`);
   const out: Array<{ _id: string; _source: Record<string, unknown> }> = [];
   let r = await es('POST', `/${target}/_search?scroll=2m`, { size: 10000, _source: fields, sort: ['_doc'] });
