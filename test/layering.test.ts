@@ -19,7 +19,7 @@ describe('layers: one way, no folder cycles', () => {
 
   it('reads the imports of every production folder', () => {
     expect(edges.length).to.be.greaterThan(300);
-    expect(new Set(edges.map((e) => layerOf(e.from)))).to.include.members(['core', 'collectors', 'rules', 'sinks', 'runtime', 'cli']);
+    expect([...new Set(edges.map((e) => layerOf(e.from)))]).to.include.members(['core', 'collectors', 'rules', 'sinks', 'runtime', 'cli']);
   });
 
   it('no import against the layer rule beyond the known ones', () => {
