@@ -1,7 +1,7 @@
 import { hostname } from 'node:os';
 import { join, dirname, basename } from 'node:path';
 import { watch, existsSync, type FSWatcher } from 'node:fs';
-import type { VigilConfig, FileInputConfig, WinevtInputConfig, EvtxInputConfig } from './config/types';
+import type { VigilConfig } from './config/types';
 import { CheckpointRegistry } from './checkpoints/registry';
 import { REGISTRY_SECTIONS } from './registry-sections';
 import { AckTracker } from './checkpoints/ack-tracker';
@@ -12,9 +12,8 @@ import type { Logger } from './log';
 import type { EventSink } from '../sinks/sink';
 import { EventStoreSink } from '../sinks/event-store/event-store-sink';
 import { VIGIL_VERSION } from './version';
-import { FileCollector } from '../collectors/file/file-collector';
-import type { WinevtCollector } from '../collectors/winevt/winevt-collector';
-import { EvtxCollector } from '../collectors/evtx/evtx-collector';
+import type { Collector } from './core/contracts/collector';
+import { createCollector } from './runtime/inputs';
 import { RulesEngine } from '../rules/engine';
 import { SilenceStore } from '../rules/silences';
 import type { AlertChange } from '../rules/alerts/lifecycle';
@@ -46,7 +45,7 @@ export class Daemon implements ControlTarget {
   readonly pipeline: Pipeline;
   readonly rules: RulesEngine;
   readonly sinks: EventSink[];
-  readonly collectors: Array<FileCollector | WinevtCollector | EvtxCollector> = [];
+  readonly collectors: Collector[];
   readonly silences: SilenceStore;
   readonly outbox: AlertOutbox;
   readonly dispatcher: OutboxDispatcher;
@@ -111,18 +110,7 @@ export class Daemon implements ControlTarget {
       metrics: this.metrics,
       hostName: cfg.host_name ?? hostname(),
     };
-    for (const input of cfg.inputs) {
-      if (input.type === 'file') {
-        this.collectors.push(new FileCollector(input as FileInputConfig, deps));
-      } else if (input.type === 'winevt') {
-        // the live Windows Event Log, read through wevtutil (collectors/winevt/)
-        const { WinevtCollector: Winevt } = require('../collectors/winevt/winevt-collector') as typeof import('../collectors/winevt/winevt-collector');
-        this.collectors.push(new Winevt(input as WinevtInputConfig, deps));
-      } else {
-        // exported or copied .evtx files, on any OS (collectors/evtx/)
-        this.collectors.push(new EvtxCollector(input as EvtxInputConfig, deps));
-      }
-    }
+    this.collectors = cfg.inputs.map((input) => createCollector(input, deps));
   }
 
   private configuredSinks(): EventSink[] {
@@ -246,7 +234,7 @@ export class Daemon implements ControlTarget {
     const out: ComponentHealth[] = [];
     for (const c of this.collectors) {
       const st = c.status();
-      out.push({ name: `input:${c.cfg.id}`, ok: true, ...(st.last_error ? { detail: `last problem: ${st.last_error}` } : {}) });
+      out.push({ name: `input:${c.id}`, ok: true, ...(st.last_error ? { detail: `last problem: ${st.last_error}` } : {}) });
     }
     for (const s of this.sinks) {
       const h = s.health();

@@ -11,6 +11,8 @@ import { readPass, resumeChunk, wholeChunks, chunksExtent } from './file-pass';
 import { CHUNK_SIZE } from './chunk-header';
 import { FILE_HEADER_SIZE } from './file-header';
 import type { EvtxIssueKind } from './types';
+import { PolledCollector } from '../polled-collector';
+import type { LoopTask } from '../polling-loop';
 
 export type EvtxCollectorDeps = CollectorDeps;
 
@@ -73,7 +75,8 @@ const num = (v: unknown): number => (typeof v === 'number' && Number.isFinite(v)
  * read on at the next scans; its last partial chunk is read once the file has settled (same size and
  * time at two scans, or not modified for a scan interval), so a truncated file is read as far as it goes.
  */
-export class EvtxCollector {
+export class EvtxCollector extends PolledCollector {
+  readonly type = 'evtx';
   private files = new Map<string, TrackedFile>();      // identity → file
   private looks = new Map<string, { size: number; mtimeMs: number }>(); // dev:ino → last scan's view
   private ids = new Map<string, { size: number; mtimeMs: number; identity: string; complete: boolean }>();
@@ -82,32 +85,25 @@ export class EvtxCollector {
   /** the input's event_ids, levels and providers (undefined: every record is kept) */
   private readonly accept: ((e: XmlElement) => boolean) | undefined;
   private hostName: string;
-  private running = false;
-  paused = false;
-  private loop: Promise<void> | null = null;
   private lastScan = 0;
   private waiting = 0;
-  private sleeper: { timer: NodeJS.Timeout; resolve: () => void } | null = null;
-  private lastError: string | null = null;
 
   constructor(readonly cfg: EvtxInputConfig, private d: EvtxCollectorDeps) {
+    super(cfg.id, d.log);
     this.m = evtxMetrics(d.metrics);
     this.hostName = d.hostName ?? hostname();
     this.accept = recordFilter(cfg);
   }
 
-  start(): void {
-    if (this.running) return;
-    this.running = true;
-    this.loop = this.run();
-  }
-
-  /** Stops reading promptly: the span being read is submitted, the file closed; the daemon then drains and commits. */
-  async stop(): Promise<void> {
-    this.running = false;
-    this.wake();
-    await this.loop;
-    this.loop = null;
+  /** One loop; a read in progress stops at its next record when paused or stopped (the span read is submitted, the file closed). */
+  protected loops(): LoopTask[] {
+    return [{
+      turn: () => this.turn(),
+      fields: { input: this.cfg.id },
+      // never stops the input: reported, and tried again at the next scan
+      failed: 'evtx input: unexpected error; going on at the next scan',
+      retryAfter: () => this.untilNextScan(),
+    }];
   }
 
   status(): { id: string; files: EvtxFileStatus[]; waiting: number; damaged: number; pending_files: number; last_error: string | null } {
@@ -123,28 +119,25 @@ export class EvtxCollector {
       id: this.cfg.id, files, waiting: this.waiting,
       damaged: files.filter((f) => Object.keys(f.problems).length > 0).length,
       pending_files: files.filter((f) => !f.done).length,
-      last_error: this.lastError,
+      last_error: this.loop.lastError,
     };
   }
 
-  private async run(): Promise<void> {
-    while (this.running) {
-      if (this.paused) { await this.sleep(100); continue; }
-      try {
-        if (Date.now() - this.lastScan >= this.cfg.scan_interval_ms) {
-          this.lastScan = Date.now();
-          await this.scan();
-        }
-        const now = Date.now();
-        const next = [...this.files.values()].filter((t) => this.due(t, now)).sort((a, b) => (a.found.path < b.found.path ? -1 : 1))[0];
-        if (next) { await this.read(next); continue; }
-      } catch (err) {
-        // never stops the input: reported, and tried again at the next scan
-        this.lastError = (err as Error).message;
-        this.d.log.error({ input: this.cfg.id, err: (err as Error).stack }, 'evtx input: unexpected error; going on at the next scan');
-      }
-      await this.sleep(Math.max(5, this.lastScan + this.cfg.scan_interval_ms - Date.now()));
+  /** One turn of the loop: a scan when one is due, then one read of the first file with something to read; returns the wait before the next. */
+  private async turn(): Promise<number> {
+    if (this.paused) return 100;
+    if (Date.now() - this.lastScan >= this.cfg.scan_interval_ms) {
+      this.lastScan = Date.now();
+      await this.scan();
     }
+    const now = Date.now();
+    const next = [...this.files.values()].filter((t) => this.due(t, now)).sort((a, b) => (a.found.path < b.found.path ? -1 : 1))[0];
+    if (next) { await this.read(next); return 0; }
+    return this.untilNextScan();
+  }
+
+  private untilNextScan(): number {
+    return Math.max(5, this.lastScan + this.cfg.scan_interval_ms - Date.now());
   }
 
   /** Whether a file has something to read: it grew, or changed in place, since the last finished read. */
@@ -153,18 +146,6 @@ export class EvtxCollector {
     if (t.extent > t.read.to) return true;
     const same = t.found.dev === t.read.dev && t.found.ino === t.read.ino;
     return same && t.found.mtimeMs !== t.read.mtimeMs;
-  }
-
-  private wake(): void {
-    if (this.sleeper) { clearTimeout(this.sleeper.timer); this.sleeper.resolve(); this.sleeper = null; }
-  }
-
-  private sleep(ms: number): Promise<void> {
-    if (!this.running) return Promise.resolve();
-    return new Promise((resolve) => {
-      const timer = setTimeout(() => { this.sleeper = null; resolve(); }, ms);
-      this.sleeper = { timer, resolve };
-    });
   }
 
   private warnOnce(key: string, fields: Record<string, unknown>, msg: string): void {
@@ -238,7 +219,7 @@ export class EvtxCollector {
     } catch (err) {
       const e = err as NodeJS.ErrnoException;
       if (e.code !== 'ENOENT') {
-        this.lastError = `${f.path}: ${e.message}`;
+        this.loop.lastError = `${f.path}: ${e.message}`;
         this.warnOnce(`open:${f.path}`, { path: f.path, err: e.message }, 'cannot read a file matched by the evtx input; it is tried again at every scan');
       }
       return null;
@@ -274,8 +255,8 @@ export class EvtxCollector {
       hostName: this.hostName,
       submit: this.d.submit,
       isFull: this.d.isFull,
-      proceed: () => this.running && !this.paused,
-      wait: (ms) => this.sleep(ms),
+      proceed: () => this.loop.running && !this.paused,
+      wait: (ms) => this.loop.sleep(ms),
       onIssue: (issue) => { if (t.problems.add(issue)) this.m.problems.inc({ input: this.cfg.id, kind: issue.kind }); },
       accept: this.accept,
       file: { dev: f.dev, ino: f.ino },
@@ -286,7 +267,7 @@ export class EvtxCollector {
     if (res.skipped) this.m.filtered.inc({ input: this.cfg.id }, res.skipped);
     if (res.ioError) {
       t.lastError = res.ioError;
-      this.lastError = `${f.path}: ${res.ioError}`;
+      this.loop.lastError = `${f.path}: ${res.ioError}`;
       t.retryAt = Date.now() + this.cfg.scan_interval_ms;
       this.m.files.inc({ input: this.cfg.id, event: 'error' });
       this.warnOnce(`io:${t.identity}:${res.ioError}`, { path: f.path, err: res.ioError }, 'cannot read .evtx file; it is tried again at the next scan');

@@ -9,6 +9,8 @@ import { fileSourceKey } from '../../src/event';
 import { PlainReader, GzipReader, type Reader, type PumpResult } from './readers';
 import { listRotatedSiblings } from './rotated-siblings';
 import { planRotationFollow, type KnownFile } from './rotation-follow';
+import { PolledCollector } from '../polled-collector';
+import type { LoopTask } from '../polling-loop';
 
 export type FileCollectorDeps = CollectorDeps;
 
@@ -55,7 +57,8 @@ const FORGET_AFTER_MS = 7 * 86_400_000;
  * the first line), following renames, copytruncate and compression, with checkpoints that the
  * sinks' acknowledgements move. Modelled on Filebeat's filestream and Vector's file source.
  */
-export class FileCollector {
+export class FileCollector extends PolledCollector {
+  readonly type = 'file';
   private readers = new Map<string, Reader>();              // identity → reader
   private byInode = new Map<string, PlainReader>();         // dev:ino → plain reader
   private fpCache = new Map<string, { size: number; mtimeMs: number; fp: string | null }>();
@@ -68,41 +71,29 @@ export class FileCollector {
   private lost: LostFile[] = [];
   private lostBytes = 0;
   private readonly ownsPath: (path: string) => boolean;
-  private running = false;
-  /** set by the control API: no reading while paused (files stay open, checkpoints stay) */
-  paused = false;
-  private loop: Promise<void> | null = null;
   private lastScan = 0;
   private waiting = 0;
-  private sleeper: { timer: NodeJS.Timeout; resolve: () => void } | null = null;
   readonly stats: NdjsonStats = newNdjsonStats();
   private reported: NdjsonStats = newNdjsonStats();
-  private lastError: string | null = null;
   /** positions of files unseen for FORGET_AFTER_MS after this are dropped (time before start does not count) */
   private readonly startedAt = Date.now();
   private spanCtx: { hostName: string; dataset: string; timestampField?: string; stats: NdjsonStats };
 
   constructor(readonly cfg: FileInputConfig, private d: FileCollectorDeps) {
+    super(cfg.id, d.log);
     this.spanCtx = { hostName: d.hostName ?? hostname(), dataset: cfg.dataset, timestampField: cfg.timestamp_field, stats: this.stats };
     const included = picomatch(cfg.paths, { dot: false });
     const excluded = cfg.exclude.length ? picomatch(cfg.exclude, { dot: false }) : () => false;
     this.ownsPath = (path) => { const g = path.replace(/\\/g, '/'); return included(g) && !excluded(g); };
   }
 
-  start(): void {
-    if (this.running) return;
-    this.running = true;
-    this.loop = this.run().catch((err) => {
-      this.lastError = (err as Error).message;
-      this.d.log.error({ input: this.cfg.id, err: (err as Error).stack }, 'file collector stopped on an unexpected error');
-    });
+  protected loops(): LoopTask[] {
+    return [{ turn: () => this.turn(), fields: { input: this.cfg.id }, failed: 'file collector stopped on an unexpected error' }];
   }
 
   /** Stops reading (a read in progress completes) and closes every file. */
-  async stop(): Promise<void> {
-    this.running = false;
-    if (this.sleeper) { clearTimeout(this.sleeper.timer); this.sleeper.resolve(); }
-    await this.loop;
+  override async stop(): Promise<void> {
+    await super.stop();
     for (const r of this.readers.values()) await r.close();
     this.readers.clear();
     this.byInode.clear();
@@ -118,42 +109,34 @@ export class FileCollector {
       lag += Math.max(0, size - offset);
       files.push({ path: r.path, identity: r.identity, offset, read: r.position, size, compressed: r.gzip });
     }
-    return { id: this.cfg.id, files, waiting: this.waiting, last_error: this.lastError, lag_bytes: lag, lost_bytes: this.lostBytes, lost: [...this.lost] };
+    return { id: this.cfg.id, files, waiting: this.waiting, last_error: this.loop.lastError, lag_bytes: lag, lost_bytes: this.lostBytes, lost: [...this.lost] };
   }
 
-  private async run(): Promise<void> {
-    while (this.running) {
-      const now = Date.now();
-      if (now - this.lastScan >= this.cfg.scan_interval_ms) {
-        this.lastScan = now;
-        await this.scan();
-      }
-      let progress = false;
-      if (this.paused) { await this.sleep(this.cfg.poll_interval_ms); continue; }
-      for (const r of [...this.readers.values()]) {
-        if (!this.running) break;
-        while (this.d.isFull() && this.running) await this.sleep(5);
-        if (!this.running) break;
-        let res: PumpResult;
-        try {
-          res = await r.pump(this.d.submit, CHUNKS_PER_TURN);
-        } catch (err) {
-          await this.onReadError(r, err as NodeJS.ErrnoException);
-          continue;
-        }
-        if (res === 'progress') progress = true;
-        else await this.afterIdle(r, res);
-      }
-      this.reportStats();
-      if (!progress && this.running) await this.sleep(this.cfg.poll_interval_ms);
+  /** One turn of the loop: a scan when one is due, then a few chunks of every open file; returns the wait before the next. */
+  private async turn(): Promise<number> {
+    const now = Date.now();
+    if (now - this.lastScan >= this.cfg.scan_interval_ms) {
+      this.lastScan = now;
+      await this.scan();
     }
-  }
-
-  private sleep(ms: number): Promise<void> {
-    return new Promise((resolve) => {
-      const timer = setTimeout(() => { this.sleeper = null; resolve(); }, ms);
-      this.sleeper = { timer, resolve };
-    });
+    if (this.paused) return this.cfg.poll_interval_ms;
+    let progress = false;
+    for (const r of [...this.readers.values()]) {
+      if (!this.loop.running) break;
+      while (this.d.isFull() && this.loop.running) await this.loop.sleep(5);
+      if (!this.loop.running) break;
+      let res: PumpResult;
+      try {
+        res = await r.pump(this.d.submit, CHUNKS_PER_TURN);
+      } catch (err) {
+        await this.onReadError(r, err as NodeJS.ErrnoException);
+        continue;
+      }
+      if (res === 'progress') progress = true;
+      else await this.afterIdle(r, res);
+    }
+    this.reportStats();
+    return progress ? 0 : this.cfg.poll_interval_ms;
   }
 
   private reportStats(): void {
@@ -235,7 +218,7 @@ export class FileCollector {
       await this.closeReader(r, null);
       return;
     }
-    this.lastError = `${r.path}: ${err.message}`;
+    this.loop.lastError = `${r.path}: ${err.message}`;
     this.d.metrics.fileSkipped.inc({ input: this.cfg.id, reason: 'error' });
     this.d.log.warn({ input: this.cfg.id, path: r.path, err: err.message }, 'read failed; the file will be opened again at the next scan');
     await this.closeReader(r, null);
@@ -273,7 +256,7 @@ export class FileCollector {
     if (this.warned.has(key)) return;
     this.warned.add(key);
     this.d.metrics.fileSkipped.inc({ input: this.cfg.id, reason });
-    this.lastError = `${path}: ${detail ?? reason}`;
+    this.loop.lastError = `${path}: ${detail ?? reason}`;
     this.d.log.warn({ input: this.cfg.id, path, reason, err: detail }, msg);
   }
 
@@ -478,7 +461,7 @@ export class FileCollector {
     this.lost.push({ path: shown, identity: k.identity, unread_bytes: unread, at: new Date().toISOString() });
     if (this.lost.length > LOST_LISTED) this.lost.shift();
     this.d.metrics.fileLostBytes.inc({ input: this.cfg.id }, unread);
-    this.lastError = `${shown}: ${unread} bytes not read were lost (the file is gone)`;
+    this.loop.lastError = `${shown}: ${unread} bytes not read were lost (the file is gone)`;
     this.d.log.warn({ input: this.cfg.id, path: shown, identity: k.identity, unread_bytes: unread, checkpoint: k.offset },
       'a known file was removed before it was read to its end, and no rotated copy of it was found: its unread bytes are lost');
   }

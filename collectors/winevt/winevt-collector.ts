@@ -4,6 +4,8 @@ import type { CollectorDeps } from '../../src/collector-deps';
 import { ChannelReader } from './channel-reader';
 import { WevtutilError } from './wevtutil';
 import { winevtMetrics, type WinevtMetrics } from './winevt-metrics';
+import { PolledCollector } from '../polled-collector';
+import type { LoopTask } from '../polling-loop';
 
 export interface WinevtCollectorDeps extends CollectorDeps {
   /** how long a wevtutil call may take (default 60 s) */
@@ -36,17 +38,15 @@ const DEFAULT_ERROR_RETRY_MS = 60_000;
  * moved only by the sinks' acknowledgements. A channel that fails (missing, access denied) is
  * reported once and tried again now and then; the other channels go on.
  */
-export class WinevtCollector {
+export class WinevtCollector extends PolledCollector {
+  readonly type = 'winevt';
   private readers: ChannelReader[] = [];
-  private running = false;
-  paused = false;
-  private loops: Promise<void>[] = [];
-  private sleepers = new Set<{ timer: NodeJS.Timeout; resolve: () => void }>();
   private abort = new AbortController();
   private m: WinevtMetrics;
   malformed = 0;
 
   constructor(readonly cfg: WinevtInputConfig, private d: WinevtCollectorDeps) {
+    super(cfg.id, d.log);
     this.m = winevtMetrics(d.metrics);
     const hostName = d.hostName ?? hostname();
     for (const ch of cfg.channels) {
@@ -68,23 +68,27 @@ export class WinevtCollector {
     }
   }
 
-  start(): void {
-    if (this.running) return;
-    this.running = true;
+  override start(): void {
+    if (this.loop.running) return;
     if (this.abort.signal.aborted) this.abort = new AbortController();
-    this.loops = this.readers.map((r) => this.run(r).catch((err) => {
-      r.lastError = (err as Error).message;
-      this.d.log.error({ input: this.cfg.id, channel: r.cfg.name, err: (err as Error).stack }, 'windows event log channel stopped on an unexpected error');
+    super.start();
+  }
+
+  /** One loop per channel: a channel that fails does not hold up the others. */
+  protected loops(): LoopTask[] {
+    return this.readers.map((r) => ({
+      turn: () => this.turn(r),
+      fields: { input: this.cfg.id, channel: r.cfg.name },
+      failed: 'windows event log channel stopped on an unexpected error',
+      onError: (message: string) => { r.lastError = message; },
     }));
   }
 
   /** Stops polling (a wevtutil call in progress is cancelled; its events were not submitted). */
-  async stop(): Promise<void> {
-    this.running = false;
+  override async stop(): Promise<void> {
+    const stopped = super.stop();
     this.abort.abort();
-    for (const s of this.sleepers) { clearTimeout(s.timer); s.resolve(); }
-    await Promise.all(this.loops);
-    this.loops = [];
+    await stopped;
   }
 
   status(): { id: string; channels: WinevtChannelStatus[]; last_error: string | null; lag_records: number } {
@@ -102,30 +106,28 @@ export class WinevtCollector {
     return { id: this.cfg.id, channels, last_error: lastError, lag_records: lag };
   }
 
-  private async run(r: ChannelReader): Promise<void> {
-    while (this.running) {
-      if (this.paused) { await this.sleep(this.cfg.poll_interval_ms); continue; }
-      if (this.d.isFull()) {
-        this.d.metrics.backpressureWaits.inc();
-        while (this.d.isFull() && this.running) await this.sleep(5);
-        continue;
-      }
-      let res: Awaited<ReturnType<ChannelReader['poll']>>;
-      try {
-        res = await r.poll();
-      } catch (err) {
-        if (!this.running) break;
-        await this.sleep(this.onError(r, err as Error));
-        continue;
-      }
-      if (r.lastError) {
-        this.d.log.info({ input: this.cfg.id, channel: r.cfg.name }, 'windows event log channel readable again');
-        r.lastError = null;
-        r.errorKind = null;
-      }
-      if (res === 'more') continue;
-      await this.sleep(res === 'wait' ? Math.min(this.cfg.poll_interval_ms, 100) : this.cfg.poll_interval_ms);
+  /** One turn of a channel's loop: one poll of wevtutil; returns the wait before the next. */
+  private async turn(r: ChannelReader): Promise<number> {
+    if (this.paused) return this.cfg.poll_interval_ms;
+    if (this.d.isFull()) {
+      this.d.metrics.backpressureWaits.inc();
+      while (this.d.isFull() && this.loop.running) await this.loop.sleep(5);
+      return 0;
     }
+    let res: Awaited<ReturnType<ChannelReader['poll']>>;
+    try {
+      res = await r.poll();
+    } catch (err) {
+      if (!this.loop.running) return 0;
+      return this.onError(r, err as Error);
+    }
+    if (r.lastError) {
+      this.d.log.info({ input: this.cfg.id, channel: r.cfg.name }, 'windows event log channel readable again');
+      r.lastError = null;
+      r.errorKind = null;
+    }
+    if (res === 'more') return 0;
+    return res === 'wait' ? Math.min(this.cfg.poll_interval_ms, 100) : this.cfg.poll_interval_ms;
   }
 
   /** Reports a failed poll (once per kind of failure) and returns how long to wait before the next. */
@@ -146,13 +148,5 @@ export class WinevtCollector {
     }
     const retry = this.d.errorRetryMs ?? DEFAULT_ERROR_RETRY_MS;
     return kind === 'timeout' || kind === 'other' ? Math.min(retry, Math.max(this.cfg.poll_interval_ms, 1000)) : retry;
-  }
-
-  private sleep(ms: number): Promise<void> {
-    if (!this.running) return Promise.resolve();
-    return new Promise((resolve) => {
-      const s = { timer: setTimeout(() => { this.sleepers.delete(s); resolve(); }, ms), resolve };
-      this.sleepers.add(s);
-    });
   }
 }
