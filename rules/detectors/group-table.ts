@@ -4,8 +4,6 @@
  * remembering which groups were dropped would itself be unbounded), and a group with no event for
  * `groupTtlMs` of event time (measured by the watermark) is forgotten.
  */
-import type { Condition, DetectorStats } from './types';
-
 export interface Group<S> {
   key: string;
   values: Record<string, unknown>;
@@ -102,16 +100,4 @@ export class GroupTable<S> {
       });
     }
   }
-}
-
-/** The conditions of the groups firing now, for detectors that keep a group's firing condition as `fired`. */
-export function firedConditions<S extends { fired: Condition | null }>(groups: GroupTable<S>): Condition[] {
-  const out: Condition[] = [];
-  for (const g of groups.all()) if (g.state.fired) out.push(g.state.fired);
-  return out;
-}
-
-/** What every detector reports of itself: its groups, the events refused at the cap, the late events. */
-export function detectorStats(groups: GroupTable<unknown>, late: number): DetectorStats {
-  return { groups: groups.size, groupsDropped: groups.dropped, late };
 }

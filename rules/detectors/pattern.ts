@@ -1,8 +1,7 @@
-import type { Condition, Detector, DetectorConfig, DetectorStats } from './types';
-import { GroupTable, type Group, detectorStats } from './group-table';
-import { LatenessGate } from './lateness-gate';
+import type { Condition, DetectorConfig } from './types';
+import type { Group } from './group-table';
 import { conditionOf } from './condition';
-import { openSnapshot, type DetectorSnapshot } from './detector-snapshot';
+import { WindowedDetector } from './windowed-detector';
 
 interface PatternGroup {
   firing: boolean;
@@ -14,35 +13,9 @@ interface PatternGroup {
  * watermark w >= t + window + 1, when the window [w − window, w) holds no match (the same rule as a
  * threshold of 1). The last match is the group's `lastSeen`, so nothing else is stored per group.
  */
-export class PatternDetector implements Detector {
-  private readonly gate: LatenessGate;
-  private readonly groups: GroupTable<PatternGroup>;
-
-  constructor(private readonly cfg: DetectorConfig) {
-    this.gate = new LatenessGate(cfg.allowedLatenessMs, cfg.windowMs);
-    this.groups = new GroupTable(cfg.maxGroups, cfg.groupTtlMs, () => ({ firing: false }));
-  }
-
-  observe(time: number, group: string, groupValues: Record<string, unknown>): Condition[] {
-    if (!this.gate.admit(time)) return [];
-    const g = this.groups.touch(group, groupValues, time);
-    if (!g) return [];
-    g.state.firing = true;
-    return [conditionOf(g, true, 1, time, time + this.cfg.windowMs, time)];
-  }
-
-  advance(watermark: number): Condition[] {
-    const changed: Condition[] = [];
-    for (const g of this.groups.expire(watermark)) {
-      if (g.state.firing) changed.push(this.resolved(g, watermark));
-    }
-    for (const g of this.groups.all()) {
-      if (g.state.firing && watermark >= g.lastSeen + this.cfg.windowMs + 1) {
-        g.state.firing = false;
-        changed.push(this.resolved(g, watermark));
-      }
-    }
-    return changed;
+export class PatternDetector extends WindowedDetector<PatternGroup> {
+  constructor(cfg: DetectorConfig) {
+    super(cfg, 'pattern', () => ({ firing: false }));
   }
 
   firing(): Condition[] {
@@ -53,23 +26,30 @@ export class PatternDetector implements Detector {
     return out;
   }
 
-  snapshot(): DetectorSnapshot {
-    return {
-      version: 1,
-      type: 'pattern',
-      gate: this.gate.snapshot(),
-      groups: this.groups.snapshot((s) => ({ firing: s.firing })),
-    };
+  protected onEvent(g: Group<PatternGroup>, time: number): Condition[] {
+    g.state.firing = true;
+    return [conditionOf(g, true, 1, time, time + this.cfg.windowMs, time)];
   }
 
-  restore(state: unknown): void {
-    const s = openSnapshot(state, 'pattern');
-    this.gate.restore(s.gate);
-    this.groups.restore(s.groups, (raw) => ({ firing: (raw as PatternGroup)?.firing === true }));
+  protected forgotten(g: Group<PatternGroup>, watermark: number): Condition | undefined {
+    return g.state.firing ? this.resolved(g, watermark) : undefined;
   }
 
-  stats(): DetectorStats {
-    return detectorStats(this.groups, this.gate.late);
+  protected slide(watermark: number, changed: Condition[]): void {
+    for (const g of this.groups.all()) {
+      if (g.state.firing && watermark >= g.lastSeen + this.cfg.windowMs + 1) {
+        g.state.firing = false;
+        changed.push(this.resolved(g, watermark));
+      }
+    }
+  }
+
+  protected stateOut(s: PatternGroup): unknown {
+    return { firing: s.firing };
+  }
+
+  protected stateIn(raw: unknown): PatternGroup {
+    return { firing: (raw as PatternGroup | null | undefined)?.firing === true };
   }
 
   /** the window [w − window, w) with no match in it (or the group forgotten at w) */

@@ -1,23 +1,7 @@
-import type { Condition, Detector, DetectorConfig, DetectorStats } from './types';
-import { GroupTable, type Group, detectorStats, firedConditions } from './group-table';
-import { LatenessGate } from './lateness-gate';
-import { TimeCounts } from './time-counts';
-import { conditionOf, endedByExpiry } from './condition';
-import { openSnapshot, type DetectorSnapshot } from './detector-snapshot';
-
-interface SpikeGroup {
-  counts: TimeCounts;
-  /** the condition that started the alert, while it fires */
-  fired: Condition | null;
-  /** end of the latest window in which the spike held: the alert cannot end before the watermark passes it */
-  fireEnd: number;
-}
-
-interface SpikeGroupState {
-  counts: unknown;
-  fired: Condition | null;
-  fireEnd: number;
-}
+import type { Condition, DetectorConfig } from './types';
+import type { Group } from './group-table';
+import { conditionOf } from './condition';
+import { CountingDetector, type CountingGroup } from './counting-detector';
 
 interface Evaluation {
   holds: boolean;
@@ -36,8 +20,8 @@ interface Evaluation {
  * When: on each event (end = event time + 1, so the event is in its window) only the `up` half is
  * checked; on advance(w) (end = w) the whole condition is checked, which catches drops (no events
  * come to trigger them) and ends alerts. An alert ends when w has passed the latest window in which
- * the spike held and the window ending at w does not hold. advance evaluates only the window ending at
- * the watermark it is given, not every window it skipped.
+ * the spike held (kept as `fireEnd`) and the window ending at w does not hold. advance evaluates only
+ * the window ending at the watermark it is given, not every window it skipped.
  *
  * History: a group does not fire until its baseline lies wholly within its own history, i.e. until
  * end − window − baseline >= the group's first event time. Before that the baseline would count time
@@ -46,94 +30,36 @@ interface Evaluation {
  *
  * The comparisons are made in integers (cross-multiplied) so that hand-computed edges are exact.
  */
-export class SpikeDetector implements Detector {
-  private readonly gate: LatenessGate;
-  private readonly groups: GroupTable<SpikeGroup>;
-
-  constructor(private readonly cfg: DetectorConfig) {
-    this.gate = new LatenessGate(cfg.allowedLatenessMs, cfg.windowMs);
-    this.groups = new GroupTable(cfg.maxGroups, cfg.groupTtlMs, () => ({ counts: new TimeCounts(), fired: null, fireEnd: -Infinity }));
+export class SpikeDetector extends CountingDetector {
+  constructor(cfg: DetectorConfig) {
+    super(cfg, 'spike', 'fireEnd');
   }
 
-  observe(time: number, group: string, groupValues: Record<string, unknown>): Condition[] {
-    if (!this.gate.admit(time)) return [];
-    const g = this.groups.touch(group, groupValues, time);
-    if (!g) return [];
-    g.state.counts.add(time);
+  protected counted(g: Group<CountingGroup>, time: number): Condition[] {
     if (this.cfg.direction === 'down') return [];
     const e = this.evaluate(g, time + 1, true);
     if (!e?.holds) return [];
     return this.held(g, e, time);
   }
 
-  advance(watermark: number): Condition[] {
-    const changed: Condition[] = [];
-    for (const g of this.groups.expire(watermark)) {
-      if (g.state.fired) changed.push(endedByExpiry(g.state.fired, watermark));
+  protected decide(g: Group<CountingGroup>, watermark: number, changed: Condition[]): void {
+    const e = this.evaluate(g, watermark, false);
+    if (e?.holds) {
+      changed.push(...this.held(g, e, watermark));
+    } else if (g.state.fired && watermark >= g.state.holdUntil) {
+      const count = e?.count ?? g.state.counts.sum(watermark - this.cfg.windowMs, watermark);
+      changed.push(this.resolve(g, count, watermark, e?.baselineAvg));
     }
-    const keepFrom = this.keepFrom(watermark);
-    for (const g of this.groups.all()) {
-      const st = g.state;
-      const e = this.evaluate(g, watermark, false);
-      if (e?.holds) {
-        changed.push(...this.held(g, e, watermark));
-      } else if (st.fired && watermark >= st.fireEnd) {
-        st.fired = null;
-        const start = watermark - this.cfg.windowMs;
-        const count = e?.count ?? st.counts.sum(start, watermark);
-        changed.push(conditionOf(g, false, count, start, watermark, watermark, e?.baselineAvg));
-      }
-      st.counts.pruneBefore(keepFrom);
-    }
-    return changed;
-  }
-
-  firing(): Condition[] {
-    return firedConditions(this.groups);
-  }
-
-  snapshot(): DetectorSnapshot {
-    return {
-      version: 1,
-      type: 'spike',
-      gate: this.gate.snapshot(),
-      groups: this.groups.snapshot((s): SpikeGroupState => ({
-        counts: s.counts.snapshot(),
-        fired: s.fired,
-        // -Infinity is not JSON: a group that never spiked stores null
-        fireEnd: Number.isFinite(s.fireEnd) ? s.fireEnd : (null as unknown as number),
-      })),
-    };
-  }
-
-  restore(state: unknown): void {
-    const s = openSnapshot(state, 'spike');
-    this.gate.restore(s.gate);
-    this.groups.restore(s.groups, (raw) => {
-      const r = raw as SpikeGroupState;
-      return {
-        counts: TimeCounts.restore(r?.counts),
-        fired: r?.fired ?? null,
-        fireEnd: typeof r?.fireEnd === 'number' ? r.fireEnd : -Infinity,
-      };
-    });
-  }
-
-  stats(): DetectorStats {
-    return detectorStats(this.groups, this.gate.late);
   }
 
   /** the spike held in e: extends the alert, or starts it (the only case that is a change) */
-  private held(g: Group<SpikeGroup>, e: Evaluation, at: number): Condition[] {
-    const st = g.state;
-    if (e.end > st.fireEnd) st.fireEnd = e.end;
-    if (st.fired) return [];
-    st.fired = conditionOf(g, true, e.count, e.start, e.end, at, e.baselineAvg);
-    return [st.fired];
+  private held(g: Group<CountingGroup>, e: Evaluation, at: number): Condition[] {
+    if (!this.hold(g, e.end)) return [];
+    return [this.fire(g, conditionOf(g, true, e.count, e.start, e.end, at, e.baselineAvg))];
   }
 
   /** the condition for the window ending at `end`; undefined while the group's history is shorter than window + baseline */
-  private evaluate(g: Group<SpikeGroup>, end: number, upOnly: boolean): Evaluation | undefined {
+  private evaluate(g: Group<CountingGroup>, end: number, upOnly: boolean): Evaluation | undefined {
     const { windowMs: w, baselineMs: b, ratio, minCount, direction } = this.cfg;
     const start = end - w;
     if (start - b < g.firstSeen) return undefined;
@@ -155,7 +81,7 @@ export class SpikeDetector implements Detector {
    * event still admitted (newest − lateness − window, evaluated at its time + 1) reaches window +
    * baseline further back.
    */
-  private keepFrom(watermark: number): number {
+  protected keepFrom(watermark: number): number {
     const oldest = this.gate.oldestAccepted();
     const latestEnd = oldest === undefined ? watermark : Math.min(watermark, oldest + 1);
     return latestEnd - this.cfg.windowMs - this.cfg.baselineMs;
