@@ -1,9 +1,4 @@
-/**
- * The groups of one detector and the memory bound on them: at most `maxGroups` groups (a new group
- * beyond the cap is dropped and counted; every refused event of such a group counts once, since
- * remembering which groups were dropped would itself be unbounded), and a group with no event for
- * `groupTtlMs` of event time (measured by the watermark) is forgotten.
- */
+/** one group of a detector: the events of a rule that share their group_by values */
 export interface Group<S> {
   key: string;
   values: Record<string, unknown>;
@@ -27,6 +22,12 @@ export interface GroupTableState {
   groups: GroupRecord[];
 }
 
+/**
+ * The groups of one detector and the memory bound on them: at most `maxGroups` groups (a new group
+ * beyond the cap is dropped and counted; every refused event of such a group counts once, since
+ * remembering which groups were dropped would itself be unbounded), and a group with no event for
+ * `groupTtlMs` of event time (measured by the watermark) is forgotten.
+ */
 export class GroupTable<S> {
   private readonly groups = new Map<string, Group<S>>();
   dropped = 0;
