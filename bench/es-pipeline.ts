@@ -9,15 +9,15 @@
 import { readFileSync, mkdtempSync, rmSync, mkdirSync, linkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Daemon } from '../src/daemon';
-import { silentLogger } from '../src/log';
-import { Metrics } from '../src/metrics';
-import type { VigilConfig, ElasticsearchConfig } from '../src/config/types';
-import { normaliseNdjsonLine } from '../src/normalise/ndjson';
-import { fileEventId, fileIdPrefix } from '../src/event';
+import { Daemon } from '../src/runtime/daemon';
+import { silentLogger } from '../src/core/log';
+import { Metrics } from '../src/core/metrics';
+import type { VigilConfig, ElasticsearchConfig } from '../src/runtime/config/types';
+import { normaliseNdjsonLine } from '../collectors/ndjson/ndjson';
+import { fileEventId, fileIdPrefix } from '../src/core/event';
 import { createClient } from '../sinks/elasticsearch/client';
 import { setupTarget } from '../sinks/elasticsearch/template';
-import { VIGIL_VERSION } from '../src/version';
+import { VIGIL_VERSION } from '../src/core/version';
 
 let peakRss = 0;
 const sampler = setInterval(() => { peakRss = Math.max(peakRss, process.memoryUsage().rss); }, 50);

@@ -3,7 +3,7 @@
  * map it to the normalised event, write NDJSON to stdout), then its peak RSS as one JSON line on stderr.
  *   node evtx-decode.js FILE...
  */
-import { runEvtx } from '../src/evtx-command';
+import { runEvtx } from '../src/cli/commands/evtx';
 
 runEvtx(process.argv.slice(2), 'ndjson')
   .then((code) => {

@@ -10,10 +10,10 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import fg from 'fast-glob';
 import { generateEvtx } from './generate-evtx';
-import { shebangNodeFlags } from '../src/cli-node-flags';
+import { shebangNodeFlags } from '../src/cli/node-flags';
 
 const DATA = join(__dirname, '..', '..', '..', 'shared', 'data', 'evtx');
-const CLI = join(__dirname, '..', 'src', 'cli.js');
+const CLI = join(__dirname, '..', 'src', 'cli', 'main.js');
 
 interface Run { records: number; seconds: number; peakRssMb?: number; failures: number }
 

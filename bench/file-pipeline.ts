@@ -7,11 +7,11 @@
 import { openSync, readSync, closeSync, statSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, dirname, basename } from 'node:path';
-import { Daemon } from '../src/daemon';
+import { Daemon } from '../src/runtime/daemon';
 import { NullSink } from '../sinks/null-sink';
-import { silentLogger } from '../src/log';
-import { Metrics } from '../src/metrics';
-import type { VigilConfig } from '../src/config/types';
+import { silentLogger } from '../src/core/log';
+import { Metrics } from '../src/core/metrics';
+import type { VigilConfig } from '../src/runtime/config/types';
 
 let peakRss = 0;
 const sampler = setInterval(() => { peakRss = Math.max(peakRss, process.memoryUsage().rss); }, 50);

@@ -3,9 +3,9 @@
  * checksums correct, as Windows wrote them) repeated behind one file header until the size is reached.
  */
 import { closeSync, existsSync, openSync, readFileSync, statSync, writeSync } from 'node:fs';
-import { CHUNK_SIZE, parseChunkHeader } from '../collectors/evtx/chunk-header';
-import { FILE_HEADER_SIZE } from '../collectors/evtx/file-header';
-import { crc32 } from '../collectors/evtx/crc32';
+import { CHUNK_SIZE, parseChunkHeader } from '../collectors/evtx/format/chunk-header';
+import { FILE_HEADER_SIZE } from '../collectors/evtx/format/file-header';
+import { crc32 } from '../collectors/evtx/format/crc32';
 
 /** The chunks of these files that are in use and pass their checksums. */
 function intactChunks(files: string[]): Buffer[] {

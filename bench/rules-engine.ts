@@ -9,7 +9,7 @@ import { parseRulesText } from '../rules/load/rules-file';
 import type { LoadedRules } from '../rules/types';
 import { validateWhere } from '../rules/kql/validate-where';
 import { RulesEngine } from '../rules/engine';
-import { silentLogger } from '../src/log';
+import { silentLogger } from '../src/core/log';
 
 const SERVICES = Array.from({ length: 60 }, (_, i) => ['payments', 'auth', 'search', 'checkout', 'cart', 'mail', 'api', 'web'][i % 8] + (i >= 8 ? `-${i}` : ''));
 const LEVELS = ['info', 'info', 'info', 'warn', 'error', 'debug'];

@@ -1,7 +1,7 @@
-import { parseIsoMs } from '../src/normalise/timestamp';
-import type { PipelineEvent } from '../src/event';
-import type { RulesEntry } from '../src/pipeline';
-import type { Logger } from '../src/log';
+import { parseIsoMs } from '../src/core/timestamp';
+import type { PipelineEvent } from '../src/core/event';
+import type { RulesEntry } from '../src/core/contracts/rules-entry';
+import type { Logger } from '../src/core/log';
 import { formatProblem, type FileProblem } from '../src/core/config-kit';
 import { checkRulesFile } from './load/rules-file';
 import { RULE_DEFAULTS } from './defaults';

@@ -1,4 +1,4 @@
-import { silentLogger } from '../src/log';
+import { silentLogger } from '../src/core/log';
 import type { LoadedRules, RuleDef, RuleExample } from './types';
 import { RulesEngine } from './engine';
 

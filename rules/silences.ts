@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import type { ValidateFunction } from 'ajv';
-import { writeFileAtomicSync } from '../src/checkpoints/atomic-write';
-import { compileStateSchema, stateFileProblems, StateFileError } from '../src/checkpoints/state-file';
+import { writeFileAtomicSync } from '../src/core/fs/atomic-write';
+import { compileStateSchema, stateFileProblems, StateFileError } from '../src/core/checkpoints/state-file';
 import { silencesSchema } from './silences-schema';
 
 export interface Silence {

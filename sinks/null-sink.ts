@@ -1,5 +1,5 @@
-import type { EventSink, SinkHealth } from './sink';
-import type { PipelineEvent } from '../src/event';
+import type { EventSink, SinkHealth } from '../src/core/contracts/event-sink';
+import type { PipelineEvent } from '../src/core/event';
 
 /** Acknowledges everything at once; for benchmarks and for measuring the rest of the pipeline. */
 export class NullSink implements EventSink {

@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import type { EventDoc } from '../src/event';
+import type { EventDoc } from '../src/core/event';
 import type { InputEvents } from '../rules/backtest/input-events';
 import { mergeByTime, type PendingInput } from '../rules/backtest/merge-by-time';
 

@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { runCheck } from '../src/check';
+import { runCheck } from '../src/runtime/check';
 
 const RULES = `notifiers:
   ops: { type: email, to: [ops@example.com] }

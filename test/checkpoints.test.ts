@@ -1,9 +1,9 @@
 import { expect } from 'chai';
 import { readFileSync, writeFileSync, existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { CheckpointRegistry } from '../src/checkpoints/registry';
-import { AckTracker } from '../src/checkpoints/ack-tracker';
-import type { AckBatch } from '../src/event';
+import { CheckpointRegistry } from '../src/core/checkpoints/registry';
+import { AckTracker } from '../src/core/checkpoints/ack-tracker';
+import type { AckBatch } from '../src/core/event';
 import { tempDir } from './helpers/temp-dir';
 
 const span = (source: string, start: number, end: number): AckBatch => ({ source, start, end, pending: 1, events: [] });

@@ -4,7 +4,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { tempDir } from './helpers/temp-dir';
 
-const CLI = join(__dirname, '..', '..', 'dist', 'src', 'cli.js');
+const CLI = join(__dirname, '..', '..', 'dist', 'src', 'cli', 'main.js');
 
 describe('vigil check (command line)', () => {
   it('prints file:line:col: message for a broken rules.yaml and a broken vigil.yaml, and exits 1', () => {

@@ -11,9 +11,9 @@ import {
   parseListen,
   redactConfig,
   redactSecrets,
-} from '../src/config/load';
+} from '../src/runtime/config/load';
 import { matchEventId, parseEventIdFilter, EventIdFilterError } from '../collectors/windows-event/event-id-filter';
-import { formatProblem, type FileInputConfig, type WinevtInputConfig, type EvtxInputConfig } from '../src/config/types';
+import { formatProblem, type FileInputConfig, type WinevtInputConfig, type EvtxInputConfig } from '../src/runtime/config/types';
 import { parseByteSize, parseDuration, formatDuration } from '../src/core/units';
 
 const REPO = path.resolve(__dirname, '..', '..');

@@ -10,7 +10,7 @@ import pino from 'pino';
 import type { ComponentHealth, ControlTarget, SilenceRecord } from '../src/control/control-target';
 import { ControlServer, MAX_BODY_BYTES } from '../src/control/server';
 import { tokensEqual } from '../src/control/token';
-import { runCtl } from '../src/ctl-command';
+import { runCtl } from '../src/cli/commands/ctl';
 import { tempDir } from './helpers/temp-dir';
 
 /** An in-memory stand-in for the daemon (the real one is tested elsewhere). */

@@ -1,10 +1,10 @@
 import { expect } from 'chai';
 import { appendFileSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { Daemon } from '../src/daemon';
-import { Metrics } from '../src/metrics';
+import { Daemon } from '../src/runtime/daemon';
+import { Metrics } from '../src/core/metrics';
 import { ControlServer } from '../src/control/server';
-import type { VigilConfig } from '../src/config/types';
+import type { VigilConfig } from '../src/runtime/config/types';
 import { tempDir } from './helpers/temp-dir';
 import { testConfig } from './helpers/config';
 import { testLogger } from './helpers/logger';
@@ -12,9 +12,9 @@ import { waitFor } from './helpers/wait';
 import { freePort } from './helpers/free-port';
 import { readStore, exactlyOnce, type StoredEvent } from './helpers/event-store';
 import { mountTmpfs, unmount, fillDisk, freeDisk } from './helpers/tmpfs';
-import { writeFileAtomic, writeFileAtomicSync } from '../src/checkpoints/atomic-write';
-import { CheckpointRegistry } from '../src/checkpoints/registry';
-import { SegmentLog } from '../src/spool/segment-log';
+import { writeFileAtomic, writeFileAtomicSync } from '../src/core/fs/atomic-write';
+import { CheckpointRegistry } from '../src/core/checkpoints/registry';
+import { SegmentLog } from '../sinks/spool/segment-log';
 import { DeadLetterFile, type DeadLetter } from '../sinks/elasticsearch/dead-letter';
 
 const pad = 'x'.repeat(40);

@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { simpleParser } from 'mailparser';
-import type { SmtpConfig } from '../src/config/types';
+import type { SmtpConfig } from '../src/runtime/config/types';
 import { tempDir } from './helpers/temp-dir';
 import { selfSignedCert } from './helpers/tls-cert';
 import { SmtpTestServer } from './helpers/smtp-test-server';

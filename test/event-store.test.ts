@@ -2,10 +2,10 @@ import { expect } from 'chai';
 import { appendFileSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { EventStoreSink } from '../sinks/event-store/event-store-sink';
-import { CheckpointRegistry } from '../src/checkpoints/registry';
-import { silentLogger } from '../src/log';
-import { Metrics } from '../src/metrics';
-import { fileEventId, fileIdPrefix, fileSourceKey, type PipelineEvent, type AckBatch } from '../src/event';
+import { CheckpointRegistry } from '../src/core/checkpoints/registry';
+import { silentLogger } from '../src/core/log';
+import { Metrics } from '../src/core/metrics';
+import { fileEventId, fileIdPrefix, fileSourceKey, type PipelineEvent, type AckBatch } from '../src/core/event';
 import { tempDir } from './helpers/temp-dir';
 import { readStore } from './helpers/event-store';
 

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { readEvtx } from '../collectors/evtx';
 import type { EvtxRecord, EvtxStats, EvtxIssue } from '../collectors/evtx';
-import type { XmlElement, XmlNode } from '../collectors/winevt/xml-tree';
+import type { XmlElement, XmlNode } from '../collectors/windows-event/xml-tree';
 
 const DATA = join(__dirname, '..', '..', '..', 'shared', 'data', 'evtx');
 const REFERENCE = join(__dirname, '..', '..', '..', 'shared', 'data', 'evtx-reference');

@@ -1,11 +1,11 @@
 import { expect } from 'chai';
 import { mkdirSync, writeFileSync, appendFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { Daemon } from '../src/daemon';
-import { silentLogger } from '../src/log';
-import { Metrics } from '../src/metrics';
-import type { EventSink, SinkHealth } from '../sinks/sink';
-import type { PipelineEvent } from '../src/event';
+import { Daemon } from '../src/runtime/daemon';
+import { silentLogger } from '../src/core/log';
+import { Metrics } from '../src/core/metrics';
+import type { EventSink, SinkHealth } from '../src/core/contracts/event-sink';
+import type { PipelineEvent } from '../src/core/event';
 import { tempDir } from './helpers/temp-dir';
 import { testConfig } from './helpers/config';
 import { readStore } from './helpers/event-store';

@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import { appendFileSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { OutboxEntry } from '../sinks/outbox/alert-outbox';
+import type { OutboxEntry } from '../sinks/notify/outbox/alert-outbox';
 import { tempDir } from './helpers/temp-dir';
 import { selfSignedCert } from './helpers/tls-cert';
 import { SmtpTestServer } from './helpers/smtp-test-server';
@@ -9,8 +9,8 @@ import { WebhookTestServer } from './helpers/webhook-test-server';
 import { notifiersFrom, testDispatcher } from './helpers/dispatch';
 import { testAlert } from './helpers/alert';
 import { waitFor, sleep } from './helpers/wait';
-import { Daemon } from '../src/daemon';
-import { Metrics } from '../src/metrics';
+import { Daemon } from '../src/runtime/daemon';
+import { Metrics } from '../src/core/metrics';
 import { testConfig } from './helpers/config';
 import { testLogger } from './helpers/logger';
 

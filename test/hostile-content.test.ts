@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import { join } from 'node:path';
-import type { SmtpConfig } from '../src/config/types';
-import { MAX_MESSAGE_URL_CHARS } from '../sinks/alert-view/kibana-link';
+import type { SmtpConfig } from '../src/runtime/config/types';
+import { MAX_MESSAGE_URL_CHARS } from '../sinks/notify/view/kibana-link';
 import { tempDir } from './helpers/temp-dir';
 import { selfSignedCert } from './helpers/tls-cert';
 import { SmtpTestServer } from './helpers/smtp-test-server';

@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { eventMappings } from '../sinks/elasticsearch/mappings';
+import { eventMappings } from '../src/core/ecs-fields';
 import { compileMatcher, parseKql, toEsQuery } from '../rules/kql';
 import { es, testEsUrl } from './helpers/es';
 

@@ -4,10 +4,10 @@ import {
   newNdjsonStats,
   type NdjsonLineContext,
   type NdjsonStats,
-} from '../src/normalise/ndjson';
-import { epochToMs, formatEpochMs, parseIsoMs, parseTimestamp } from '../src/normalise/timestamp';
-import { logLevelName, parseCaller, renderMessageTemplate } from '../src/normalise/ecs-shape';
-import type { EventDoc } from '../src/event';
+} from '../collectors/ndjson/ndjson';
+import { epochToMs, formatEpochMs, parseIsoMs, parseTimestamp } from '../src/core/timestamp';
+import { logLevelName, parseCaller, renderMessageTemplate } from '../collectors/ndjson/ecs-shape';
+import type { EventDoc } from '../src/core/event';
 
 const INGESTED = '2026-03-04T05:06:07.890Z';
 

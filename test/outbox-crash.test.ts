@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { appendFileSync, mkdirSync, openSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { OutboxEntry } from '../sinks/outbox/alert-outbox';
+import type { OutboxEntry } from '../sinks/notify/outbox/alert-outbox';
 import { tempDir } from './helpers/temp-dir';
 import { testConfigYaml } from './helpers/config';
 import { cliArgs } from './helpers/daemon-command';

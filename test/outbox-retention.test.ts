@@ -1,10 +1,10 @@
 import { expect } from 'chai';
 import { existsSync, mkdirSync, readdirSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { pruneOutbox } from '../sinks/outbox/outbox-retention';
-import { Scheduler } from '../src/scheduler';
-import { Metrics } from '../src/metrics';
-import { Daemon } from '../src/daemon';
+import { pruneOutbox } from '../sinks/notify/outbox/outbox-retention';
+import { Scheduler } from '../src/runtime/scheduler';
+import { Metrics } from '../src/core/metrics';
+import { Daemon } from '../src/runtime/daemon';
 import { NullSink } from '../sinks/null-sink';
 import { testConfig } from './helpers/config';
 import { tempDir } from './helpers/temp-dir';

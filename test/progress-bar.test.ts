@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { ProgressBar } from '../src/progress-bar';
+import { ProgressBar } from '../src/cli/progress-bar';
 
 /** A terminal stand-in that records what is written, with a clock the test moves. */
 function terminal(isTTY: boolean, columns = 80) {

@@ -5,9 +5,9 @@ import { validateWhere } from '../rules/kql/validate-where';
 import { RulesEngine } from '../rules/engine';
 import { RuleIndex, requiredValues } from '../rules/rule-index';
 import { parseKql } from '../rules/kql/parse';
-import { silentLogger } from '../src/log';
+import { silentLogger } from '../src/core/log';
 import type { AlertChange } from '../rules/alerts/lifecycle';
-import type { PipelineEvent, AckBatch } from '../src/event';
+import type { PipelineEvent, AckBatch } from '../src/core/event';
 
 function rulesOf(yaml: string): LoadedRules {
   const { rules, problems } = parseRulesText(yaml, 'rules.yaml', { validateWhere, env: {} });

@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { ConfigError } from '../src/config/load';
+import { ConfigError } from '../src/runtime/config/load';
 import { DURATION_PATTERN } from '../src/core/units';
 import rulesSchema from '../rules/rules.schema.json';
 import { loadRulesFile, parseRulesText, redactRules } from '../rules/load/rules-file';

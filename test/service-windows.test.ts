@@ -3,12 +3,12 @@ import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { chmodSync, copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { heapFlagFromShebang } from '../src/cli-node-flags';
-import { windowsAccount } from '../src/service/windows-account';
+import { heapFlagFromShebang } from '../src/cli/node-flags';
+import { windowsAccount } from '../src/cli/service/windows-account';
 import { tempDir } from './helpers/temp-dir';
 
 const ROOT = join(__dirname, '..', '..');
-const CLI = join(ROOT, 'dist', 'src', 'cli.js');
+const CLI = join(ROOT, 'dist', 'src', 'cli', 'main.js');
 const FIXTURES = join(ROOT, 'test', 'fixtures', 'winsw');
 const DRIVER = join(FIXTURES, 'run-windows-service.js');
 const WRAPPER = join(dirname(require.resolve('node-windows/package.json')), 'lib', 'wrapper.js');

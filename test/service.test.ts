@@ -2,14 +2,14 @@ import { expect } from 'chai';
 import { spawnSync, type SpawnSyncOptions } from 'node:child_process';
 import { chmodSync, copyFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { renderUnit, quoteExecArg } from '../src/service/systemd-unit';
-import { heapFlagFromShebang } from '../src/cli-node-flags';
-import { findOnPath } from '../src/service/common';
+import { renderUnit, quoteExecArg } from '../src/cli/service/systemd-unit';
+import { heapFlagFromShebang } from '../src/cli/node-flags';
+import { findOnPath } from '../src/cli/service/common';
 import { tempDir } from './helpers/temp-dir';
 import { worldReadableCli } from './helpers/world-readable-build';
 
 const ROOT = join(__dirname, '..', '..');
-const CLI = join(ROOT, 'dist', 'src', 'cli.js');
+const CLI = join(ROOT, 'dist', 'src', 'cli', 'main.js');
 const STAND_IN = join(ROOT, 'test', 'fixtures', 'systemd', 'systemctl.js');
 
 /** A temp folder with a stand-in systemctl in bin/, a unit folder and a valid config (in a folder with a space). */
@@ -43,14 +43,14 @@ describe('vigil service: the systemd unit', () => {
     name: 'vigil',
     nodePath: '/usr/bin/node',
     heapFlag: '--max-old-space-size=160',
-    cliPath: '/opt/vigil/dist/src/cli.js',
+    cliPath: '/opt/vigil/dist/src/cli/main.js',
     configPath: '/etc/vigil/vigil.yaml',
     workingDirectory: '/etc/vigil',
   };
 
   it('runs node with the heap flag, the CLI and the absolute config, restarting on failure', () => {
     const unit = renderUnit(base);
-    expect(unit).to.contain('\nExecStart=/usr/bin/node --max-old-space-size=160 /opt/vigil/dist/src/cli.js run --config /etc/vigil/vigil.yaml\n');
+    expect(unit).to.contain('\nExecStart=/usr/bin/node --max-old-space-size=160 /opt/vigil/dist/src/cli/main.js run --config /etc/vigil/vigil.yaml\n');
     for (const l of ['WorkingDirectory=/etc/vigil', 'Restart=on-failure', 'KillSignal=SIGTERM', 'TimeoutStopSec=20', 'After=network-online.target', 'WantedBy=multi-user.target']) {
       expect(unit.split('\n')).to.include(l);
     }
@@ -61,11 +61,11 @@ describe('vigil service: the systemd unit', () => {
     const unit = renderUnit({
       ...base,
       user: 'vigil-svc',
-      cliPath: '/opt/my vigil/dist/src/cli.js',
+      cliPath: '/opt/my vigil/dist/src/cli/main.js',
       configPath: '/srv/conf 100%/$HOME "x"\\y.yaml',
       workingDirectory: '/srv/conf 100%',
     });
-    expect(unit).to.contain('\nExecStart=/usr/bin/node --max-old-space-size=160 "/opt/my vigil/dist/src/cli.js" run --config "/srv/conf 100%%/$$HOME \\"x\\"\\\\y.yaml"\n');
+    expect(unit).to.contain('\nExecStart=/usr/bin/node --max-old-space-size=160 "/opt/my vigil/dist/src/cli/main.js" run --config "/srv/conf 100%%/$$HOME \\"x\\"\\\\y.yaml"\n');
     expect(unit.split('\n')).to.include('WorkingDirectory=/srv/conf 100%%');
     expect(unit.split('\n')).to.include('User=vigil-svc');
   });

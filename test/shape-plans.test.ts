@@ -1,9 +1,9 @@
 import { expect } from 'chai';
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
-import { normaliseNdjsonLine, newNdjsonStats, type NdjsonLineContext } from '../src/normalise/ndjson';
-import { beginLine, shapeObject, type Obj } from '../src/normalise/ecs-shape';
-import { compilePlan, planStats, resetShapePlans } from '../src/normalise/shape-plans';
+import { normaliseNdjsonLine, newNdjsonStats, type NdjsonLineContext } from '../collectors/ndjson/ndjson';
+import { beginLine, shapeObject, type Obj } from '../collectors/ndjson/ecs-shape';
+import { compilePlan, planStats, resetShapePlans } from '../collectors/ndjson/shape-plans';
 
 const INGESTED = '2026-03-04T05:06:07.890Z';
 

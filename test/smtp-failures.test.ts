@@ -1,8 +1,8 @@
 import { expect } from 'chai';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { SmtpConfig } from '../src/config/types';
-import type { OutboxEntry } from '../sinks/outbox/alert-outbox';
+import type { SmtpConfig } from '../src/runtime/config/types';
+import type { OutboxEntry } from '../sinks/notify/outbox/alert-outbox';
 import { tempDir } from './helpers/temp-dir';
 import { selfSignedCert } from './helpers/tls-cert';
 import { SmtpTestServer } from './helpers/smtp-test-server';

@@ -1,8 +1,8 @@
 import { expect } from 'chai';
 import { appendFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { SegmentLog, SpoolFullError, type SpoolCursor } from '../src/spool/segment-log';
-import { encodeRecord, encodeRecords, splitRecord } from '../src/spool/record-line';
+import { SegmentLog, SpoolFullError, type SpoolCursor } from '../sinks/spool/segment-log';
+import { encodeRecord, encodeRecords, splitRecord } from '../sinks/spool/record-line';
 import { tempDir } from './helpers/temp-dir';
 
 const rec = (i: number) => Buffer.from(encodeRecord(`id-${i}`, { n: i, pad: 'x'.repeat(50) }));

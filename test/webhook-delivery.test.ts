@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import { createHmac } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { OutboxEntry } from '../sinks/outbox/alert-outbox';
+import type { OutboxEntry } from '../sinks/notify/outbox/alert-outbox';
 import { tempDir } from './helpers/temp-dir';
 import { WebhookTestServer } from './helpers/webhook-test-server';
 import { notifiersFrom, testDispatcher } from './helpers/dispatch';

@@ -1,16 +1,16 @@
-import { recordFilter } from '../winevt/record-filter';
-import type { XmlElement } from '../winevt/xml-tree';
+import { recordFilter } from '../windows-event/record-filter';
+import type { XmlElement } from '../windows-event/xml-tree';
 import { hostname } from 'node:os';
 import type { EvtxInputConfig } from './config';
-import type { CollectorDeps } from '../../src/collector-deps';
+import type { CollectorDeps } from '../../src/core/contracts/collector-deps';
 import { discover, type FoundFile } from '../file/discovery';
 import { evtxSourceKey, identifyFound } from './evtx-identity';
 import { evtxMetrics, type EvtxMetrics } from './evtx-metrics';
 import { FileProblems } from './file-problems';
 import { readPass, resumeChunk, wholeChunks, chunksExtent } from './file-pass';
-import { CHUNK_SIZE } from './chunk-header';
-import { FILE_HEADER_SIZE } from './file-header';
-import type { EvtxIssueKind } from './types';
+import { CHUNK_SIZE } from './format/chunk-header';
+import { FILE_HEADER_SIZE } from './format/file-header';
+import type { EvtxIssueKind } from './format/types';
 import { PolledCollector } from '../polled-collector';
 import type { LoopTask } from '../polling-loop';
 

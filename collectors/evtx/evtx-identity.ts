@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
 import { promises as fsp } from 'node:fs';
 import type { FoundFile } from '../file/discovery';
-import { CHUNK_SIZE } from './chunk-header';
-import { FILE_HEADER_SIZE } from './file-header';
+import { CHUNK_SIZE } from './format/chunk-header';
+import { FILE_HEADER_SIZE } from './format/file-header';
 
 /** Bytes an .evtx file needs before it has its full identity: the file header and the first chunk. */
 export const IDENTITY_BYTES = FILE_HEADER_SIZE + CHUNK_SIZE;

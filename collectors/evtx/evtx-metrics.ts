@@ -1,5 +1,5 @@
 import type { Counter } from 'prom-client';
-import { registeredCounter as counter, type Metrics } from '../../src/metrics';
+import { registeredCounter as counter, type Metrics } from '../../src/core/metrics';
 
 /** The .evtx input's Prometheus counters, registered once per metrics registry. */
 export interface EvtxMetrics {

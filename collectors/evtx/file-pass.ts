@@ -1,10 +1,10 @@
-import type { XmlElement } from '../winevt/xml-tree';
-import type { AckBatch } from '../../src/event';
-import { windowsEventDoc, windowsDocId } from '../winevt/event-mapping';
-import { CHUNK_SIZE } from './chunk-header';
-import { FILE_HEADER_SIZE } from './file-header';
-import { readEvtx } from './reader';
-import type { EvtxIssue } from './types';
+import type { XmlElement } from '../windows-event/xml-tree';
+import type { AckBatch } from '../../src/core/event';
+import { windowsEventDoc, windowsDocId } from '../windows-event/event-mapping';
+import { CHUNK_SIZE } from './format/chunk-header';
+import { FILE_HEADER_SIZE } from './format/file-header';
+import { readEvtx } from './format/reader';
+import type { EvtxIssue } from './format/types';
 
 /**
  * Positions in an .evtx file are byte offsets: a checkpoint is the file offset of the last

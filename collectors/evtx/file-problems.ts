@@ -1,4 +1,4 @@
-import type { EvtxIssue, EvtxIssueKind } from './types';
+import type { EvtxIssue, EvtxIssueKind } from './format/types';
 
 /**
  * The damage found in one .evtx file, each problem counted once however often the file is read

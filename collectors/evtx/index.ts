@@ -1,6 +1,6 @@
 /** .evtx reader: pure TypeScript EVTX (Windows XML Event Log) decoding, streamed one chunk at a time. */
-export { readEvtx } from './reader';
-export type { EvtxReader } from './reader';
-export type { EvtxRecord, EvtxStats, EvtxIssue, EvtxIssueKind, EvtxReadOptions } from './types';
-export { serialiseXml } from './xml-serialise';
-export { readProblems } from './read-problems';
+export { readEvtx } from './format/reader';
+export type { EvtxReader } from './format/reader';
+export type { EvtxRecord, EvtxStats, EvtxIssue, EvtxIssueKind, EvtxReadOptions } from './format/types';
+export { serialiseXml } from './format/xml-serialise';
+export { readProblems } from './format/read-problems';

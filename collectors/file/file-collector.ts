@@ -1,11 +1,11 @@
 import { hostname } from 'node:os';
 import picomatch from 'picomatch';
 import type { FileInputConfig } from './config';
-import type { CollectorDeps } from '../../src/collector-deps';
-import { newNdjsonStats, type NdjsonStats } from '../../src/normalise/ndjson';
+import type { CollectorDeps } from '../../src/core/contracts/collector-deps';
+import { newNdjsonStats, type NdjsonStats } from '../ndjson/ndjson';
 import { discover, type FoundFile } from './discovery';
 import { openFound } from './open-found';
-import { fileSourceKey } from '../../src/event';
+import { fileSourceKey } from '../../src/core/event';
 import { PlainReader, GzipReader, type Reader, type PumpResult } from './readers';
 import { listRotatedSiblings } from './rotated-siblings';
 import { planRotationFollow, type KnownFile } from './rotation-follow';

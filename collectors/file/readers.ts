@@ -1,6 +1,6 @@
 import { promises as fsp, readSync } from 'node:fs';
 import { createGunzip } from 'node:zlib';
-import type { AckBatch } from '../../src/event';
+import type { AckBatch } from '../../src/core/event';
 import { LineSplitter } from './line-splitter';
 import { SpanBuilder, type SpanContext } from './span-builder';
 import { fingerprintHandle, fingerprintOf, gzipTrailerSize } from './fingerprint';

@@ -1,6 +1,6 @@
-import type { AckBatch, PipelineEvent } from '../../src/event';
-import { FileEventIds, fileIdPrefix } from '../../src/event';
-import { normaliseNdjsonLine, normaliseNdjsonAscii, type NdjsonLineContext, type NdjsonStats } from '../../src/normalise/ndjson';
+import type { AckBatch, PipelineEvent } from '../../src/core/event';
+import { FileEventIds, fileIdPrefix } from '../../src/core/event';
+import { normaliseNdjsonLine, normaliseNdjsonAscii, type NdjsonLineContext, type NdjsonStats } from '../ndjson/ndjson';
 import type { LineHandler } from './line-splitter';
 
 export interface SpanContext {

@@ -1,15 +1,16 @@
 import type { WinevtChannelConfig } from './config';
-import type { CheckpointRegistry } from '../../src/checkpoints/registry';
-import type { AckTracker } from '../../src/checkpoints/ack-tracker';
+import type { CheckpointRegistry } from '../../src/core/checkpoints/registry';
+import type { AckTracker } from '../../src/core/checkpoints/ack-tracker';
 import { parseEventIdFilter, matchEventId, type EventIdFilter } from '../windows-event/event-id-filter';
-import type { AckBatch, PipelineEvent } from '../../src/event';
-import type { Logger } from '../../src/log';
-import { childNamed, textOf, type XmlElement } from './xml-tree';
+import type { AckBatch, PipelineEvent } from '../../src/core/event';
+import type { Logger } from '../../src/core/log';
+import { childNamed, textOf, type XmlElement } from '../windows-event/xml-tree';
 import { parseRenderedXml } from './rendered-xml';
-import { buildQueries, levelNumbers, type QuerySpec } from './xpath-query';
+import { buildQueries, type QuerySpec } from './xpath-query';
+import { levelNumbers } from '../windows-event/levels';
 import { queryEvents, logInfo, type WevtutilOptions } from './wevtutil';
-import { windowsEventDoc, windowsDocId } from './event-mapping';
-import { eventIdOf } from './record-filter';
+import { windowsEventDoc, windowsDocId } from '../windows-event/event-mapping';
+import { eventIdOf } from '../windows-event/record-filter';
 
 export type Submit = (span: AckBatch) => Promise<void>;
 

@@ -1,5 +1,5 @@
 import { XMLParser } from 'fast-xml-parser';
-import type { XmlElement, XmlNode } from './xml-tree';
+import type { XmlElement, XmlNode } from '../windows-event/xml-tree';
 
 /**
  * `wevtutil qe … /f:RenderedXml` output → event trees. The output is a sequence of

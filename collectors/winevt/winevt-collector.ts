@@ -1,6 +1,6 @@
 import { hostname } from 'node:os';
 import type { WinevtInputConfig } from './config';
-import type { CollectorDeps } from '../../src/collector-deps';
+import type { CollectorDeps } from '../../src/core/contracts/collector-deps';
 import { ChannelReader } from './channel-reader';
 import { WevtutilError } from './wevtutil';
 import { winevtMetrics, type WinevtMetrics } from './winevt-metrics';

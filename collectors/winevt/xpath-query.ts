@@ -30,23 +30,6 @@ export interface BuiltQueries {
 
 export const MAX_EVENT_ID_CLAUSES = 22;
 
-const LEVELS: Record<string, number[]> = {
-  critical: [1], error: [2], warning: [3], warn: [3], information: [0, 4], info: [0, 4], verbose: [5], debug: [5],
-};
-
-/** Level names of the configuration → numeric levels; unknown names throw. Numbers pass through. */
-export function levelNumbers(names: string[]): number[] {
-  const out = new Set<number>();
-  for (const raw of names) {
-    const n = raw.trim().toLowerCase();
-    if (/^\d+$/.test(n)) { out.add(Number(n)); continue; }
-    const v = LEVELS[n];
-    if (!v) throw new Error(`unknown Windows event level "${raw}" (critical, error, warning, information, verbose)`);
-    for (const x of v) out.add(x);
-  }
-  return [...out].sort((a, b) => a - b);
-}
-
 /** An XPath string literal (XPath 1.0 has no escapes: pick the quote the value does not contain). */
 export function xpathLiteral(s: string): string {
   if (!s.includes("'")) return `'${s}'`;

@@ -4,9 +4,9 @@ import { createInterface } from 'node:readline';
 import { createGunzip } from 'node:zlib';
 import { basename } from 'node:path';
 import { readEvtx, readProblems } from '../../collectors/evtx';
-import { windowsEventDoc } from '../../collectors/winevt/event-mapping';
-import { normaliseNdjsonAscii } from '../../src/normalise/ndjson';
-import type { EventDoc } from '../../src/event';
+import { windowsEventDoc } from '../../collectors/windows-event/event-mapping';
+import { normaliseNdjsonAscii } from '../../collectors/ndjson/ndjson';
+import type { EventDoc } from '../../src/core/event';
 
 /**
  * One backtest input, read in file order and normalised exactly as the daemon normalises it:

@@ -1,4 +1,4 @@
-import type { EventDoc } from '../../src/event';
+import type { EventDoc } from '../../src/core/event';
 import { eventTime, type InputEvents } from './input-events';
 
 /** A file waiting to be opened, with the time of its first event. */

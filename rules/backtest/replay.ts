@@ -1,6 +1,6 @@
 import { statSync } from 'node:fs';
 import fg from 'fast-glob';
-import { silentLogger } from '../../src/log';
+import { silentLogger } from '../../src/core/log';
 import { firstEventTime, openInput, type InputEvents } from './input-events';
 import { mergeByTime } from './merge-by-time';
 import type { LoadedRules } from '../types';

@@ -1,4 +1,4 @@
-import { eventMappings } from '../../sinks/elasticsearch/mappings';
+import { eventMappings } from '../../src/core/ecs-fields';
 
 /**
  * How Vigil's mapping (sinks/elasticsearch/mappings.ts) indexes a field, which decides how KQL compares:

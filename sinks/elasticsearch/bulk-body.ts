@@ -1,5 +1,5 @@
 import fastJson from 'fast-json-stringify';
-import { splitRecord } from '../../src/spool/record-line';
+import { splitRecord } from '../spool/record-line';
 
 /** `{"create":{"_id":"…"}}`: the action line of every document (the target is in the request path). */
 const actionLine = fastJson({

@@ -1,6 +1,6 @@
 import { promises as fsp, mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { writeFully } from '../../src/write-fully';
+import { writeFully } from '../../src/core/fs/write-fully';
 
 export interface DeadLetter {
   time: string;

@@ -1,19 +1,19 @@
 import { join } from 'node:path';
 import type { Client } from '@elastic/elasticsearch';
-import type { EventSink, SinkHealth } from '../sink';
-import type { PipelineEvent } from '../../src/event';
+import type { EventSink, SinkHealth } from '../../src/core/contracts/event-sink';
+import type { PipelineEvent } from '../../src/core/event';
 import type { ElasticsearchConfig } from './config';
-import type { Logger } from '../../src/log';
-import type { Metrics } from '../../src/metrics';
-import { SegmentLog, SpoolFullError } from '../../src/spool/segment-log';
-import { encodeRecords } from '../../src/spool/record-line';
+import type { Logger } from '../../src/core/log';
+import type { Metrics } from '../../src/core/metrics';
+import { SegmentLog, SpoolFullError } from '../spool/segment-log';
+import { encodeRecords } from '../spool/record-line';
 import { createClient } from './client';
 import { checkHealth, describeError, type EsHealth } from './health';
 import { setupTarget, type TargetSetup } from './template';
 import { EsShipper } from './shipper';
 import { DeadLetterFile } from './dead-letter';
-import { Backoff } from '../../src/backoff';
-import { writeFailureDetail } from '../../src/disk-full';
+import { Backoff } from '../../src/core/retry/backoff';
+import { writeFailureDetail } from '../../src/core/fs/disk-full';
 import { withoutUserinfo } from '../../src/core/config-kit/url-userinfo';
 
 export interface ElasticsearchSinkOptions {

@@ -1,15 +1,15 @@
 import { dirname } from 'node:path';
 import type { Client } from '@elastic/elasticsearch';
 import { errors } from '@elastic/elasticsearch';
-import type { SegmentLog, SpoolCursor } from '../../src/spool/segment-log';
-import type { Logger } from '../../src/log';
-import type { Metrics } from '../../src/metrics';
+import type { SegmentLog, SpoolCursor } from '../spool/segment-log';
+import type { Logger } from '../../src/core/log';
+import type { Metrics } from '../../src/core/metrics';
 import { itemsOf, bulkBody, documentOf, type BulkItem } from './bulk-body';
 import { classifyStatus, itemOf, describeItemError, type BulkResponseItem } from './bulk-outcome';
 import { DeadLetterFile, type DeadLetter } from './dead-letter';
-import { Backoff } from '../../src/backoff';
+import { Backoff } from '../../src/core/retry/backoff';
 import { describeError } from './health';
-import { writeFailureDetail } from '../../src/disk-full';
+import { writeFailureDetail } from '../../src/core/fs/disk-full';
 import { scrubUserinfo } from '../../src/core/config-kit/url-userinfo';
 
 export interface ShipperOptions {

@@ -1,6 +1,6 @@
 import type { Client } from '@elastic/elasticsearch';
 import { errors } from '@elastic/elasticsearch';
-import { eventMappings } from './mappings';
+import { eventMappings } from '../../src/core/ecs-fields';
 
 /** Bump when the mappings or settings change: a running cluster's template is then replaced. */
 export const TEMPLATE_VERSION = 1;

@@ -1,20 +1,20 @@
 import { promises as fsp, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import type { EventSink, SinkHealth } from '../sink';
-import type { PipelineEvent } from '../../src/event';
-import type { CheckpointRegistry } from '../../src/checkpoints/registry';
-import type { Logger } from '../../src/log';
-import type { Metrics } from '../../src/metrics';
+import type { EventSink, SinkHealth } from '../../src/core/contracts/event-sink';
+import type { PipelineEvent } from '../../src/core/event';
+import type { CheckpointRegistry } from '../../src/core/checkpoints/registry';
+import type { Logger } from '../../src/core/log';
+import type { Metrics } from '../../src/core/metrics';
 import { listStoreFiles, storeFileName, storeFileDay } from './store-files';
 import { readReplayIds } from './replay-index';
 import { WriteMark, type StoreMark } from './write-mark';
 import { IdPositions } from './id-positions';
 import { replayCounters } from './replay-metrics';
 import { ReplaySet } from './replay-set';
-import { encodeRecords } from '../../src/spool/record-line';
-import { fsyncDir } from '../../src/checkpoints/atomic-write';
-import { writeFully } from '../../src/write-fully';
-import { writeFailureDetail } from '../../src/disk-full';
+import { encodeRecords } from '../spool/record-line';
+import { fsyncDir } from '../../src/core/fs/atomic-write';
+import { writeFully } from '../../src/core/fs/write-fully';
+import { writeFailureDetail } from '../../src/core/fs/disk-full';
 
 export interface EventStoreOptions {
   dir: string;

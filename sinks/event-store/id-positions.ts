@@ -1,5 +1,5 @@
-import { filePositionOfId } from '../../src/event';
-import type { CheckpointRegistry } from '../../src/checkpoints/registry';
+import { filePositionOfId } from '../../src/core/event';
+import type { CheckpointRegistry } from '../../src/core/checkpoints/registry';
 
 /**
  * The checkpoint key and offset that a stored event's id stands for (file lines only: the ids of

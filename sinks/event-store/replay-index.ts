@@ -1,7 +1,7 @@
 import { openSync, readSync, closeSync, fstatSync } from 'node:fs';
 import { join } from 'node:path';
-import { cutTornTail } from '../../src/spool/torn-tail';
-import { splitRecord } from '../../src/spool/record-line';
+import { cutTornTail } from '../spool/torn-tail';
+import { splitRecord } from '../spool/record-line';
 import { ReplaySet } from './replay-set';
 
 /**

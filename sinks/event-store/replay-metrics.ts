@@ -1,5 +1,5 @@
 import type { Counter } from 'prom-client';
-import { registeredCounter, type Metrics } from '../../src/metrics';
+import { registeredCounter, type Metrics } from '../../src/core/metrics';
 
 /** The event store's counters of what its duplicate check after a restart could not cover. */
 export function replayCounters(m: Metrics): { uncheckedBytes: Counter<string>; released: Counter<'reason'> } {

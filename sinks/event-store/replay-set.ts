@@ -1,4 +1,4 @@
-import { filePositionOfId } from '../../src/event';
+import { filePositionOfId } from '../../src/core/event';
 
 /** The replay ids of one file identity: its checkpoint key and the line offsets. */
 export interface ReplayGroup {

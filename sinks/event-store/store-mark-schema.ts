@@ -1,4 +1,4 @@
-import { positionSchema } from '../../src/checkpoints/registry-schema';
+import { positionSchema } from '../../src/core/checkpoints/registry-schema';
 
 /**
  * The schema of the event store's write mark ({@link StoreMark}), kept in registry.json under

@@ -1,5 +1,5 @@
-import type { AckBatch, PipelineEvent } from '../../src/event';
-import type { CheckpointRegistry, CheckpointEntry } from '../../src/checkpoints/registry';
+import type { AckBatch, PipelineEvent } from '../../src/core/event';
+import type { CheckpointRegistry, CheckpointEntry } from '../../src/core/checkpoints/registry';
 import type { ReplaySet } from './replay-set';
 
 /** A position in the store: a day file and a byte offset in it. */

@@ -9,7 +9,7 @@ import * as https from 'node:https';
 import { isIP, type AddressInfo } from 'node:net';
 import { hostname } from 'node:os';
 import { parseDuration } from '../core/units';
-import type { Logger } from '../log';
+import type { Logger } from '../core/log';
 import type { ControlTarget } from './control-target';
 import { loadOrCreateToken, tokensEqual } from './token';
 import { isLoopbackHost } from './loopback-host';

@@ -5,7 +5,7 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import type { Logger } from '../log';
+import type { Logger } from '../core/log';
 
 /**
  * Reads the token from `file`, without the whitespace around it. Throws a clear Error naming the file

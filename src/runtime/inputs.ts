@@ -4,8 +4,8 @@
  * A new input type is one entry here (and its collectors/<type>/config.ts in src/config/inputs.ts).
  */
 import type { Collector } from '../core/contracts/collector';
-import type { CollectorDeps } from '../collector-deps';
-import type { InputConfig } from '../config/types';
+import type { CollectorDeps } from '../core/contracts/collector-deps';
+import type { InputConfig } from './config/types';
 import { FileCollector } from '../../collectors/file/file-collector';
 import { EvtxCollector } from '../../collectors/evtx/evtx-collector';
 

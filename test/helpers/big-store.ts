@@ -1,6 +1,6 @@
 import { openSync, writeSync, closeSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { FileEventIds, fileIdPrefix, fileSourceKey } from '../../src/event';
+import { FileEventIds, fileIdPrefix, fileSourceKey } from '../../src/core/event';
 import { storeFileName } from '../../sinks/event-store/store-files';
 
 /** A run of lines of one file source, as the file collector and the event store sink write them. */

@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import type { VigilConfig, FileInputConfig } from '../../src/config/types';
+import type { VigilConfig, FileInputConfig } from '../../src/runtime/config/types';
 
 /** A complete config for a daemon whose inputs and state live under `dir` (fast scan/poll for tests). */
 export function testConfig(dir: string, paths: string[], file: Partial<FileInputConfig> = {}, over: Partial<VigilConfig> = {}): VigilConfig {

@@ -1,7 +1,7 @@
 import { join } from 'node:path';
-import { shebangNodeFlags } from '../../src/cli-node-flags';
+import { shebangNodeFlags } from '../../src/cli/node-flags';
 
-export const CLI = join(__dirname, '..', '..', 'src', 'cli.js');
+export const CLI = join(__dirname, '..', '..', 'src', 'cli', 'main.js');
 
 /**
  * The node arguments to start the CLI exactly as its `vigil` bin does: the flags of its shebang line

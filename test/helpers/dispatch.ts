@@ -1,11 +1,11 @@
 import { join } from 'node:path';
 import { parseRulesText } from '../../rules/load/rules-file';
 import type { NotifierDef } from '../../rules/types';
-import { AlertOutbox } from '../../sinks/outbox/alert-outbox';
-import { Deliveries, type DeliveryContext } from '../../sinks/outbox/deliveries';
-import { OutboxDispatcher } from '../../sinks/outbox/dispatcher';
-import { Metrics } from '../../src/metrics';
-import type { Logger } from '../../src/log';
+import { AlertOutbox } from '../../sinks/notify/outbox/alert-outbox';
+import { Deliveries, type DeliveryContext } from '../../sinks/notify/outbox/deliveries';
+import { OutboxDispatcher } from '../../sinks/notify/outbox/dispatcher';
+import { Metrics } from '../../src/core/metrics';
+import type { Logger } from '../../src/core/log';
 import { testLogger } from './logger';
 
 /** Notifier definitions as rules/load.ts reads them from a `notifiers:` YAML section. */

@@ -1,6 +1,6 @@
 import { Writable } from 'node:stream';
 import pino from 'pino';
-import { createLogger, silentLogger, type Logger } from '../../src/log';
+import { createLogger, silentLogger, type Logger } from '../../src/core/log';
 
 /** Silent unless VIGIL_TEST_LOG_LEVEL is set (for example `debug`, to follow a failing run on stderr). */
 export function testLogger(): Logger {

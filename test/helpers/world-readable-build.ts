@@ -26,7 +26,7 @@ export function worldReadableCli(): string {
     if (reachableByAnyone(modules)) symlinkSync(modules, join(dir, 'node_modules'));
     else copyProductionPackages(modules, join(dir, 'node_modules'));
     chmodSync(dir, 0o755); // mkdtemp makes it 0700
-    built = join(dir, 'dist', 'src', 'cli.js');
+    built = join(dir, 'dist', 'src', 'cli', 'main.js');
   }
   return built;
 }

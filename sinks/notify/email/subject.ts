@@ -1,0 +1,37 @@
+import type { Alert } from '../../../rules/alerts/alert';
+import { groupLabel } from '../view/alert-summary';
+
+/** The placeholders rules/types.ts documents for `subject` (unknown ones are left as written). */
+const FIELDS: Record<string, (a: Alert) => string> = {
+  rule: (a) => a.rule,
+  severity: (a) => a.severity,
+  group: (a) => groupLabel(a.group),
+  count: (a) => String(a.count),
+  state: (a) => a.state,
+};
+
+/** Bidirectional embedding, override and isolate controls (U+202A–U+202E, U+2066–U+2069): they reorder what a reader sees. */
+const BIDI_CONTROLS = /[\u202A-\u202E\u2066-\u2069]/g;
+
+/**
+ * A value from an event made safe for a subject line: one line; no bidi controls (removed, so
+ * `invoice\u202Efdp.exe` reads as it is stored); no RFC 2047 encoded-word (`=?utf-8?B?…?=` would be
+ * decoded by the reader's mail client into any text, a spoofed subject): its `=?` becomes `= ?`.
+ * nodemailer encodes whatever is left that needs encoding.
+ */
+export function subjectValue(v: string): string {
+  return v.replace(/[\r\n]+/g, ' ').replace(BIDI_CONTROLS, '').replace(/=\?/g, '= ?');
+}
+
+/**
+ * The notifier's subject template filled in, each value through {@link subjectValue}. A resolved
+ * alert says so even when the template has no `{{state}}`.
+ */
+export function renderSubject(template: string, alert: Alert): string {
+  const filled = template.replace(/\{\{\s*([a-z_]+)\s*\}\}/g, (whole, name: string) => {
+    const f = FIELDS[name];
+    return f ? subjectValue(f(alert)) : whole;
+  });
+  const mentionsState = /\{\{\s*state\s*\}\}/.test(template);
+  return alert.state === 'resolved' && !mentionsState ? `[RESOLVED] ${filled}` : filled;
+}

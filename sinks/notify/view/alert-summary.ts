@@ -1,0 +1,84 @@
+import type { Alert, AlertSample } from '../../../rules/alerts/alert';
+
+/**
+ * What every notification says about an alert, in one order, as plain strings: the email's text and
+ * HTML parts and the Slack/Teams cards are all drawn from this, so they cannot drift apart.
+ */
+export interface SummaryRow { label: string; value: string }
+
+/** The group as people read it: `bob`, or `host.name=dc1, winlog.event_data.param1=Spooler`. */
+export function groupLabel(group: Record<string, unknown>): string {
+  const entries = Object.entries(group);
+  if (entries.length === 0) return 'all events';
+  if (entries.length === 1) return groupValue(entries[0][1]);
+  return entries.map(([k, v]) => `${k}=${groupValue(v)}`).join(', ');
+}
+
+/** A group_by value; an event without the field is grouped under null, shown as "(missing)". */
+function groupValue(v: unknown): string {
+  return v === null || v === undefined ? '(missing)' : display(v);
+}
+
+export function summaryRows(alert: Alert): SummaryRow[] {
+  const rows: SummaryRow[] = [
+    { label: 'Rule', value: alert.rule },
+  ];
+  if (alert.description) rows.push({ label: 'Description', value: alert.description });
+  rows.push(
+    { label: 'Severity', value: alert.severity },
+    { label: 'State', value: alert.state },
+    { label: 'Group', value: Object.keys(alert.group).length ? Object.entries(alert.group).map(([k, v]) => `${k}=${groupValue(v)}`).join(', ') : 'all events' },
+    { label: 'Count', value: String(alert.count) + (alert.reference !== undefined ? ` (reference ${formatNumber(alert.reference)})` : '') },
+    { label: 'First event', value: alert.first_event },
+    { label: 'Last event', value: alert.last_event },
+    { label: 'Window', value: `${alert.window.start} to ${alert.window.end}` },
+  );
+  if (alert.state === 'resolved' && alert.resolved_at) rows.push({ label: 'Resolved at', value: alert.resolved_at });
+  else rows.push({ label: 'Fired at', value: alert.fired_at });
+  rows.push({ label: 'Alert id', value: alert.id });
+  return rows;
+}
+
+/** Fields shown first (in this order) in samples; the rest follow alphabetically, `message` last. */
+const LEADING = ['@timestamp', 'log.level', 'host.name', 'service.name', 'event.code', 'winlog.channel', 'winlog.event_id', 'user.name', 'event.action'];
+const MAX_VALUE_CHARS = 300;
+
+/** The columns of the samples table: the fields any sample has, in a stable, readable order. */
+export function sampleColumns(samples: AlertSample[]): string[] {
+  const seen = new Set<string>();
+  for (const s of samples) for (const k of Object.keys(s)) seen.add(k);
+  const lead = LEADING.filter((f) => seen.has(f));
+  const rest = [...seen].filter((f) => !LEADING.includes(f) && f !== 'message').sort();
+  return [...lead, ...rest, ...(seen.has('message') ? ['message'] : [])];
+}
+
+/** One value of a sample as text: objects flattened to `k=v` pairs, long strings cut. */
+export function display(v: unknown): string {
+  let s: string;
+  if (v === null || v === undefined) s = '';
+  else if (typeof v === 'string') s = v;
+  else if (typeof v === 'object') s = flatten(v as Record<string, unknown>).join(', ');
+  else s = String(v);
+  s = s.replace(/[\r\n]+/g, ' ');
+  return s.length > MAX_VALUE_CHARS ? `${s.slice(0, MAX_VALUE_CHARS)}…` : s;
+}
+
+function flatten(o: Record<string, unknown>, prefix = ''): string[] {
+  if (Array.isArray(o)) return [`${prefix ? `${prefix}=` : ''}${o.map((x) => (typeof x === 'object' ? JSON.stringify(x) : String(x))).join(' ')}`];
+  const out: string[] = [];
+  for (const [k, v] of Object.entries(o)) {
+    const path = prefix ? `${prefix}.${k}` : k;
+    if (v && typeof v === 'object' && !Array.isArray(v)) out.push(...flatten(v as Record<string, unknown>, path));
+    else out.push(`${path}=${Array.isArray(v) ? v.join(' ') : String(v)}`);
+  }
+  return out;
+}
+
+function formatNumber(n: number): string {
+  return Number.isInteger(n) ? String(n) : n.toFixed(2);
+}
+
+/** "FIRING" / "RESOLVED", for headlines. */
+export function stateWord(alert: Alert): string {
+  return alert.state === 'resolved' ? 'RESOLVED' : 'FIRING';
+}

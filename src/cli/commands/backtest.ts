@@ -1,0 +1,42 @@
+import { writeFileSync } from 'node:fs';
+import { checkRulesFile } from '../../../rules/load/rules-file';
+import { validateWhere } from '../../../rules/kql/validate-where';
+import { inputFiles, replay } from '../../../rules/backtest/replay';
+import { buildReport } from '../../../rules/backtest/build-report';
+import { renderBacktestReport, BACKTEST_FORMATS } from '../../../rules/backtest/render-report';
+import type { BacktestFormat } from '../../../rules/backtest/report-data';
+import { formatProblem } from '../../runtime/config/types';
+import { ProgressBar } from '../progress-bar';
+
+export interface BacktestOptions { rules: string; format: string; out?: string }
+
+/** `vigil backtest <file-or-glob>...`: replays NDJSON and .evtx files through the rules in event time; sends nothing. */
+export async function runBacktest(args: string[], opts: BacktestOptions): Promise<number> {
+  if (!(BACKTEST_FORMATS as readonly string[]).includes(opts.format)) {
+    process.stderr.write(`vigil backtest: unknown format ${JSON.stringify(opts.format)} (use ${BACKTEST_FORMATS.join(', ')})\n`);
+    return 2;
+  }
+  const { rules, problems } = checkRulesFile(opts.rules, { validateWhere, unsetEnv: 'empty' });
+  if (!rules || problems.length > 0) {
+    process.stderr.write(`${problems.map(formatProblem).join('\n')}\n`);
+    return 1;
+  }
+  const unmatched: string[] = [];
+  const files = await inputFiles(args, (a) => unmatched.push(a));
+  if (files.length === 0) {
+    process.stderr.write(`vigil backtest: no file matches ${args.map((a) => JSON.stringify(a)).join(' ')}\n`);
+    return 2;
+  }
+  for (const a of unmatched) process.stderr.write(`vigil backtest: no file matches ${JSON.stringify(a)} (left out)\n`);
+  let bar: ProgressBar | undefined;
+  const result = await replay(rules, files, (p) => {
+    bar ??= new ProgressBar(process.stderr, p.totalBytes, { unit: 'events' });
+    bar.update(p.bytesRead, p.events);
+  });
+  bar?.finish(`${result.events.toLocaleString('en-US')} events replayed, ${result.alerts.length} alerts`);
+  for (const p of result.problems) process.stderr.write(`vigil backtest: ${p}\n`);
+  const text = renderBacktestReport(buildReport(rules, result), opts.format as BacktestFormat);
+  if (opts.out) writeFileSync(opts.out, text);
+  else process.stdout.write(text);
+  return 0;
+}

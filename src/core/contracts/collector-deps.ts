@@ -1,0 +1,19 @@
+import type { AckBatch } from '../event';
+import type { CheckpointRegistry } from '../checkpoints/registry';
+import type { AckTracker } from '../checkpoints/ack-tracker';
+import type { Logger } from '../log';
+import type { Metrics } from '../metrics';
+
+/** What the daemon gives every collector: the checkpoints, the pipeline's entry and its backpressure. */
+export interface CollectorDeps {
+  registry: CheckpointRegistry;
+  tracker: AckTracker;
+  /** hands a span of events to the pipeline; resolves when there is room for more */
+  submit: (span: AckBatch) => Promise<void>;
+  /** true while the sinks are full: no reading then */
+  isFull: () => boolean;
+  log: Logger;
+  metrics: Metrics;
+  /** host.name for events that carry none (default: this machine's name) */
+  hostName?: string;
+}

@@ -1,0 +1,178 @@
+import type { AckBatch, PipelineEvent } from '../core/event';
+import type { EventSink } from '../core/contracts/event-sink';
+import type { AckTracker } from '../core/checkpoints/ack-tracker';
+import type { Logger } from '../core/log';
+import type { Metrics } from '../core/metrics';
+import { Backoff } from '../core/retry/backoff';
+import type { RulesEntry } from '../core/contracts/rules-entry';
+
+export interface PipelineOptions {
+  tracker: AckTracker;
+  rules: RulesEntry;
+  sinks: EventSink[];
+  log: Logger;
+  metrics: Metrics;
+  maxInflightEvents: number;
+  batchSize: number;
+  flushIntervalMs: number;
+}
+
+const RETRY_MIN_MS = 200;
+const RETRY_MAX_MS = 30_000;
+
+/** Feeds one sink: whole spans in, batches of about `batchSize` events out, retried until the sink takes them. */
+class SinkDriver {
+  private queue: AckBatch[] = [];
+  private queuedEvents = 0;
+  private running = 0;
+  private timer: NodeJS.Timeout | null = null;
+  private oldestQueuedAt = 0;
+  private stopped = false;
+  private idleWaiters: Array<() => void> = [];
+  lastError: string | null = null;
+
+  constructor(readonly sink: EventSink, private p: Pipeline, private opts: PipelineOptions) {}
+
+  enqueue(batch: AckBatch): void {
+    if (this.queue.length === 0) this.oldestQueuedAt = Date.now();
+    this.queue.push(batch);
+    this.queuedEvents += batch.events.length;
+    this.opts.metrics.sinkQueue.set({ sink: this.sink.name }, this.queuedEvents);
+    this.pump();
+  }
+
+  get depth(): number { return this.queuedEvents; }
+
+  private pump(): void {
+    while (this.running < this.sink.concurrency && this.queue.length > 0) {
+      const due = this.queuedEvents >= this.opts.batchSize || this.stopped ||
+        Date.now() - this.oldestQueuedAt >= this.opts.flushIntervalMs;
+      if (!due) {
+        if (!this.timer) {
+          const wait = Math.max(1, this.opts.flushIntervalMs - (Date.now() - this.oldestQueuedAt));
+          this.timer = setTimeout(() => { this.timer = null; this.pump(); }, wait);
+        }
+        return;
+      }
+      const take: AckBatch[] = [];
+      let n = 0;
+      const most = this.sink.maxBatchEvents ?? this.opts.batchSize;
+      while (this.queue.length > 0 && (take.length === 0 || n + this.queue[0].events.length <= most)) {
+        const b = this.queue.shift()!;
+        take.push(b);
+        n += b.events.length;
+      }
+      this.queuedEvents -= n;
+      this.oldestQueuedAt = Date.now();
+      this.opts.metrics.sinkQueue.set({ sink: this.sink.name }, this.queuedEvents);
+      this.running++;
+      void this.deliver(take, n).finally(() => {
+        this.running--;
+        this.pump();
+        if (this.running === 0 && this.queue.length === 0) this.idleWaiters.splice(0).forEach((f) => f());
+      });
+    }
+  }
+
+  private async deliver(batches: AckBatch[], n: number): Promise<void> {
+    let events: PipelineEvent[];
+    if (batches.length === 1) events = batches[0].events;
+    else {
+      events = new Array(n);
+      let i = 0;
+      for (const b of batches) for (const e of b.events) events[i++] = e;
+    }
+    const backoff = new Backoff(RETRY_MIN_MS, RETRY_MAX_MS);
+    for (;;) {
+      try {
+        if (events.length > 0) await this.sink.write(events);
+        this.lastError = null;
+        break;
+      } catch (err) {
+        this.lastError = (err as Error).message;
+        this.opts.metrics.sinkErrors.inc({ sink: this.sink.name });
+        const wait = backoff.next();
+        this.opts.log.warn({ sink: this.sink.name, err: (err as Error).message, retry_in_ms: wait }, 'sink write failed; retrying');
+        await new Promise((r) => setTimeout(r, wait));
+      }
+    }
+    for (const b of batches) this.p.delivered(b);
+  }
+
+  /** Flushes what is queued now (no waiting for the flush interval) and resolves when idle. */
+  async drain(): Promise<void> {
+    this.stopped = true;
+    if (this.timer) { clearTimeout(this.timer); this.timer = null; }
+    this.pump();
+    if (this.running === 0 && this.queue.length === 0) return;
+    await new Promise<void>((r) => this.idleWaiters.push(r));
+  }
+}
+
+/**
+ * collector → rules entry point → sinks, with acknowledgements flowing back to the checkpoints.
+ * Backpressure: `submit` resolves only when fewer than `maxInflightEvents` are unacknowledged.
+ */
+export class Pipeline {
+  private drivers: SinkDriver[];
+  private inflight = 0;
+  private waiters: Array<() => void> = [];
+
+  constructor(private opts: PipelineOptions) {
+    this.drivers = opts.sinks.map((s) => new SinkDriver(s, this, opts));
+  }
+
+  get inflightEvents(): number { return this.inflight; }
+
+  /** True when a collector should not read more now. */
+  get full(): boolean { return this.inflight >= this.opts.maxInflightEvents; }
+
+  sinkStatus(): Array<{ name: string; queue: number; health: ReturnType<EventSink['health']>; last_error: string | null }> {
+    return this.drivers.map((d) => ({ name: d.sink.name, queue: d.depth, health: d.sink.health(), last_error: d.lastError }));
+  }
+
+  /** Hands a span of events to the rules and the sinks; resolves when there is room for more. */
+  async submit(batch: AckBatch): Promise<void> {
+    const n = batch.events.length;
+    this.opts.tracker.issue(batch);
+    if (n === 0 || this.drivers.length === 0) {
+      batch.pending = 0;
+      this.opts.tracker.ack(batch);
+      return;
+    }
+    this.opts.metrics.eventsIn.inc(n);
+    const rules = this.opts.rules;
+    for (let i = 0; i < n; i++) rules.process(batch.events[i]);
+    batch.pending = this.drivers.length;
+    this.inflight += n;
+    this.opts.metrics.inflight.set(this.inflight);
+    for (const d of this.drivers) d.enqueue(batch);
+    if (this.inflight >= this.opts.maxInflightEvents) {
+      this.opts.metrics.backpressureWaits.inc();
+      await new Promise<void>((r) => this.waiters.push(r));
+    }
+  }
+
+  /** A sink has the span. */
+  delivered(batch: AckBatch): void {
+    if (--batch.pending > 0) return;
+    this.inflight -= batch.events.length;
+    this.opts.metrics.inflight.set(this.inflight);
+    batch.events = [];
+    this.opts.tracker.ack(batch);
+    if (this.waiters.length > 0 && this.inflight < this.opts.maxInflightEvents) {
+      this.waiters.splice(0).forEach((f) => f());
+    }
+  }
+
+  /** Delivers everything queued; resolves when the sinks have it all or `timeoutMs` passed (returns false then). */
+  async drain(timeoutMs: number): Promise<boolean> {
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<boolean>((r) => { timer = setTimeout(() => r(false), timeoutMs); });
+    const done = Promise.all(this.drivers.map((d) => d.drain())).then(() => true);
+    const ok = await Promise.race([done, timeout]);
+    clearTimeout(timer);
+    this.waiters.splice(0).forEach((f) => f());
+    return ok;
+  }
+}
