@@ -1,0 +1,40 @@
+import { expect } from 'chai';
+import { join } from 'node:path';
+import { importEdges, layerViolations, folderCycles, layerOf } from '../helpers/import-graph';
+
+const ROOT = join(__dirname, '..', '..', '..');
+
+/**
+ * The layer rule (src/core ← collectors ← rules ← sinks ← src/runtime ← src/cli; type imports too) and
+ * no cycles between component folders, read from every production import (docs/ARCHITECTURE.md).
+ */
+describe('layers: one way, no folder cycles', () => {
+  const edges = importEdges(ROOT);
+
+  it('reads the imports of every production folder, and every file has a layer', () => {
+    expect(edges.length).to.be.greaterThan(300);
+    const files = new Set(edges.flatMap((e) => [e.from, e.to]).filter((f) => f.endsWith('.ts')));
+    const layers = new Set([...files].map((f) => layerOf(f)));
+    expect([...layers]).to.include.members(['core', 'collectors', 'rules', 'sinks', 'runtime', 'cli']);
+  });
+
+  it('no import against the layer rule', () => {
+    expect(layerViolations(edges), 'imports against the layer rule (a lower layer importing a higher one)').to.deep.equal([]);
+  });
+
+  it('no cycle between folders', () => {
+    expect(folderCycles(edges), 'folders that import each other, directly or through others').to.deep.equal([]);
+  });
+
+  it('the checker itself sees a violation, a cycle, and a file outside the layers', () => {
+    const fake = [
+      { from: 'src/core/a.ts', to: 'sinks/x/b.ts', typeOnly: true },
+      { from: 'sinks/x/b.ts', to: 'src/core/a.ts', typeOnly: false },
+      { from: 'collectors/evtx/c.ts', to: 'collectors/winevt/d.ts', typeOnly: true },
+      { from: 'collectors/winevt/d.ts', to: 'collectors/evtx/e.ts', typeOnly: false },
+    ];
+    expect(layerViolations(fake)).to.deep.equal(['src/core/a.ts -> sinks/x/b.ts (core may not import sinks)']);
+    expect(folderCycles(fake)).to.deep.equal(['collectors/evtx <-> collectors/winevt', 'sinks/x <-> src/core']);
+    expect(() => layerOf('src/daemon.ts')).to.throw(/src\/daemon.ts is in no layer/);
+  });
+});
