@@ -4,77 +4,34 @@ import { join } from 'node:path';
 import { CheckpointRegistry } from '../../src/core/checkpoints/registry';
 import { AckTracker } from '../../src/core/checkpoints/ack-tracker';
 import { Metrics } from '../../src/core/metrics';
-import { parseEventIdFilter } from '../../collectors/windows-event/event-id-filter';
 import type { AckBatch, PipelineEvent } from '../../src/core/event';
 import type { WinevtInputConfig, WinevtChannelConfig } from '../../src/runtime/config/types';
 import { WinevtCollector } from '../../collectors/winevt/winevt-collector';
-import { windowsEventDoc, windowsDocId, windowsTimestamp } from '../../collectors/windows-event/event-mapping';
-import { parseRenderedXml, parseEventXml } from '../../collectors/winevt/rendered-xml';
-import { buildQueries, MAX_EVENT_ID_CLAUSES } from '../../collectors/winevt/xpath-query';
+import { windowsEventDoc, windowsDocId } from '../../collectors/windows-event/event-mapping';
+import { parseRenderedXml } from '../../collectors/winevt/rendered-xml';
+import { MAX_EVENT_ID_CLAUSES } from '../../collectors/winevt/xpath-query';
 import { queryEvents, logInfo, WevtutilError } from '../../collectors/winevt/wevtutil';
-import { readEvtx } from '../../collectors/evtx';
 import { tempDir } from '../helpers/temp-dir';
 import { waitFor } from '../helpers/wait';
 import { captureLogger, type LogLine } from '../helpers/logger';
+import { byId, esc, evtxEvents, served, type ServedEvent } from '../helpers/winevt-events';
 
-const DATA = join(__dirname, '..', '..', '..', '..', 'shared', 'data', 'evtx');
 const STAND_IN = join(__dirname, '..', '..', '..', 'test', 'fixtures', 'winevt', 'wevtutil.js');
 
-// ---------- real events from ../shared/data/evtx, decoded by Vigil's .evtx reader and made to look like wevtutil's RenderedXml ----------
-
-/** The Event XML of every record of a real .evtx file, as Vigil's reader renders it. */
-async function evtxEvents(file: string): Promise<string[]> {
-  const out: string[] = [];
-  for await (const rec of readEvtx(join(DATA, file))) out.push(rec.xml());
-  return out;
-}
-
-const field = (xml: string, re: RegExp): string => (re.exec(xml) ?? [])[1] ?? '';
-
-function esc(s: string): string {
-  return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&apos;');
-}
-
-interface ServedEvent { recordId: number; eventId: number; level: number; provider: string; systemTime: string; xml: string }
-
-/**
- * A decoded event with a new record id (and time), in wevtutil's RenderedXml form: attributes in single
- * quotes and a RenderingInfo element with the message and the display names Windows adds.
- */
-function served(raw: string, recordId: number, opts: { message?: string; systemTime?: string; keywords?: string[]; task?: string } = {}): ServedEvent {
-  let xml = raw.replace(/<EventRecordID>\d+<\/EventRecordID>/, `<EventRecordID>${recordId}</EventRecordID>`);
-  const systemTime = opts.systemTime ?? field(xml, /SystemTime="([^"]*)"/);
-  xml = xml.replace(/SystemTime="[^"]*"/, `SystemTime="${systemTime}"`);
-  const eventId = Number(field(xml, /<EventID[^>]*>(\d+)</));
-  const level = Number(field(xml, /<Level>(\d+)</));
-  const provider = field(xml, /<Provider Name="([^"]*)"/);
-  const channel = field(xml, /<Channel>([^<]*)</);
-  const message = opts.message ?? `Event ${eventId} from ${provider}.`;
-  const kw = (opts.keywords ?? []).map((k) => `<Keyword>${esc(k)}</Keyword>`).join('');
-  const rendering = `<RenderingInfo Culture="en-US"><Message>${esc(message)}</Message><Level>Information</Level>` +
-    `<Task>${esc(opts.task ?? '')}</Task><Opcode>Info</Opcode><Channel>${esc(channel)}</Channel><Provider>${esc(provider)}</Provider>` +
-    `<Keywords>${kw}</Keywords></RenderingInfo>`;
-  xml = xml.replace(/<\/Event>$/, `${rendering}</Event>`);
-  // the reader writes attributes in double quotes (a quote inside is &quot;); wevtutil uses single quotes
-  xml = xml.replace(/(<[^<>]*>)/g, (tag) => tag.replace(/="([^"]*)"/g, (_m, v: string) => `='${v.replace(/&quot;/g, '"').replace(/'/g, '&apos;')}'`));
-  return { recordId, eventId, level, provider, systemTime, xml };
-}
+// ---------- real events as wevtutil serves them (test/helpers/winevt-events.ts) ----------
 
 let security: string[] = [];
 let sysmon: string[] = [];
-let cleared: string[] = [];
 let system: string[] = [];
 let pythonEvtxSystem: string[] = [];
 before(async () => {
-  [security, sysmon, cleared, system, pythonEvtxSystem] = await Promise.all([
+  [security, sysmon, system, pythonEvtxSystem] = await Promise.all([
     evtxEvents('omerbenamram-evtx/security.evtx'),
     evtxEvents('omerbenamram-evtx/sysmon.evtx'),
-    evtxEvents('EVTX-to-MITRE-Attack/ID104-1102-Event log cleared.evtx'),
     evtxEvents('omerbenamram-evtx/system.evtx'),
     evtxEvents('python-evtx/system.evtx'),
   ]);
 });
-const byId = (list: string[], id: number): string[] => list.filter((x) => new RegExp(`<EventID[^>]*>${id}<`).test(x));
 
 /** A Security channel of `n` real events, record ids from `first`, taken from the file in order. */
 function securityChannel(n: number, first = 1, skip = 0): ServedEvent[] {
@@ -143,136 +100,6 @@ const recordIds = (evs: PipelineEvent[]): number[] => evs.map((e) => Number((e.d
 const eventIds = (evs: PipelineEvent[]): number[] => evs.map((e) => (e.doc.winlog as { event_id: number }).event_id);
 
 // ======================================================================================
-
-describe('winevt: event mapping (shared with the .evtx reader)', () => {
-  const ctx = { hostName: 'collector-host', ingested: '2024-05-01T10:00:00.000Z' };
-
-  it('maps a 4624 logon to the Winlogbeat fields', () => {
-    const raw = byId(security, 4624)[0];
-    const ev = served(raw, 4242, { message: 'An account was successfully logged on.', keywords: ['Audit Success'], task: 'Logon' });
-    const doc = windowsEventDoc(parseEventXml(ev.xml), ctx);
-    const w = doc.winlog as Record<string, any>;
-    expect(w.channel).to.equal('Security');
-    expect(w.provider_name).to.equal('Microsoft-Windows-Security-Auditing');
-    expect(w.provider_guid).to.equal('{54849625-5478-4994-a5ba-3e3b0328c30d}');
-    expect(w.event_id).to.equal(4624);
-    expect(w.record_id).to.equal('4242');
-    expect(w.computer_name).to.equal('37L4247F27-25');
-    expect(w.process).to.deep.equal({ pid: 456, thread: { id: 460 } });
-    expect(w.keywords).to.deep.equal(['Audit Success']);
-    expect(w.opcode).to.equal('Info');
-    expect(w.task).to.equal('Logon');
-    expect(w.version).to.equal(0);
-    expect(w.user).to.equal(undefined); // empty UserID
-    expect(w.event_data.TargetUserName).to.equal('SYSTEM');
-    expect(w.event_data.TargetUserSid).to.equal('S-1-5-18');
-    expect(w.event_data.LogonType).to.equal('0');
-    expect(w.event_data.ProcessName).to.equal('');
-    expect(doc['@timestamp']).to.equal('2016-07-08T18:12:51.681Z');
-    expect(doc.message).to.equal('An account was successfully logged on.');
-    expect(doc.log).to.deep.equal({ level: 'information' });
-    expect(doc.host).to.deep.equal({ name: '37L4247F27-25' });
-    expect(doc.agent).to.deep.equal({ type: 'vigil' });
-    const e = doc.event as Record<string, unknown>;
-    expect(e.kind).to.equal('event');
-    expect(e.code).to.equal('4624');
-    expect(e.provider).to.equal('Microsoft-Windows-Security-Auditing');
-    expect(e.outcome).to.equal('success');
-    expect(e.dataset).to.equal('winlog.security');
-    expect(e.ingested).to.equal(ctx.ingested);
-    // the id: deterministic, from computer, channel, record id, time
-    expect(windowsDocId(doc)).to.equal(windowsDocId(windowsEventDoc(parseEventXml(ev.xml), { ...ctx, ingested: 'later' })));
-    expect(windowsDocId(doc)).to.not.equal(windowsDocId(windowsEventDoc(parseEventXml(served(raw, 4243).xml), ctx)));
-  });
-
-  it('maps a Sysmon process creation, keywords as hex without RenderingInfo', () => {
-    const raw = sysmon[0];
-    const doc = windowsEventDoc(parseEventXml(raw), { ...ctx, dataset: 'windows.sysmon_operational' });
-    const w = doc.winlog as Record<string, any>;
-    expect(w.channel).to.equal('Microsoft-Windows-Sysmon/Operational');
-    expect(w.event_id).to.equal(1);
-    expect(w.version).to.equal(5);
-    expect(w.user).to.deep.equal({ identifier: 'S-1-5-18' });
-    expect(w.keywords).to.deep.equal(['0x8000000000000000']);
-    expect(w.opcode).to.equal('0');
-    expect(w.task).to.equal('1');
-    expect(w.process).to.deep.equal({ pid: 2284, thread: { id: 5252 } });
-    expect(w.event_data.Image).to.equal('C:\\Windows\\SysWOW64\\PING.EXE');
-    expect(w.event_data.CommandLine).to.equal('ping  -n 6 127.0.0.1 '); // spaces kept
-    expect(doc.log).to.deep.equal({ level: 'information' });
-    expect(doc.message).to.equal(undefined);
-    expect(doc['@timestamp']).to.equal('2017-12-26T13:10:29.136Z');
-    expect((doc.event as Record<string, unknown>).dataset).to.equal('windows.sysmon_operational');
-    expect(windowsEventDoc(parseEventXml(raw), ctx).event).to.have.property('dataset', 'winlog.microsoft_windows_sysmon_operational');
-  });
-
-  it('maps UserData as a nested object, unnamed Data as param1…, and the levels', () => {
-    const doc = windowsEventDoc(parseEventXml(cleared[0]), ctx);
-    expect((doc.winlog as any).user_data).to.deep.equal({
-      xml_name: 'LogFileCleared', SubjectUserName: 'admmig', SubjectDomainName: 'OFFSEC', Channel: 'System', BackupPath: '',
-    });
-    const xml = (level: number) => `<Event xmlns='http://schemas.microsoft.com/win/2004/08/events/event'><System><Provider Name='Old'/><EventID Qualifiers='16384'>7036</EventID>` +
-      `<Level>${level}</Level><TimeCreated SystemTime='2024-03-01T08:09:10.1234567Z'/><EventRecordID>9</EventRecordID><Channel>System</Channel><Computer>PC1</Computer></System>` +
-      `<EventData><Data>Windows Update</Data><Data>running</Data></EventData></Event>`;
-    const d = windowsEventDoc(parseEventXml(xml(2)), ctx);
-    expect((d.winlog as any).event_data).to.deep.equal({ param1: 'Windows Update', param2: 'running' });
-    expect(d['@timestamp']).to.equal('2024-03-01T08:09:10.123Z');
-    const levels = [0, 1, 2, 3, 4, 5].map((l) => (windowsEventDoc(parseEventXml(xml(l)), ctx).log as { level: string }).level);
-    expect(levels).to.deep.equal(['information', 'critical', 'error', 'warning', 'information', 'verbose']);
-    expect(windowsTimestamp('2016-07-08 18:12:51.681641')).to.equal('2016-07-08T18:12:51.681Z');
-  });
-});
-
-describe('winevt: RenderedXml parsing', () => {
-  it('reads a sequence of events with BOM and CRLF, unescapes, and drops a truncated last event', () => {
-    const a = served(byId(security, 4624)[0], 1, { message: 'a < b & "c" \'d\' — café' });
-    const b = served(byId(security, 4672)[0], 2);
-    const text = '\uFEFF' + a.xml + '\r\n' + b.xml + '\r\n' + b.xml.slice(0, 300);
-    const res = parseRenderedXml(Buffer.from(text, 'utf8'));
-    expect(res.events).to.have.length(2);
-    expect(res.truncated).to.equal(true);
-    expect(windowsEventDoc(res.events[0], { hostName: 'h', ingested: 'x' }).message).to.equal('a < b & "c" \'d\' — café');
-    const utf16 = parseRenderedXml(Buffer.from(a.xml + '\r\n' + b.xml, 'utf16le'));
-    expect(utf16.events.map((e) => e.name)).to.deep.equal(['Event', 'Event']);
-    expect(utf16.truncated).to.equal(false);
-    const bad = parseRenderedXml(a.xml + '<Event xmlns="x"><System><EventID>1</Oops></System></Event>' + b.xml);
-    expect(bad.events).to.have.length(2);
-    expect(bad.malformed).to.equal(1);
-  });
-});
-
-describe('winevt: XPath query builder', () => {
-  it('compiles includes, ranges and excludes with the resume condition', () => {
-    const { queries } = buildQueries({ eventIds: parseEventIdFilter('4624, 4700-4800, -4735'), afterRecordId: 123 });
-    expect(queries).to.deep.equal(['*[System[(EventID=4624 or (EventID >= 4700 and EventID <= 4800)) and not (EventID=4735) and EventRecordID > 123]]']);
-  });
-
-  it('adds levels, providers, ignore_older and the upper bound; no filter is *', () => {
-    const { queries } = buildQueries({ levels: [1, 2], providers: ["O'Brien Service", 'Microsoft-Windows-Sysmon'], ignoreOlderMs: 3600000, upToRecordId: 99 });
-    expect(queries).to.deep.equal([`*[System[(Level=1 or Level=2) and Provider[@Name="O'Brien Service" or @Name='Microsoft-Windows-Sysmon'] and TimeCreated[timediff(@SystemTime) <= 3600000] and EventRecordID <= 99]]`]);
-    expect(buildQueries({}).queries).to.deep.equal(['*']);
-  });
-
-  it('splits when the event-id clauses exceed the Windows limit, keeping excludes in each query', () => {
-    const ids = Array.from({ length: 40 }, (_, i) => 1000 + i * 2); // 40 separate ids
-    const { queries, excludesInQuery } = buildQueries({ eventIds: parseEventIdFilter(ids.join(', ') + ', -1010'), afterRecordId: 5 });
-    expect(excludesInQuery).to.equal(true);
-    expect(queries.length).to.equal(2);
-    for (const q of queries) {
-      expect((q.match(/EventID/g) ?? []).length).to.be.at.most(MAX_EVENT_ID_CLAUSES);
-      expect(q).to.contain('not (EventID=1010)');
-      expect(q).to.contain('EventRecordID > 5');
-    }
-    const inQueries = queries.join(' ').match(/EventID=(\d+)/g)!.map((m) => Number(m.slice(8))).filter((n) => n !== 1010);
-    expect(inQueries.sort((a, b) => a - b)).to.deep.equal(ids.filter((n) => n !== 1010));
-    // adjacent ids merge into ranges; too many excludes are left to the collector
-    expect(buildQueries({ eventIds: parseEventIdFilter('4624, 4625, 4626') }).queries[0]).to.equal('*[System[((EventID >= 4624 and EventID <= 4626))]]');
-    const many = Array.from({ length: 30 }, (_, i) => `-${2000 + i * 2}`).join(', ');
-    const r = buildQueries({ eventIds: parseEventIdFilter('4624, ' + many) });
-    expect(r.excludesInQuery).to.equal(false);
-    expect(r.queries).to.deep.equal(['*[System[(EventID=4624)]]']);
-  });
-});
 
 describe('winevt: wevtutil stand-in and error classification', () => {
   let w: World;

@@ -1,90 +1,17 @@
 import { expect } from 'chai';
-import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as http from 'node:http';
-import * as https from 'node:https';
 import type { AddressInfo } from 'node:net';
 import * as path from 'node:path';
 import { Writable } from 'node:stream';
 import pino from 'pino';
-import type { ComponentHealth, ControlTarget, SilenceRecord } from '../../src/control/control-target';
+import type { SilenceRecord } from '../../src/control/control-target';
 import { ControlServer, MAX_BODY_BYTES } from '../../src/control/server';
 import { tokensEqual } from '../../src/control/token';
 import { runCtl } from '../../src/cli/commands/ctl';
 import { tempDir } from '../helpers/temp-dir';
-
-/** An in-memory stand-in for the daemon (the real one is tested elsewhere). */
-class FakeTarget implements ControlTarget {
-  components: ComponentHealth[] = [{ name: 'input:app-logs', ok: true }, { name: 'sink:elasticsearch', ok: true }, { name: 'rules', ok: true }];
-  reloadResult = { ok: true, problems: [] as string[] };
-  paused = false;
-  failStatus = false;
-  failHealth = false;
-  reloads = 0;
-  readonly silences = new Map<string, SilenceRecord>();
-  private nextId = 1;
-  readonly metricsContentType = 'text/plain; version=0.0.4; charset=utf-8';
-
-  health(): ComponentHealth[] {
-    if (this.failHealth) throw new Error('health exploded');
-    return this.components;
-  }
-  status(): Record<string, unknown> {
-    if (this.failStatus) throw new Error('status exploded\nwith a stack-ish second line');
-    return { inputs: [{ name: 'app-logs', lag_bytes: 12 }], rules: [{ id: 'errors', state: 'ok' }], sinks: [{ name: 'elasticsearch', queue: 3 }], last_errors: [], components: this.components };
-  }
-  async metricsText(): Promise<string> {
-    return '# HELP vigil_events_total Events read\n# TYPE vigil_events_total counter\nvigil_events_total 42\n';
-  }
-  async reload(): Promise<{ ok: boolean; problems: string[] }> {
-    this.reloads++;
-    return this.reloadResult;
-  }
-  pause(): void { this.paused = true; }
-  resume(): void { this.paused = false; }
-  addSilence(s: { rule: string; group?: Record<string, string>; forMs: number; comment?: string }): SilenceRecord {
-    if (!['errors', 'failed-logon-burst'].includes(s.rule)) throw new Error(`unknown rule "${s.rule}"`);
-    const now = Date.now();
-    const rec: SilenceRecord = { id: `s${this.nextId++}`, rule: s.rule, until: new Date(now + s.forMs).toISOString(), created: new Date(now).toISOString() };
-    if (s.group) rec.group = s.group;
-    if (s.comment) rec.comment = s.comment;
-    this.silences.set(rec.id, rec);
-    return rec;
-  }
-  removeSilence(id: string): boolean { return this.silences.delete(id); }
-  listSilences(): SilenceRecord[] { return [...this.silences.values()]; }
-}
-
-interface Res { status: number; headers: http.IncomingHttpHeaders; text: string; json: any }
-
-function request(url: string, method: string, opts: { token?: string; body?: string | Buffer; headers?: Record<string, string>; ca?: Buffer; chunked?: boolean } = {}): Promise<Res> {
-  const u = new URL(url);
-  const headers: Record<string, string> = { ...opts.headers };
-  if (opts.token !== undefined) headers.Authorization = `Bearer ${opts.token}`;
-  if (opts.body !== undefined && !opts.chunked) headers['Content-Length'] = String(Buffer.byteLength(opts.body));
-  if (opts.body !== undefined && !headers['Content-Type']) headers['Content-Type'] = 'application/json';
-  return new Promise((resolve, reject) => {
-    const lib = u.protocol === 'https:' ? https : http;
-    const req = lib.request(u, { method, headers, ca: opts.ca, agent: false }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => {
-        const text = Buffer.concat(chunks).toString('utf8');
-        let json: unknown;
-        try { json = JSON.parse(text); } catch { json = undefined; }
-        resolve({ status: res.statusCode ?? 0, headers: res.headers, text, json });
-      });
-    });
-    req.on('error', reject);
-    if (opts.chunked && opts.body !== undefined) {
-      const buf = Buffer.from(opts.body);
-      for (let i = 0; i < buf.length; i += 8192) req.write(buf.subarray(i, i + 8192));
-      req.end();
-    } else {
-      req.end(opts.body);
-    }
-  });
-}
+import { FakeTarget } from '../helpers/fake-control-target';
+import { request } from '../helpers/http-request';
 
 /** A pino logger whose lines are kept in `lines`. */
 function memoryLogger(): { log: pino.Logger; lines: string[] } {
@@ -391,63 +318,6 @@ describe('control API (ControlServer)', () => {
     let err: Error | undefined;
     try { await other.start(); } catch (e) { err = e as Error; }
     expect(err?.message).to.match(/must be host:port/);
-  });
-});
-
-describe('control API over TLS', function () {
-  let dir: ReturnType<typeof tempDir>;
-  let server: ControlServer;
-  let url: string;
-  let cert: string;
-  let tokenFile: string;
-  const target = new FakeTarget();
-
-  before(async function () {
-    try { execFileSync('openssl', ['version'], { stdio: 'ignore' }); } catch { this.skip(); }
-    dir = tempDir('control-tls');
-    cert = path.join(dir.path, 'cert.pem');
-    const key = path.join(dir.path, 'key.pem');
-    execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-subj', '/CN=localhost', '-days', '1',
-      '-addext', 'subjectAltName=DNS:localhost,IP:127.0.0.1', '-keyout', key, '-out', cert], { stdio: 'ignore' });
-    tokenFile = path.join(dir.path, 'control.token');
-    server = new ControlServer({ listen: '127.0.0.1:0', tokenFile, tls: { cert, key }, target, log: memoryLogger().log });
-    url = (await server.start()).url;
-  });
-
-  after(async () => {
-    await server?.stop();
-    dir?.cleanup();
-  });
-
-  it('serves https and is trusted with the certificate as CA', async () => {
-    expect(url).to.match(/^https:\/\/127\.0\.0\.1:\d+$/);
-    const r = await request(`${url}/health`, 'GET', { ca: fs.readFileSync(cert) });
-    expect(r.status).to.equal(200);
-    const token = fs.readFileSync(tokenFile, 'utf8').trim();
-    const s = await request(`${url}/status`, 'GET', { ca: fs.readFileSync(cert), token });
-    expect(s.status).to.equal(200);
-  });
-
-  it('is refused by a client that does not trust the certificate', async () => {
-    let err: NodeJS.ErrnoException | undefined;
-    try { await request(`${url}/health`, 'GET'); } catch (e) { err = e as NodeJS.ErrnoException; }
-    expect(err?.code).to.match(/SELF_SIGNED|UNABLE_TO_VERIFY/);
-  });
-
-  it('vigil ctl works over https with NODE_EXTRA_CA_CERTS, and explains the failure without it', async () => {
-    const saved = process.env.NODE_EXTRA_CA_CERTS;
-    try {
-      delete process.env.NODE_EXTRA_CA_CERTS;
-      const no = await runCtl({ action: 'status', url, tokenFile, cwd: dir.path });
-      expect(no.code).to.equal(2);
-      expect(no.output).to.include('NODE_EXTRA_CA_CERTS');
-      process.env.NODE_EXTRA_CA_CERTS = cert;
-      const yes = await runCtl({ action: 'status', url, tokenFile, cwd: dir.path });
-      expect(yes.code, yes.output).to.equal(0);
-      expect(JSON.parse(yes.output).sinks[0].queue).to.equal(3);
-    } finally {
-      if (saved === undefined) delete process.env.NODE_EXTRA_CA_CERTS; else process.env.NODE_EXTRA_CA_CERTS = saved;
-    }
   });
 });
 

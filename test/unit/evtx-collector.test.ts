@@ -1,5 +1,4 @@
 import { expect } from 'chai';
-import { spawn, type ChildProcess } from 'node:child_process';
 import { copyFileSync, renameSync, writeFileSync, readFileSync, appendFileSync, truncateSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { CheckpointRegistry } from '../../src/core/checkpoints/registry';
@@ -14,22 +13,16 @@ import { windowsEventDoc, windowsDocId } from '../../collectors/windows-event/ev
 import { tempDir } from '../helpers/temp-dir';
 import { waitFor, sleep } from '../helpers/wait';
 import { captureLogger, type LogLine } from '../helpers/logger';
-import { cliArgs } from '../helpers/daemon-command';
-import { readStore, countStore } from '../helpers/event-store';
+import { EVTX_DATA, evtxRecordIds } from '../helpers/evtx-samples';
 
-const DATA = join(__dirname, '..', '..', '..', '..', 'shared', 'data', 'evtx');
-const SECURITY = join(DATA, 'omerbenamram-evtx', 'security.evtx');
-const BAD_CHUNK_MAGIC = join(DATA, 'omerbenamram-evtx', 'sample_with_a_bad_chunk_magic.evtx');
+const SECURITY = join(EVTX_DATA, 'omerbenamram-evtx', 'security.evtx');
+const BAD_CHUNK_MAGIC = join(EVTX_DATA, 'omerbenamram-evtx', 'sample_with_a_bad_chunk_magic.evtx');
 const HOST = 'vigil-test';
 const CHUNK = 65536;
 const HEADER = 4096;
 
 /** The ids `vigil evtx` gives the records of a file, in file order (the reference for every test). */
-async function expectedIds(path: string): Promise<string[]> {
-  const ids: string[] = [];
-  for await (const rec of readEvtx(path)) ids.push(windowsDocId(windowsEventDoc(rec.tree, { hostName: HOST, ingested: 'x' })));
-  return ids;
-}
+const expectedIds = (path: string): Promise<string[]> => evtxRecordIds(path, HOST);
 
 function identityOfFile(path: string): string {
   return evtxIdentityOf(readFileSync(path).subarray(0, HEADER + CHUNK)).identity;
@@ -100,11 +93,11 @@ describe('evtx input: the daemon reads .evtx files', function () {
   });
 
   it('delivers every record of several sample files exactly once, with the ids `vigil evtx` gives', async () => {
-    const paths = [join(DATA, 'DeepBlueCLI', '*.evtx'), SECURITY, join(DATA, 'omerbenamram-evtx', 'Application_no_crc32.evtx')];
+    const paths = [join(EVTX_DATA, 'DeepBlueCLI', '*.evtx'), SECURITY, join(EVTX_DATA, 'omerbenamram-evtx', 'Application_no_crc32.evtx')];
     const files = [
       ...['smb-password-guessing-security', 'password-spray', 'many-events-application', 'Powershell-Invoke-Obfuscation-many', 'metasploit-sysmon',
-        'sliver-security', 'metasploit-psexec-native-target-system', 'new-user-security', 'disablestop-eventlog'].map((n) => join(DATA, 'DeepBlueCLI', `${n}.evtx`)),
-      SECURITY, join(DATA, 'omerbenamram-evtx', 'Application_no_crc32.evtx'),
+        'sliver-security', 'metasploit-psexec-native-target-system', 'new-user-security', 'disablestop-eventlog'].map((n) => join(EVTX_DATA, 'DeepBlueCLI', `${n}.evtx`)),
+      SECURITY, join(EVTX_DATA, 'omerbenamram-evtx', 'Application_no_crc32.evtx'),
     ];
     const expected = new Map<string, string[]>();
     for (const f of files) expected.set(f, await expectedIds(f));
@@ -259,7 +252,7 @@ describe('evtx input: the daemon reads .evtx files', function () {
     const st = h.collector.status();
     expect(st.files).to.have.length(1);
     expect(st.files[0].done).to.equal(true);
-    copyFileSync(join(DATA, 'DeepBlueCLI', 'new-user-security.evtx'), join(dir, 'd.evtx'));
+    copyFileSync(join(EVTX_DATA, 'DeepBlueCLI', 'new-user-security.evtx'), join(dir, 'd.evtx'));
     await waitFor(() => allDone(h!, 2), 10_000, 'd.evtx read');
     expect(ids(h.received.slice(n))).to.deep.equal(await expectedIds(join(dir, 'd.evtx')));
   });
@@ -294,7 +287,7 @@ describe('evtx input: the daemon reads .evtx files', function () {
     copyFileSync(SECURITY, truncated);
     truncateSync(truncated, HEADER + 5 * CHUNK + 30_000);
     writeFileSync(join(dir, 'not-evtx.evtx'), 'this is not an event log\n'.repeat(100));
-    const good = join(DATA, 'DeepBlueCLI', 'password-spray.evtx');
+    const good = join(EVTX_DATA, 'DeepBlueCLI', 'password-spray.evtx');
     h = harness(join(tmp.path, 'state'), [BAD_CHUNK_MAGIC, join(dir, '*.evtx'), good]);
     h.collector.start();
     await waitFor(() => allDone(h!, 4), 15_000, 'every file read');
@@ -327,87 +320,5 @@ describe('evtx input: the daemon reads .evtx files', function () {
     // reported once: rescans do not report them again
     await sleep(300);
     expect(h.lines.filter((l) => l.level === 40 && /damaged \.evtx file/.test(l.msg))).to.have.length(3);
-  });
-});
-
-// ---------------------------------------------------------------------------------------------
-
-function startDaemon(dir: string, cfg: string): ChildProcess {
-  return spawn(process.execPath, cliArgs('run', '--config', cfg), { cwd: dir, stdio: ['ignore', 'ignore', 'pipe'] });
-}
-
-function exitOf(p: ChildProcess): Promise<{ code: number | null; signal: NodeJS.Signals | null }> {
-  if (p.exitCode !== null || p.signalCode !== null) return Promise.resolve({ code: p.exitCode, signal: p.signalCode });
-  return new Promise((r) => p.on('exit', (code, signal) => r({ code, signal })));
-}
-
-describe('evtx input: vigil run with SIGKILL and restart', function () {
-  this.timeout(120_000);
-
-  it('stores every record exactly once in the event store, and reads nothing again at the next start', async () => {
-    const tmp = tempDir('evtx-daemon');
-    const globs = [join(DATA, 'DeepBlueCLI', '*.evtx'), SECURITY, join(DATA, 'omerbenamram-evtx', 'system.evtx'), BAD_CHUNK_MAGIC];
-    const cfg = join(tmp.path, 'vigil.yaml');
-    writeFileSync(cfg, [
-      'host_name: test-host',
-      `state_dir: ${JSON.stringify(join(tmp.path, 'state'))}`,
-      `rules: ${JSON.stringify(join(tmp.path, 'rules.yaml'))}`,
-      'inputs:',
-      '  - type: evtx',
-      '    id: exported',
-      `    paths: [${globs.map((g) => JSON.stringify(g)).join(', ')}]`,
-      '    scan_interval: 200ms',
-      `event_store: { dir: ${JSON.stringify(join(tmp.path, 'events'))} }`,
-      `outbox_dir: ${JSON.stringify(join(tmp.path, 'outbox'))}`,
-      'control: { listen: "127.0.0.1:0" }',
-      'logging: { level: info }',
-      // small spans in flight and frequent commits, so that the kill lands with work half done
-      'pipeline: { max_inflight_events: 1000, batch_size: 200, flush_interval: 20ms, checkpoint_interval: 100ms }',
-      '',
-    ].join('\n'));
-    writeFileSync(join(tmp.path, 'rules.yaml'), 'rules: []\n');
-    const files = [
-      ...['smb-password-guessing-security', 'password-spray', 'many-events-application', 'Powershell-Invoke-Obfuscation-many', 'metasploit-sysmon',
-        'sliver-security', 'metasploit-psexec-native-target-system', 'new-user-security', 'disablestop-eventlog'].map((n) => join(DATA, 'DeepBlueCLI', `${n}.evtx`)),
-      SECURITY, join(DATA, 'omerbenamram-evtx', 'system.evtx'), BAD_CHUNK_MAGIC,
-    ];
-    const expected = new Set<string>();
-    for (const f of files) for (const id of await expectedIds(f)) expected.add(id);
-    const events = join(tmp.path, 'events');
-    const stderr: string[] = [];
-    let daemon = startDaemon(tmp.path, cfg);
-    daemon.stderr!.on('data', (d) => stderr.push(String(d)));
-    try {
-      await waitFor(() => countStore(events) >= 3000, 60_000, 'some events stored', 10);
-      daemon.kill('SIGKILL');
-      await exitOf(daemon);
-      const atKill = countStore(events);
-      expect(atKill, 'killed half-way').to.be.lessThan(expected.size);
-
-      daemon = startDaemon(tmp.path, cfg);
-      daemon.stderr!.on('data', (d) => stderr.push(String(d)));
-      await waitFor(() => countStore(events) >= expected.size, 60_000, 'every record stored', 100);
-      await sleep(800); // anything read twice would show up now
-      daemon.kill('SIGTERM');
-      expect((await exitOf(daemon)).code, `exit code; stderr tail: ${stderr.join('').slice(-2000)}`).to.equal(0);
-      const stored = readStore(events);
-      const storedIds = stored.map((e) => e._id);
-      expect(storedIds.length, 'stored events').to.equal(expected.size);
-      expect(new Set(storedIds).size, 'distinct ids').to.equal(expected.size);
-      expect(storedIds.filter((id) => !expected.has(id))).to.deep.equal([]);
-      expect((stored[0].winlog as { record_id?: string }).record_id).to.be.a('string');
-      expect(stderr.join('')).to.match(/damaged \.evtx file/);
-
-      // a third start: everything is read and acknowledged, nothing is read again
-      daemon = startDaemon(tmp.path, cfg);
-      daemon.stderr!.on('data', (d) => stderr.push(String(d)));
-      await sleep(1500);
-      daemon.kill('SIGTERM');
-      expect((await exitOf(daemon)).code).to.equal(0);
-      expect(countStore(events)).to.equal(expected.size);
-    } finally {
-      if (daemon.exitCode === null && daemon.signalCode === null) { daemon.kill('SIGKILL'); await exitOf(daemon); }
-      tmp.cleanup();
-    }
   });
 });
