@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Runs the whole test suite (called by `npm test` after the TypeScript build).
+# Runs the whole test suite, test/unit then test/integration in one mocha run (called by `npm test` after
+# the TypeScript build); its arguments go to mocha (`npm run test:integration` leaves out dist/test/unit).
 # Sets up what the integration tests need on this machine: Debian's logrotate, chromium and openssl.
 set -uo pipefail
 cd "$(dirname "$0")/.."
