@@ -1,8 +1,7 @@
 /** The configuration used when no vigil.yaml is given (SPEC section 5), and the defaults of the root sections. */
 import * as path from 'node:path';
-import { defaultFileInput } from '../../../collectors/file/config';
-import { defaultEventStore } from '../../../sinks/event-store/config';
 import { defaultControl } from '../../control/config';
+import { INPUT_TYPES, SINK_TYPES } from '../components';
 import type { VigilConfig } from './types';
 
 export const EMBEDDED_SOURCE = '<embedded default>';
@@ -22,8 +21,8 @@ export function embeddedDefaultConfig(cwd: string = process.cwd()): VigilConfig 
     source: EMBEDDED_SOURCE,
     state_dir: stateDir,
     rules: path.join(base, 'rules.yaml'),
-    inputs: [defaultFileInput(base)],
-    event_store: defaultEventStore(base),
+    inputs: [INPUT_TYPES.file.defaults(base)],
+    event_store: SINK_TYPES.event_store.defaults(base),
     outbox_dir: path.join(base, 'data', 'outbox'),
     control: defaultControl(stateDir),
     logging: { level: 'info' },

@@ -1,23 +1,26 @@
 /**
  * JSON Schema (draft-07, as ajv v8 understands it) of vigil.yaml as users write it (SPEC section 5),
- * composed from the components' pieces (each component's config.ts). Durations are strings like
- * "5m" (or a number of seconds), sizes strings like "1MiB" (or a number of bytes). Unknown keys
- * are errors everywhere. Semantic checks are the components' validation functions, called by
- * src/config/load.ts.
+ * composed from the components' pieces: the input types and the sink sections of the registry
+ * (../components.ts), the notifier and control sections. Durations are strings like "5m" (or a
+ * number of seconds), sizes strings like "1MiB" (or a number of bytes). Unknown keys are errors
+ * everywhere. Semantic checks are the components' validation functions, called by ./load.ts.
  */
 import { duration, durationDefinition, nonEmptyStr, posInt, sizeDefinition } from '../../core/config-kit';
-import { evtxInputSchema } from '../../../collectors/evtx/config';
-import { fileInputSchema } from '../../../collectors/file/config';
-import { channelSchema, winevtInputSchema } from '../../../collectors/winevt/config';
-import { elasticsearchSchema } from '../../../sinks/elasticsearch/config';
 import { smtpSchema } from '../../../sinks/notify/email/config';
-import { eventStoreSchema } from '../../../sinks/event-store/config';
 import { controlSchema } from '../../control/config';
+import { INPUT_TYPE_LIST, SINK_TYPE_LIST } from '../components';
 
 export { SECRET_ENV_NAME, SECRET_KEYS } from '../../core/config-kit';
 
 /** The log levels of `logging.level`. */
 export const LOG_LEVELS = ['trace', 'debug', 'info', 'warn', 'error', 'fatal'] as const;
+
+/** Each sink type's section, under its name. */
+const sinkSections = Object.fromEntries(SINK_TYPE_LIST.map(([name, type]) => [name, type.configSchema]));
+
+/** An `inputs` entry is one of the input types, told apart by `type`: each one's schema is `#/definitions/<type>Input`. */
+const inputDefinitions: Record<string, object> = {};
+for (const [name, type] of INPUT_TYPE_LIST) Object.assign(inputDefinitions, { [`${name}Input`]: type.configSchema }, type.definitions);
 
 export const vigilConfigSchema = {
   $schema: 'http://json-schema.org/draft-07/schema#',
@@ -30,8 +33,7 @@ export const vigilConfigSchema = {
     state_dir: { ...nonEmptyStr, description: 'checkpoints and the control token (default ./data/state)' },
     rules: { ...nonEmptyStr, description: 'path of rules.yaml (default ./rules.yaml)' },
     inputs: { type: 'array', items: { $ref: '#/definitions/input' } },
-    event_store: eventStoreSchema,
-    elasticsearch: elasticsearchSchema,
+    ...sinkSections,
     smtp: smtpSchema,
     outbox_dir: nonEmptyStr,
     outbox_keep_days: { type: 'integer', minimum: 0, description: 'days the outbox keeps the records of sent and refused notifications (default 30; 0: for ever)' },
@@ -62,15 +64,8 @@ export const vigilConfigSchema = {
       type: 'object',
       required: ['type'],
       discriminator: { propertyName: 'type' },
-      oneOf: [
-        { $ref: '#/definitions/fileInput' },
-        { $ref: '#/definitions/winevtInput' },
-        { $ref: '#/definitions/evtxInput' },
-      ],
+      oneOf: INPUT_TYPE_LIST.map(([name]) => ({ $ref: `#/definitions/${name}Input` })),
     },
-    fileInput: fileInputSchema,
-    winevtInput: winevtInputSchema,
-    channel: channelSchema,
-    evtxInput: evtxInputSchema,
+    ...inputDefinitions,
   },
-} as const;
+};
