@@ -133,15 +133,15 @@ export type SinkTypeName = keyof typeof SINK_TYPES;
 /** The sink sections of a resolved config, each present when configured (or defaulted). */
 export type SinkConfigs = { [K in SinkTypeName]?: (typeof SINK_TYPES)[K] extends SinkType<infer C> ? C : never };
 
+/** The sink types, each seen through its interface alone (for the code that walks them all). */
+export const SINK_TYPE_LIST = Object.entries(SINK_TYPES) as Array<[SinkTypeName, SinkType<unknown>]>;
+
 /** The collector of one configured input. */
 export function createCollector(input: InputConfig, deps: CollectorDeps): Collector {
   const type = inputType(input.type);
   if (!type) throw new Error(`input "${input.id}": unknown input type "${input.type}"`);
   return type.create(input, deps);
 }
-
-/** The sink types, each seen through its interface alone (for the code that walks them all). */
-export const SINK_TYPE_LIST = Object.entries(SINK_TYPES) as Array<[SinkTypeName, SinkType<unknown>]>;
 
 /** The sinks of a resolved config: the configured ones, else the fallback (the event store). */
 export function createSinks(cfg: SinkConfigs, deps: SinkDeps): EventSink[] {
