@@ -11,6 +11,7 @@ import { Metrics } from '../core/metrics';
 import type { Logger } from '../core/log';
 import type { EventSink } from '../core/contracts/event-sink';
 import { EventStoreSink } from '../../sinks/event-store/event-store-sink';
+import { EVENT_STORE_KEEP_DAYS } from '../../sinks/event-store/config';
 import { VIGIL_VERSION } from '../core/version';
 import type { Collector } from '../core/contracts/collector';
 import { createCollector } from './inputs';
@@ -21,6 +22,7 @@ import { AlertOutbox } from '../../sinks/notify/outbox/alert-outbox';
 import { OutboxDispatcher } from '../../sinks/notify/outbox/dispatcher';
 import { Deliveries } from '../../sinks/notify/outbox/deliveries';
 import { pruneOutbox } from '../../sinks/notify/outbox/outbox-retention';
+import { OUTBOX_KEEP_DAYS } from '../../sinks/notify/outbox/config';
 import { Scheduler } from './scheduler';
 import { formatProblem } from './config/types';
 import { EMBEDDED_SOURCE } from './config/load';
@@ -33,9 +35,6 @@ export interface DaemonOptions {
   /** replaces the configured sinks (benchmarks) */
   sinks?: EventSink[];
 }
-
-/** Days the outbox keeps its records of finished notifications when vigil.yaml does not say (outbox_keep_days). */
-const OUTBOX_KEEP_DAYS = 30;
 
 /** The running pipeline: collectors → rules → sinks, and the checkpoints between them. */
 export class Daemon implements ControlTarget {
@@ -127,7 +126,7 @@ export class Daemon implements ControlTarget {
     }
     return [new EventStoreSink({
       dir: this.cfg.event_store.dir,
-      keepDays: this.cfg.event_store.keep_days ?? 7,
+      keepDays: this.cfg.event_store.keep_days ?? EVENT_STORE_KEEP_DAYS,
       registry: this.registry,
       log: this.log,
       metrics: this.metrics,
