@@ -26,7 +26,7 @@ export const levelsSchema = {
 /** `event_ids`: a Winlogbeat-style expression, or one id. */
 export const eventIdsSchema = {
   type: ['string', 'integer'],
-  description: 'keep only these event ids: "4624, 4700-4800, -4735" (ids, ranges; a leading "-" excludes; default: every id)',
+  description: 'keep only these event ids: `"4624, 4700-4800, -4735"` (ids and ranges; a leading `-` excludes; default: every id)',
 } as const;
 
 /** `providers`: provider names (System/Provider Name). */

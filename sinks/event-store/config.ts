@@ -22,7 +22,7 @@ export const eventStoreSchema = {
   additionalProperties: false,
   description: 'the local event files, written when no elasticsearch is configured',
   properties: {
-    dir: { ...nonEmptyStr, default: `./${EVENT_STORE_DEFAULT_DIR}`, description: `folder of the event files: events-YYYY-MM-DD.ndjson, one a day, kept ${EVENT_STORE_KEEP_DAYS} days` },
+    dir: { ...nonEmptyStr, default: `./${EVENT_STORE_DEFAULT_DIR}`, description: `folder of the event files: \`events-YYYY-MM-DD.ndjson\`, one a day, kept ${EVENT_STORE_KEEP_DAYS} days` },
   },
 } as const;
 

@@ -23,10 +23,10 @@ export const CONTROL_TOKEN_FILE = 'control.token';
 export const controlSchema = {
   type: 'object',
   additionalProperties: false,
-  description: 'the HTTP control API that vigil ctl talks to',
+  description: 'the HTTP control API that `vigil ctl` talks to',
   properties: {
-    listen: { ...nonEmptyStr, default: DEFAULT_CONTROL_LISTEN, description: 'host:port it listens on; ":port" is loopback' },
-    token_file: { ...nonEmptyStr, description: `the bearer token's file, created with mode 0600 at first start (default: state_dir/${CONTROL_TOKEN_FILE})` },
+    listen: { ...nonEmptyStr, default: DEFAULT_CONTROL_LISTEN, description: '`host:port` it listens on; `:port` is loopback' },
+    token_file: { ...nonEmptyStr, description: `the bearer token's file, created with mode 0600 at first start (default: \`state_dir/${CONTROL_TOKEN_FILE}\`)` },
     allow_insecure: { type: 'boolean', default: false, description: 'accept a non-loopback listen address without tls (the token travels in clear text)' },
     allowed_hosts: { ...strList, description: 'Host header names accepted besides loopback names, IP addresses and the machine name' },
     tls: {

@@ -27,12 +27,12 @@ export const smtpSchema = {
   description: 'send the email notifiers\' messages over SMTP (without it they are written to outbox_dir as .eml files)',
   properties: {
     host: { ...nonEmptyStr, description: 'the SMTP server' },
-    port: { type: 'integer', minimum: 1, maximum: 65535, description: `its port (default ${SMTP_TLS_PORT} with secure: true, else ${SMTP_SUBMISSION_PORT})` },
+    port: { type: 'integer', minimum: 1, maximum: 65535, description: `its port (default ${SMTP_TLS_PORT} with \`secure: true\`, else ${SMTP_SUBMISSION_PORT})` },
     secure: { type: 'boolean', description: `implicit TLS from the first byte (default: true on port ${SMTP_TLS_PORT})` },
-    starttls: { type: 'boolean', default: false, description: 'require STARTTLS (false: used when the server offers it); not with secure' },
+    starttls: { type: 'boolean', default: false, description: 'require STARTTLS (false: used when the server offers it); not with `secure`' },
     username: { ...nonEmptyStr, description: 'login user, with password' },
     password: { ...str, description: 'login password' },
-    from: { ...nonEmptyStr, description: 'the sender, an email address ("Vigil <vigil@example.com>"); a notifier\'s own from wins' },
+    from: { ...nonEmptyStr, description: 'the sender: an email address, a name before it if wanted; a notifier\'s own `from` wins' },
     ca: { ...nonEmptyStr, description: 'CA certificate file (PEM) for a server with a private CA' },
   },
 } as const;

@@ -6,5 +6,5 @@ import { nonEmptyStr } from '../../../src/core/config-kit';
 
 export const kibanaUrlSchema = {
   ...nonEmptyStr,
-  description: 'Kibana\'s http(s) URL, without user:password@: alert messages link to Discover (default: no link)',
+  description: 'Kibana\'s http(s) URL, without `user:password@`: alert messages link to Discover (default: no link)',
 } as const;

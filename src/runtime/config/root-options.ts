@@ -43,7 +43,7 @@ export const rulesPathSchema = {
 export const inputsSchema = {
   type: 'array',
   items: { $ref: '#/definitions/input' },
-  description: `what is read, each entry with its type: file, evtx or winevt (default: one file input on ${FILE_INPUT_DEFAULT_PATHS.map((g) => `./${g}`).join(' and ')})`,
+  description: `what is read, each entry with its type: file, evtx or winevt (default: one file input on ${FILE_INPUT_DEFAULT_PATHS.map((g) => `\`./${g}\``).join(' and ')})`,
 } as const;
 
 export const loggingSchema = {
@@ -63,6 +63,6 @@ export const pipelineSchema = {
     max_inflight_events: { ...posInt, default: DEFAULT_PIPELINE.max_inflight_events, description: 'events read and not yet acknowledged by every sink, at most; past it reading waits' },
     batch_size: { ...posInt, default: DEFAULT_PIPELINE.batch_size, description: 'events handed to a sink at once, at most' },
     flush_interval: { ...duration, default: formatDuration(DEFAULT_PIPELINE.flush_interval_ms), description: 'a partial batch is handed on after this' },
-    checkpoint_interval: { ...duration, default: formatDuration(DEFAULT_PIPELINE.checkpoint_interval_ms), description: 'how often the checkpoints are committed to state_dir/registry.json' },
+    checkpoint_interval: { ...duration, default: formatDuration(DEFAULT_PIPELINE.checkpoint_interval_ms), description: 'how often the checkpoints are committed to `state_dir/registry.json`' },
   },
 } as const;
