@@ -85,7 +85,6 @@ export function buildElasticsearch(ctx: ConfigContext, o: Obj, defaultBatchSize:
   const { hosts, urlCredentials } = checkHosts(ctx, o);
   checkCredentialsAndNames(ctx, o);
   const at = (k: string): YamlPath => ['elasticsearch', k];
-  const d = ELASTICSEARCH_DEFAULTS;
   const es: ElasticsearchConfig = {
     hosts: hosts.map((h) => h.replace(/\/+$/, '')),
     batch_size: read.int(o.batch_size, defaultBatchSize),
