@@ -23,7 +23,7 @@ import { buildEvtxInput, evtxInputSchema, type EvtxInputConfig } from '../../col
 import { buildFileInput, defaultFileInput, fileInputSchema, type FileInputConfig } from '../../collectors/file/config';
 import { buildWinevtInput, channelSchema, winevtInputSchema, type WinevtInputConfig } from '../../collectors/winevt/config';
 import { buildElasticsearch, elasticsearchSchema, type ElasticsearchConfig } from '../../sinks/elasticsearch/config';
-import { buildEventStore, defaultEventStore, eventStoreSchema, type EventStoreConfig } from '../../sinks/event-store/config';
+import { buildEventStore, defaultEventStore, EVENT_STORE_KEEP_DAYS, eventStoreSchema, type EventStoreConfig } from '../../sinks/event-store/config';
 
 /** One input type: the options of an `inputs` entry and its collector. */
 export interface InputType<C extends { type: string; id: string }> {
@@ -114,7 +114,7 @@ export const SINK_TYPES = {
     build: (ctx, raw) => buildEventStore(ctx, raw),
     create: (cfg, deps) => {
       const { EventStoreSink } = require('../../sinks/event-store/event-store-sink') as typeof import('../../sinks/event-store/event-store-sink');
-      return new EventStoreSink({ dir: cfg.dir, keepDays: cfg.keep_days ?? 7, registry: deps.registry, log: deps.log, metrics: deps.metrics });
+      return new EventStoreSink({ dir: cfg.dir, keepDays: cfg.keep_days ?? EVENT_STORE_KEEP_DAYS, registry: deps.registry, log: deps.log, metrics: deps.metrics });
     },
   } satisfies SinkType<EventStoreConfig>,
   elasticsearch: {

@@ -4,10 +4,8 @@
  */
 import type { Logger } from '../core/log';
 import { pruneOutbox } from '../../sinks/notify/outbox/outbox-retention';
+import { OUTBOX_KEEP_DAYS } from '../../sinks/notify/outbox/config';
 import type { ScheduledJob } from './scheduler';
-
-/** Days the outbox keeps its records of finished notifications when vigil.yaml does not say (outbox_keep_days). */
-export const OUTBOX_KEEP_DAYS = 30;
 
 /** Hourly, and once at start (a daemon restarted often would otherwise never reach its slot). */
 export function outboxRetentionJob(outboxDir: string, keepDays: number | undefined, log: Logger): ScheduledJob {
