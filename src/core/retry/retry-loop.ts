@@ -5,7 +5,7 @@ export interface RetryLoopOptions {
   /** the first wait (default 250 ms), doubling up to `maxMs` (default 30 s), with jitter */
   baseMs?: number;
   maxMs?: number;
-  /** checked before each wait: true ends the loop (given up), so a stopping caller waits out no backoff */
+  /** checked before each wait: true ends the loop (given up) instead of starting another wait */
   stopped?: () => boolean;
   /** the caller made the first attempt itself (and it asked for a retry): begin with a wait */
   waitFirst?: boolean;
