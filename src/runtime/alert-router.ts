@@ -5,8 +5,7 @@
  */
 import type { Logger } from '../core/log';
 import type { Metrics } from '../core/metrics';
-import type { AlertChange } from '../../rules/alerts/lifecycle';
-import type { SilenceStore } from '../../rules/silences';
+import type { AlertChange, SilenceStore } from '../../rules';
 import type { AlertOutbox } from '../../sinks/notify/outbox/alert-outbox';
 
 export interface AlertRouterOptions {

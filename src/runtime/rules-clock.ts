@@ -3,7 +3,7 @@
  * fires on silence and alerts resolve when no events come) and its gauges are published.
  */
 import type { Metrics } from '../core/metrics';
-import type { RulesEngine } from '../../rules/engine';
+import type { RulesEngine } from '../../rules';
 
 export class RulesClock {
   private timer: NodeJS.Timeout | null = null;

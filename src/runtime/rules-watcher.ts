@@ -7,7 +7,7 @@ import { watch, existsSync, type FSWatcher } from 'node:fs';
 import { basename, dirname } from 'node:path';
 import type { Logger } from '../core/log';
 import type { Metrics } from '../core/metrics';
-import type { RulesEngine } from '../../rules/engine';
+import type { RulesEngine } from '../../rules';
 
 /** Quiet time after the last change of the file before it is loaded. */
 const SETTLE_MS = 200;

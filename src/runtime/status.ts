@@ -9,8 +9,7 @@ import type { CheckpointRegistry } from '../core/checkpoints/registry';
 import type { Collector } from '../core/contracts/collector';
 import type { EventSink } from '../core/contracts/event-sink';
 import { VIGIL_VERSION } from '../core/version';
-import type { RulesEngine } from '../../rules/engine';
-import type { SilenceStore } from '../../rules/silences';
+import type { RulesEngine, SilenceStore } from '../../rules';
 import type { OutboxDispatcher } from '../../sinks/notify/outbox/dispatcher';
 import type { ComponentHealth } from '../control/control-target';
 
