@@ -100,7 +100,7 @@ export class RulesEngine implements RulesEntry {
 
   /** The pipeline's entry: an event read by a collector. */
   process(event: PipelineEvent): void {
-    const source = event.batch.source;
+    const source = event.span.source;
     const pos = positionOf(event);
     if (this.skipBelow.size > 0) {
       const skip = this.skipBelow.get(source);
@@ -255,5 +255,5 @@ export class RulesEngine implements RulesEntry {
 function positionOf(e: PipelineEvent): number {
   const log = e.doc.log as { offset?: unknown } | undefined;
   const off = log?.offset;
-  return typeof off === 'number' ? off : e.batch.end - 1;
+  return typeof off === 'number' ? off : e.span.end - 1;
 }

@@ -3,15 +3,16 @@
  * resolved shape with its defaults, its JSON Schema, and its validation.
  */
 import { asStrings, duration, nonEmptyStr, resolveGlob, strList, type ConfigContext, type Obj, type YamlPath } from '../../src/core/config-kit';
-import { eventIdsSchema, levelsSchema, recordFilterInto, type RecordFilterConfig } from '../windows-event/record-filter-config';
+import { formatDuration } from '../../src/core/units';
+import { eventIdsSchema, levelsSchema, providersSchema, recordFilterInto, type RecordFilterConfig } from '../windows-event/record-filter-config';
 
-/** Which records are kept, as for a channel (the others are read past: the checkpoint covers them). */
+/** An evtx input as resolved (meanings: the schema); which records are kept, as for a channel. */
 export interface EvtxInputConfig extends RecordFilterConfig {
   type: 'evtx';
   id: string;
-  paths: string[];            // globs
-  scan_interval_ms: number;   // re-discovery of the globs, and how soon a grown file is read on (default 10 s)
-  follow_symlinks?: boolean;  // read .evtx files behind symbolic links matching the globs (default false)
+  paths: string[];
+  scan_interval_ms: number;
+  follow_symlinks?: boolean;
 }
 
 export const EVTX_SCAN_INTERVAL_MS = 10_000;
@@ -20,15 +21,16 @@ export const evtxInputSchema = {
   type: 'object',
   additionalProperties: false,
   required: ['type', 'paths'],
+  description: 'exported or copied .evtx files, each read once, fully',
   properties: {
-    type: { const: 'evtx' },
-    id: nonEmptyStr,
-    paths: strList,
-    scan_interval: duration,
+    type: { const: 'evtx', description: 'selects this input' },
+    id: { ...nonEmptyStr, description: 'unique input id; checkpoints are kept under it (default evtx-1, evtx-2, ...)' },
+    paths: { ...strList, description: 'globs of the .evtx files to read, relative to the config file\'s folder' },
+    scan_interval: { ...duration, default: formatDuration(EVTX_SCAN_INTERVAL_MS), description: 'how often the globs are expanded again, and a grown file read on' },
     event_ids: eventIdsSchema,
     levels: levelsSchema,
-    providers: strList,
-    follow_symlinks: { type: 'boolean' },
+    providers: providersSchema,
+    follow_symlinks: { type: 'boolean', default: false, description: 'read the files behind symbolic links that match the globs (else links are skipped and reported)' },
   },
 } as const;
 

@@ -1,5 +1,5 @@
 import type { XmlElement } from '../windows-event/xml-tree';
-import type { AckBatch } from '../../src/core/event';
+import type { Span } from '../../src/core/event';
 import { windowsEventDoc, windowsDocId } from '../windows-event/event-mapping';
 import { CHUNK_SIZE } from './format/chunk-header';
 import { FILE_HEADER_SIZE } from './format/file-header';
@@ -35,7 +35,7 @@ export interface PassContext {
   source: string;
   hostName: string;
   /** hands a span to the pipeline; resolves when there is room for more */
-  submit: (span: AckBatch) => Promise<void>;
+  submit: (span: Span) => Promise<void>;
   /** true while the sinks are full: no new span is started then */
   isFull: () => boolean;
   /** false once the collector stops or pauses: the pass submits what it read and ends */
@@ -86,7 +86,7 @@ export async function readPass(path: string, from: number, chunks: number | unde
   let skipped = 0;
   let inSpan = 0;
   let finished = true;
-  let span: AckBatch | null = null;
+  let span: Span | null = null;
   let ingested = '';
   for await (const rec of reader) {
     if (rec.fileOffset < from) continue; // read (and acknowledged) before: the checkpoint's chunk is decoded again
@@ -98,7 +98,7 @@ export async function readPass(path: string, from: number, chunks: number | unde
     }
     if (ctx.accept === undefined || ctx.accept(rec.tree)) {
       const doc = windowsEventDoc(rec.tree, { hostName: ctx.hostName, ingested });
-      span.events.push({ id: windowsDocId(doc), doc, batch: span });
+      span.events.push({ id: windowsDocId(doc), doc, span });
       records++;
     } else {
       skipped++;

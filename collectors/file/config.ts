@@ -14,43 +14,62 @@ import {
   type Obj,
   type YamlPath,
 } from '../../src/core/config-kit';
+import { formatByteSize, formatDuration } from '../../src/core/units';
 
+/** A file input as resolved: every default filled in, globs absolute, durations in ms (meanings: the schema). */
 export interface FileInputConfig {
   type: 'file';
-  id: string;                 // unique input id (default "file-<n>")
-  paths: string[];            // globs
-  exclude: string[];          // globs
-  dataset: string;            // event.dataset when the line has none (default "vigil.file")
-  timestamp_field?: string;   // else auto: @timestamp, timestamp, time, ts, @t
-  max_line_bytes: number;     // default 1 MiB
-  scan_interval_ms: number;   // re-discovery of the globs (default 1000)
-  poll_interval_ms: number;   // how often open files are checked for new data (default 250)
-  close_inactive_ms: number;  // an idle rotated file is closed after this (default 5 min)
-  max_open_files: number;     // cap on open handles (default 256)
-  fingerprint_bytes: number;  // identity = hash of the first line, at most this many bytes (default 1024)
-  ignore_older_ms?: number;   // files not modified for longer are skipped at first sight
-  follow_symlinks?: boolean;  // read files behind symbolic links matching the globs (default false)
+  id: string;
+  paths: string[];
+  exclude: string[];
+  dataset: string;
+  timestamp_field?: string;   // unset: the first of the usual time fields
+  max_line_bytes: number;
+  scan_interval_ms: number;
+  poll_interval_ms: number;
+  close_inactive_ms: number;
+  max_open_files: number;
+  fingerprint_bytes: number;
+  ignore_older_ms?: number;
+  follow_symlinks?: boolean;
 }
+
+/** The defaults of the options that have one (the schema's `default`s read them too). */
+export const FILE_INPUT_DEFAULTS = {
+  dataset: 'vigil.file',
+  max_line_bytes: 1024 * 1024,
+  scan_interval_ms: 1000,
+  poll_interval_ms: 250,
+  close_inactive_ms: 5 * 60_000,
+  max_open_files: 256,
+  fingerprint_bytes: 1024,
+} as const;
+
+/** Where the file input looks when `paths` is not given (the embedded default), relative to the config's folder. */
+export const FILE_INPUT_DEFAULT_PATHS = ['logs/**/*.json', 'logs/**/*.ndjson'] as const;
+
+const d = FILE_INPUT_DEFAULTS;
 
 export const fileInputSchema = {
   type: 'object',
   additionalProperties: false,
   required: ['type', 'paths'],
+  description: 'NDJSON log files, tailed through rotation',
   properties: {
-    type: { const: 'file' },
-    id: nonEmptyStr,
-    paths: strList,
-    exclude: strList,
-    dataset: nonEmptyStr,
-    timestamp_field: nonEmptyStr,
-    max_line_bytes: size,
-    scan_interval: duration,
-    poll_interval: duration,
-    close_inactive: duration,
-    max_open_files: posInt,
-    fingerprint_bytes: posInt,
-    ignore_older: duration,
-    follow_symlinks: { type: 'boolean' },
+    type: { const: 'file', description: 'selects this input' },
+    id: { ...nonEmptyStr, description: 'unique input id; checkpoints are kept under it (default file-1, file-2, ...)' },
+    paths: { ...strList, description: 'globs of the files to read, relative to the config file\'s folder' },
+    exclude: { ...strList, default: [], description: 'globs of files not to read; a pattern without `/` matches file names anywhere' },
+    dataset: { ...nonEmptyStr, default: d.dataset, description: 'event.dataset of the events whose line has none' },
+    timestamp_field: { ...nonEmptyStr, description: 'the field holding the event time (default: the first of `@timestamp`, `timestamp`, `time`, `ts`, `@t`)' },
+    max_line_bytes: { ...size, default: formatByteSize(d.max_line_bytes), description: 'longer lines are cut to this and tagged `vigil_truncated`' },
+    scan_interval: { ...duration, default: formatDuration(d.scan_interval_ms), description: 'how often the globs are expanded again to find new files' },
+    poll_interval: { ...duration, default: formatDuration(d.poll_interval_ms), description: 'how often open files are checked for new data' },
+    close_inactive: { ...duration, default: formatDuration(d.close_inactive_ms), description: 'an idle rotated file\'s handle is closed after this (reopened when it grows)' },
+    max_open_files: { ...posInt, default: d.max_open_files, description: 'open file handles at most; further files wait' },
+    fingerprint_bytes: { ...posInt, default: d.fingerprint_bytes, description: 'a file is identified by the hash of its first line, at most this many bytes' },
+    ignore_older: { ...duration, description: 'files not modified for longer are skipped when first seen (default: none skipped)' },
+    follow_symlinks: { type: 'boolean', default: false, description: 'read the files behind symbolic links that match the globs (else links are skipped and reported)' },
   },
 } as const;
 
@@ -59,15 +78,9 @@ export function defaultFileInput(base: string, id = 'file-1'): FileInputConfig {
   return {
     type: 'file',
     id,
-    paths: [resolveGlob(base, 'logs/**/*.json'), resolveGlob(base, 'logs/**/*.ndjson')],
+    paths: FILE_INPUT_DEFAULT_PATHS.map((g) => resolveGlob(base, g)),
     exclude: [],
-    dataset: 'vigil.file',
-    max_line_bytes: 1024 * 1024,
-    scan_interval_ms: 1000,
-    poll_interval_ms: 250,
-    close_inactive_ms: 5 * 60_000,
-    max_open_files: 256,
-    fingerprint_bytes: 1024,
+    ...FILE_INPUT_DEFAULTS,
   };
 }
 

@@ -1,13 +1,13 @@
 import { promises as fsp, readSync } from 'node:fs';
 import { createGunzip } from 'node:zlib';
-import type { AckBatch } from '../../src/core/event';
+import type { Span } from '../../src/core/event';
 import { LineSplitter } from './line-splitter';
 import { SpanBuilder, type SpanContext } from './span-builder';
 import { fingerprintHandle, fingerprintOf, gzipTrailerSize } from './fingerprint';
 import { openFound } from './open-found';
 import type { FoundFile } from './discovery';
 
-export type Submit = (span: AckBatch) => Promise<void>;
+export type Submit = (span: Span) => Promise<void>;
 
 /** What one turn of reading found. */
 export type PumpResult =

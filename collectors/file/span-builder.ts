@@ -1,4 +1,4 @@
-import type { AckBatch, PipelineEvent } from '../../src/core/event';
+import type { Span, PipelineEvent } from '../../src/core/event';
 import { FileEventIds, fileIdPrefix } from '../../src/core/event';
 import { normaliseNdjsonLine, normaliseNdjsonAscii, type NdjsonLineContext, type NdjsonStats } from '../ndjson/ndjson';
 import type { LineHandler } from './line-splitter';
@@ -18,7 +18,7 @@ export class SpanBuilder {
   private events: PipelineEvent[] = [];
   private start = -1;
   private end = -1;
-  private batch: AckBatch | null = null;
+  private span: Span | null = null;
   private ctx: NdjsonLineContext;
   private ids: FileEventIds;
   lines = 0;
@@ -34,7 +34,7 @@ export class SpanBuilder {
     this.events = [];
     this.start = -1;
     this.end = -1;
-    this.batch = { source: this.c.source, start: 0, end: 0, pending: 0, events: this.events };
+    this.span = { source: this.c.source, start: 0, end: 0, pending: 0, events: this.events };
   }
 
   readonly onLine: LineHandler = (line, start, next, truncated, text) => {
@@ -44,17 +44,17 @@ export class SpanBuilder {
     ctx.offset = start;
     ctx.truncated = truncated;
     const doc = line === null ? normaliseNdjsonAscii(text!, ctx, this.c.stats) : normaliseNdjsonLine(line, ctx, this.c.stats);
-    this.events.push({ id: this.ids.of(start), doc, batch: this.batch! });
+    this.events.push({ id: this.ids.of(start), doc, span: this.span! });
     this.lines++;
   };
 
   /** The span read since `begin`, or null when no complete line was read. */
-  finish(): AckBatch | null {
-    const b = this.batch;
-    this.batch = null;
-    if (!b || this.start < 0) return null;
-    b.start = this.start;
-    b.end = this.end;
-    return b;
+  finish(): Span | null {
+    const span = this.span;
+    this.span = null;
+    if (!span || this.start < 0) return null;
+    span.start = this.start;
+    span.end = this.end;
+    return span;
   }
 }

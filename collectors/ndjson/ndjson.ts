@@ -34,7 +34,7 @@ export interface NdjsonLineContext {
   dataset: string;          // event.dataset when the line has none
   timestampField?: string;  // configured timestamp field (dotted path allowed); else auto-detect
   truncated: boolean;       // the collector cut the line at its size limit -> tag "vigil_truncated"
-  ingested: string;         // ISO time for event.ingested (collector passes one per batch)
+  ingested: string;         // ISO time for event.ingested (collector passes one per span)
 }
 
 export interface NdjsonStats {

@@ -3,7 +3,7 @@
  * `providers`): their JSON Schema and their validation.
  */
 import { isScalar } from 'yaml';
-import { asStrings, displayPath, type ConfigContext, type Obj, type YamlPath } from '../../src/core/config-kit';
+import { asStrings, displayPath, strList, type ConfigContext, type Obj, type YamlPath } from '../../src/core/config-kit';
 import { EventIdFilterError, parseEventIdFilter } from './event-id-filter';
 
 /** Which records are kept (the others are read past: the checkpoint covers them). */
@@ -20,10 +20,20 @@ export const levelsSchema = {
     type: 'string',
     enum: ['critical', 'crit', 'error', 'err', 'warning', 'warn', 'information', 'info', 'verbose'],
   },
+  description: 'keep only records of these levels (crit, err, warn, info are short names; default: every level)',
 } as const;
 
 /** `event_ids`: a Winlogbeat-style expression, or one id. */
-export const eventIdsSchema = { type: ['string', 'integer'] } as const;
+export const eventIdsSchema = {
+  type: ['string', 'integer'],
+  description: 'keep only these event ids: `"4624, 4700-4800, -4735"` (ids and ranges; a leading `-` excludes; default: every id)',
+} as const;
+
+/** `providers`: provider names (System/Provider Name). */
+export const providersSchema = {
+  ...strList,
+  description: 'keep only records of these providers (System/Provider Name; default: every provider)',
+} as const;
 
 /**
  * The record filter of the object `o` at `at`, put into `into`: event_ids checked (a bad term is

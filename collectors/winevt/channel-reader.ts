@@ -2,7 +2,7 @@ import type { WinevtChannelConfig } from './config';
 import type { CheckpointRegistry } from '../../src/core/checkpoints/registry';
 import type { AckTracker } from '../../src/core/checkpoints/ack-tracker';
 import { parseEventIdFilter, matchEventId, type EventIdFilter } from '../windows-event/event-id-filter';
-import type { AckBatch, PipelineEvent } from '../../src/core/event';
+import type { Span, PipelineEvent } from '../../src/core/event';
 import type { Logger } from '../../src/core/log';
 import { childNamed, textOf, type XmlElement } from '../windows-event/xml-tree';
 import { parseRenderedXml } from './rendered-xml';
@@ -12,18 +12,19 @@ import { queryEvents, logInfo, type WevtutilOptions } from './wevtutil';
 import { windowsEventDoc, windowsDocId } from '../windows-event/event-mapping';
 import { eventIdOf } from '../windows-event/record-filter';
 
-export type Submit = (span: AckBatch) => Promise<void>;
+export type Submit = (span: Span) => Promise<void>;
 
 export interface ChannelReaderContext {
   input: string;
   registry: CheckpointRegistry;
   tracker: AckTracker;
   submit: Submit;
-  /** true while the sinks are full: no batch is fetched then */
+  /** true while the sinks are full: no query is made then */
   isFull: () => boolean;
   log: Logger;
   hostName: string;
-  batchSize: number;
+  /** the most records one wevtutil query returns (the input's `batch_size`) */
+  recordsPerQuery: number;
   wevtutil: () => WevtutilOptions;
   onEvents: (n: number) => void;
   onGap: (records: number) => void;
@@ -35,7 +36,7 @@ export function channelSourceKey(channel: string): string {
   return `winevt:${channel}`;
 }
 
-/** 'more': a full batch was read, poll again at once; 'idle': up to date; 'wait': acknowledgements awaited first. */
+/** 'more': a query came back full, poll again at once; 'idle': up to date; 'wait': acknowledgements awaited first. */
 export type PollResult = 'more' | 'idle' | 'wait';
 
 function recordIdOf(e: XmlElement): number {
@@ -46,7 +47,7 @@ function recordIdOf(e: XmlElement): number {
 
 /**
  * One channel: polls after the last record id read, maps the events and submits them as one span
- * `[next, lastRecordId + 1)` per batch, so the checkpoint (advanced only on acknowledgement) is the
+ * `[next, lastRecordId + 1)` per poll, so the checkpoint (advanced only on acknowledgement) is the
  * next record id to read. Watches the channel's oldest record id (`wevtutil gli`) to tell when
  * records were lost before being read (cleared or wrapped channel) or the ids started again.
  */
@@ -143,7 +144,7 @@ export class ChannelReader {
     let full = false;
     const byId = new Map<number, XmlElement>();
     for (const q of queries) {
-      const res = parseRenderedXml(await queryEvents(opts, this.cfg.name, q, this.c.batchSize));
+      const res = parseRenderedXml(await queryEvents(opts, this.cfg.name, q, this.c.recordsPerQuery));
       if (res.malformed > 0) {
         this.c.onMalformed(res.malformed);
         this.c.log.warn({ input: this.c.input, channel: this.cfg.name, malformed: res.malformed }, 'wevtutil returned events that are not well-formed XML; skipped');
@@ -155,7 +156,7 @@ export class ChannelReader {
         last = Math.max(last, id);
         if (id >= this.next) byId.set(id, e);
       }
-      if (res.events.length + res.malformed >= this.c.batchSize || res.truncated) {
+      if (res.events.length + res.malformed >= this.c.recordsPerQuery || res.truncated) {
         // this query may have more: nothing beyond its last record is known to be complete
         full = true;
         horizon = Math.min(horizon, res.truncated ? last : Math.max(last, this.next - 1));
@@ -163,14 +164,14 @@ export class ChannelReader {
     }
     const ids = [...byId.keys()].filter((id) => id <= horizon).sort((a, b) => a - b);
     const ingested = new Date().toISOString();
-    const batch: AckBatch = { source: this.source, start: this.next, end: horizon + 1, pending: 0, events: [] };
-    const events: PipelineEvent[] = batch.events;
+    const span: Span = { source: this.source, start: this.next, end: horizon + 1, pending: 0, events: [] };
+    const events: PipelineEvent[] = span.events;
     for (const id of ids) {
       const e = byId.get(id)!;
       // the XPath did the filtering; this catches excludes left out of it (too many terms)
       if (this.filter && !excludesInQuery && !matchEventId(this.filter, eventIdOf(e))) continue;
       const doc = windowsEventDoc(e, { hostName: this.c.hostName, ingested, created: ingested });
-      events.push({ id: windowsDocId(doc), doc, batch });
+      events.push({ id: windowsDocId(doc), doc, span });
     }
     if (horizon + 1 <= this.next) return 'idle'; // no progress (an answer cut short in its first event): wait for the next poll
     this.next = horizon + 1;
@@ -178,7 +179,7 @@ export class ChannelReader {
     this.c.onEvents(events.length);
     if (events.length > 0) {
       this.c.registry.touch(this.source, { channel: this.cfg.name, oldest: this.lastOldest ?? 0, newest: this.lastNewest ?? 0 });
-      await this.c.submit(batch);
+      await this.c.submit(span);
     } else {
       this.settleCheckpoint();
     }

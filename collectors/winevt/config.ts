@@ -2,21 +2,24 @@
  * The `winevt` input's options (vigil.yaml `inputs: - type: winevt`: live Windows Event Log
  * channels): the resolved shape with its defaults, its JSON Schema, and its validation.
  */
-import { duration, nonEmptyStr, posInt, resolvePath, strList, asObj, type ConfigContext, type Obj, type YamlPath } from '../../src/core/config-kit';
-import { eventIdsSchema, levelsSchema, recordFilterInto, type RecordFilterConfig } from '../windows-event/record-filter-config';
+import { duration, nonEmptyStr, posInt, resolvePath, asObj, type ConfigContext, type Obj, type YamlPath } from '../../src/core/config-kit';
+import { formatDuration } from '../../src/core/units';
+import { eventIdsSchema, levelsSchema, providersSchema, recordFilterInto, type RecordFilterConfig } from '../windows-event/record-filter-config';
 
+/** One channel as resolved (meanings: the schema). */
 export interface WinevtChannelConfig extends RecordFilterConfig {
   name: string;
   ignore_older_ms?: number;
 }
 
+/** A winevt input as resolved (meanings and defaults: the schema). */
 export interface WinevtInputConfig {
   type: 'winevt';
   id: string;
   channels: WinevtChannelConfig[];
-  wevtutil_path: string;      // default "wevtutil"
-  poll_interval_ms: number;   // default 1 s
-  batch_size: number;         // default 100
+  wevtutil_path: string;
+  poll_interval_ms: number;
+  batch_size: number;
 }
 
 export const WINEVT_DEFAULTS = { wevtutil_path: 'wevtutil', poll_interval_ms: 1000, batch_size: 100 } as const;
@@ -25,13 +28,14 @@ export const winevtInputSchema = {
   type: 'object',
   additionalProperties: false,
   required: ['type', 'channels'],
+  description: 'live Windows Event Log channels, read through wevtutil (Windows only)',
   properties: {
-    type: { const: 'winevt' },
-    id: nonEmptyStr,
-    channels: { type: 'array', minItems: 1, items: { $ref: '#/definitions/channel' } },
-    wevtutil_path: nonEmptyStr,
-    poll_interval: duration,
-    batch_size: posInt,
+    type: { const: 'winevt', description: 'selects this input' },
+    id: { ...nonEmptyStr, description: 'unique input id; checkpoints are kept under it (default winevt-1, winevt-2, ...)' },
+    channels: { type: 'array', minItems: 1, items: { $ref: '#/definitions/channel' }, description: 'the channels to read: a name (every event), or a mapping with a name and a record filter' },
+    wevtutil_path: { ...nonEmptyStr, default: WINEVT_DEFAULTS.wevtutil_path, description: 'the wevtutil program: looked up on PATH unless it holds a slash (then relative to the config file\'s folder)' },
+    poll_interval: { ...duration, default: formatDuration(WINEVT_DEFAULTS.poll_interval_ms), description: 'how often each channel is asked for new events' },
+    batch_size: { ...posInt, default: WINEVT_DEFAULTS.batch_size, description: 'events read from a channel per wevtutil call, at most' },
   },
 } as const;
 
@@ -44,11 +48,11 @@ export const channelSchema = {
     additionalProperties: false,
     required: ['name'],
     properties: {
-      name: nonEmptyStr,
+      name: { ...nonEmptyStr, description: 'the channel, as wevtutil names it: Security, Microsoft-Windows-Sysmon/Operational' },
       event_ids: eventIdsSchema,
       levels: levelsSchema,
-      providers: strList,
-      ignore_older: duration,
+      providers: providersSchema,
+      ignore_older: { ...duration, description: 'events already older than this when read are skipped (default: none skipped)' },
     },
   },
 } as const;

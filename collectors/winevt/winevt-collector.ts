@@ -59,7 +59,7 @@ export class WinevtCollector extends PolledCollector {
         isFull: d.isFull,
         log: d.log,
         hostName,
-        batchSize: Math.max(1, cfg.batch_size),
+        recordsPerQuery: Math.max(1, cfg.batch_size),
         wevtutil: () => ({ path: cfg.wevtutil_path || 'wevtutil', timeoutMs: d.timeoutMs ?? DEFAULT_TIMEOUT_MS, unicode: true, signal: this.abort.signal }),
         onEvents: (n) => { if (n) this.m.events.inc(labels, n); },
         onGap: (n) => { this.m.gaps.inc(labels); if (n) this.m.gapRecords.inc(labels, n); },

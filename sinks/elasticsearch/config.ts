@@ -17,24 +17,25 @@ import {
   type Obj,
   type YamlPath,
 } from '../../src/core/config-kit';
+import { formatByteSize, formatDuration } from '../../src/core/units';
 
+/** The Elasticsearch sink as resolved: credentials out of the URLs, sizes in bytes, durations in ms (meanings: the schema). */
 export interface ElasticsearchConfig {
   hosts: string[];
   api_key?: string;
   username?: string;
   password?: string;
-  ca?: string;                // path to a CA file
-  ca_fingerprint?: string;
-  data_stream?: string;       // default logs-vigil-default
+  ca?: string;                // absolute path
+  ca_fingerprint?: string;    // upper-case hex, no colons
+  data_stream?: string;       // set unless index is
   index?: string;
-  batch_size: number;         // default: pipeline.batch_size
-  batch_bytes: number;        // default 5 MiB
-  flush_interval_ms: number;  // default 1 s
-  max_inflight_requests: number; // default 2
-  request_timeout_ms: number;   // default 30 s
-  /** the disk spool between the pipeline and Elasticsearch (state_dir/spool/elasticsearch) */
-  spool_max_bytes: number;      // default 2 GiB: past it, the pipeline backs up
-  spool_segment_bytes: number;  // default 64 MiB
+  batch_size: number;
+  batch_bytes: number;
+  flush_interval_ms: number;
+  max_inflight_requests: number;
+  request_timeout_ms: number;
+  spool_max_bytes: number;
+  spool_segment_bytes: number;
 }
 
 export const ELASTICSEARCH_DEFAULTS = {
@@ -47,26 +48,29 @@ export const ELASTICSEARCH_DEFAULTS = {
   spool_segment_bytes: 64 * 1024 * 1024,
 } as const;
 
+const d = ELASTICSEARCH_DEFAULTS;
+
 export const elasticsearchSchema = {
   type: 'object',
   additionalProperties: false,
+  description: 'ship the events to Elasticsearch instead of the local event store',
   properties: {
-    url: nonEmptyStr,
-    hosts: { type: 'array', items: nonEmptyStr, minItems: 1 },
-    api_key: nonEmptyStr,
-    username: nonEmptyStr,
-    password: str,
-    ca: nonEmptyStr,
-    ca_fingerprint: nonEmptyStr,
-    data_stream: nonEmptyStr,
-    index: nonEmptyStr,
-    batch_size: posInt,
-    batch_bytes: size,
-    flush_interval: duration,
-    max_inflight_requests: posInt,
-    request_timeout: duration,
-    spool_max_bytes: size,
-    spool_segment_bytes: size,
+    url: { ...nonEmptyStr, description: 'the cluster\'s http(s) URL; `user:password@` in it become username and password (either url or hosts)' },
+    hosts: { type: 'array', items: nonEmptyStr, minItems: 1, description: 'several http(s) URLs of one cluster (either url or hosts)' },
+    api_key: { ...nonEmptyStr, description: 'API key, in its encoded form; not with username/password' },
+    username: { ...nonEmptyStr, description: 'basic authentication user, with password' },
+    password: { ...str, description: 'basic authentication password, with username' },
+    ca: { ...nonEmptyStr, description: 'CA certificate file (PEM) for https' },
+    ca_fingerprint: { ...nonEmptyStr, description: 'or the SHA-256 fingerprint of the CA: 64 hex digits, colons allowed' },
+    data_stream: { ...nonEmptyStr, default: d.data_stream, description: 'the data stream written to; not with index' },
+    index: { ...nonEmptyStr, description: 'a plain index written to instead of a data stream' },
+    batch_size: { ...posInt, description: 'documents per `_bulk` request, at most (default: `pipeline.batch_size`)' },
+    batch_bytes: { ...size, default: formatByteSize(d.batch_bytes), description: 'bytes per `_bulk` request, at most' },
+    flush_interval: { ...duration, default: formatDuration(d.flush_interval_ms), description: 'accepted but not used: the spool is shipped as soon as it holds events' },
+    max_inflight_requests: { ...posInt, default: d.max_inflight_requests, description: '`_bulk` requests on their way at once, at most' },
+    request_timeout: { ...duration, default: formatDuration(d.request_timeout_ms), description: 'a request unanswered for this long fails, and is tried again' },
+    spool_max_bytes: { ...size, default: formatByteSize(d.spool_max_bytes), description: 'the disk spool (`state_dir/spool/elasticsearch`) at most; past it reading waits' },
+    spool_segment_bytes: { ...size, default: formatByteSize(d.spool_segment_bytes), description: 'size of one spool segment file' },
   },
 } as const;
 
@@ -81,7 +85,6 @@ export function buildElasticsearch(ctx: ConfigContext, o: Obj, defaultBatchSize:
   const { hosts, urlCredentials } = checkHosts(ctx, o);
   checkCredentialsAndNames(ctx, o);
   const at = (k: string): YamlPath => ['elasticsearch', k];
-  const d = ELASTICSEARCH_DEFAULTS;
   const es: ElasticsearchConfig = {
     hosts: hosts.map((h) => h.replace(/\/+$/, '')),
     batch_size: read.int(o.batch_size, defaultBatchSize),

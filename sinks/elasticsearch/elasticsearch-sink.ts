@@ -12,7 +12,8 @@ import { checkHealth, describeError, type EsHealth } from './health';
 import { setupTarget, type TargetSetup } from './template';
 import { EsShipper } from './shipper';
 import { DeadLetterFile } from './dead-letter';
-import { Backoff } from '../../src/core/retry/backoff';
+import { retryLoop } from '../../src/core/retry/retry-loop';
+import { done, giveUp, retry } from '../../src/core/retry/outcome';
 import { writeFailureDetail } from '../../src/core/fs/disk-full';
 import { withoutUserinfo } from '../../src/core/config-kit/url-userinfo';
 
@@ -88,13 +89,12 @@ export class ElasticsearchSink implements EventSink {
     return true;
   }
 
+  /** Tries `connect` again (start made the first try) until it works or the sink stops. */
   private async retryConnect(): Promise<void> {
-    const backoff = new Backoff(1000, 30_000);
-    while (!this.stopped) {
-      await new Promise((r) => setTimeout(r, backoff.next()));
-      if (this.stopped) return;
-      if (await this.connect()) return;
-    }
+    await retryLoop(async () => {
+      if (this.stopped) return giveUp();
+      return await this.connect() ? done() : retry();
+    }, { baseMs: 1000, maxMs: 30_000, waitFirst: true, stopped: () => this.stopped });
   }
 
   async write(events: PipelineEvent[]): Promise<void> {

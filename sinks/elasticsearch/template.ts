@@ -1,6 +1,7 @@
 import type { Client } from '@elastic/elasticsearch';
 import { errors } from '@elastic/elasticsearch';
 import { eventMappings } from '../../src/core/ecs-fields';
+import { ELASTICSEARCH_DEFAULTS } from './config';
 
 /** Bump when the mappings or settings change: a running cluster's template is then replaced. */
 export const TEMPLATE_VERSION = 1;
@@ -39,7 +40,7 @@ function isAlreadyExists(err: unknown): boolean {
  * data stream. Where data streams are not available it falls back to a plain index with a template.
  */
 export async function setupTarget(client: Client, opts: { dataStream?: string; index?: string; vigilVersion: string }): Promise<TargetSetup> {
-  const target = opts.index ?? opts.dataStream ?? 'logs-vigil-default';
+  const target = opts.index ?? opts.dataStream ?? ELASTICSEARCH_DEFAULTS.data_stream;
   const template = `vigil-${target}`;
   const actions: string[] = [];
   const wantDataStream = !opts.index;

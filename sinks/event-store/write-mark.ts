@@ -1,11 +1,11 @@
-import type { AckBatch, PipelineEvent } from '../../src/core/event';
+import type { Span, PipelineEvent } from '../../src/core/event';
 import type { CheckpointRegistry, CheckpointEntry } from '../../src/core/checkpoints/registry';
 import type { ReplaySet } from './replay-set';
 
 /** A position in the store: a day file and a byte offset in it. */
 export interface StoreMark { file: string; size: number }
 
-interface WriteRecord { file: string; pos: number; spans: AckBatch[] }
+interface WriteRecord { file: string; pos: number; spans: Span[] }
 
 /**
  * A source is taken as gone (what the store holds of it will not be sent again) when the registry has
@@ -53,11 +53,11 @@ export class WriteMark {
 
   /** Records a write of `events` that began at `pos` of `file`. */
   wrote(file: string, pos: number, events: PipelineEvent[]): void {
-    const spans: AckBatch[] = [];
-    let last: AckBatch | null = null;
+    const spans: Span[] = [];
+    let last: Span | null = null;
     for (const e of events) {
-      if (e.batch === last) continue;
-      last = e.batch;
+      if (e.span === last) continue;
+      last = e.span;
       if (!spans.includes(last)) spans.push(last);
     }
     this.writes.push({ file, pos, spans });

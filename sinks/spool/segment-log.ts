@@ -180,7 +180,7 @@ export class SegmentLog {
 
   /**
    * `commit`, coalesced: the cursor is persisted within `delayMs`, together with any later one (one
-   * cursor file write for many shipped batches). A crash before then only means that the batches
+   * cursor file write for many shipped reads). A crash before then only means that the records
    * after the last persisted cursor are shipped again (Elasticsearch answers 409 for those).
    */
   commitSoon(cursor: SpoolCursor, onError: (err: Error) => void, delayMs = 250): void {

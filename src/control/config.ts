@@ -6,38 +6,45 @@ import * as path from 'node:path';
 import { asObj, asStrings, nonEmptyStr, resolvePath, strList, type ConfigContext } from '../core/config-kit';
 import { isLoopbackHost } from './loopback-host';
 
+/** The control API's options as resolved: paths absolute (meanings: the schema). */
 export interface ControlConfig {
-  listen: string;             // host:port, default 127.0.0.1:9680
-  token_file: string;         // default <state_dir>/control.token
+  listen: string;
+  token_file: string;
   tls?: { cert: string; key: string };
-  /** listening on a non-loopback address without TLS is refused unless this is true */
   allow_insecure?: boolean;
-  /** Host header names accepted besides loopback names, IP addresses and this machine's name (DNS rebinding) */
-  allowed_hosts?: string[];
+  allowed_hosts?: string[];   // lower case
 }
 
 export const DEFAULT_CONTROL_LISTEN = '127.0.0.1:9680';
 
+/** The token file's name in state_dir when vigil.yaml does not say. */
+export const CONTROL_TOKEN_FILE = 'control.token';
+
 export const controlSchema = {
   type: 'object',
   additionalProperties: false,
+  description: 'the HTTP control API that `vigil ctl` talks to',
   properties: {
-    listen: nonEmptyStr,
-    token_file: nonEmptyStr,
-    allow_insecure: { type: 'boolean', description: 'accept a non-loopback listen address without tls (the token travels in clear text)' },
+    listen: { ...nonEmptyStr, default: DEFAULT_CONTROL_LISTEN, description: '`host:port` it listens on; `:port` is loopback' },
+    token_file: { ...nonEmptyStr, description: `the bearer token's file, created with mode 0600 at first start (default: \`state_dir/${CONTROL_TOKEN_FILE}\`)` },
+    allow_insecure: { type: 'boolean', default: false, description: 'accept a non-loopback listen address without tls (the token travels in clear text)' },
     allowed_hosts: { ...strList, description: 'Host header names accepted besides loopback names, IP addresses and the machine name' },
     tls: {
       type: 'object',
       additionalProperties: false,
       required: ['cert', 'key'],
-      properties: { cert: nonEmptyStr, key: nonEmptyStr },
+      description: 'serve https (needed for a non-loopback listen address)',
+      properties: {
+        cert: { ...nonEmptyStr, description: 'certificate file (PEM)' },
+        key: { ...nonEmptyStr, description: 'private key file (PEM)' },
+      },
     },
   },
 } as const;
 
 /** The defaults: loopback port 9680, the token in `<state_dir>/control.token`. */
 export function defaultControl(stateDir: string): ControlConfig {
-  return { listen: DEFAULT_CONTROL_LISTEN, token_file: path.join(stateDir, 'control.token') };
+  return { listen: DEFAULT_CONTROL_LISTEN, token_file: path.join(stateDir, CONTROL_TOKEN_FILE) };
 }
 
 /** `host:port`, `[v6]:port` or `:port` → parts, or undefined when malformed. */

@@ -4,12 +4,12 @@ import { createHash } from 'node:crypto';
 export type EventDoc = Record<string, unknown>;
 
 /**
- * A contiguous span of one source, read in one go by a collector, that is acknowledged as a unit.
+ * A span: consecutive events of one source, read in one go by a collector, acknowledged as a unit.
  * `source` is the checkpoint key (a file identity, a Windows channel, ...); `[start, end)` is the
- * span of the source the events cover (byte offsets for files, record ids for channels).
- * `pending` counts the outstanding sink deliveries; at zero the span is acknowledged.
+ * range of the source the events cover (byte offsets for files, record ids for channels).
+ * `pending` counts the sinks that do not have it yet; at zero the span is acknowledged.
  */
-export interface AckBatch {
+export interface Span {
   source: string;
   start: number;
   end: number;
@@ -21,7 +21,7 @@ export interface AckBatch {
 export interface PipelineEvent {
   id: string;
   doc: EventDoc;
-  batch: AckBatch;
+  span: Span;
 }
 
 const hashOnce: ((algo: string, data: string, enc: 'hex' | 'base64url') => string) | undefined =

@@ -110,6 +110,14 @@ export function formatDuration(ms: number): string {
   return out.join('');
 }
 
+/** Formats a byte count in the largest binary unit that divides it (`1048576` → `1MiB`), as vigil.yaml accepts it. */
+export function formatByteSize(bytes: number): string {
+  for (const [unit, size] of [['TiB', 1024 ** 4], ['GiB', 1024 ** 3], ['MiB', 1024 ** 2], ['KiB', 1024]] as const) {
+    if (bytes >= size && bytes % size === 0) return `${bytes / size}${unit}`;
+  }
+  return `${bytes}B`;
+}
+
 /** JSON-Schema (ECMAScript) pattern accepted by {@link parseDuration} for strings. */
 export const DURATION_PATTERN = '^\\s*(?:(?:\\d+(?:\\.\\d+)?|\\.\\d+)\\s*(?:ms|s|m|h|d|w)\\s*)+$|^\\s*\\d+(?:\\.\\d+)?\\s*$';
 

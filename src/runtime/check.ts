@@ -8,9 +8,7 @@ import * as path from 'node:path';
 import { checkConfigFileDetailed, embeddedDefaultConfig } from './config/load';
 import { checkState } from './state-check';
 import { formatProblem, type FileProblem } from './config/types';
-import { checkRulesFile } from '../../rules/load/rules-file';
-import type { WhereValidator } from '../../rules/types';
-import { validateWhere } from '../../rules/kql/validate-where';
+import { checkRulesFile, validateWhere, type WhereValidator } from '../../rules';
 
 export interface CheckOptions {
   /** rules file as the user gave it (default: the config's `rules`, else `<cwd>/rules.yaml`) */

@@ -1,9 +1,10 @@
-import type { AckBatch, PipelineEvent } from '../core/event';
+import type { Span, PipelineEvent } from '../core/event';
 import type { EventSink } from '../core/contracts/event-sink';
 import type { AckTracker } from '../core/checkpoints/ack-tracker';
 import type { Logger } from '../core/log';
 import type { Metrics } from '../core/metrics';
-import { Backoff } from '../core/retry/backoff';
+import { retryLoop } from '../core/retry/retry-loop';
+import { attempt } from '../core/retry/outcome';
 import type { RulesEntry } from '../core/contracts/rules-entry';
 
 export interface PipelineOptions {
@@ -22,7 +23,8 @@ const RETRY_MAX_MS = 30_000;
 
 /** Feeds one sink: whole spans in, batches of about `batchSize` events out, retried until the sink takes them. */
 class SinkDriver {
-  private queue: AckBatch[] = [];
+  /** spans waiting to be written, oldest first */
+  private queue: Span[] = [];
   private queuedEvents = 0;
   private running = 0;
   private timer: NodeJS.Timeout | null = null;
@@ -33,10 +35,10 @@ class SinkDriver {
 
   constructor(readonly sink: EventSink, private p: Pipeline, private opts: PipelineOptions) {}
 
-  enqueue(batch: AckBatch): void {
+  enqueue(span: Span): void {
     if (this.queue.length === 0) this.oldestQueuedAt = Date.now();
-    this.queue.push(batch);
-    this.queuedEvents += batch.events.length;
+    this.queue.push(span);
+    this.queuedEvents += span.events.length;
     this.opts.metrics.sinkQueue.set({ sink: this.sink.name }, this.queuedEvents);
     this.pump();
   }
@@ -54,13 +56,13 @@ class SinkDriver {
         }
         return;
       }
-      const take: AckBatch[] = [];
+      const take: Span[] = [];
       let n = 0;
       const most = this.sink.maxBatchEvents ?? this.opts.batchSize;
       while (this.queue.length > 0 && (take.length === 0 || n + this.queue[0].events.length <= most)) {
-        const b = this.queue.shift()!;
-        take.push(b);
-        n += b.events.length;
+        const span = this.queue.shift()!;
+        take.push(span);
+        n += span.events.length;
       }
       this.queuedEvents -= n;
       this.oldestQueuedAt = Date.now();
@@ -74,29 +76,26 @@ class SinkDriver {
     }
   }
 
-  private async deliver(batches: AckBatch[], n: number): Promise<void> {
+  /** Writes the events of `spans` (`n` of them) as one batch, retried until the sink takes it. */
+  private async deliver(spans: Span[], n: number): Promise<void> {
     let events: PipelineEvent[];
-    if (batches.length === 1) events = batches[0].events;
+    if (spans.length === 1) events = spans[0].events;
     else {
       events = new Array(n);
       let i = 0;
-      for (const b of batches) for (const e of b.events) events[i++] = e;
+      for (const s of spans) for (const e of s.events) events[i++] = e;
     }
-    const backoff = new Backoff(RETRY_MIN_MS, RETRY_MAX_MS);
-    for (;;) {
-      try {
-        if (events.length > 0) await this.sink.write(events);
-        this.lastError = null;
-        break;
-      } catch (err) {
-        this.lastError = (err as Error).message;
+    await retryLoop(() => attempt(async () => { if (events.length > 0) await this.sink.write(events); }), {
+      baseMs: RETRY_MIN_MS,
+      maxMs: RETRY_MAX_MS,
+      onRetry: (r, wait) => {
+        this.lastError = (r.cause as Error).message;
         this.opts.metrics.sinkErrors.inc({ sink: this.sink.name });
-        const wait = backoff.next();
-        this.opts.log.warn({ sink: this.sink.name, err: (err as Error).message, retry_in_ms: wait }, 'sink write failed; retrying');
-        await new Promise((r) => setTimeout(r, wait));
-      }
-    }
-    for (const b of batches) this.p.delivered(b);
+        this.opts.log.warn({ sink: this.sink.name, err: this.lastError, retry_in_ms: wait }, 'sink write failed; retrying');
+      },
+    });
+    this.lastError = null;
+    for (const s of spans) this.p.delivered(s);
   }
 
   /** Flushes what is queued now (no waiting for the flush interval) and resolves when idle. */
@@ -132,21 +131,21 @@ export class Pipeline {
   }
 
   /** Hands a span of events to the rules and the sinks; resolves when there is room for more. */
-  async submit(batch: AckBatch): Promise<void> {
-    const n = batch.events.length;
-    this.opts.tracker.issue(batch);
+  async submit(span: Span): Promise<void> {
+    const n = span.events.length;
+    this.opts.tracker.issue(span);
     if (n === 0 || this.drivers.length === 0) {
-      batch.pending = 0;
-      this.opts.tracker.ack(batch);
+      span.pending = 0;
+      this.opts.tracker.ack(span);
       return;
     }
     this.opts.metrics.eventsIn.inc(n);
     const rules = this.opts.rules;
-    for (let i = 0; i < n; i++) rules.process(batch.events[i]);
-    batch.pending = this.drivers.length;
+    for (let i = 0; i < n; i++) rules.process(span.events[i]);
+    span.pending = this.drivers.length;
     this.inflight += n;
     this.opts.metrics.inflight.set(this.inflight);
-    for (const d of this.drivers) d.enqueue(batch);
+    for (const d of this.drivers) d.enqueue(span);
     if (this.inflight >= this.opts.maxInflightEvents) {
       this.opts.metrics.backpressureWaits.inc();
       await new Promise<void>((r) => this.waiters.push(r));
@@ -154,12 +153,12 @@ export class Pipeline {
   }
 
   /** A sink has the span. */
-  delivered(batch: AckBatch): void {
-    if (--batch.pending > 0) return;
-    this.inflight -= batch.events.length;
+  delivered(span: Span): void {
+    if (--span.pending > 0) return;
+    this.inflight -= span.events.length;
     this.opts.metrics.inflight.set(this.inflight);
-    batch.events = [];
-    this.opts.tracker.ack(batch);
+    span.events = [];
+    this.opts.tracker.ack(span);
     if (this.waiters.length > 0 && this.inflight < this.opts.maxInflightEvents) {
       this.waiters.splice(0).forEach((f) => f());
     }

@@ -1,6 +1,6 @@
 import type { RegistrySections } from '../core/checkpoints/registry-schema';
 import { storeMarkSchema } from '../../sinks/event-store/store-mark-schema';
-import { engineStateSchema } from '../../rules/engine-state-schema';
+import { engineStateSchema } from '../../rules';
 
 /** The schemas of the parts of registry.json that components keep there, checked when it loads. */
 export const REGISTRY_SECTIONS: RegistrySections = {

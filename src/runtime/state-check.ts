@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { registrySchema } from '../core/checkpoints/registry-schema';
 import { compileStateSchema, stateFileProblems } from '../core/checkpoints/state-file';
 import { REGISTRY_SECTIONS } from './registry-sections';
-import { silencesFileProblems } from '../../rules/silences';
+import { silencesFileProblems } from '../../rules';
 import { tokenTextFault } from '../control/token';
 
 export interface StateCheckResult {

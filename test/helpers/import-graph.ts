@@ -88,6 +88,25 @@ export function layerViolations(edges: ImportEdge[]): string[] {
   return [...out].sort();
 }
 
+/**
+ * Component folders that the layers above them reach through one entry file only: what they export
+ * there is their public face, the rest of the folder is theirs to rearrange.
+ */
+export const ENTRY_FILES: Record<string, string> = { 'rules/': 'rules/index.ts' };
+
+/** Imports from a higher layer into a folder of ENTRY_FILES that do not go through its entry file. */
+export function entryViolations(edges: ImportEdge[]): string[] {
+  const out = new Set<string>();
+  for (const e of edges) {
+    for (const [folder, entry] of Object.entries(ENTRY_FILES)) {
+      if (!e.to.startsWith(folder) || e.to === entry) continue;
+      if (LAYERS.indexOf(layerOf(e.from)) <= LAYERS.indexOf(layerOf(e.to))) continue; // its own layer or below
+      out.add(`${e.from} -> ${e.to} (import ${folder} through ${entry})`);
+    }
+  }
+  return [...out].sort();
+}
+
 /** Pairs of folders that import each other, directly or through others (each cycle named by its folders, sorted). */
 export function folderCycles(edges: ImportEdge[]): string[] {
   const graph = new Map<string, Set<string>>();

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { CheckpointRegistry } from '../../src/core/checkpoints/registry';
 import { AckTracker } from '../../src/core/checkpoints/ack-tracker';
 import { Metrics } from '../../src/core/metrics';
-import type { AckBatch, PipelineEvent } from '../../src/core/event';
+import type { Span, PipelineEvent } from '../../src/core/event';
 import type { WinevtInputConfig, WinevtChannelConfig } from '../../src/runtime/config/types';
 import { WinevtCollector } from '../../collectors/winevt/winevt-collector';
 import { windowsEventDoc, windowsDocId } from '../../collectors/windows-event/event-mapping';
@@ -66,7 +66,7 @@ interface Harness {
   tracker: AckTracker;
   received: PipelineEvent[];
   acked: PipelineEvent[];
-  held: AckBatch[];
+  held: Span[];
   lines: LogLine[];
   full: { value: boolean };
   release: () => void;
@@ -78,10 +78,10 @@ function harness(w: World, channels: WinevtChannelConfig[], opts: { batch?: numb
   const tracker = new AckTracker(registry);
   const received: PipelineEvent[] = [];
   const acked: PipelineEvent[] = [];
-  const held: AckBatch[] = [];
+  const held: Span[] = [];
   const full = { value: false };
   const { log, lines } = captureLogger();
-  const ack = (b: AckBatch): void => { acked.push(...b.events); b.pending = 0; tracker.ack(b); };
+  const ack = (b: Span): void => { acked.push(...b.events); b.pending = 0; tracker.ack(b); };
   const cfg: WinevtInputConfig = { type: 'winevt', id: 'win', channels, wevtutil_path: w.path, poll_interval_ms: 20, batch_size: opts.batch ?? 50 };
   const collector = new WinevtCollector(cfg, {
     registry, tracker, log, metrics: new Metrics(), hostName: 'vigil-test', errorRetryMs: 100,
@@ -176,7 +176,7 @@ describe('winevt: live collector', function () {
       h2.collector.start();
       await waitFor(() => h2.registry.get('winevt:Security')?.offset === 112 && h2.registry.get('winevt:ForwardedEvents')?.offset === 112, 10000, 'read');
       await h2.collector.stop();
-      const of = (src: string): PipelineEvent[] => h2.received.filter((e) => e.batch.source === src);
+      const of = (src: string): PipelineEvent[] => h2.received.filter((e) => e.span.source === src);
       expect(recordIds(of('winevt:Security'))).to.deep.equal(events.filter((e) => e.systemTime === recent).map((e) => e.recordId));
       expect(recordIds(of('winevt:ForwardedEvents'))).to.deep.equal(events.filter((e) => e.eventId === 4735).map((e) => e.recordId));
       const qs = calls(w2).filter((a) => a[0] === 'qe');

@@ -3,10 +3,10 @@ import { readFileSync, writeFileSync, existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { CheckpointRegistry } from '../../src/core/checkpoints/registry';
 import { AckTracker } from '../../src/core/checkpoints/ack-tracker';
-import type { AckBatch } from '../../src/core/event';
+import type { Span } from '../../src/core/event';
 import { tempDir } from '../helpers/temp-dir';
 
-const span = (source: string, start: number, end: number): AckBatch => ({ source, start, end, pending: 1, events: [] });
+const span = (source: string, start: number, end: number): Span => ({ source, start, end, pending: 1, events: [] });
 
 describe('checkpoints', () => {
   let tmp: ReturnType<typeof tempDir>;
@@ -43,7 +43,7 @@ describe('checkpoints', () => {
   it('stays correct over many spans acknowledged out of order', () => {
     const reg = new CheckpointRegistry(tmp.path);
     const t = new AckTracker(reg);
-    const spans: AckBatch[] = [];
+    const spans: Span[] = [];
     for (let i = 0; i < 5000; i++) { const s = span('f', i * 10, i * 10 + 10); spans.push(s); t.issue(s); }
     // acknowledge in a scrambled order; the mark must always be the contiguous prefix
     const order = spans.map((_, i) => i).sort((a, b) => ((a * 7919) % 5000) - ((b * 7919) % 5000));

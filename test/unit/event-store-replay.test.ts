@@ -8,7 +8,7 @@ import { ReplaySet } from '../../sinks/event-store/replay-set';
 import { SOURCE_GONE_AFTER_MS, REPLAY_HOLD_MS } from '../../sinks/event-store/write-mark';
 import { CheckpointRegistry } from '../../src/core/checkpoints/registry';
 import { Metrics } from '../../src/core/metrics';
-import { fileEventId, fileIdPrefix, fileSourceKey, type PipelineEvent, type AckBatch } from '../../src/core/event';
+import { fileEventId, fileIdPrefix, fileSourceKey, type PipelineEvent, type Span } from '../../src/core/event';
 import { encodeRecord } from '../../sinks/spool/record-line';
 import { tempDir } from '../helpers/temp-dir';
 import { readStore } from '../helpers/event-store';
@@ -16,17 +16,17 @@ import { captureLogger } from '../helpers/logger';
 
 /** Events of lines `from`..`to`-1 of a file (ids as the file collector makes them; offsets are line numbers here). */
 function fileLines(identity: string, from: number, to: number, pending = 1): PipelineEvent[] {
-  const batch: AckBatch = { source: fileSourceKey(identity), start: from, end: to, pending, events: [] };
+  const span: Span = { source: fileSourceKey(identity), start: from, end: to, pending, events: [] };
   const prefix = fileIdPrefix(identity);
   const out: PipelineEvent[] = [];
-  for (let i = from; i < to; i++) out.push({ id: fileEventId(prefix, i), doc: { message: `${identity.slice(0, 4)} ${i}` }, batch });
+  for (let i = from; i < to; i++) out.push({ id: fileEventId(prefix, i), doc: { message: `${identity.slice(0, 4)} ${i}` }, span });
   return out;
 }
 
 function otherEvents(from: number, to: number): PipelineEvent[] {
-  const batch: AckBatch = { source: 'winevt:Security', start: from, end: to, pending: 1, events: [] };
+  const span: Span = { source: 'winevt:Security', start: from, end: to, pending: 1, events: [] };
   const out: PipelineEvent[] = [];
-  for (let i = from; i < to; i++) out.push({ id: `w${i}`, doc: { message: `m${i}` }, batch });
+  for (let i = from; i < to; i++) out.push({ id: `w${i}`, doc: { message: `m${i}` }, span });
   return out;
 }
 
@@ -148,7 +148,7 @@ describe('local event store: the replay window and the mark after a restart', ()
     reg.advance(fileSourceKey(X), 3);   // part acknowledged...
     await reg.commit();
     expect(loaded().sinkMark('event_store')).to.deep.equal({ ...endOfStore(), size: 0 });
-    evs[0].batch.pending = 0;           // ...then the rest, after its collector dropped the position
+    evs[0].span.pending = 0;           // ...then the rest, after its collector dropped the position
     reg.remove(fileSourceKey(X));
     await reg.commit();
     await s.stop();

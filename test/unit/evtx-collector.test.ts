@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { CheckpointRegistry } from '../../src/core/checkpoints/registry';
 import { AckTracker } from '../../src/core/checkpoints/ack-tracker';
 import { Metrics } from '../../src/core/metrics';
-import type { AckBatch, PipelineEvent } from '../../src/core/event';
+import type { Span, PipelineEvent } from '../../src/core/event';
 import type { EvtxInputConfig } from '../../src/runtime/config/types';
 import { EvtxCollector } from '../../collectors/evtx/evtx-collector';
 import { evtxSourceKey, evtxIdentityOf } from '../../collectors/evtx/evtx-identity';
@@ -35,7 +35,7 @@ interface Harness {
   metrics: Metrics;
   received: PipelineEvent[];
   acked: PipelineEvent[];
-  held: AckBatch[];
+  held: Span[];
   spans: number;
   lines: LogLine[];
   full: { value: boolean };
@@ -68,7 +68,7 @@ function harness(stateDir: string, paths: string[], opts: { hold?: boolean; afte
   return h;
 }
 
-function ack(h: Harness, b: AckBatch): void {
+function ack(h: Harness, b: Span): void {
   h.acked.push(...b.events);
   b.pending = 0;
   h.tracker.ack(b);
@@ -113,11 +113,11 @@ describe('evtx input: the daemon reads .evtx files', function () {
     // per file: the same records in the same order, with the same documents as `vigil evtx` makes
     for (const f of files) {
       const source = evtxSourceKey(identityOfFile(f));
-      const mine = h.received.filter((e) => e.batch.source === source).map((e) => e.id);
+      const mine = h.received.filter((e) => e.span.source === source).map((e) => e.id);
       expect(mine, f).to.deep.equal(expected.get(f));
     }
     const first = h.received[0];
-    const firstReader = readEvtx(files.find((f) => first.batch.source === evtxSourceKey(identityOfFile(f)))!);
+    const firstReader = readEvtx(files.find((f) => first.span.source === evtxSourceKey(identityOfFile(f)))!);
     const firstRecord = (await firstReader.next()).value as EvtxRecord;
     await firstReader.return(firstReader.stats);
     const again = windowsEventDoc(firstRecord.tree, { hostName: HOST, ingested: 'x' });
@@ -293,7 +293,7 @@ describe('evtx input: the daemon reads .evtx files', function () {
     await waitFor(() => allDone(h!, 4), 15_000, 'every file read');
     const bySource = (f: string): string[] => {
       const source = evtxSourceKey(identityOfFile(f));
-      return h!.received.filter((e) => e.batch.source === source).map((e) => e.id);
+      return h!.received.filter((e) => e.span.source === source).map((e) => e.id);
     };
     const badIds = await expectedIds(BAD_CHUNK_MAGIC);
     expect(badIds.length).to.be.greaterThan(270); // python-evtx renders 270 of them

@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { join } from 'node:path';
-import { importEdges, layerViolations, folderCycles, layerOf } from '../helpers/import-graph';
+import { importEdges, layerViolations, folderCycles, layerOf, entryViolations } from '../helpers/import-graph';
 
 const ROOT = join(__dirname, '..', '..', '..');
 
@@ -22,6 +22,10 @@ describe('layers: one way, no folder cycles', () => {
     expect(layerViolations(edges), 'imports against the layer rule (a lower layer importing a higher one)').to.deep.equal([]);
   });
 
+  it('sinks, the runtime and the command line reach rules/ only through rules/index.ts', () => {
+    expect(entryViolations(edges), 'imports into rules/ that go around rules/index.ts').to.deep.equal([]);
+  });
+
   it('no cycle between folders', () => {
     expect(folderCycles(edges), 'folders that import each other, directly or through others').to.deep.equal([]);
   });
@@ -36,5 +40,12 @@ describe('layers: one way, no folder cycles', () => {
     expect(layerViolations(fake)).to.deep.equal(['src/core/a.ts -> sinks/x/b.ts (core may not import sinks)']);
     expect(folderCycles(fake)).to.deep.equal(['collectors/evtx <-> collectors/winevt', 'sinks/x <-> src/core']);
     expect(() => layerOf('src/daemon.ts')).to.throw(/src\/daemon.ts is in no layer/);
+    const entries = [
+      { from: 'sinks/notify/x.ts', to: 'rules/alerts/alert.ts', typeOnly: true },
+      { from: 'src/cli/commands/y.ts', to: 'rules/index.ts', typeOnly: false },
+      { from: 'rules/engine.ts', to: 'rules/alerts/alert.ts', typeOnly: false },
+      { from: 'collectors/file/z.ts', to: 'src/core/event.ts', typeOnly: true },
+    ];
+    expect(entryViolations(entries)).to.deep.equal(['sinks/notify/x.ts -> rules/alerts/alert.ts (import rules/ through rules/index.ts)']);
   });
 });

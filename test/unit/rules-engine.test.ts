@@ -7,7 +7,7 @@ import { RuleIndex, requiredValues } from '../../rules/rule-index';
 import { parseKql } from '../../rules/kql/parse';
 import { silentLogger } from '../../src/core/log';
 import type { AlertChange } from '../../rules/alerts/lifecycle';
-import type { PipelineEvent, AckBatch } from '../../src/core/event';
+import type { PipelineEvent, Span } from '../../src/core/event';
 
 function rulesOf(yaml: string): LoadedRules {
   const { rules, problems } = parseRulesText(yaml, 'rules.yaml', { validateWhere, env: {} });
@@ -85,8 +85,8 @@ describe('rules engine', () => {
 
   it('after a restart from a checkpoint, events it already counted are not counted again', () => {
     const rules = rulesOf(FAILED_LOGONS);
-    const batch: AckBatch = { source: 'file:x', start: 0, end: 1000, pending: 0, events: [] };
-    const event = (i: number): PipelineEvent => ({ id: `x.${i}`, batch, doc: { '@timestamp': at(i), event: { code: '4625' }, winlog: { channel: 'Security' }, user: { name: 'bob' }, log: { offset: i * 100 } } });
+    const span: Span = { source: 'file:x', start: 0, end: 1000, pending: 0, events: [] };
+    const event = (i: number): PipelineEvent => ({ id: `x.${i}`, span, doc: { '@timestamp': at(i), event: { code: '4625' }, winlog: { channel: 'Security' }, user: { name: 'bob' }, log: { offset: i * 100 } } });
     const fired: AlertChange[] = [];
     const a = new RulesEngine(silentLogger(), { onAlerts: (c) => fired.push(...c) });
     a.use(rules);

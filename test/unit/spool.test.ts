@@ -102,7 +102,7 @@ describe('disk spool (segment log)', () => {
 
 describe('encodeRecords', () => {
   it('writes the same bytes as encodeRecord for each event, joined (multi-byte text, empty documents, growth)', () => {
-    const batch = { source: 's', start: 0, end: 1, pending: 0, events: [] };
+    const span = { source: 's', start: 0, end: 1, pending: 0, events: [] };
     const docs: Array<Record<string, unknown>> = [
       { '@timestamp': 't', message: 'plain' },
       {},
@@ -110,10 +110,10 @@ describe('encodeRecords', () => {
       { big: 'é'.repeat(5000) },
       { quote: 'a "quoted" \\ line\nwith a newline' },
     ];
-    const events = docs.map((doc, i) => ({ id: `id.${i}`, doc, batch }));
+    const events = docs.map((doc, i) => ({ id: `id.${i}`, doc, span }));
     const expected = Buffer.from(events.map((e) => encodeRecord(e.id, e.doc)).join(''));
     expect(encodeRecords(events).equals(expected)).to.equal(true);
-    const many = Array.from({ length: 3000 }, (_, i) => ({ id: `x.${i.toString(36)}`, doc: { n: i, s: 'ü'.repeat(i % 300) }, batch }));
+    const many = Array.from({ length: 3000 }, (_, i) => ({ id: `x.${i.toString(36)}`, doc: { n: i, s: 'ü'.repeat(i % 300) }, span }));
     expect(encodeRecords(many).equals(Buffer.from(many.map((e) => encodeRecord(e.id, e.doc)).join('')))).to.equal(true);
   });
 });

@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import MailComposer from 'nodemailer/lib/mail-composer';
 import { writeFileAtomic } from '../../../src/core/fs/atomic-write';
-import type { EmailNotifierDef } from '../../../rules/types';
+import type { EmailNotifierDef } from '../../../rules';
 import type { Delivery, Notification } from '../outbox/delivery';
 import { mailMessage } from './mail-message';
 

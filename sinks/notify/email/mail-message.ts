@@ -1,5 +1,5 @@
 import { hostname } from 'node:os';
-import type { EmailNotifierDef } from '../../../rules/types';
+import type { EmailNotifierDef } from '../../../rules';
 import type { Notification } from '../outbox/delivery';
 import { renderEmail } from './render-email';
 import { renderSubject } from './subject';

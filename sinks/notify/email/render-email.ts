@@ -1,5 +1,4 @@
-import type { Alert } from '../../../rules/alerts/alert';
-import { MAX_SAMPLES } from '../../../rules/alerts/alert';
+import { MAX_SAMPLES, type Alert } from '../../../rules';
 import { display, groupLabel, sampleColumns, stateWord, summaryRows } from '../view/alert-summary';
 import { alertDiscoverLink } from '../view/kibana-link';
 import { escapeHtml } from './html-escape';

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { createTransport } from 'nodemailer';
 import type { SmtpConfig } from './config';
-import type { EmailNotifierDef } from '../../../rules/types';
+import type { EmailNotifierDef } from '../../../rules';
 import type { Delivery, Notification } from '../outbox/delivery';
 import { scrubber } from '../outbox/scrub';
 import { mailMessage } from './mail-message';

@@ -1,4 +1,4 @@
-import type { Alert } from '../../../rules/alerts/alert';
+import type { Alert } from '../../../rules';
 import { groupLabel } from '../view/alert-summary';
 
 /** The placeholders rules/types.ts documents for `subject` (unknown ones are left as written). */

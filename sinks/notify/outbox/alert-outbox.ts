@@ -1,7 +1,7 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync } from 'node:fs';
 import { join } from 'node:path';
 import { writeFileAtomicSync, fsyncDir } from '../../../src/core/fs/atomic-write';
-import type { Alert } from '../../../rules/alerts/alert';
+import type { Alert } from '../../../rules';
 
 /** One notification in the outbox: an alert state for one notifier, and what became of its delivery. */
 export interface OutboxEntry {

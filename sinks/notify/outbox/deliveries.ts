@@ -1,4 +1,4 @@
-import type { NotifierDef } from '../../../rules/types';
+import type { NotifierDef } from '../../../rules';
 import type { SmtpConfig } from '../email/config';
 import type { Delivery } from './delivery';
 import { SmtpEmailDelivery } from '../email/send-email';

@@ -1,4 +1,4 @@
-import type { Alert } from '../../../rules/alerts/alert';
+import type { Alert } from '../../../rules';
 
 /**
  * What one message carries: one alert (the entry's own key), or the alerts of a `group_window`

@@ -3,7 +3,7 @@ import type { Metrics } from '../../../src/core/metrics';
 import { NO_NOTIFIER, type AlertOutbox, type OutboxEntry } from './alert-outbox';
 import { asDeliveryError, type Delivery } from './delivery';
 import { NotifierLane } from './notifier-lane';
-import { batchesDue } from './batches';
+import { messagesDue } from './messages-due';
 
 export interface DispatcherOptions {
   outbox: AlertOutbox;
@@ -29,7 +29,7 @@ export interface DispatcherOptions {
  * outbox can do better against a receiver that does not take part in a two-phase commit.
  *
  * A rule with `group_window` has its entries held that long and sent as one message with the other
- * held entries of the notifier (see batches.ts); the bundle has a key of its own, recorded in its
+ * held entries of the notifier (see messages-due.ts); the bundle has a key of its own, recorded in its
  * entries before the first try.
  *
  * Each notifier is a lane of its own, sent in order (oldest first) and backed off on its own after
@@ -122,7 +122,7 @@ export class OutboxDispatcher {
       const run: Promise<void> = this.drain(lane, list, () => { progressed = true; })
         .catch((err) => {
           // the outbox itself failed (e.g. disk full): the entry stays pending; try again later
-          lane.onTransient(`outbox: ${(err as Error).message}`, this.maxMs);
+          lane.onTransient(`outbox: ${(err as Error).message}`);
           this.opts.log.error({ notifier: name, err: (err as Error).message }, 'could not record a notification\'s outcome in the outbox; will retry');
         })
         .finally(() => {
@@ -175,14 +175,14 @@ export class OutboxDispatcher {
    */
   private async drain(lane: NotifierLane, entries: OutboxEntry[], onProgress: () => void): Promise<void> {
     const { outbox, log, metrics } = this.opts;
-    for (const batch of batchesDue(entries, Date.now())) {
+    for (const message of messagesDue(entries, Date.now())) {
       if (this.stopping) return;
-      const notifier = batch.entries[0].notifier;
-      const count = batch.entries.length;
+      const notifier = message.entries[0].notifier;
+      const count = message.entries.length;
       const delivery = this.opts.deliveryFor(notifier);
       if (!delivery && notifier === NO_NOTIFIER) {
         // queued by a Vigil that kept "no notifier" records with the pending ones: nothing to send
-        for (const e of batch.entries) outbox.markSent(e, 'recorded only: the rule names no notifier');
+        for (const e of message.entries) outbox.markSent(e, 'recorded only: the rule names no notifier');
         continue;
       }
       if (!delivery) {
@@ -192,45 +192,45 @@ export class OutboxDispatcher {
         lane.retryAt = Date.now() + Math.max(this.pollMs, 5000);
         return;
       }
-      const earlier = Math.max(...batch.entries.map((e) => e.attempts ?? 0));
-      for (const e of batch.entries) {
-        if (count > 1) e.bundle = batch.key; // recorded with the attempt: a retry has the same members
+      const earlier = Math.max(...message.entries.map((e) => e.attempts ?? 0));
+      for (const e of message.entries) {
+        if (count > 1) e.bundle = message.key; // recorded with the attempt: a retry has the same members
         outbox.beginAttempt(e);
       }
-      if (earlier > 0 && !this.triedHere.has(batch.key)) {
-        log.info({ notifier, key: batch.key, attempts: earlier }, 'sending a notification again whose earlier attempt was cut short (restart); it carries the same key, so a receiver that got it can drop the repeat');
+      if (earlier > 0 && !this.triedHere.has(message.key)) {
+        log.info({ notifier, key: message.key, attempts: earlier }, 'sending a notification again whose earlier attempt was cut short (restart); it carries the same key, so a receiver that got it can drop the repeat');
       }
-      this.triedHere.add(batch.key);
+      this.triedHere.add(message.key);
       let detail: string;
       try {
-        detail = await delivery.deliver({ key: batch.key, notifier, alerts: batch.entries.map((e) => e.alert) }, this.abort.signal);
+        detail = await delivery.deliver({ key: message.key, notifier, alerts: message.entries.map((e) => e.alert) }, this.abort.signal);
       } catch (err) {
         if (this.abort.signal.aborted) return; // stopped mid-send: pending, with its attempt recorded
         const e = asDeliveryError(err);
         // the notifier's `retries`: tries so far (each recorded before it began, across restarts) beyond the first
-        const tries = Math.max(...batch.entries.map((m) => m.attempts ?? 1));
+        const tries = Math.max(...message.entries.map((m) => m.attempts ?? 1));
         const givenUp = !e.permanent && delivery.maxRetries !== undefined && tries > delivery.maxRetries;
         if (e.permanent || givenUp) {
           const why = givenUp ? `given up after ${tries} tries (retries: ${delivery.maxRetries}): ${e.message}` : e.message;
-          for (const m of batch.entries) outbox.markFailed(m, why);
+          for (const m of message.entries) outbox.markFailed(m, why);
           onProgress();
           lane.onPermanent(why, count);
           metrics?.notifications.inc({ notifier, outcome: 'failed' }, count);
-          log.error({ notifier, key: batch.key, alerts: count, rule: batch.entries[0].alert.rule, err: why, dir: outbox.failedDir }, givenUp ? 'notification given up after its retries; moved to failed/' : 'notification refused for good; moved to failed/');
+          log.error({ notifier, key: message.key, alerts: count, rule: message.entries[0].alert.rule, err: why, dir: outbox.failedDir }, givenUp ? 'notification given up after its retries; moved to failed/' : 'notification refused for good; moved to failed/');
           continue;
         }
-        for (const m of batch.entries) outbox.noteFailure(m, e.message);
-        const wait = lane.onTransient(e.message, this.maxMs, e.retryAfterMs);
+        for (const m of message.entries) outbox.noteFailure(m, e.message);
+        const wait = lane.onTransient(e.message, e.retryAfterMs);
         metrics?.notifications.inc({ notifier, outcome: 'retry' }, count);
-        log.warn({ notifier, key: batch.key, err: e.message, failures: lane.failuresInARow, retry_in_ms: wait }, 'notification not delivered; will retry');
+        log.warn({ notifier, key: message.key, err: e.message, failures: lane.failuresInARow, retry_in_ms: wait }, 'notification not delivered; will retry');
         return;
       }
       // accepted: from here a crash before the moves below means one repeat with the same key
-      for (const m of batch.entries) outbox.markSent(m, detail);
+      for (const m of message.entries) outbox.markSent(m, detail);
       onProgress();
       lane.onSent(count);
       metrics?.notifications.inc({ notifier, outcome: 'sent' }, count);
-      log.info({ notifier, key: batch.key, alerts: count, rules: [...new Set(batch.entries.map((e) => e.alert.rule))], via: delivery.kind }, 'notification sent');
+      log.info({ notifier, key: message.key, alerts: count, rules: [...new Set(message.entries.map((e) => e.alert.rule))], via: delivery.kind }, 'notification sent');
     }
   }
 }

@@ -3,7 +3,11 @@ import { Backoff } from '../../../src/core/retry/backoff';
 /** How long /health shows a notification refused for good, unless one is accepted sooner. */
 const REFUSED_SHOWS_MS = 24 * 3_600_000;
 
-/** Delivery state of one notifier: its own backoff, so one unreachable receiver delays no other. */
+/**
+ * Delivery state of one notifier: its own backoff, so one unreachable receiver delays no other.
+ * (Not the core retry loop: a lane is not a loop that waits; the dispatcher's scans start it again
+ * once `retryAt` has passed, so a lane holds no timer and a stop has no wait to cut short.)
+ */
 export class NotifierLane {
   busy = false;
   /** no try before this (ms since epoch): set by a transient failure */
@@ -33,11 +37,11 @@ export class NotifierLane {
   }
 
   /** A transient failure: the lane waits its backoff (or the receiver's Retry-After, if longer), capped. */
-  onTransient(error: string, maxMs: number, retryAfterMs?: number): number {
+  onTransient(error: string, retryAfterMs?: number): number {
     this.retries++;
     this.failuresInARow++;
     this.noteError(error);
-    const wait = Math.min(maxMs, Math.max(this.backoff.next(), retryAfterMs ?? 0));
+    const wait = this.backoff.next(retryAfterMs);
     this.retryAt = Date.now() + wait;
     return wait;
   }

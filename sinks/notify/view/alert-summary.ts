@@ -1,4 +1,4 @@
-import type { Alert, AlertSample } from '../../../rules/alerts/alert';
+import type { Alert, AlertSample } from '../../../rules';
 
 /**
  * What every notification says about an alert, in one order, as plain strings: the email's text and

@@ -1,4 +1,4 @@
-import type { Alert } from '../../../rules/alerts/alert';
+import type { Alert } from '../../../rules';
 import { risonString, risonWord } from './rison';
 
 /**

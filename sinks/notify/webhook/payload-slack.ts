@@ -1,4 +1,4 @@
-import type { Alert } from '../../../rules/alerts/alert';
+import type { Alert } from '../../../rules';
 import type { Notification } from '../outbox/delivery';
 import type { AlertLink } from '../view/kibana-link';
 import { display, groupLabel, stateWord, summaryRows } from '../view/alert-summary';

@@ -1,5 +1,4 @@
-import type { Alert } from '../../../rules/alerts/alert';
-import { MAX_SAMPLES } from '../../../rules/alerts/alert';
+import { MAX_SAMPLES, type Alert } from '../../../rules';
 import type { Notification } from '../outbox/delivery';
 import type { AlertLink } from '../view/kibana-link';
 import { display, groupLabel, stateWord, summaryRows } from '../view/alert-summary';

@@ -1,4 +1,4 @@
-import type { WebhookNotifierDef } from '../../../rules/types';
+import type { WebhookNotifierDef } from '../../../rules';
 import type { Notification } from '../outbox/delivery';
 import { alertDiscoverLink } from '../view/kibana-link';
 import { jsonPayload } from './payload-json';

@@ -1,4 +1,4 @@
-import type { WebhookNotifierDef } from '../../../rules/types';
+import type { WebhookNotifierDef } from '../../../rules';
 import { DeliveryError, type Delivery, type Notification } from '../outbox/delivery';
 import { scrubber } from '../outbox/scrub';
 import { VIGIL_VERSION } from '../../../src/core/version';

@@ -1,6 +1,6 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import type { WebhookNotifierDef } from '../../../rules/types';
+import type { WebhookNotifierDef } from '../../../rules';
 import { writeFileAtomic } from '../../../src/core/fs/atomic-write';
 import type { Delivery, Notification } from '../outbox/delivery';
 import { webhookBody } from './payload';

@@ -1,10 +1,5 @@
 import { writeFileSync } from 'node:fs';
-import { checkRulesFile } from '../../../rules/load/rules-file';
-import { validateWhere } from '../../../rules/kql/validate-where';
-import { inputFiles, replay } from '../../../rules/backtest/replay';
-import { buildReport } from '../../../rules/backtest/build-report';
-import { renderBacktestReport, BACKTEST_FORMATS } from '../../../rules/backtest/render-report';
-import type { BacktestFormat } from '../../../rules/backtest/report-data';
+import { checkRulesFile, validateWhere, inputFiles, replay, buildReport, renderBacktestReport, BACKTEST_FORMATS, type BacktestFormat } from '../../../rules';
 import { formatProblem } from '../../runtime/config/types';
 import { ProgressBar } from '../progress-bar';
 

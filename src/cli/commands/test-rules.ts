@@ -1,6 +1,4 @@
-import { checkRulesFile } from '../../../rules/load/rules-file';
-import { validateWhere } from '../../../rules/kql/validate-where';
-import { runExamples } from '../../../rules/run-examples';
+import { checkRulesFile, validateWhere, runExamples } from '../../../rules';
 import { formatProblem } from '../../runtime/config/types';
 
 /** `vigil test-rules [rules.yaml]`: runs every rule's examples; prints a pass/fail table; 0 only when all pass. */

@@ -1,11 +1,11 @@
-import type { AckBatch } from '../event';
+import type { Span } from '../event';
 import type { CheckpointRegistry } from './registry';
 
 interface SourceQueue {
   /** spans issued and not yet folded into the checkpoint, in the order they were read */
-  spans: AckBatch[];
+  spans: Span[];
   head: number;
-  done: Set<AckBatch>;
+  done: Set<Span>;
 }
 
 /**
@@ -19,30 +19,30 @@ export class AckTracker {
   constructor(private registry: CheckpointRegistry) {}
 
   /** Called by a collector before it submits a span, in read order. */
-  issue(batch: AckBatch): void {
-    let q = this.queues.get(batch.source);
-    if (!q) { q = { spans: [], head: 0, done: new Set() }; this.queues.set(batch.source, q); }
-    q.spans.push(batch);
+  issue(span: Span): void {
+    let q = this.queues.get(span.source);
+    if (!q) { q = { spans: [], head: 0, done: new Set() }; this.queues.set(span.source, q); }
+    q.spans.push(span);
   }
 
   /** Called when every sink delivery of the span is done. */
-  ack(batch: AckBatch): void {
-    const q = this.queues.get(batch.source);
+  ack(span: Span): void {
+    const q = this.queues.get(span.source);
     if (!q) return;
-    q.done.add(batch);
+    q.done.add(span);
     let advancedTo = -1;
     while (q.head < q.spans.length && q.done.has(q.spans[q.head])) {
       const b = q.spans[q.head];
       q.done.delete(b);
-      q.spans[q.head] = undefined as unknown as AckBatch;
+      q.spans[q.head] = undefined as unknown as Span;
       q.head++;
       advancedTo = b.end;
     }
     if (q.head > 1024 && q.head * 2 > q.spans.length) { q.spans = q.spans.slice(q.head); q.head = 0; }
     if (advancedTo >= 0) {
       if (q.head === q.spans.length) { q.spans = []; q.head = 0; }
-      this.registry.advance(batch.source, advancedTo);
-      this.listeners.get(batch.source)?.(advancedTo);
+      this.registry.advance(span.source, advancedTo);
+      this.listeners.get(span.source)?.(advancedTo);
     }
   }
 

@@ -1,4 +1,4 @@
-import type { AckBatch } from '../event';
+import type { Span } from '../event';
 import type { CheckpointRegistry } from '../checkpoints/registry';
 import type { AckTracker } from '../checkpoints/ack-tracker';
 import type { Logger } from '../log';
@@ -9,7 +9,7 @@ export interface CollectorDeps {
   registry: CheckpointRegistry;
   tracker: AckTracker;
   /** hands a span of events to the pipeline; resolves when there is room for more */
-  submit: (span: AckBatch) => Promise<void>;
+  submit: (span: Span) => Promise<void>;
   /** true while the sinks are full: no reading then */
   isFull: () => boolean;
   log: Logger;

@@ -31,9 +31,8 @@ import {
 } from '../../core/config-kit';
 import { DURATION_PATTERN, SIZE_PATTERN } from '../../core/units';
 import { buildControl } from '../../control/config';
-import { buildElasticsearch } from '../../../sinks/elasticsearch/config';
 import { buildSmtp } from '../../../sinks/notify/email/config';
-import { buildEventStore } from '../../../sinks/event-store/config';
+import { SINK_TYPE_LIST, type SinkConfigs } from '../components';
 import { DEFAULT_PIPELINE, embeddedDefaultConfig } from './embedded-default';
 import { buildInputs } from './inputs';
 import { LOG_LEVELS, vigilConfigSchema } from './schema';
@@ -167,7 +166,6 @@ function buildConfig(ctx: ConfigContext, raw: Obj, sourcePath: string): VigilCon
   if (read.str(raw.host_name)) cfg.host_name = raw.host_name as string;
   cfg.state_dir = read.file(raw.state_dir, cfg.state_dir);
   cfg.rules = read.file(raw.rules, cfg.rules);
-  cfg.event_store = buildEventStore(ctx, raw.event_store);
   cfg.outbox_dir = read.file(raw.outbox_dir, cfg.outbox_dir);
   if (typeof raw.outbox_keep_days === 'number') cfg.outbox_keep_days = raw.outbox_keep_days;
   cfg.pipeline = buildPipeline(ctx, asObj(raw.pipeline));
@@ -176,13 +174,20 @@ function buildConfig(ctx: ConfigContext, raw: Obj, sourcePath: string): VigilCon
     cfg.logging = { level: lg.level as VigilConfig['logging']['level'] };
   }
   if (Array.isArray(raw.inputs)) cfg.inputs = buildInputs(ctx, raw.inputs);
-  if (raw.elasticsearch !== undefined && raw.elasticsearch !== null) {
-    cfg.elasticsearch = buildElasticsearch(ctx, asObj(raw.elasticsearch), cfg.pipeline.batch_size);
-  }
+  Object.assign(cfg, buildSinks(ctx, raw, cfg.pipeline.batch_size));
   if (raw.smtp !== undefined && raw.smtp !== null) cfg.smtp = buildSmtp(ctx, asObj(raw.smtp));
   if (read.str(raw.kibana_url)) cfg.kibana_url = checkKibanaUrl(ctx, raw.kibana_url as string);
   cfg.control = buildControl(ctx, raw.control, cfg.state_dir);
   return cfg;
+}
+
+/** The sink sections vigil.yaml has, each validated by its sink type (the embedded default's event store stays when absent). */
+function buildSinks(ctx: ConfigContext, raw: Obj, defaultBatchSize: number): SinkConfigs {
+  const out: Record<string, unknown> = {};
+  for (const [name, type] of SINK_TYPE_LIST) {
+    if (raw[name] !== undefined && raw[name] !== null) out[name] = type.build(ctx, raw[name], defaultBatchSize);
+  }
+  return out as SinkConfigs;
 }
 
 function buildPipeline(ctx: ConfigContext, pl: Obj): VigilConfig['pipeline'] {

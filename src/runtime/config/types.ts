@@ -4,7 +4,7 @@
  * here for the code that takes the whole config.
  */
 import type { ControlConfig } from '../../control/config';
-import type { InputConfig } from './inputs';
+import type { InputConfig } from '../components';
 import type { ElasticsearchConfig } from '../../../sinks/elasticsearch/config';
 import type { SmtpConfig } from '../../../sinks/notify/email/config';
 import type { EventStoreConfig } from '../../../sinks/event-store/config';

@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
 import type { OutboxEntry } from './alert-outbox';
 
-/** Entries that go out as one message, under one idempotency key. */
-export interface Batch { key: string; entries: OutboxEntry[] }
+/** Entries that go out as one message, under one idempotency key: one entry, or a `group_window` bundle. */
+export interface OutgoingMessage { key: string; entries: OutboxEntry[] }
 
 /**
  * The messages to send now from one notifier's pending entries (oldest first), `group_window`
@@ -14,26 +14,26 @@ export interface Batch { key: string; entries: OutboxEntry[] }
  * and a re-send after a crash carry the same key even if more alerts arrived meanwhile; members
  * that were moved to sent/ before a crash simply leave the rest to go out under that same key.
  */
-export function batchesDue(entries: OutboxEntry[], now: number): Batch[] {
+export function messagesDue(entries: OutboxEntry[], now: number): OutgoingMessage[] {
   const recorded = new Map<string, OutboxEntry[]>();
   for (const e of entries) if (e.bundle) recorded.set(e.bundle, [...(recorded.get(e.bundle) ?? []), e]);
   const taken = new Set<string>();
-  const out: Batch[] = [];
+  const out: OutgoingMessage[] = [];
   for (const e of entries) {
     if (taken.has(e.key)) continue;
-    let batch: Batch | undefined;
+    let message: OutgoingMessage | undefined;
     if (e.bundle) {
-      batch = { key: e.bundle, entries: recorded.get(e.bundle) as OutboxEntry[] };
+      message = { key: e.bundle, entries: recorded.get(e.bundle) as OutboxEntry[] };
     } else if (!e.group_window_ms) {
-      batch = { key: e.key, entries: [e] };
+      message = { key: e.key, entries: [e] };
     } else {
       const due = Date.parse(e.created) + e.group_window_ms;
       if (now < due) continue; // still collecting; the entries after it are newer and wait too
       const members = entries.filter((m) => !taken.has(m.key) && !m.bundle && m.group_window_ms && Date.parse(m.created) < due);
-      batch = { key: members.length === 1 ? e.key : bundleKey(members), entries: members };
+      message = { key: members.length === 1 ? e.key : bundleKey(members), entries: members };
     }
-    for (const m of batch.entries) taken.add(m.key);
-    out.push(batch);
+    for (const m of message.entries) taken.add(m.key);
+    out.push(message);
   }
   return out;
 }

@@ -1,0 +1,24 @@
+/**
+ * The rules' public face: everything sinks/, the runtime and the command line use of rules/, and the
+ * only file of rules/ they may import (test/layering.test.ts checks it). A list, not a re-export of
+ * whole folders, so that what is public stays a decision; add a name here when a layer above needs it.
+ */
+
+// rule and notifier definitions, as loaded from rules.yaml
+export type { NotifierDef, EmailNotifierDef, WebhookNotifierDef, WhereValidator } from './types';
+export { checkRulesFile } from './load/rules-file';
+export { validateWhere } from './kql/validate-where';
+export { runExamples } from './run-examples';
+
+// the engine the pipeline feeds, the alerts it makes, its state and the silences it obeys
+export { RulesEngine } from './engine';
+export type { AlertChange } from './alerts/lifecycle';
+export { MAX_SAMPLES, type Alert, type AlertSample } from './alerts/alert';
+export { engineStateSchema } from './engine-state-schema';
+export { SilenceStore, silencesFileProblems } from './silences';
+
+// the backtest: replaying files through rules and reporting what would have fired
+export { inputFiles, replay } from './backtest/replay';
+export { buildReport } from './backtest/build-report';
+export { renderBacktestReport, BACKTEST_FORMATS } from './backtest/render-report';
+export type { BacktestFormat } from './backtest/report-data';

@@ -1,0 +1,44 @@
+/**
+ * Where the rules' alert changes go (the engine's `onAlerts`): each change is counted, then held back
+ * when `realert` or a silence says so, else written to the durable outbox (one entry per notifier)
+ * and the dispatcher woken. A silence holds back notifications only: detection goes on.
+ */
+import type { Logger } from '../core/log';
+import type { Metrics } from '../core/metrics';
+import type { AlertChange, SilenceStore } from '../../rules';
+import type { AlertOutbox } from '../../sinks/notify/outbox/alert-outbox';
+
+export interface AlertRouterOptions {
+  silences: SilenceStore;
+  outbox: AlertOutbox;
+  /** woken when entries were added (the outbox dispatcher) */
+  dispatcher: { kick(): void };
+  /** a running rule's group_window (SPEC 3.4), looked up when its alert is written */
+  groupWindowMs: (rule: string) => number | undefined;
+  log: Logger;
+  metrics: Metrics;
+}
+
+export class AlertRouter {
+  constructor(private readonly o: AlertRouterOptions) {}
+
+  /** Alerts that fired or resolved: the ones to send go to the outbox, unless silenced. */
+  route(changes: AlertChange[]): void {
+    const { silences, outbox, log, metrics } = this.o;
+    for (const c of changes) {
+      const a = c.alert;
+      metrics.alerts.inc({ rule: a.rule, state: a.state, outcome: !c.send ? 'realert' : silences.isSilenced(a.rule, a.group) ? 'silenced' : 'queued' });
+      if (!c.send || silences.isSilenced(a.rule, a.group)) continue;
+      try {
+        // group_window travels with the entry: the dispatcher bundles by it even after a reload
+        const added = outbox.add(a, a.notify, { groupWindowMs: this.o.groupWindowMs(a.rule) });
+        if (added.length > 0) {
+          log.info({ rule: a.rule, state: a.state, group: a.group, count: a.count, id: a.id, notifiers: added.map((e) => e.notifier) }, `alert ${a.state}`);
+          this.o.dispatcher.kick();
+        }
+      } catch (err) {
+        log.error({ rule: a.rule, id: a.id, err: (err as Error).message, dir: outbox.dir }, 'could not write an alert to the outbox');
+      }
+    }
+  }
+}
