@@ -1,6 +1,6 @@
 /**
  * The rules' public face: everything sinks/, the runtime and the command line use of rules/, and the
- * only file of rules/ they may import (test/layering.test.ts checks it). A list, not a re-export of
+ * only file of rules/ they may import (test/unit/layering.test.ts checks it). A list, not a re-export of
  * whole folders, so that what is public stays a decision; add a name here when a layer above needs it.
  */
 
