@@ -28,4 +28,11 @@ export const NOTIFIER_DEFAULTS = {
   webhook_format: 'json',
   webhook_method: 'POST',
   webhook_timeout_ms: 10_000,
+  /** pagerduty, opsgenie, dingtalk, wecom, feishu: the whole exchange, as for webhooks */
+  api_timeout_ms: 10_000,
+  /** PagerDuty's Events API v2 by service region (`region`, default us) */
+  pagerduty_url: { us: 'https://events.pagerduty.com/v2/enqueue', eu: 'https://events.eu.pagerduty.com/v2/enqueue' },
+  /** Opsgenie's API base by region (`region`, default us) */
+  opsgenie_url: { us: 'https://api.opsgenie.com', eu: 'https://api.eu.opsgenie.com' },
+  region: 'us',
 } as const;

@@ -5,7 +5,7 @@
  */
 
 // rule and notifier definitions, as loaded from rules.yaml
-export type { NotifierDef, EmailNotifierDef, WebhookNotifierDef, WhereValidator } from './types';
+export type { NotifierDef, EmailNotifierDef, WebhookNotifierDef, ApiNotifierDef, PagerDutyNotifierDef, OpsgenieNotifierDef, DingTalkNotifierDef, WeComNotifierDef, FeishuNotifierDef, WhereValidator } from './types';
 export { checkRulesFile } from './load/rules-file';
 export { validateWhere } from './kql/validate-where';
 export { runExamples } from './run-examples';

@@ -41,7 +41,63 @@ export interface WebhookNotifierDef {
   col: number;
 }
 
-export type NotifierDef = EmailNotifierDef | WebhookNotifierDef;
+/** What every notifier that POSTs to an HTTP API has: where, how long to wait, how often to retry. */
+interface HttpNotifierFields {
+  name: string;
+  /**
+   * where requests go: the robot's webhook URL (a credential: its token is in it), PagerDuty's events
+   * URL or Opsgenie's API base (default: the one of the notifier's `region`)
+   */
+  url: string;
+  timeout_ms: number; // default 10 s
+  /** as WebhookNotifierDef.retries */
+  retries?: number;
+  line: number;
+  col: number;
+}
+
+/** PagerDuty Events API v2: one event per alert, `dedup_key` = alert id, trigger on firing, resolve on resolved. */
+export interface PagerDutyNotifierDef extends HttpNotifierFields {
+  type: 'pagerduty';
+  /** the integration key of an Events API v2 integration (a secret) */
+  routing_key: string;
+}
+
+/** A responder of an Opsgenie alert: a team, user, escalation or schedule, by id, name or (users) username. */
+export interface OpsgenieResponder { type: 'team' | 'user' | 'escalation' | 'schedule'; id?: string; name?: string; username?: string }
+
+/** Opsgenie Alert API: create with alias = alert id on firing, close by alias on resolved. */
+export interface OpsgenieNotifierDef extends HttpNotifierFields {
+  type: 'opsgenie';
+  /** the key of an API integration (sent as `Authorization: GenieKey …`; a secret) */
+  api_key: string;
+  responders: OpsgenieResponder[];
+  /** added to the alert's own tags */
+  tags: string[];
+}
+
+/** DingTalk custom robot: markdown messages; with `secret`, the `timestamp` and `sign` query parameters. */
+export interface DingTalkNotifierDef extends HttpNotifierFields {
+  type: 'dingtalk';
+  /** the robot's "加签" secret (SEC…) */
+  secret?: string;
+}
+
+/** WeCom (企业微信) group robot: markdown messages. */
+export interface WeComNotifierDef extends HttpNotifierFields {
+  type: 'wecom';
+}
+
+/** Feishu / Lark custom bot: interactive cards; with `secret`, the `timestamp` and `sign` body fields. */
+export interface FeishuNotifierDef extends HttpNotifierFields {
+  type: 'feishu';
+  secret?: string;
+}
+
+/** The notifiers that call an HTTP API of their own (not a webhook in a format of Vigil's choice). */
+export type ApiNotifierDef = PagerDutyNotifierDef | OpsgenieNotifierDef | DingTalkNotifierDef | WeComNotifierDef | FeishuNotifierDef;
+
+export type NotifierDef = EmailNotifierDef | WebhookNotifierDef | ApiNotifierDef;
 
 export interface RuleExample {
   /** events as written (field paths may be dotted) */

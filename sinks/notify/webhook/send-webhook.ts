@@ -5,6 +5,7 @@ import { VIGIL_VERSION } from '../../../src/core/version';
 import { webhookBody } from './payload';
 import { webhookSignature } from './signature';
 import { httpOutcome } from './http-outcome';
+import { slackAnswer } from './slack-answer';
 
 /**
  * A webhook notification over HTTP(S) with Node's fetch: the body in the notifier's format, its
@@ -33,14 +34,16 @@ export class HttpWebhookDelivery implements Delivery {
       ...(this.def.secret ? { 'x-vigil-signature': webhookSignature(this.def.secret, body) } : {}),
     };
     let res: Response;
-    let detail: string;
+    let text: string;
     try {
       res = await fetch(this.def.url, { method: this.def.method, headers, body, redirect: 'manual', signal: AbortSignal.any([signal, AbortSignal.timeout(this.def.timeout_ms)]) });
-      detail = this.scrub((await res.text()).replace(/\s+/g, ' ').trim().slice(0, 200));
+      text = await res.text();
     } catch (err) {
       throw new DeliveryError(this.describeNetworkError(err), false);
     }
-    const failure = httpOutcome(res.status, res.headers.get('retry-after'), detail);
+    const detail = this.scrub(text.replace(/\s+/g, ' ').trim().slice(0, 200));
+    // Slack (and its Web API) may refuse inside a 200
+    const failure = httpOutcome(res.status, res.headers.get('retry-after'), detail) ?? (this.def.format === 'slack' ? slackAnswer(text, this.scrub) : null);
     if (failure) throw failure;
     return `http ${res.status}`;
   }
