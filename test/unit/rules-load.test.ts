@@ -224,7 +224,7 @@ describe('rules problems with positions', () => {
       '2:9: rules[0].id: rule id "Bad_Id" may contain only lower-case letters, digits and "-"',
     ]);
     expect(problems(lines('rules:', '  - type: pattern', '    where: x'))).to.deep.equal(['2:5: missing required key "id" in rules[0]']);
-    expect(problems(lines('notifiers:', '  pager: {type: sms}'))).to.deep.equal(['2:17: notifiers.pager.type must be one of: email, webhook (got "sms")']);
+    expect(problems(lines('notifiers:', '  pager: {type: sms}'))).to.deep.equal(['2:17: notifiers.pager.type must be one of: email, webhook, pagerduty, opsgenie, dingtalk, wecom, feishu (got "sms")']);
     expect(problems(lines('notifiers:', '  "bad name": {type: email, to: [a@b]}'))).to.deep.equal([
       '2:3: notifier name "bad name" may contain only letters, digits, "_", "." and "-"',
     ]);

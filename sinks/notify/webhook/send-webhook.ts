@@ -5,7 +5,7 @@ import { VIGIL_VERSION } from '../../../src/core/version';
 import { webhookBody } from './payload';
 import { webhookSignature } from './signature';
 import { httpOutcome } from './http-outcome';
-import { slackAnswer } from './slack-answer';
+import { webhookAnswer } from './webhook-answer';
 
 /**
  * A webhook notification over HTTP(S) with Node's fetch: the body in the notifier's format, its
@@ -42,8 +42,8 @@ export class HttpWebhookDelivery implements Delivery {
       throw new DeliveryError(this.describeNetworkError(err), false);
     }
     const detail = this.scrub(text.replace(/\s+/g, ' ').trim().slice(0, 200));
-    // Slack (and its Web API) may refuse inside a 200
-    const failure = httpOutcome(res.status, res.headers.get('retry-after'), detail) ?? (this.def.format === 'slack' ? slackAnswer(text, this.scrub) : null);
+    // a refusal inside a 200 (Slack's Web API, the chat robots) is a failure too
+    const failure = httpOutcome(res.status, res.headers.get('retry-after'), detail) ?? webhookAnswer(this.def, res.status, text, this.scrub);
     if (failure) throw failure;
     return `http ${res.status}`;
   }
