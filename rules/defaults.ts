@@ -29,3 +29,13 @@ export const NOTIFIER_DEFAULTS = {
   webhook_method: 'POST',
   webhook_timeout_ms: 10_000,
 } as const;
+
+/** `top_count_keys`: what an alert shows, and the bounds on what a rule keeps to show it (rules/alerts/top-counts.ts) */
+export const TOP_COUNTS = {
+  /** values shown per field */
+  shown: 5,
+  /** distinct values counted per group and field; later new values are counted as "others" */
+  max_values: 100,
+  /** groups counted per rule (as the detectors' cap) */
+  max_groups: 10_000,
+} as const;
