@@ -38,4 +38,6 @@ export const TOP_COUNTS = {
   max_values: 100,
   /** groups counted per rule (as the detectors' cap) */
   max_groups: 10_000,
+  /** counts are kept per bucket of a hundredth of the window (at least a second) */
+  buckets_per_window: 100,
 } as const;

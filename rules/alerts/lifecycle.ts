@@ -64,7 +64,7 @@ export class RuleLifecycle {
       ? ['@timestamp', ...rule.include]
       : [...SAMPLE_FIELDS, ...rule.group_by, ...(rule.regex ? [rule.regex.field] : []), ...extraFields];
     this.readSample = [...new Set(fields)].map((f) => [f, compileGroupValueReader(f)]);
-    if (rule.top_count_keys?.length) this.top = new TopCounts(rule.top_count_keys);
+    if (rule.top_count_keys?.length) this.top = new TopCounts(rule.top_count_keys, rule.window_ms ?? RULE_DEFAULTS.window_ms);
   }
 
   /** An event that passed the rule's filter: kept as a sample, and its time as first/last event. */

@@ -14,60 +14,70 @@ export interface TopCount {
 type Value = string | number | boolean | null;
 
 /**
- * The values of one field of one group on event time: per distinct value a {@link TimeCounts}
- * (one entry per distinct millisecond), so the count of a value in any window is exact. At most
- * `TOP_COUNTS.max_values` distinct values are kept per group and field; a value first seen while
- * the cap is full is counted in `overflow` (shown in `others`) until pruning frees a place.
+ * The values of one field of one group on event time: per distinct value a {@link TimeCounts} of
+ * one entry per bucket of `bucketMs` (a second, or a hundredth of the window when that is longer),
+ * so what is kept does not grow with the event rate and the count of a value in a window is exact
+ * to the bucket (a window counts the whole buckets it touches). At most `TOP_COUNTS.max_values`
+ * distinct values are kept per group and field; a value first seen while the cap is full is counted
+ * in `overflow` (shown in `others`) until pruning frees a place.
  */
 class FieldValues {
-  private readonly byValue = new Map<string, { value: Value; counts: TimeCounts }>();
+  private readonly byValue = new Map<Value, TimeCounts>();
   private overflow = new TimeCounts();
 
-  add(v: Value, time: number): void {
-    const key = JSON.stringify(v);
-    let e = this.byValue.get(key);
-    if (!e) {
-      if (this.byValue.size >= TOP_COUNTS.max_values) {
-        this.overflow.add(time);
-        return;
-      }
-      e = { value: v, counts: new TimeCounts() };
-      this.byValue.set(key, e);
-    }
-    e.counts.add(time);
+  constructor(private readonly bucketMs: number) {}
+
+  private bucketOf(t: number): number {
+    return Math.floor(t / this.bucketMs) * this.bucketMs;
   }
 
+  add(v: Value, time: number): void {
+    let counts = this.byValue.get(v);
+    if (!counts) {
+      if (this.byValue.size >= TOP_COUNTS.max_values) {
+        this.overflow.add(this.bucketOf(time));
+        return;
+      }
+      counts = new TimeCounts();
+      this.byValue.set(v, counts);
+    }
+    counts.add(this.bucketOf(time));
+  }
+
+  /** the n most frequent values in the seconds that [start, end) touches */
   top(start: number, end: number, n: number): Omit<TopCount, 'field'> {
+    const from = this.bucketOf(start);
     const all: Array<{ value: Value; count: number; key: string }> = [];
-    for (const [key, e] of this.byValue) {
-      const count = e.counts.sum(start, end);
-      if (count > 0) all.push({ value: e.value, count, key });
+    for (const [value, counts] of this.byValue) {
+      const count = counts.sum(from, end);
+      if (count > 0) all.push({ value, count, key: JSON.stringify(value) });
     }
     all.sort((a, b) => b.count - a.count || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
     const shown = all.slice(0, n);
-    const others = all.slice(n).reduce((s, e) => s + e.count, 0) + this.overflow.sum(start, end);
+    const others = all.slice(n).reduce((s, e) => s + e.count, 0) + this.overflow.sum(from, end);
     return { values: shown.map(({ value, count }) => ({ value, count })), others };
   }
 
   /** forgets counts before `time`; true when nothing is left */
   prune(time: number): boolean {
-    for (const [key, e] of this.byValue) {
-      e.counts.pruneBefore(time);
-      if (e.counts.size === 0) this.byValue.delete(key);
+    const from = this.bucketOf(time);
+    for (const [value, counts] of this.byValue) {
+      counts.pruneBefore(from);
+      if (counts.size === 0) this.byValue.delete(value);
     }
-    this.overflow.pruneBefore(time);
+    this.overflow.pruneBefore(from);
     return this.byValue.size === 0 && this.overflow.size === 0;
   }
 
   snapshot(): unknown {
-    return { v: [...this.byValue.values()].map((e) => [e.value, e.counts.snapshot()]), o: this.overflow.snapshot() };
+    return { v: [...this.byValue].map(([value, counts]) => [value, counts.snapshot()]), o: this.overflow.snapshot() };
   }
 
-  static restore(raw: unknown): FieldValues {
+  static restore(raw: unknown, bucketMs: number): FieldValues {
     const r = raw as { v?: Array<[Value, TimeCountsState]>; o?: TimeCountsState } | null;
-    const out = new FieldValues();
+    const out = new FieldValues(bucketMs);
     for (const [value, counts] of Array.isArray(r?.v) ? r.v : []) {
-      out.byValue.set(JSON.stringify(value), { value, counts: TimeCounts.restore(counts) });
+      out.byValue.set(value, TimeCounts.restore(counts));
     }
     if (r?.o) out.overflow = TimeCounts.restore(r.o);
     return out;
@@ -77,24 +87,27 @@ class FieldValues {
 /**
  * The counts behind `top_count_keys` for one rule: per group and field, how often each value came on
  * event time. Fed with every event the rule's filter lets through, asked for the top values of a
- * window when an alert fires, pruned as event time moves on. Bounded: what is kept per group and
- * field is at most one entry per distinct millisecond of the kept span (as the detector's own counts)
- * over at most `TOP_COUNTS.max_values` values, for at most `TOP_COUNTS.max_groups` groups; each event
- * costs one field read, one map lookup and one append per field.
+ * window when an alert fires, pruned as event time moves on. Bounded whatever the event rate: per
+ * group and field at most `TOP_COUNTS.max_values` values, each with one entry per bucket of the kept
+ * span (two windows and the allowed lateness: about 200 buckets and the lateness), for at most
+ * `TOP_COUNTS.max_groups` groups; each event costs one field read, one map lookup and one add (an
+ * increment, within the same bucket) per field.
  */
 export class TopCounts {
   private readonly groups = new Map<string, FieldValues[]>();
   private readonly readers: FieldReader[];
+  private readonly bucketMs: number;
 
-  constructor(readonly fields: string[]) {
+  constructor(readonly fields: string[], windowMs: number) {
     this.readers = fields.map((f) => compileFieldReader(f));
+    this.bucketMs = Math.max(1000, Math.floor(windowMs / TOP_COUNTS.buckets_per_window));
   }
 
   add(groupKey: string, time: number, doc: Record<string, unknown>): void {
     let g = this.groups.get(groupKey);
     if (!g) {
       if (this.groups.size >= TOP_COUNTS.max_groups) return;
-      g = this.fields.map(() => new FieldValues());
+      g = this.fields.map(() => new FieldValues(this.bucketMs));
       this.groups.set(groupKey, g);
     }
     for (let i = 0; i < this.readers.length; i++) {
@@ -121,16 +134,16 @@ export class TopCounts {
   }
 
   snapshot(): unknown {
-    return { fields: this.fields, groups: [...this.groups].map(([k, g]) => [k, g.map((f) => f.snapshot())]) };
+    return { fields: this.fields, bucket_ms: this.bucketMs, groups: [...this.groups].map(([k, g]) => [k, g.map((f) => f.snapshot())]) };
   }
 
   /** takes back a snapshot of the same fields (another list of fields starts empty) */
   restore(raw: unknown): void {
-    const r = raw as { fields?: unknown; groups?: Array<[string, unknown[]]> } | null;
-    if (!r || JSON.stringify(r.fields) !== JSON.stringify(this.fields) || !Array.isArray(r.groups)) return;
+    const r = raw as { fields?: unknown; bucket_ms?: unknown; groups?: Array<[string, unknown[]]> } | null;
+    if (!r || JSON.stringify(r.fields) !== JSON.stringify(this.fields) || r.bucket_ms !== this.bucketMs || !Array.isArray(r.groups)) return;
     this.groups.clear();
     for (const [k, g] of r.groups) {
-      if (typeof k === 'string' && Array.isArray(g) && g.length === this.fields.length) this.groups.set(k, g.map((f) => FieldValues.restore(f)));
+      if (typeof k === 'string' && Array.isArray(g) && g.length === this.fields.length) this.groups.set(k, g.map((f) => FieldValues.restore(f, this.bucketMs)));
     }
   }
 }
