@@ -16,8 +16,10 @@ export interface EmailNotifierDef {
   bcc: string[];
   /** overrides smtp.from of vigil.yaml */
   from?: string;
-  /** template: {{rule}}, {{severity}}, {{group}}, {{count}}, {{state}} (default "[{{severity}}] {{rule}} on {{group}}") */
+  /** Mustache template over the alert and its first sample (default "[{{severity}}] {{rule}} on {{group}}") */
   subject: string;
+  /** Mustache template of each alert's text, replacing the standard body (the HTML part shows it escaped) */
+  body?: string;
   line: number;
   col: number;
 }
@@ -37,6 +39,8 @@ export interface WebhookNotifierDef {
    * retried until the receiver accepts or refuses it for good (the default: a late alert beats a lost one)
    */
   retries?: number;
+  /** format json: the JSON body to send instead of the standard one, each string in it a Mustache template */
+  body?: unknown;
   line: number;
   col: number;
 }
@@ -134,6 +138,10 @@ export interface RuleDef {
   allowed_lateness_ms: number; // default 60000
   enabled: boolean; // default true
   tags: string[];
+  /** the fields an alert's samples show (absent: the standard choice, rules/alerts/lifecycle.ts) */
+  include?: string[];
+  /** fields whose top values among the window's events an alert shows */
+  top_count_keys?: string[];
   examples: RuleExample[];
   /** where the rule is: the file label and the position of its `id` */
   file: string;

@@ -11,6 +11,7 @@ import type { EmailNotifierDef, NotifierDef, WebhookNotifierDef } from '../types
 import { asObj, posOf, strings, type Obj } from './raw-values';
 import { apiNotifier } from './api-notifiers';
 import { isHttpUrl } from './http-notifier-fields';
+import { checkTemplate, checkTemplateTree } from './template-check';
 
 export function buildNotifiers(src: YamlSource, raw: Obj): Record<string, NotifierDef> {
   const out: Record<string, NotifierDef> = {};
@@ -41,6 +42,8 @@ function emailNotifier(src: YamlSource, name: string, o: Obj, { line, col }: { l
     col,
   };
   if (typeof o.from === 'string') n.from = o.from;
+  checkTemplate(src, [...p, 'subject'], n.subject);
+  if (typeof o.body === 'string' && checkTemplate(src, [...p, 'body'], o.body)) n.body = o.body;
   for (const k of ['to', 'cc', 'bcc'] as const) {
     n[k].forEach((addr, i) => {
       if (addr && !/^[^@\s]+@[^@\s]+$/.test(addr.replace(/^.*<([^>]*)>\s*$/, '$1'))) {
@@ -85,5 +88,9 @@ function webhookNotifier(src: YamlSource, name: string, o: Obj, { line, col }: {
   };
   if (typeof o.secret === 'string' && o.secret !== '') n.secret = o.secret;
   if (typeof o.retries === 'number') n.retries = o.retries;
+  if (o.body !== undefined) {
+    if (n.format !== 'json') src.problemAtPath([...p, 'body'], `notifiers.${name}.body replaces the json body; it cannot be used with format: ${n.format}`);
+    else if (checkTemplateTree(src, [...p, 'body'], o.body)) n.body = o.body;
+  }
   return n;
 }

@@ -202,11 +202,11 @@ describe('rules problems with positions', () => {
 
   it('unknown keys, at the key', () => {
     expect(problems(lines('rules:', '  - id: a', '    type: threshold', '    threshold: 2', '    windw: 5m', '    window: 5m'))).to.deep.equal([
-      '5:5: unknown key "windw" in rules[0] (expected one of: id, description, type, where, regex, group_by, threshold, window, baseline, ratio, min_count, direction, severity, notify, notify_resolved, realert, group_window, allowed_lateness, enabled, tags, examples)',
+      '5:5: unknown key "windw" in rules[0] (expected one of: id, description, type, where, regex, group_by, threshold, window, baseline, ratio, min_count, direction, severity, notify, notify_resolved, realert, group_window, allowed_lateness, enabled, tags, include, top_count_keys, examples)',
     ]);
     expect(problems(lines('rule:', '  - id: a'))).to.deep.equal(['1:1: unknown key "rule" (expected one of: defaults, notifiers, rules)']);
     expect(problems(lines('notifiers:', '  x: {type: email, to: [a@b], subjekt: hi}'))).to.deep.equal([
-      '2:31: unknown key "subjekt" in notifiers.x (expected one of: type, to, cc, bcc, from, subject)',
+      '2:31: unknown key "subjekt" in notifiers.x (expected one of: type, to, cc, bcc, from, subject, body)',
     ]);
   });
 

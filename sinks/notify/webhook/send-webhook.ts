@@ -25,7 +25,7 @@ export class HttpWebhookDelivery implements Delivery {
   }
 
   async deliver(n: Notification, signal: AbortSignal): Promise<string> {
-    const body = webhookBody(n, this.def.format, this.kibanaUrl);
+    const body = webhookBody(n, this.def.format, this.kibanaUrl, this.def.body);
     const headers: Record<string, string> = {
       'content-type': 'application/json; charset=utf-8',
       'user-agent': `vigil/${VIGIL_VERSION}`,
