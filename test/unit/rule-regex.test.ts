@@ -1,9 +1,10 @@
 import { expect } from 'chai';
-import { RE2JS } from 're2js';
+import * as v8 from 'node:v8';
+import * as vm from 'node:vm';
 import { parseRulesText } from '../../rules/load/rules-file';
 import { validateWhere } from '../../rules/kql/validate-where';
 import { compileRule } from '../../rules/compile-rule';
-import { compileRuleRegex } from '../../rules/regex-safety/rule-regex';
+import { compileRuleRegex, Re2RuleRegex, type RuleRegex } from '../../rules/regex-safety/rule-regex';
 
 function loadOne(pattern: string, flags = ''): ReturnType<typeof compileRule> {
   const yaml = `rules:\n  - id: r\n    type: pattern\n    regex: { field: message, pattern: ${JSON.stringify(pattern)}${flags ? `, flags: ${flags}` : ''} }\n`;
@@ -35,7 +36,7 @@ describe('rule regexes run on RE2', () => {
   for (const { pattern, message, matches } of hostile) {
     it(`${pattern} on ${message.length} characters: ${matches ? 'a match' : 'no match'}, on RE2`, () => {
       const rule = loadOne(pattern);
-      expect(rule.regex).to.be.instanceOf(RE2JS);
+      expect(rule.regex).to.be.instanceOf(Re2RuleRegex);
       expect(rule.test({ message })).to.equal(matches);
     });
   }
@@ -72,11 +73,11 @@ describe('rule regexes run on RE2', () => {
   it('the differences README names: Unicode case folding, line ends under the m flag', () => {
     // RE2 folds case the Unicode way (the long s folds to s); V8 without the u flag does not
     expect(new RegExp('s', 'i').test('\u017f')).to.equal(false);
-    expect((compileRuleRegex('s', 'i') as { regex: RE2JS }).regex.test('\u017f')).to.equal(true);
+    expect((compileRuleRegex('s', 'i') as { regex: RuleRegex }).regex.test('\u017f')).to.equal(true);
     // with m, RE2's ^ and $ see lines at \n only: a \r before the \n is part of the line
     expect(new RegExp('ok$', 'm').test('ok\r\nnext')).to.equal(true);
-    expect((compileRuleRegex('ok$', 'm') as { regex: RE2JS }).regex.test('ok\r\nnext')).to.equal(false);
-    expect((compileRuleRegex('ok\\r?$', 'm') as { regex: RE2JS }).regex.test('ok\r\nnext')).to.equal(true);
+    expect((compileRuleRegex('ok$', 'm') as { regex: RuleRegex }).regex.test('ok\r\nnext')).to.equal(false);
+    expect((compileRuleRegex('ok\\r?$', 'm') as { regex: RuleRegex }).regex.test('ok\r\nnext')).to.equal(true);
   });
 
   it('what RE2 lacks is an error at its offset in the pattern', () => {
@@ -97,6 +98,27 @@ describe('rule regexes run on RE2', () => {
     expect(faultOf('x\\p{Letter}', 'u')?.message).to.match(/^RE2 does not know the Unicode property "\\p\{Letter\}"/);
     expect(faultOf('ab\ud83d\ude00+')?.offset).to.equal(2);
     expect(faultOf('ab\ud83d\ude00+', 'u')).to.equal(null);
+  });
+
+  it('hostile messages leave each regex at most its DFA cap of cached states', () => {
+    v8.setFlagsFromString('--expose-gc');
+    const gc = vm.runInNewContext('gc') as () => void;
+    // a[ab]{n}c needs 2^n DFA states: random a/b text keeps making new ones (and never matches)
+    let seed = 7;
+    let text = '';
+    for (let i = 0; i < 1 << 17; i++) {
+      seed = (seed * 1103515245 + 12345) % 2 ** 31;
+      text += seed & 0x10000 ? 'a' : 'b';
+    }
+    gc();
+    const before = process.memoryUsage().heapUsed;
+    const regexes = [16, 17, 18, 19, 20].map((n) => (compileRuleRegex(`a[ab]{${n}}c`) as { regex: RuleRegex }).regex);
+    for (const r of regexes) expect(r.test(text)).to.equal(false);
+    gc();
+    const held = process.memoryUsage().heapUsed - before;
+    // 5 x 256 KiB of states and their bookkeeping; re2js's default cap (8 MiB each) held 19 MB here
+    expect(regexes).to.have.length(5);
+    expect(held).to.be.below(10e6);
   });
 
   it('V8 syntax errors and stateful flags stay errors', () => {
