@@ -10,6 +10,7 @@ import { runExamples } from '../../rules/run-examples';
 import { runCheck } from '../../src/runtime/check';
 import { silentLogger } from '../../src/core/log';
 import type { AlertChange } from '../../rules/alerts/lifecycle';
+import { summaryRows } from '../../sinks/notify/view/alert-summary';
 
 /** cardinality, metric and ratio as rules.yaml holds them: loading, `vigil check`, the engine, reloads and examples. */
 
@@ -153,6 +154,9 @@ describe('cardinality, metric and ratio rules', () => {
       // 19 values (9 of them numeric strings): p95 is the value at rank ceil(18.05) = 19, the 900
       req(20, 900);
       expect(out.map((c) => [c.alert.rule, c.alert.count, c.alert.value, c.alert.reference])).to.deep.equal([['slow-api', 19, 900, 500]]);
+      // what every notification says: the measure beside its bound
+      const rows = Object.fromEntries(summaryRows(out[0].alert).map((r) => [r.label, r.value]));
+      expect([rows.Count, rows.Value]).to.deep.equal(['19', '900 (bound 500)']);
     });
 
     it('ratio: where is evaluated on the base events only; samples and the Kibana query are the matching ones', () => {
