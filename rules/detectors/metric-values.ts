@@ -19,10 +19,19 @@ export class MetricValues implements Accumulator<number> {
   private sorted: number[] | null = [];
   private buckets: LogBuckets | null = null;
   private readonly ordered: boolean;
+  /** lazy: values added and removed since the order was last needed, merged in at once then */
+  private pendingAdds: number[] = [];
+  private pendingRemoves: number[] = [];
 
+  /**
+   * `lazy` for a window measured now and then (at advances): its order is brought up to date when
+   * measured, one sort and merge for everything that came and went since, instead of an insertion
+   * into the sorted values per value.
+   */
   constructor(
     private readonly agg: MetricAgg,
     private readonly exactLimit: number,
+    private readonly lazy = false,
   ) {
     this.ordered = agg !== 'avg' && agg !== 'sum';
   }
@@ -31,15 +40,14 @@ export class MetricValues implements Accumulator<number> {
     this.count += n;
     this.sum += v * n;
     if (!this.ordered) return;
-    if (this.sorted) {
+    if (this.sorted && this.lazy) {
+      for (let k = 0; k < n; k++) this.pendingAdds.push(v);
+      if (this.count > this.exactLimit) this.toBuckets();
+    } else if (this.sorted) {
       const i = upperBound(this.sorted, v);
       if (n === 1) this.sorted.splice(i, 0, v);
       else this.sorted.splice(i, 0, ...new Array<number>(n).fill(v));
-      if (this.sorted.length > this.exactLimit) {
-        this.buckets = new LogBuckets();
-        for (const x of this.sorted) this.buckets.add(x);
-        this.sorted = null;
-      }
+      if (this.sorted.length > this.exactLimit) this.toBuckets();
     } else {
       this.buckets!.add(v, n);
     }
@@ -50,7 +58,9 @@ export class MetricValues implements Accumulator<number> {
     this.sum -= v * n;
     if (this.count === 0) this.sum = 0; // no rounding left over in an empty window
     if (!this.ordered) return;
-    if (this.sorted) {
+    if (this.sorted && this.lazy) {
+      for (let k = 0; k < n; k++) this.pendingRemoves.push(v);
+    } else if (this.sorted) {
       const i = lowerBound(this.sorted, v);
       if (this.sorted[i] === v) this.sorted.splice(i, n);
     } else {
@@ -63,6 +73,8 @@ export class MetricValues implements Accumulator<number> {
     this.sum = 0;
     this.sorted = [];
     this.buckets = null;
+    this.pendingAdds = [];
+    this.pendingRemoves = [];
   }
 
   /** true when the order is kept in buckets but half the limit or fewer values are left */
@@ -88,7 +100,35 @@ export class MetricValues implements Accumulator<number> {
   }
 
   private atRank(r: number): number | undefined {
-    return this.sorted ? this.sorted[r - 1] : this.buckets!.atRank(r);
+    if (!this.sorted) return this.buckets!.atRank(r);
+    this.flush();
+    return this.sorted[r - 1];
+  }
+
+  private toBuckets(): void {
+    this.flush();
+    this.buckets = new LogBuckets();
+    for (const x of this.sorted!) this.buckets.add(x);
+    this.sorted = null;
+  }
+
+  /** merges the pending values into the sorted ones: the additions, then the removals (each one equal value) */
+  private flush(): void {
+    if (this.pendingAdds.length === 0 && this.pendingRemoves.length === 0) return;
+    const adds = this.pendingAdds.sort((a, b) => a - b);
+    const removes = this.pendingRemoves.sort((a, b) => a - b);
+    const old = this.sorted!;
+    const out: number[] = [];
+    let i = 0, j = 0, k = 0;
+    while (i < old.length || j < adds.length) {
+      const v = j >= adds.length || (i < old.length && old[i] <= adds[j]) ? old[i++] : adds[j++];
+      while (k < removes.length && removes[k] < v) k++;
+      if (k < removes.length && removes[k] === v) k++;
+      else out.push(v);
+    }
+    this.sorted = out;
+    this.pendingAdds = [];
+    this.pendingRemoves = [];
   }
 }
 

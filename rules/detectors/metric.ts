@@ -17,7 +17,7 @@ class MetricStore implements MeasureStore {
     private readonly log = new EventLog<number>(),
   ) {
     this.tailWindow = new SlidingWindow(log, new MetricValues(agg, exactLimit));
-    this.settledWindow = new SlidingWindow(log, new MetricValues(agg, exactLimit));
+    this.settledWindow = new SlidingWindow(log, new MetricValues(agg, exactLimit, true));
   }
 
   /** input: the event's numbers (an event without one counts for the group's life, not as a value) */

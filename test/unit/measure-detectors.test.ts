@@ -3,6 +3,7 @@ import { createDetector } from '../../rules/detectors/create';
 import type { Condition, Detector, DetectorConfig, MeasureOptions } from '../../rules/detectors/types';
 import { HyperLogLog, hash32 } from '../../rules/detectors/hyperloglog';
 import { LogBuckets } from '../../rules/detectors/log-buckets';
+import { MetricValues } from '../../rules/detectors/metric-values';
 
 /**
  * cardinality, metric and ratio (rules/detectors/measuring-detector.ts) against hand-computed
@@ -230,6 +231,31 @@ describe('measuring detectors', () => {
       const again = window.advance(1096);
       expect(again.map((x) => [x.firing, x.count])).to.deep.equal([[false, 5]]);
       expect(again[0].value).to.equal(100);
+    });
+
+    it('a window measured at advances merges its values in when measured, to the same order as one kept sorted', () => {
+      let seed = 7;
+      const next = () => (seed = (seed * 1103515245 + 12345) % 2147483648) % 50;
+      for (const agg of ['min', 'max', 'p50', 'p95'] as const) {
+        const eager = new MetricValues(agg, 1000);
+        const lazy = new MetricValues(agg, 1000, true);
+        const held: number[] = [];
+        for (let step = 0; step < 400; step++) {
+          if (held.length > 0 && next() < 20) {
+            const v = held.splice(next() % held.length, 1)[0];
+            eager.remove(v, 1);
+            lazy.remove(v, 1);
+          } else {
+            const v = next() - 10;
+            const n = 1 + (next() % 3);
+            for (let k = 0; k < n; k++) held.push(v);
+            eager.add(v, n);
+            lazy.add(v, n);
+          }
+          if (step % 7 === 0) expect(lazy.value(), `${agg} at step ${step}`).to.equal(eager.value());
+        }
+        expect(lazy.value()).to.equal(eager.value());
+      }
     });
 
     it('logarithmic buckets: every rank within 1% of the exact value, negative and zero values in order', () => {
