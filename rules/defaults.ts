@@ -15,6 +15,10 @@ export const RULE_DEFAULTS = {
   flatline_threshold: 1,
   spike_ratio: 3,
   spike_min_count: 1,
+  /** cardinality: distinct values, metric: values in a window, per group, handled exactly before a sketch takes over */
+  exact_limit: 10_000,
+  /** metric and ratio: the values (base events) a window needs before it can fire */
+  measure_min_count: 1,
 } as const satisfies { severity: RuleDef['severity']; direction: RuleDef['direction']; [k: string]: unknown };
 
 export const EXAMPLE_DEFAULTS = {

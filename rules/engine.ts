@@ -144,8 +144,9 @@ export class RulesEngine implements RulesEntry {
       this.matched++;
       this.opts.onMatch?.(r.def.id, t);
       const g = r.groupOf(doc);
-      r.lifecycle.onEvent(g.key, g.values, t, doc);
-      const conds = r.detector.observe(t, g.key, g.values);
+      const input = r.input?.read(doc);
+      if (!r.input || r.input.sample(input)) r.lifecycle.onEvent(g.key, g.values, t, doc);
+      const conds = r.detector.observe(t, g.key, g.values, input);
       if (conds.length > 0) out.push(...r.lifecycle.onConditions(conds));
     }
     if (t > this.newest) {

@@ -4,7 +4,9 @@
  * Defaults of the optional keys live in rules/defaults.ts.
  */
 
-export type RuleType = 'pattern' | 'threshold' | 'spike' | 'flatline';
+export type RuleType = 'pattern' | 'threshold' | 'spike' | 'flatline' | 'cardinality' | 'metric' | 'ratio';
+/** a metric rule's aggregation: percentiles by nearest rank */
+export type MetricAgg = 'avg' | 'min' | 'max' | 'sum' | 'p50' | 'p95' | 'p99';
 export type Severity = 'info' | 'low' | 'medium' | 'high' | 'critical';
 export const SEVERITIES: readonly Severity[] = ['info', 'low', 'medium', 'high', 'critical'];
 
@@ -127,7 +129,20 @@ export interface RuleDef {
   window_ms?: number;
   baseline_ms?: number;
   ratio?: number; // spike, default 3
-  min_count?: number; // spike, default 1
+  min_count?: number; // spike, metric and ratio, default 1
+  /** cardinality: the field whose distinct values are counted; metric: the numeric field aggregated */
+  field?: string;
+  /** cardinality: fire at max distinct values or more, or below min (a group seen a whole window before) */
+  max?: number;
+  min?: number;
+  /** metric: the aggregation, and the bounds it fires strictly above or below */
+  agg?: MetricAgg;
+  above?: number;
+  below?: number;
+  /** cardinality, metric: distinct values / values per group handled exactly (default RULE_DEFAULTS.exact_limit) */
+  exact_limit?: number;
+  /** ratio: KQL of the base events ('' selects every event); `where` is evaluated on them */
+  of?: string;
   direction: 'up' | 'down' | 'both'; // default up
   severity: Severity; // default medium
   /** notifier names, each a key of LoadedRules.notifiers */

@@ -2,7 +2,7 @@ import type { RuleDef } from '../types';
 import type { Condition } from '../detectors/types';
 import { compileGroupValueReader } from '../field-path';
 import { RULE_DEFAULTS } from '../defaults';
-import { alertId, groupQuery, MAX_SAMPLES, type Alert, type AlertSample } from './alert';
+import { alertId, groupQuery, MAX_SAMPLES, ruleQuery, type Alert, type AlertSample } from './alert';
 import { TopCounts, type TopCount } from './top-counts';
 
 /** An alert that changed state, and whether it is to be sent (realert and silences may hold it back). */
@@ -151,13 +151,14 @@ export class RuleLifecycle {
       last_event: iso(Math.max(g.lastEvent, Math.min(c.at, g.lastEvent))),
       fired_at: iso(g.firedAt),
       samples: g.samples.map((d) => this.summary(d)),
-      query: groupQuery(r.where, g.groupValues),
-      where: r.where,
+      query: groupQuery(ruleQuery(r), g.groupValues),
+      where: ruleQuery(r),
       notify: r.notify,
       tags: r.tags,
     };
     if (r.description) a.description = r.description;
     if (c.reference !== undefined) a.reference = c.reference;
+    if (c.value !== undefined) a.value = c.value;
     if (state === 'resolved') a.resolved_at = iso(c.at);
     if (r.include) a.sample_fields = [...new Set(['@timestamp', ...r.include])];
     if (g.top) a.top_counts = g.top;

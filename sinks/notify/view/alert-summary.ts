@@ -28,7 +28,10 @@ export function summaryRows(alert: Alert): SummaryRow[] {
     { label: 'Severity', value: alert.severity },
     { label: 'State', value: alert.state },
     { label: 'Group', value: Object.keys(alert.group).length ? Object.entries(alert.group).map(([k, v]) => `${k}=${groupValue(v)}`).join(', ') : 'all events' },
-    { label: 'Count', value: String(alert.count) + (alert.reference !== undefined ? ` (reference ${formatNumber(alert.reference)})` : '') },
+    { label: 'Count', value: String(alert.count) + (alert.reference !== undefined && alert.value === undefined ? ` (reference ${formatNumber(alert.reference)})` : '') },
+    ...(alert.value !== undefined
+      ? [{ label: 'Value', value: formatNumber(alert.value) + (alert.reference !== undefined ? ` (bound ${formatNumber(alert.reference)})` : '') }]
+      : []),
     { label: 'First event', value: alert.first_event },
     { label: 'Last event', value: alert.last_event },
     { label: 'Window', value: `${alert.window.start} to ${alert.window.end}` },

@@ -33,6 +33,7 @@ export function alertView(alert: Alert, kibanaUrl?: string): View {
     group: groupLabel(alert.group),
     count: alert.count,
     reference: alert.reference,
+    value: alert.value,
     window_start: alert.window.start,
     window_end: alert.window.end,
     first_event: alert.first_event,
