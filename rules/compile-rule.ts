@@ -7,6 +7,7 @@ import { compileFieldReader, compileGroupValueReader } from './field-path';
 import type { Detector, DetectorConfig } from './detectors/types';
 import { createDetector } from './detectors/create';
 import { RuleLifecycle } from './alerts/lifecycle';
+import { valueWatchConfig } from './value-watch-config';
 
 /** Regexes look at the first MiB of a field: a huge value (a 10 MB stack dump) must not stall the engine. */
 const REGEX_INPUT_MAX = 1024 * 1024;
@@ -29,7 +30,7 @@ export interface CompiledRule {
 export function detectorConfig(def: RuleDef): DetectorConfig {
   const windowMs = def.window_ms ?? RULE_DEFAULTS.window_ms;
   const baselineMs = def.baseline_ms ?? 0;
-  return {
+  const cfg: DetectorConfig = {
     type: def.type,
     windowMs,
     threshold: def.threshold ?? 1,
@@ -42,6 +43,7 @@ export function detectorConfig(def: RuleDef): DetectorConfig {
     // a group quiet for this long is forgotten (flatline: stops firing then)
     groupTtlMs: Math.max(24 * 3_600_000, 3 * (windowMs + baselineMs)),
   };
+  return { ...cfg, ...valueWatchConfig(def, cfg) };
 }
 
 export function compileRule(def: RuleDef): CompiledRule {

@@ -15,6 +15,12 @@ export const RULE_DEFAULTS = {
   flatline_threshold: 1,
   spike_ratio: 3,
   spike_min_count: 1,
+  /** new_term: a term seen within this much event time is known */
+  new_term_history_ms: 30 * 24 * 3_600_000,
+  new_term_history_warmup_ms: 0,
+  new_term_max_terms: 100_000,
+  /** change without a `window`: how long a group's last value is remembered (event time) */
+  change_memory_ms: 30 * 24 * 3_600_000,
 } as const satisfies { severity: RuleDef['severity']; direction: RuleDef['direction']; [k: string]: unknown };
 
 export const EXAMPLE_DEFAULTS = {

@@ -136,7 +136,7 @@ export class RulesEngine implements RulesEntry {
       this.opts.onMatch?.(r.def.id, t);
       const g = r.groupOf(doc);
       r.lifecycle.onEvent(g.key, g.values, t, doc);
-      const conds = r.detector.observe(t, g.key, g.values);
+      const conds = r.detector.observe(t, g.key, g.values, doc);
       if (conds.length > 0) out.push(...r.lifecycle.onConditions(conds));
     }
     if (t > this.newest) {
@@ -223,15 +223,17 @@ export class RulesEngine implements RulesEntry {
   }
 
   /** The detectors' counts, summed over the rules (status and metrics). */
-  counts(): { groups: number; late: number; groupsDropped: number } {
-    let groups = 0, late = 0, groupsDropped = 0;
+  counts(): { groups: number; late: number; groupsDropped: number; terms: number; termsForgotten: number } {
+    let groups = 0, late = 0, groupsDropped = 0, terms = 0, termsForgotten = 0;
     for (const r of this.compiled) {
       const st = r.detector.stats();
       groups += st.groups;
       late += st.late;
       groupsDropped += st.groupsDropped;
+      terms += st.terms ?? 0;
+      termsForgotten += st.termsForgotten ?? 0;
     }
-    return { groups, late, groupsDropped };
+    return { groups, late, groupsDropped, terms, termsForgotten };
   }
 
   status(): Record<string, unknown> {
@@ -247,6 +249,8 @@ export class RulesEngine implements RulesEntry {
       groups: c.groups,
       late_events: c.late,
       groups_dropped: c.groupsDropped,
+      new_terms_known: c.terms,
+      new_terms_forgotten: c.termsForgotten,
     };
   }
 }

@@ -4,7 +4,7 @@
  * Defaults of the optional keys live in rules/defaults.ts.
  */
 
-export type RuleType = 'pattern' | 'threshold' | 'spike' | 'flatline';
+export type RuleType = 'pattern' | 'threshold' | 'spike' | 'flatline' | 'new_term' | 'change';
 export type Severity = 'info' | 'low' | 'medium' | 'high' | 'critical';
 export const SEVERITIES: readonly Severity[] = ['info', 'low', 'medium', 'high', 'critical'];
 
@@ -68,6 +68,16 @@ export interface RuleDef {
   baseline_ms?: number;
   ratio?: number; // spike, default 3
   min_count?: number; // spike, default 1
+  /** new_term: the field(s) whose value (tuple) is the term */
+  fields?: string[];
+  /** new_term: how long a term seen stays known (default 30d) */
+  history_ms?: number;
+  /** new_term: event time after a fresh start during which terms are only learned (default 0) */
+  history_warmup_ms?: number;
+  /** new_term: the most terms remembered per rule, the least recently seen forgotten first (default 100000) */
+  max_terms?: number;
+  /** change: the field whose value is watched per group */
+  field?: string;
   direction: 'up' | 'down' | 'both'; // default up
   severity: Severity; // default medium
   /** notifier names, each a key of LoadedRules.notifiers */

@@ -25,6 +25,9 @@ interface GroupState {
   alertId: string;
 }
 
+/** the rule types whose every occurrence is an alert of its own, also while the group's alert is firing */
+const FIRES_PER_OCCURRENCE = new Set<RuleDef['type']>(['pattern', 'change']);
+
 const SAMPLE_FIELDS = ['@timestamp', 'message', 'log.level', 'host.name', 'event.code', 'event.action', 'user.name', 'service.name', 'winlog.channel', 'winlog.event_id', 'error.message'];
 
 /**
@@ -38,7 +41,8 @@ export class RuleLifecycle {
   private readSample: Array<[string, (doc: Record<string, unknown>) => unknown]>;
 
   constructor(readonly rule: RuleDef, extraFields: string[] = []) {
-    const fields = [...new Set([...SAMPLE_FIELDS, ...rule.group_by, ...(rule.regex ? [rule.regex.field] : []), ...extraFields])];
+    const watched = [...(rule.fields ?? []), ...(rule.field ? [rule.field] : [])];
+    const fields = [...new Set([...SAMPLE_FIELDS, ...rule.group_by, ...(rule.regex ? [rule.regex.field] : []), ...watched, ...extraFields])];
     this.readSample = fields.map((f) => [f, compileGroupValueReader(f)]);
   }
 
@@ -75,8 +79,13 @@ export class RuleLifecycle {
         g = { groupValues: c.groupValues, firing: false, firedAt: 0, sent: false, lastSent: -Infinity, firstEvent: c.windowStart, lastEvent: c.at, samples: [], alertId: '' };
         this.groups.set(c.group, g);
       }
+      if (c.firing && c.sample && !g.firing) {
+        // an alert whose group is not an event's group_by group (new_term): its event comes with it
+        g.samples = [c.sample];
+        g.firstEvent = g.lastEvent = c.at;
+      }
       if (c.firing) {
-        const repeat = g.firing && this.rule.type === 'pattern';
+        const repeat = g.firing && FIRES_PER_OCCURRENCE.has(this.rule.type);
         if (g.firing && !repeat) continue;
         g.firing = true;
         g.firedAt = c.at;
@@ -86,7 +95,7 @@ export class RuleLifecycle {
         g.sent = send || (repeat && g.sent);
         // a repeat that realert holds back changes nothing anyone sees: no alert is made for it
         if (send || !repeat) out.push({ alert: this.alertOf(g, c, 'firing'), send });
-        if (this.rule.type === 'pattern') g.samples = g.samples.slice(-1);
+        if (FIRES_PER_OCCURRENCE.has(this.rule.type)) g.samples = g.samples.slice(-1);
       } else if (g.firing) {
         g.firing = false;
         const send = g.sent && this.rule.notify_resolved;

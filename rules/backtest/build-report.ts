@@ -18,6 +18,8 @@ export function buildReport(rules: LoadedRules, r: ReplayResult): BacktestReport
     if (def.description) s.description = def.description;
     if (def.type === 'threshold' || def.type === 'flatline') s.threshold = def.threshold ?? 1;
     if (def.type === 'spike') s.ratio = def.ratio ?? 3;
+    if (def.type === 'new_term') Object.assign(s, { watched: def.fields, historyMs: def.history_ms ?? RULE_DEFAULTS.new_term_history_ms });
+    if (def.type === 'change') Object.assign(s, { watched: [def.field ?? ''], historyMs: def.window_ms });
     if (r.from !== undefined && r.to !== undefined) s.buckets = bucketsOf(times, r.from, r.to, windowMs, def.type === 'spike' ? def.baseline_ms ?? 0 : 0);
     series.push(s);
   }

@@ -5,7 +5,7 @@
 
 export type AlertSeverity = 'info' | 'low' | 'medium' | 'high' | 'critical';
 export type AlertState = 'firing' | 'resolved';
-export type RuleType = 'pattern' | 'threshold' | 'spike' | 'flatline';
+export type RuleType = 'pattern' | 'threshold' | 'spike' | 'flatline' | 'new_term' | 'change';
 export type BacktestFormat = 'ndjson' | 'table' | 'html';
 
 export interface BacktestAlert {
@@ -41,6 +41,9 @@ export interface RuleSeries {
   windowMs: number;
   threshold?: number;
   ratio?: number;
+  /** new_term: its `fields` and `history`; change: its `field`, and its `window` when set (how recent the previous value must be) */
+  watched?: string[];
+  historyMs?: number;
   /** Matching events per window bucket. */
   buckets: RuleBucket[];
 }

@@ -19,15 +19,17 @@ export abstract class WindowedDetector<S> implements Detector {
     protected readonly cfg: DetectorConfig,
     private readonly type: DetectorConfig['type'],
     newState: () => S,
+    /** how far before the newest event minus the lateness an event still counts (default: a window) */
+    gateWindowMs = cfg.windowMs,
   ) {
-    this.gate = new LatenessGate(cfg.allowedLatenessMs, cfg.windowMs);
+    this.gate = new LatenessGate(cfg.allowedLatenessMs, gateWindowMs);
     this.groups = new GroupTable(cfg.maxGroups, cfg.groupTtlMs, newState);
   }
 
-  observe(time: number, group: string, groupValues: Record<string, unknown>): Condition[] {
+  observe(time: number, group: string, groupValues: Record<string, unknown>, doc?: Record<string, unknown>): Condition[] {
     if (!this.gate.admit(time)) return [];
     const g = this.groups.touch(group, groupValues, time);
-    return g ? this.onEvent(g, time) : [];
+    return g ? this.onEvent(g, time, doc) : [];
   }
 
   advance(watermark: number): Condition[] {
@@ -63,7 +65,7 @@ export abstract class WindowedDetector<S> implements Detector {
   }
 
   /** an admitted event of group g (already in the table): the conditions it changed */
-  protected abstract onEvent(g: Group<S>, time: number): Condition[];
+  protected abstract onEvent(g: Group<S>, time: number, doc?: Record<string, unknown>): Condition[];
   /** the group g, forgotten at the watermark by the ttl: the condition that ends its alert, if it had one */
   protected abstract forgotten(g: Group<S>, watermark: number): Condition | undefined;
   /** event time has reached the watermark: decides every group still kept, pushing what changed */

@@ -8,6 +8,7 @@ import type { YamlSource } from '../../src/core/config-kit';
 import type { NotifierDef, RuleDef, RulesLoadOptions } from '../types';
 import { checkNotify, checkUniqueId, commonFields, readDurations } from './common-fields';
 import { checkType, detectorOptions } from './detector-options';
+import { checkValueWatch } from './value-watch-options';
 import { buildExamples } from './examples';
 import { ruleFingerprint } from './fingerprint';
 import { asObj, type Obj } from './raw-values';
@@ -38,10 +39,11 @@ export function buildRules(
     const { where, whereNode } = checkWhere(input, opts.validateWhere, checkedWhere);
     const regex = readRegex(input, checkedRegex);
     const examples = buildExamples(input);
+    const watch = checkValueWatch(input, type);
     if (input.bad || !type || !input.id) return;
 
     const rule: RuleDef = commonFields(input, { type, where, regex, notify, examples, durations });
-    Object.assign(rule, detectorOptions(type, input.merged), wherePosition(src, whereNode));
+    Object.assign(rule, detectorOptions(type, input.merged), watch, wherePosition(src, whereNode));
     rule.fingerprint = ruleFingerprint(rule);
     out.push(rule);
   });

@@ -15,6 +15,8 @@ const TYPE_NEEDS: Record<RuleType, string[]> = {
   threshold: ['threshold', 'window'],
   spike: ['window', 'baseline'],
   flatline: ['window'],
+  new_term: ['fields'],
+  change: ['field'],
 };
 
 /** The rule's type, with the keys it needs and their ranges checked; undefined when absent or unknown. */
@@ -22,7 +24,7 @@ export function checkType(input: RuleInput, { window_ms, baseline_ms }: RuleDura
   const { merged, label } = input;
   const type = typeof merged.type === 'string' && merged.type in TYPE_NEEDS ? (merged.type as RuleType) : undefined;
   if (merged.type === undefined) {
-    input.fail(input.node, `${label} has no "type" (one of: pattern, threshold, spike, flatline)`, false);
+    input.fail(input.node, `${label} has no "type" (one of: ${Object.keys(TYPE_NEEDS).join(', ')})`, false);
     return undefined;
   }
   if (!type) return undefined;
