@@ -98,6 +98,8 @@ export interface RuleDef {
   where_col?: number;
   /** hash of the resolved definition (everything but examples and positions): unchanged → same fingerprint */
   fingerprint: string;
+  /** hash of what shapes its detector (the definition less severity, notify, realert, …): unchanged → its state is kept */
+  detection_fingerprint?: string;
 }
 
 export interface LoadedRules {

@@ -49,6 +49,8 @@ export class ChangeDetector extends WindowedDetector<ChangeGroup> {
     if (v === null) return [];
     const out: Condition[] = [];
     for (const ch of g.state.runs.add(time, v)) {
+      // the alert of an earlier change ended before this one, though no watermark has said so yet
+      if (g.state.firing && ch.at >= g.state.lastChange + this.cfg.windowMs + 1) out.push(this.resolved(g));
       g.state.firing = true;
       if (ch.at > g.state.lastChange) g.state.lastChange = ch.at;
       out.push(conditionOf(g, true, 1, ch.at, ch.at + this.cfg.windowMs, ch.at));

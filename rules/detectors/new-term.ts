@@ -59,12 +59,18 @@ export class NewTermDetector implements Detector {
     // a late event neither fires nor teaches: were it learned, its term would never fire at all
     if (!this.gate.admit(time)) return [];
     if (this.learnUntil === null) this.learnUntil = time + this.warmupMs;
-    if (this.history.see(key, time) || time < this.learnUntil) return [];
+    if (this.history.see(key, time) || (this.warmupMs > 0 && time < this.learnUntil)) return [];
+    const out: Condition[] = [];
+    // the term's previous alert (a history shorter than the window, or a term forgotten at the cap)
+    // ended before this event, though no watermark has said so yet: it ends first
+    const prev = this.open.get(key);
+    if (prev && time >= this.endOf(prev)) out.push(this.resolved(key, prev));
     const shown: Record<string, unknown> = { ...groupValues };
     this.fields.forEach((f, i) => { shown[f] = values[i]; });
     const c: Condition = { group: key, groupValues: shown, firing: true, count: 1, windowStart: time, windowEnd: time + this.cfg.windowMs, at: time };
     this.open.set(key, c);
-    return [{ ...c, sample: doc }];
+    out.push({ ...c, sample: doc });
+    return out;
   }
 
   advance(watermark: number): Condition[] {
@@ -73,13 +79,19 @@ export class NewTermDetector implements Detector {
     const floor = oldest === undefined ? watermark : Math.min(watermark, oldest);
     this.history.expire(floor - this.cfg.newTerm!.historyMs);
     const out: Condition[] = [];
-    for (const [key, c] of this.open) {
-      const end = c.at + this.cfg.windowMs + 1;
-      if (watermark < end) continue;
-      this.open.delete(key);
-      out.push({ group: key, groupValues: c.groupValues, firing: false, count: 0, windowStart: c.at + 1, windowEnd: end, at: end });
-    }
+    for (const [key, c] of this.open) if (watermark >= this.endOf(c)) out.push(this.resolved(key, c));
     return out;
+  }
+
+  /** when the alert of a new term sighted at c.at ends: [c.at + 1, c.at + window + 1) held no new sighting */
+  private endOf(c: Condition): number {
+    return c.at + this.cfg.windowMs + 1;
+  }
+
+  private resolved(key: string, c: Condition): Condition {
+    this.open.delete(key);
+    const end = this.endOf(c);
+    return { group: key, groupValues: c.groupValues, firing: false, count: 0, windowStart: c.at + 1, windowEnd: end, at: end };
   }
 
   firing(): Condition[] {

@@ -10,7 +10,7 @@ import { checkNotify, checkUniqueId, commonFields, readDurations } from './commo
 import { checkType, detectorOptions } from './detector-options';
 import { checkValueWatch } from './value-watch-options';
 import { buildExamples } from './examples';
-import { ruleFingerprint } from './fingerprint';
+import { detectionFingerprint, ruleFingerprint } from './fingerprint';
 import { asObj, type Obj } from './raw-values';
 import { readRegex } from './regex-field';
 import { RuleInput } from './rule-input';
@@ -45,6 +45,7 @@ export function buildRules(
     const rule: RuleDef = commonFields(input, { type, where, regex, notify, examples, durations });
     Object.assign(rule, detectorOptions(type, input.merged), watch, wherePosition(src, whereNode));
     rule.fingerprint = ruleFingerprint(rule);
+    rule.detection_fingerprint = detectionFingerprint(rule);
     out.push(rule);
   });
   return out;
