@@ -1,6 +1,6 @@
 /**
  * Events per second through the rules engine with 1, 10, 100 and 1000 rules (a mix of keyword filters,
- * ranges, wildcards, regexes and group_by over threshold, pattern, spike and flatline rules), single
+ * ranges, wildcards, regexes and group_by over threshold, pattern, spike, flatline, new_term and change rules), single
  * thread, on pre-parsed events. Most rules name a field value the index can file them under (as in
  * real rule sets: event codes, services); a few are free text that every event must meet. The baseline,
  * measured in the same run, is the engine with one rule; the table shows how the cost per event grows.
@@ -22,7 +22,7 @@ export function events(n: number): Array<Record<string, unknown>> {
     if (i % 2 === 0) {
       out.push({ '@timestamp': ts, event: { code: String(4600 + (i % 300)) }, winlog: { channel: i % 3 === 0 ? 'Security' : 'System', event_data: { TargetUserName: `user${i % 97}` } }, host: { name: `dc${i % 7}` }, message: 'An account failed to log on.' });
     } else {
-      out.push({ '@timestamp': ts, log: { level: LEVELS[i % LEVELS.length] }, service: { name: SERVICES[i % SERVICES.length] }, host: { name: `web${i % 11}` }, message: `request ${i} finished in ${i % 997} ms`, http: { response: { status_code: i % 13 === 0 ? 500 : 200 } } });
+      out.push({ '@timestamp': ts, log: { level: LEVELS[i % LEVELS.length] }, service: { name: SERVICES[i % SERVICES.length] }, host: { name: `web${i % 11}`, ip: `10.${Math.floor(i / 50_000)}.0.${i % 11}` }, message: `request ${i} finished in ${i % 997} ms`, http: { response: { status_code: i % 13 === 0 ? 500 : 200 } } });
     }
   }
   return out;
@@ -34,7 +34,13 @@ export function rulesYaml(n: number): string {
   for (let i = 0; i < n; i++) {
     const k = i % 20;
     const code = 4600 + ((i * 7) % 300);
-    if (k < 10) {
+    if (k === 8) {
+      // a user's first logon on a host: a term per (host, user), learned from every matching event
+      lines.push(`  - id: r${i}`, '    type: new_term', `    where: 'event.code: ${code} and winlog.channel: Security'`, '    group_by: [host.name]', '    fields: [winlog.event_data.TargetUserName]', '    history: 7d');
+    } else if (k === 9) {
+      // a host's address changes (every 50,000 events in this data)
+      lines.push(`  - id: r${i}`, '    type: change', `    where: 'service.name: ${SERVICES[i % SERVICES.length]}'`, '    group_by: [host.name]', '    field: host.ip', '    realert: 1h');
+    } else if (k < 10) {
       lines.push(`  - id: r${i}`, '    type: threshold', `    where: 'event.code: ${code} and winlog.channel: Security'`, '    group_by: [winlog.event_data.TargetUserName]', `    threshold: ${1000 + i}`, '    window: 5m');
     } else if (k < 14) {
       lines.push(`  - id: r${i}`, '    type: spike', `    where: 'log.level: error and service.name: ${SERVICES[i % SERVICES.length]}'`, '    group_by: [host.name]', '    window: 1m', '    baseline: 30m', '    ratio: 50', '    min_count: 100000');

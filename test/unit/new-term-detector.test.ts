@@ -115,15 +115,46 @@ describe('new_term detector', () => {
   });
 
   it('max_terms: a new term beyond the cap makes the least recently seen forgotten, and counts it', () => {
-    const d = newTerm({ maxTerms: 3 });
-    expect(fired(d, [[0, 'a'], [1, 'b'], [2, 'c']])).to.deep.equal(['a@0', 'b@1', 'c@2']);
+    // sightings a second apart or more (recency is kept to the second)
+    const d = newTerm({ maxTerms: 3, historyMs: 100_000 });
+    expect(fired(d, [[0, 'a'], [1000, 'b'], [2000, 'c']])).to.deep.equal(['a@0', 'b@1000', 'c@2000']);
     // a seen again: b is now the least recently seen; d makes b forgotten
-    expect(fired(d, [[3, 'a'], [4, 'd']])).to.deep.equal(['d@4']);
+    expect(fired(d, [[3000, 'a'], [4000, 'd']])).to.deep.equal(['d@4000']);
     expect(d.stats()).to.include({ terms: 3, termsForgotten: 1 });
     // b was forgotten: new again (c goes); a is known; c was forgotten (d goes)
-    expect(fired(d, [[5, 'b'], [6, 'a'], [7, 'c']])).to.deep.equal(['b@5', 'c@7']);
+    expect(fired(d, [[5000, 'b'], [6000, 'a'], [7000, 'c']])).to.deep.equal(['b@5000', 'c@7000']);
     expect(d.stats()).to.include({ terms: 3, termsForgotten: 3 });
-    expect((d.snapshot() as { history: { terms: unknown } }).history.terms).to.deep.equal([['["b"]', 5], ['["a"]', 6], ['["c"]', 7]]);
+    expect((d.snapshot() as { history: { terms: unknown } }).history.terms).to.deep.equal([['["b"]', 5000], ['["a"]', 6000], ['["c"]', 7000]]);
+    // within a second of its place, a sighting renews a term's time but not its place: b, seen at
+    // 5 900, still goes before a, seen at 5 200 (b's place is 5 000); it is new again after
+    const e = newTerm({ maxTerms: 2, historyMs: 100_000 });
+    expect(fired(e, [[5000, 'b'], [5200, 'a'], [5900, 'b'], [6000, 'c'], [6100, 'b']])).to.deep.equal(['b@5000', 'a@5200', 'c@6000', 'b@6100']);
+  });
+
+  it('the cap over many sightings is least-recently-seen order exactly, when sightings are a second apart', () => {
+    const d = newTerm({ maxTerms: 1000, historyMs: 1e12 });
+    // the reference: a Map re-inserted on every sighting, its first key dropped beyond the cap
+    const ref = new Map<string, number>();
+    let forgotten = 0;
+    let fires = 0;
+    let seed = 12345;
+    for (let i = 0; i < 20_000; i++) {
+      seed = (seed * 1103515245 + 12345) % 2147483648;
+      // 1 200 users, a quarter of the events from 100 of them: known and forgotten terms both
+      const r = Math.floor(seed / 65536);
+      const u = `k${i % 4 === 0 ? r % 100 : r % 1200}`;
+      const t = i * 1000;
+      const isNew = !ref.has(u);
+      ref.delete(u);
+      ref.set(u, t);
+      if (ref.size > 1000) { ref.delete(ref.keys().next().value as string); forgotten++; }
+      const got = see(d, t, u).filter((c) => c.firing).length;
+      expect(got, `event ${i}`).to.equal(isNew ? 1 : 0);
+      fires += got;
+    }
+    expect(fires).to.be.within(2000, 15_000);
+    expect(d.stats()).to.include({ terms: 1000, termsForgotten: forgotten });
+    expect((d.snapshot() as { history: { terms: unknown } }).history.terms).to.deep.equal([...ref].map(([u, t]) => [JSON.stringify([u]), t]));
   });
 
   it('drops terms the history no longer covers, judged against the newest event less the lateness', () => {
