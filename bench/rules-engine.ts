@@ -20,9 +20,9 @@ export function events(n: number): Array<Record<string, unknown>> {
   for (let i = 0; i < n; i++) {
     const ts = new Date(t0 + i * 5).toISOString();
     if (i % 2 === 0) {
-      out.push({ '@timestamp': ts, event: { code: String(4600 + (i % 300)) }, winlog: { channel: i % 3 === 0 ? 'Security' : 'System', event_data: { TargetUserName: `user${i % 97}` } }, host: { name: `dc${i % 7}` }, message: 'An account failed to log on.' });
+      out.push({ '@timestamp': ts, event: { code: String(4600 + (i % 300)) }, winlog: { channel: i % 3 === 0 ? 'Security' : 'System', event_data: { TargetUserName: `user${i % 97}` } }, host: { name: `dc${i % 7}`, ip: `10.9.${Math.floor(i / 50_000)}.${i % 7}` }, message: 'An account failed to log on.' });
     } else {
-      out.push({ '@timestamp': ts, log: { level: LEVELS[i % LEVELS.length] }, service: { name: SERVICES[i % SERVICES.length] }, host: { name: `web${i % 11}`, ip: `10.${Math.floor(i / 50_000)}.0.${i % 11}` }, message: `request ${i} finished in ${i % 997} ms`, http: { response: { status_code: i % 13 === 0 ? 500 : 200 } } });
+      out.push({ '@timestamp': ts, log: { level: LEVELS[i % LEVELS.length] }, service: { name: SERVICES[i % SERVICES.length] }, host: { name: `web${i % 11}` }, message: `request ${i} finished in ${i % 997} ms`, http: { response: { status_code: i % 13 === 0 ? 500 : 200 } } });
     }
   }
   return out;
@@ -38,8 +38,8 @@ export function rulesYaml(n: number): string {
       // a user's first logon on a host: a term per (host, user), learned from every matching event
       lines.push(`  - id: r${i}`, '    type: new_term', `    where: 'event.code: ${code} and winlog.channel: Security'`, '    group_by: [host.name]', '    fields: [winlog.event_data.TargetUserName]', '    history: 7d');
     } else if (k === 9) {
-      // a host's address changes (every 50,000 events in this data)
-      lines.push(`  - id: r${i}`, '    type: change', `    where: 'service.name: ${SERVICES[i % SERVICES.length]}'`, '    group_by: [host.name]', '    field: host.ip', '    realert: 1h');
+      // a host's address changes (every 50,000 events in this data), watched on a few of its events
+      lines.push(`  - id: r${i}`, '    type: change', `    where: 'event.code: ${code + 1} and winlog.channel: System'`, '    group_by: [host.name]', '    field: host.ip', '    realert: 1h');
     } else if (k < 10) {
       lines.push(`  - id: r${i}`, '    type: threshold', `    where: 'event.code: ${code} and winlog.channel: Security'`, '    group_by: [winlog.event_data.TargetUserName]', `    threshold: ${1000 + i}`, '    window: 5m');
     } else if (k < 14) {
