@@ -8,6 +8,7 @@ import type { Detector, DetectorConfig } from './detectors/types';
 import { createDetector } from './detectors/create';
 import { RuleLifecycle } from './alerts/lifecycle';
 import { valueWatchConfig } from './value-watch-config';
+import { compileRuleRegex, type RuleRegex } from './regex-safety/rule-regex';
 
 /** Regexes look at the first MiB of a field: a huge value (a 10 MB stack dump) must not stall the engine. */
 const REGEX_INPUT_MAX = 1024 * 1024;
@@ -19,6 +20,8 @@ export interface CompiledRule {
   ast: Ast | null;
   /** the rule's `where` and `regex` (both must hold) */
   test: (doc: Record<string, unknown>) => boolean;
+  /** the rule's regex on RE2 (linear-time matching), null without one */
+  regex: RuleRegex | null;
   groupOf: (doc: Record<string, unknown>) => { key: string; values: Record<string, unknown> };
   detector: Detector;
   lifecycle: RuleLifecycle;
@@ -46,12 +49,19 @@ export function detectorConfig(def: RuleDef): DetectorConfig {
   return { ...cfg, ...valueWatchConfig(def, cfg) };
 }
 
+/** A rule's regex, run on RE2 (linear time); the loader has reported any fault at its position. */
+export function ruleRegexOf(rx: NonNullable<RuleDef['regex']>): RuleRegex {
+  const r = compileRuleRegex(rx.pattern, rx.flags);
+  if ('fault' in r) throw new Error(`regex ${JSON.stringify(rx.pattern)}: ${r.fault.message}`);
+  return r.regex;
+}
+
 export function compileRule(def: RuleDef): CompiledRule {
   const ast = def.where.trim() === '' ? null : parseKql(def.where);
   const where = ast ? compileMatcher(ast) : () => true;
   let test = where;
-  if (def.regex) {
-    const re = new RegExp(def.regex.pattern, def.regex.flags.replace(/[gy]/g, ''));
+  const re = def.regex ? ruleRegexOf(def.regex) : null;
+  if (def.regex && re) {
     const read = compileFieldReader(def.regex.field);
     test = (doc) => {
       if (!where(doc)) return false;
@@ -77,7 +87,7 @@ export function compileRule(def: RuleDef): CompiledRule {
   };
   const cfg = detectorConfig(def);
   return {
-    def, ast, test, groupOf,
+    def, ast, test, regex: re, groupOf,
     detector: createDetector(cfg),
     lifecycle: new RuleLifecycle(def),
     nextAdvance: -Infinity,

@@ -34,4 +34,23 @@ export const NOTIFIER_DEFAULTS = {
   webhook_format: 'json',
   webhook_method: 'POST',
   webhook_timeout_ms: 10_000,
+  /** pagerduty, opsgenie, dingtalk, wecom, feishu: the whole exchange, as for webhooks */
+  api_timeout_ms: 10_000,
+  /** PagerDuty's Events API v2 by service region (`region`, default us) */
+  pagerduty_url: { us: 'https://events.pagerduty.com/v2/enqueue', eu: 'https://events.eu.pagerduty.com/v2/enqueue' },
+  /** Opsgenie's API base by region (`region`, default us) */
+  opsgenie_url: { us: 'https://api.opsgenie.com', eu: 'https://api.eu.opsgenie.com' },
+  region: 'us',
+} as const;
+
+/** `top_count_keys`: what an alert shows, and the bounds on what a rule keeps to show it (rules/alerts/top-counts.ts) */
+export const TOP_COUNTS = {
+  /** values shown per field */
+  shown: 5,
+  /** distinct values counted per group and field; later new values are counted as "others" */
+  max_values: 100,
+  /** groups counted per rule (as the detectors' cap) */
+  max_groups: 10_000,
+  /** counts are kept per bucket of a hundredth of the window (at least a second) */
+  buckets_per_window: 100,
 } as const;

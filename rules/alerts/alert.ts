@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { Severity } from '../types';
+import type { TopCount } from './top-counts';
 
 /** One event as an alert shows it: the fields that matter, not the raw document. */
 export type AlertSample = Record<string, unknown>;
@@ -26,6 +27,10 @@ export interface Alert {
   resolved_at?: string;
   /** up to 10 sample events, newest last */
   samples: AlertSample[];
+  /** the rule's `include`: the fields of the samples in the order chosen (after @timestamp); absent: the standard choice */
+  sample_fields?: string[];
+  /** the rule's top_count_keys: per field, the most frequent values among the window's events (a resolved alert: the firing window's) */
+  top_counts?: TopCount[];
   /** the rule's KQL narrowed to the group, for the Kibana Discover link */
   query: string;
   /** the rule's KQL alone (the link's fallback when the group makes it too long; absent in alerts of older versions) */
