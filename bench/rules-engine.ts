@@ -1,7 +1,7 @@
 /**
  * Events per second through the rules engine with 1, 10, 100 and 1000 rules (a mix of keyword filters,
- * ranges, wildcards, regexes and group_by over threshold, pattern, spike, flatline, cardinality, metric
- * and ratio rules), single
+ * ranges, wildcards, regexes and group_by over threshold, pattern, spike, flatline, new_term, change,
+ * cardinality, metric and ratio rules), single
  * thread, on pre-parsed events. Most rules name a field value the index can file them under (as in
  * real rule sets: event codes, services); a few are free text that every event must meet. The baseline,
  * measured in the same run, is the engine with one rule; the table shows how the cost per event grows.
@@ -21,7 +21,7 @@ export function events(n: number): Array<Record<string, unknown>> {
   for (let i = 0; i < n; i++) {
     const ts = new Date(t0 + i * 5).toISOString();
     if (i % 2 === 0) {
-      out.push({ '@timestamp': ts, event: { code: String(4600 + (i % 300)) }, winlog: { channel: i % 3 === 0 ? 'Security' : 'System', event_data: { TargetUserName: `user${i % 97}` } }, host: { name: `dc${i % 7}` }, message: 'An account failed to log on.' });
+      out.push({ '@timestamp': ts, event: { code: String(4600 + (i % 300)) }, winlog: { channel: i % 3 === 0 ? 'Security' : 'System', event_data: { TargetUserName: `user${i % 97}` } }, host: { name: `dc${i % 7}`, ip: `10.9.${Math.floor(i / 50_000)}.${i % 7}` }, message: 'An account failed to log on.' });
     } else {
       out.push({ '@timestamp': ts, log: { level: LEVELS[i % LEVELS.length] }, service: { name: SERVICES[i % SERVICES.length] }, host: { name: `web${i % 11}` }, message: `request ${i} finished in ${i % 997} ms`, http: { response: { status_code: i % 13 === 0 ? 500 : 200 } } });
     }
@@ -43,6 +43,12 @@ export function rulesYaml(n: number): string {
       lines.push(`  - id: r${i}`, '    type: metric', `    where: 'log.level: warn and service.name: ${SERVICES[i % SERVICES.length]}'`, '    group_by: [host.name]', '    field: http.response.status_code', '    agg: p95', '    above: 600', '    window: 5m');
     } else if (k === 13) {
       lines.push(`  - id: r${i}`, '    type: ratio', `    of: 'log.level: error and service.name: ${SERVICES[i % SERVICES.length]}'`, "    where: 'http.response.status_code >= 500'", '    group_by: [host.name]', '    threshold: 0.5', '    min_count: 1000', '    window: 5m');
+    } else if (k === 7) {
+      // a user's first logon on a host: a term per (host, user), learned from every matching event
+      lines.push(`  - id: r${i}`, '    type: new_term', `    where: 'event.code: ${code} and winlog.channel: Security'`, '    group_by: [host.name]', '    fields: [winlog.event_data.TargetUserName]', '    history: 7d');
+    } else if (k === 12) {
+      // a host's address changes (every 50,000 events in this data), watched on a few of its events
+      lines.push(`  - id: r${i}`, '    type: change', `    where: 'event.code: ${code + 1} and winlog.channel: System'`, '    group_by: [host.name]', '    field: host.ip', '    realert: 1h');
     } else if (k < 10) {
       lines.push(`  - id: r${i}`, '    type: threshold', `    where: 'event.code: ${code} and winlog.channel: Security'`, '    group_by: [winlog.event_data.TargetUserName]', `    threshold: ${1000 + i}`, '    window: 5m');
     } else if (k < 14) {

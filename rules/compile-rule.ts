@@ -8,6 +8,7 @@ import type { Detector, DetectorConfig } from './detectors/types';
 import { createDetector } from './detectors/create';
 import { RuleLifecycle } from './alerts/lifecycle';
 import { measureInput, type MeasureInput } from './measure-input';
+import { valueWatchConfig } from './value-watch-config';
 import { compileRuleRegex, type RuleRegex } from './regex-safety/rule-regex';
 
 /** Regexes look at the first MiB of a field: a huge value (a 10 MB stack dump) must not stall the engine. */
@@ -35,7 +36,7 @@ export interface CompiledRule {
 export function detectorConfig(def: RuleDef): DetectorConfig {
   const windowMs = def.window_ms ?? RULE_DEFAULTS.window_ms;
   const baselineMs = def.baseline_ms ?? 0;
-  return {
+  const cfg: DetectorConfig = {
     type: def.type,
     windowMs,
     threshold: def.threshold ?? 1,
@@ -49,6 +50,7 @@ export function detectorConfig(def: RuleDef): DetectorConfig {
     // a group quiet for this long is forgotten (flatline: stops firing then)
     groupTtlMs: Math.max(24 * 3_600_000, 3 * (windowMs + baselineMs)),
   };
+  return { ...cfg, ...valueWatchConfig(def, cfg) };
 }
 
 /** A rule's regex, run on RE2 (linear time); the loader has reported any fault at its position. */

@@ -19,6 +19,12 @@ export const RULE_DEFAULTS = {
   exact_limit: 10_000,
   /** metric and ratio: the values (base events) a window needs before it can fire */
   measure_min_count: 1,
+  /** new_term: a term seen within this much event time is known */
+  new_term_history_ms: 30 * 24 * 3_600_000,
+  new_term_history_warmup_ms: 0,
+  new_term_max_terms: 100_000,
+  /** change without a `window`: how long a group's last value is remembered (event time) */
+  change_memory_ms: 30 * 24 * 3_600_000,
 } as const satisfies { severity: RuleDef['severity']; direction: RuleDef['direction']; [k: string]: unknown };
 
 export const EXAMPLE_DEFAULTS = {

@@ -23,6 +23,7 @@ export const engineStateSchema = {
         required: ['fingerprint', 'detector', 'lifecycle'],
         properties: {
           fingerprint: { type: 'string', description: 'a string' },
+          detection: { type: 'string', description: 'a string' },
           detector: { type: 'object', description: 'an object' },
           lifecycle: { type: 'object', description: 'an object' },
         },

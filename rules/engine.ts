@@ -5,7 +5,7 @@ import type { Logger } from '../src/core/log';
 import { formatProblem, type FileProblem } from '../src/core/config-kit';
 import { checkRulesFile } from './load/rules-file';
 import { RULE_DEFAULTS } from './defaults';
-import type { LoadedRules } from './types';
+import type { LoadedRules, RuleDef } from './types';
 import { validateWhere } from './kql/validate-where';
 import { compileRule, type CompiledRule } from './compile-rule';
 import { RuleIndex } from './rule-index';
@@ -37,7 +37,8 @@ interface EngineState {
   /** per source, the position below which events were already counted (replayed after a crash: skipped) */
   processed: Record<string, number>;
   newest: number;
-  rules: Record<string, { fingerprint: string; detector: unknown; lifecycle: unknown }>;
+  /** detection: the rule's detection fingerprint (absent in states of older versions) */
+  rules: Record<string, { fingerprint: string; detection?: string; detector: unknown; lifecycle: unknown }>;
 }
 
 /**
@@ -82,7 +83,10 @@ export class RulesEngine implements RulesEntry {
     return true;
   }
 
-  /** Swaps in a set of rules at once; rules with an unchanged definition keep their state. */
+  /**
+   * Swaps in a set of rules at once; rules with an unchanged definition keep their state, and so do
+   * rules edited only in what their alerts say or where they go (their detection fingerprint).
+   */
   use(rules: LoadedRules): void {
     const old = new Map(this.compiled.map((c) => [c.def.id, c]));
     const next: CompiledRule[] = [];
@@ -90,9 +94,19 @@ export class RulesEngine implements RulesEntry {
     for (const def of rules.rules) {
       if (!def.enabled) continue;
       const prev = old.get(def.id);
-      const c = prev && prev.def.fingerprint === def.fingerprint ? { ...prev, def } : compileRule(def);
+      let c: CompiledRule;
+      if (prev && prev.def.fingerprint === def.fingerprint) c = { ...prev, def };
+      else {
+        c = compileRule(def);
+        // edited only in what its alerts say or where they go: its windows, history and alerts go on
+        if (prev && sameDetection(prev.def.detection_fingerprint, def)) {
+          c.detector = prev.detector;
+          c.lifecycle.restore(prev.lifecycle.snapshot());
+          c.nextAdvance = prev.nextAdvance;
+        }
+      }
       const saved = this.pendingState?.rules[def.id];
-      if (c !== prev && saved && saved.fingerprint === def.fingerprint) {
+      if (c !== prev && saved && (saved.fingerprint === def.fingerprint || sameDetection(saved.detection, def))) {
         c.detector.restore(saved.detector);
         c.lifecycle.restore(saved.lifecycle);
       }
@@ -144,7 +158,8 @@ export class RulesEngine implements RulesEntry {
       this.matched++;
       this.opts.onMatch?.(r.def.id, t);
       const g = r.groupOf(doc);
-      const input = r.input?.read(doc);
+      // what the detector reads of the event: cardinality, metric and ratio their input; the others the event
+      const input = r.input ? r.input.read(doc) : doc;
       if (!r.input || r.input.sample(input)) r.lifecycle.onEvent(g.key, g.values, t, doc);
       const conds = r.detector.observe(t, g.key, g.values, input);
       if (conds.length > 0) out.push(...r.lifecycle.onConditions(conds));
@@ -210,7 +225,7 @@ export class RulesEngine implements RulesEntry {
   /** The engine's state for the checkpoint registry (committed with the sources' positions). */
   snapshot(): EngineState {
     const rules: EngineState['rules'] = {};
-    for (const r of this.compiled) rules[r.def.id] = { fingerprint: r.def.fingerprint, detector: r.detector.snapshot(), lifecycle: r.lifecycle.snapshot() };
+    for (const r of this.compiled) rules[r.def.id] = { fingerprint: r.def.fingerprint, detection: r.def.detection_fingerprint, detector: r.detector.snapshot(), lifecycle: r.lifecycle.snapshot() };
     if (this.curSource !== null) this.processed.set(this.curSource, this.curPos);
     return { version: 1, processed: Object.fromEntries(this.processed), newest: Number.isFinite(this.newest) ? this.newest : 0, rules };
   }
@@ -227,22 +242,24 @@ export class RulesEngine implements RulesEntry {
     if (this.compiled.length > 0) {
       for (const r of this.compiled) {
         const saved = s.rules[r.def.id];
-        if (saved && saved.fingerprint === r.def.fingerprint) { r.detector.restore(saved.detector); r.lifecycle.restore(saved.lifecycle); }
+        if (saved && (saved.fingerprint === r.def.fingerprint || sameDetection(saved.detection, r.def))) { r.detector.restore(saved.detector); r.lifecycle.restore(saved.lifecycle); }
       }
       this.pendingState = null;
     }
   }
 
   /** The detectors' counts, summed over the rules (status and metrics). */
-  counts(): { groups: number; late: number; groupsDropped: number } {
-    let groups = 0, late = 0, groupsDropped = 0;
+  counts(): { groups: number; late: number; groupsDropped: number; terms: number; termsForgotten: number } {
+    let groups = 0, late = 0, groupsDropped = 0, terms = 0, termsForgotten = 0;
     for (const r of this.compiled) {
       const st = r.detector.stats();
       groups += st.groups;
       late += st.late;
       groupsDropped += st.groupsDropped;
+      terms += st.terms ?? 0;
+      termsForgotten += st.termsForgotten ?? 0;
     }
-    return { groups, late, groupsDropped };
+    return { groups, late, groupsDropped, terms, termsForgotten };
   }
 
   /** Per running rule, since it was loaded (a reload that keeps a rule keeps its counts): what it matched, fired and resolved, and its alerts firing now. */
@@ -269,8 +286,15 @@ export class RulesEngine implements RulesEntry {
       groups: c.groups,
       late_events: c.late,
       groups_dropped: c.groupsDropped,
+      new_terms_known: c.terms,
+      new_terms_forgotten: c.termsForgotten,
     };
   }
+}
+
+/** a rule's detection fingerprint is known and the same: its detector state fits the rule as it is now */
+function sameDetection(detection: string | undefined, def: RuleDef): boolean {
+  return detection !== undefined && detection === def.detection_fingerprint;
 }
 
 /** Where an event sits in its source: a file line's byte offset, else the end of its span. */

@@ -4,7 +4,7 @@
  * Defaults of the optional keys live in rules/defaults.ts.
  */
 
-export type RuleType = 'pattern' | 'threshold' | 'spike' | 'flatline' | 'cardinality' | 'metric' | 'ratio';
+export type RuleType = 'pattern' | 'threshold' | 'spike' | 'flatline' | 'new_term' | 'change' | 'cardinality' | 'metric' | 'ratio';
 /** a metric rule's aggregation: percentiles by nearest rank */
 export type MetricAgg = 'avg' | 'min' | 'max' | 'sum' | 'p50' | 'p95' | 'p99';
 export type Severity = 'info' | 'low' | 'medium' | 'high' | 'critical';
@@ -130,7 +130,15 @@ export interface RuleDef {
   baseline_ms?: number;
   ratio?: number; // spike, default 3
   min_count?: number; // spike, metric and ratio, default 1
-  /** cardinality: the field whose distinct values are counted; metric: the numeric field aggregated */
+  /** new_term: the field(s) whose value (tuple) is the term */
+  fields?: string[];
+  /** new_term: how long a term seen stays known (default 30d) */
+  history_ms?: number;
+  /** new_term: event time after a fresh start during which terms are only learned (default 0) */
+  history_warmup_ms?: number;
+  /** new_term: the most terms remembered per rule, the least recently seen forgotten first (default 100000) */
+  max_terms?: number;
+  /** change: the field whose value is watched per group; cardinality: the field whose distinct values are counted; metric: the numeric field aggregated */
   field?: string;
   /** cardinality: fire at max distinct values or more, or below min (a group seen a whole window before) */
   max?: number;
@@ -167,6 +175,8 @@ export interface RuleDef {
   where_col?: number;
   /** hash of the resolved definition (everything but examples and positions): unchanged → same fingerprint */
   fingerprint: string;
+  /** hash of what shapes its detector (the definition less severity, notify, realert, …): unchanged → its state is kept */
+  detection_fingerprint?: string;
 }
 
 export interface LoadedRules {

@@ -41,6 +41,9 @@ export interface FiringAlert {
   count: number;
 }
 
+/** the rule types whose every occurrence is an alert of its own, also while the group's alert is firing */
+const FIRES_PER_OCCURRENCE = new Set<RuleDef['type']>(['pattern', 'change']);
+
 const SAMPLE_FIELDS = ['@timestamp', 'message', 'log.level', 'host.name', 'event.code', 'event.action', 'user.name', 'service.name', 'winlog.channel', 'winlog.event_id', 'error.message'];
 
 /**
@@ -62,7 +65,7 @@ export class RuleLifecycle {
     // `include` chooses the fields exactly (after @timestamp, which orders the samples)
     const fields = rule.include
       ? ['@timestamp', ...rule.include]
-      : [...SAMPLE_FIELDS, ...rule.group_by, ...(rule.regex ? [rule.regex.field] : []), ...extraFields];
+      : [...SAMPLE_FIELDS, ...rule.group_by, ...(rule.regex ? [rule.regex.field] : []), ...(rule.fields ?? []), ...(rule.field ? [rule.field] : []), ...extraFields];
     this.readSample = [...new Set(fields)].map((f) => [f, compileGroupValueReader(f)]);
     if (rule.top_count_keys?.length) this.top = new TopCounts(rule.top_count_keys, rule.window_ms ?? RULE_DEFAULTS.window_ms);
   }
@@ -102,8 +105,13 @@ export class RuleLifecycle {
         g = { groupValues: c.groupValues, firing: false, firedAt: 0, sent: false, lastSent: -Infinity, firstEvent: c.windowStart, lastEvent: c.at, samples: [], alertId: '' };
         this.groups.set(c.group, g);
       }
+      if (c.firing && c.sample && !g.firing) {
+        // an alert whose group is not an event's group_by group (new_term): its event comes with it
+        g.samples = [c.sample];
+        g.firstEvent = g.lastEvent = c.at;
+      }
       if (c.firing) {
-        const repeat = g.firing && this.rule.type === 'pattern';
+        const repeat = g.firing && FIRES_PER_OCCURRENCE.has(this.rule.type);
         if (g.firing && !repeat) continue;
         g.firing = true;
         g.firedAt = c.at;
@@ -118,7 +126,7 @@ export class RuleLifecycle {
           out.push({ alert: this.alertOf(g, c, 'firing'), send });
           this.fired++;
         }
-        if (this.rule.type === 'pattern') g.samples = g.samples.slice(-1);
+        if (FIRES_PER_OCCURRENCE.has(this.rule.type)) g.samples = g.samples.slice(-1);
       } else if (g.firing) {
         g.firing = false;
         const send = g.sent && this.rule.notify_resolved;
@@ -166,11 +174,11 @@ export class RuleLifecycle {
   }
 
   /**
-   * The span whose events top_count_keys counts: the alert's window; for a pattern rule, whose
-   * window starts at the match, the `window` of event time up to and including the match.
+   * The span whose events top_count_keys counts: the alert's window; for a rule whose window starts
+   * at the event that fired (pattern, change, new_term), the `window` of event time up to and including it.
    */
   private topWindow(c: Condition): [number, number] {
-    if (this.rule.type !== 'pattern') return [c.windowStart, c.windowEnd];
+    if (!FIRES_PER_OCCURRENCE.has(this.rule.type) && this.rule.type !== 'new_term') return [c.windowStart, c.windowEnd];
     const w = this.rule.window_ms ?? RULE_DEFAULTS.window_ms;
     return [c.at - w + 1, c.at + 1];
   }

@@ -21,6 +21,8 @@ export function buildReport(rules: LoadedRules, r: ReplayResult): BacktestReport
     if (def.type === 'spike') s.ratio = def.ratio ?? 3;
     const condition = measureCondition(def);
     if (condition !== undefined) s.condition = condition;
+    if (def.type === 'new_term') Object.assign(s, { watched: def.fields, historyMs: def.history_ms ?? RULE_DEFAULTS.new_term_history_ms });
+    if (def.type === 'change') Object.assign(s, { watched: [def.field ?? ''], historyMs: def.window_ms });
     if (r.from !== undefined && r.to !== undefined) s.buckets = bucketsOf(times, r.from, r.to, windowMs, def.type === 'spike' ? def.baseline_ms ?? 0 : 0);
     series.push(s);
   }

@@ -44,6 +44,8 @@ function condition(rule: RuleSeries): string {
     case 'flatline': return rule.threshold === undefined ? 'count falls in window' : `count < ${numberText(rule.threshold)} within ${durationText(rule.windowMs)} (for a group seen before)`;
     case 'spike': return `count in ${durationText(rule.windowMs)} ≥ ${numberText(rule.ratio ?? 1)} × baseline average`;
     case 'pattern': return 'every matching event';
+    case 'new_term': return `a value of ${(rule.watched ?? []).join(' + ')} not seen within ${durationText(rule.historyMs ?? 0)}`;
+    case 'change': return `${(rule.watched ?? []).join('')} changes${rule.historyMs ? ` (previous value seen within ${durationText(rule.historyMs)})` : ''}`;
     default: return rule.condition ?? '';
   }
 }

@@ -46,6 +46,9 @@ export interface RuleSeries {
   ratio?: number;
   /** cardinality, metric, ratio: their condition in words (measure-condition.ts) */
   condition?: string;
+  /** new_term: its `fields` and `history`; change: its `field`, and its `window` when set (how recent the previous value must be) */
+  watched?: string[];
+  historyMs?: number;
   /** Matching events per window bucket. */
   buckets: RuleBucket[];
 }

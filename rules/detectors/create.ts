@@ -4,6 +4,8 @@ import { ThresholdDetector } from './threshold';
 import { SpikeDetector } from './spike';
 import { FlatlineDetector } from './flatline';
 import { createMeasuringDetector } from './create-measuring';
+import { NewTermDetector } from './new-term';
+import { ChangeDetector } from './change';
 
 /**
  * The detector of a rule. The rules loader has already validated the rule; the checks here only keep a
@@ -35,6 +37,13 @@ export function createDetector(cfg: DetectorConfig): Detector {
     case 'metric':
     case 'ratio':
       return createMeasuringDetector(cfg, need);
+    case 'new_term':
+      need(!!cfg.newTerm && cfg.newTerm.fields.length > 0, 'fields are missing');
+      need(cfg.newTerm!.historyMs > 0 && cfg.newTerm!.maxTerms >= 1, 'history must be > 0 and maxTerms >= 1');
+      return new NewTermDetector(cfg);
+    case 'change':
+      need(!!cfg.change && cfg.change.field !== '', 'field is missing');
+      return new ChangeDetector(cfg);
     default:
       throw new Error(`unknown detector type ${String((cfg as { type: unknown }).type)}`);
   }

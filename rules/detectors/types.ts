@@ -26,6 +26,11 @@ export interface Condition {
   windowEnd: number;
   /** the event time at which this was decided (the event's time, or the watermark) */
   at: number;
+  /**
+   * the event that started this alert, when the alert's group is not the event's group_by group
+   * (new_term: the group plus the new term), so the lifecycle has no samples of its own for it
+   */
+  sample?: Record<string, unknown>;
 }
 
 export interface DetectorStats {
@@ -34,6 +39,9 @@ export interface DetectorStats {
   groupsDropped: number;
   /** events too late to count (their window closed before they came) */
   late: number;
+  /** new_term: terms remembered, and terms forgotten at the cap (max_terms) since this detector was made */
+  terms?: number;
+  termsForgotten?: number;
 }
 
 export interface Detector {
@@ -41,8 +49,8 @@ export interface Detector {
    * An event that passed the rule's filter. Returns the conditions that this event changed (a group
    * that starts firing, or a pattern match, which fires on every event). Events may come out of order:
    * within `allowed_lateness` behind the newest event seen they are counted in their own time.
-   * `input` is what the rule read of the event for its detector (rules/measure-input.ts; cardinality,
-   * metric and ratio only).
+   * `input` is what the rule read of the event for its detector: for cardinality, metric and ratio what
+   * rules/measure-input.ts reads; for new_term and change the event itself (they read fields of their own).
    */
   observe(time: number, group: string, groupValues: Record<string, unknown>, input?: unknown): Condition[];
   /**
@@ -61,7 +69,7 @@ export interface Detector {
 
 /** What a detector needs of its rule (a subset of RuleDef, with every default filled in). */
 export interface DetectorConfig {
-  type: 'pattern' | 'threshold' | 'spike' | 'flatline' | MeasureType;
+  type: 'pattern' | 'threshold' | 'spike' | 'flatline' | 'new_term' | 'change' | MeasureType;
   /** window length in ms (pattern: how long after the last match the condition counts as holding) */
   windowMs: number;
   /** threshold: fire when count >= threshold; flatline: fire when count < threshold */
@@ -76,6 +84,10 @@ export interface DetectorConfig {
   maxGroups: number;
   /** a group with no event for this long is forgotten (flatline: stops firing and is forgotten) */
   groupTtlMs: number;
+  /** new_term (windowMs: how long its alert holds after the new term) */
+  newTerm?: { fields: string[]; historyMs: number; warmupMs: number; maxTerms: number };
+  /** change (windowMs: how long its alert holds after a change); withinMs null: the previous value may be of any age */
+  change?: { field: string; withinMs: number | null };
   /** cardinality and metric: their bounds (ratio uses threshold and minCount) */
   measure?: MeasureOptions;
 }

@@ -19,8 +19,10 @@ export abstract class WindowedDetector<S> implements Detector {
     protected readonly cfg: DetectorConfig,
     private readonly type: DetectorConfig['type'],
     newState: () => S,
+    /** how far before the newest event minus the lateness an event still counts (default: a window) */
+    gateWindowMs = cfg.windowMs,
   ) {
-    this.gate = new LatenessGate(cfg.allowedLatenessMs, cfg.windowMs);
+    this.gate = new LatenessGate(cfg.allowedLatenessMs, gateWindowMs);
     this.groups = new GroupTable(cfg.maxGroups, cfg.groupTtlMs, newState);
   }
 

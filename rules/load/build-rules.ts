@@ -8,8 +8,9 @@ import type { YamlSource } from '../../src/core/config-kit';
 import type { NotifierDef, RuleDef, RulesLoadOptions } from '../types';
 import { checkNotify, checkUniqueId, commonFields, readDurations } from './common-fields';
 import { checkType, detectorOptions } from './detector-options';
+import { checkValueWatch } from './value-watch-options';
 import { buildExamples } from './examples';
-import { ruleFingerprint } from './fingerprint';
+import { detectionFingerprint, ruleFingerprint } from './fingerprint';
 import { asObj, type Obj } from './raw-values';
 import { readRegex } from './regex-field';
 import { RuleInput } from './rule-input';
@@ -40,11 +41,13 @@ export function buildRules(
     checkWhere(input, opts.validateWhere, checkedOf, 'of'); // a ratio rule's base (resolved with its options)
     const regex = readRegex(input, checkedRegex);
     const examples = buildExamples(input);
+    const watch = checkValueWatch(input, type);
     if (input.bad || !type || !input.id) return;
 
     const rule: RuleDef = commonFields(input, { type, where, regex, notify, examples, durations });
-    Object.assign(rule, detectorOptions(type, input.merged), wherePosition(src, whereNode));
+    Object.assign(rule, detectorOptions(type, input.merged), watch, wherePosition(src, whereNode));
     rule.fingerprint = ruleFingerprint(rule);
+    rule.detection_fingerprint = detectionFingerprint(rule);
     out.push(rule);
   });
   return out;

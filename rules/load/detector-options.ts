@@ -16,6 +16,8 @@ const TYPE_NEEDS: Record<RuleType, string[]> = {
   threshold: ['threshold', 'window'],
   spike: ['window', 'baseline'],
   flatline: ['window'],
+  new_term: ['fields'],
+  change: ['field'],
   ...MEASURE_NEEDS,
 };
 

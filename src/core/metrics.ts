@@ -54,6 +54,7 @@ export class Metrics {
   readonly outboxPending = new Gauge({ name: 'vigil_outbox_pending', help: 'Alert notifications waiting in the outbox, by notifier', labelNames: ['notifier'], registers: [this.registry] });
   readonly rulesLateEvents = new Gauge({ name: 'vigil_rules_late_events', help: 'Events that came after their window closed (not counted), since start', registers: [this.registry] });
   readonly rulesGroupsDropped = new Gauge({ name: 'vigil_rules_groups_dropped', help: 'Events of new groups refused because a rule reached its cap of groups, since start', registers: [this.registry] });
+  readonly rulesTermsForgotten = new Counter({ name: 'vigil_rules_new_terms_forgotten_total', help: 'Terms new_term rules forgot because a rule reached its max_terms (the least recently seen first)', registers: [this.registry] });
   readonly rulesGroups = new Gauge({ name: 'vigil_rules_groups', help: 'Groups the rules keep windows for', registers: [this.registry] });
   readonly rulesReloads = new Counter({ name: 'vigil_rules_reloads_total', help: 'Reloads of rules.yaml after an edit, by outcome', labelNames: ['outcome'], registers: [this.registry] });
   readonly checkpointCommits = new Counter({ name: 'vigil_checkpoint_commits_total', help: 'Checkpoint registry writes', registers: [this.registry] });

@@ -7,6 +7,8 @@ import type { RulesEngine } from '../../rules';
 
 export class RulesClock {
   private timer: NodeJS.Timeout | null = null;
+  /** the engine's count of forgotten terms at the last tick (it drops when a rule is replaced) */
+  private termsForgotten = 0;
 
   constructor(private readonly rules: RulesEngine, private readonly metrics: Metrics) {}
 
@@ -17,6 +19,8 @@ export class RulesClock {
       this.metrics.rulesLateEvents.set(c.late);
       this.metrics.rulesGroupsDropped.set(c.groupsDropped);
       this.metrics.rulesGroups.set(c.groups);
+      if (c.termsForgotten > this.termsForgotten) this.metrics.rulesTermsForgotten.inc(c.termsForgotten - this.termsForgotten);
+      this.termsForgotten = c.termsForgotten;
     }, 1000);
     this.timer.unref();
   }

@@ -200,7 +200,7 @@ describe('rules problems with positions', () => {
 
   it('unknown keys, at the key', () => {
     expect(problems(lines('rules:', '  - id: a', '    type: threshold', '    threshold: 2', '    windw: 5m', '    window: 5m'))).to.deep.equal([
-      '5:5: unknown key "windw" in rules[0] (expected one of: id, description, type, where, regex, group_by, threshold, window, baseline, ratio, min_count, direction, severity, notify, notify_resolved, realert, group_window, allowed_lateness, enabled, tags, include, top_count_keys, field, max, min, agg, above, below, exact_limit, of, examples)',
+      '5:5: unknown key "windw" in rules[0] (expected one of: id, description, type, where, regex, group_by, threshold, window, baseline, ratio, min_count, direction, fields, history, history_warmup, max_terms, severity, notify, notify_resolved, realert, group_window, allowed_lateness, enabled, tags, include, top_count_keys, field, max, min, agg, above, below, exact_limit, of, examples)',
     ]);
     expect(problems(lines('rule:', '  - id: a'))).to.deep.equal(['1:1: unknown key "rule" (expected one of: defaults, notifiers, rules)']);
     expect(problems(lines('notifiers:', '  x: {type: email, to: [a@b], subjekt: hi}'))).to.deep.equal([
@@ -216,7 +216,7 @@ describe('rules problems with positions', () => {
       '5:15: rules[0].severity must be one of: info, low, medium, high, critical (got "urgent")',
     ]);
     expect(problems(lines('rules:', '  - id: a', '    type: sometimes'))).to.deep.equal([
-      '3:11: rules[0].type must be one of: pattern, threshold, spike, flatline, cardinality, metric, ratio (got "sometimes")',
+      '3:11: rules[0].type must be one of: pattern, threshold, spike, flatline, new_term, change, cardinality, metric, ratio (got "sometimes")',
     ]);
     expect(problems(lines('rules:', '  - id: Bad_Id', '    type: pattern', '    where: x'))).to.deep.equal([
       '2:9: rules[0].id: rule id "Bad_Id" may contain only lower-case letters, digits and "-"',
@@ -248,7 +248,7 @@ describe('rules problems with positions', () => {
     expect(problems(lines('rules:', '  - id: a', '    type: threshold'))).to.deep.equal(['2:5: threshold rule "a" needs "threshold" and "window"']);
     expect(problems(lines('rules:', '  - id: a', '    type: spike', '    window: 1m'))).to.deep.equal(['2:5: spike rule "a" needs "baseline"']);
     expect(problems(lines('rules:', '  - id: a', '    type: flatline', '    where: x'))).to.deep.equal(['2:5: flatline rule "a" needs "window"']);
-    expect(problems(lines('rules:', '  - id: a', '    where: x'))).to.deep.equal(['2:5: rule "a" has no "type" (one of: pattern, threshold, spike, flatline, cardinality, metric, ratio)']);
+    expect(problems(lines('rules:', '  - id: a', '    where: x'))).to.deep.equal(['2:5: rule "a" has no "type" (one of: pattern, threshold, spike, flatline, new_term, change, cardinality, metric, ratio)']);
     expect(problems(lines('rules:', '  - id: a', '    type: pattern'))).to.deep.equal(['2:5: pattern rule "a" needs "where" or "regex" (it would fire on every event)']);
     expect(problems(lines('rules:', '  - id: a', '    type: spike', '    window: 5m', '    baseline: 1m'))).to.deep.equal([
       '5:15: rules[0].baseline (1m) must be at least as long as window (5m)',
