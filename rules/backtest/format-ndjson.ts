@@ -2,7 +2,8 @@
  * `vigil backtest --format ndjson`: one JSON object per alert, sorted by first event
  * (SPEC section 1), keys always in this order:
  * rule, severity, state, group, count, first_event, last_event, id, at,
- * then resolved_at (resolved alerts) and reference (when the engine gave one).
+ * then resolved_at (resolved alerts), open_at_end (firing alerts still firing where the backtest's
+ * event time stopped) and reference (when the engine gave one).
  */
 import type { BacktestAlert, BacktestReport } from './report-data';
 import { sortAlerts } from './report-text';
@@ -21,6 +22,7 @@ export function alertRecord(alert: BacktestAlert): Record<string, unknown> {
     at: alert.at,
   };
   if (alert.state === 'resolved') record.resolved_at = alert.at;
+  if (alert.openAtEnd) record.open_at_end = true;
   if (alert.reference !== undefined) record.reference = alert.reference;
   return record;
 }

@@ -1,5 +1,5 @@
 import { MAX_SAMPLES, type Alert } from '../../../rules';
-import { display, groupLabel, sampleColumns, stateWord, summaryRows } from '../view/alert-summary';
+import { display, groupLabel, sampleColumns, samplesHeading, stateWord, summaryRows } from '../view/alert-summary';
 import { alertDiscoverLink } from '../view/kibana-link';
 import { escapeHtml } from './html-escape';
 
@@ -44,7 +44,7 @@ function renderAlert(alert: Alert, kibanaUrl: string | undefined): EmailBody {
   const samples = alert.samples.slice(-MAX_SAMPLES);
   const columns = sampleColumns(samples);
   const { url: link, note: linkNote } = kibanaUrl ? alertDiscoverLink(kibanaUrl, alert) : { url: undefined, note: undefined };
-  const sampleNote = `Sample events (${samples.length} of ${alert.count}, newest last)`;
+  const sampleNote = samplesHeading(alert, samples.length);
   const width = Math.max(...rows.map((r) => r.label.length)) + 2;
   const text = [
     headline(alert),

@@ -1,7 +1,7 @@
 import { MAX_SAMPLES, type Alert } from '../../../rules';
 import type { Notification } from '../outbox/delivery';
 import type { AlertLink } from '../view/kibana-link';
-import { display, groupLabel, stateWord, summaryRows } from '../view/alert-summary';
+import { display, groupLabel, samplesHeading, stateWord, summaryRows } from '../view/alert-summary';
 import { teamsText } from './teams-markdown';
 
 /**
@@ -36,7 +36,7 @@ function alertElements(a: Alert, kibanaLink: AlertLink | undefined, separated: b
     { type: 'TextBlock', size: separated ? 'Medium' : 'Large', weight: 'Bolder', wrap: true, separator: separated, text: teamsText(headline), color: a.state === 'resolved' ? 'Good' : 'Attention' },
     { type: 'FactSet', facts: summaryRows(a).map((r) => ({ title: r.label, value: teamsText(r.value) })) },
   ];
-  if (samples.length) out.push({ type: 'TextBlock', weight: 'Bolder', text: 'Samples (newest last)' }, { type: 'FactSet', facts: samples });
+  if (samples.length) out.push({ type: 'TextBlock', weight: 'Bolder', text: teamsText(samplesHeading(a, samples.length, 'Samples')) }, { type: 'FactSet', facts: samples });
   if (kibanaLink?.url) out.push({ type: 'ActionSet', actions: [{ type: 'Action.OpenUrl', title: 'Open in Kibana Discover', url: kibanaLink.url }] });
   if (kibanaLink?.note) out.push({ type: 'TextBlock', isSubtle: true, size: 'Small', wrap: true, text: teamsText(kibanaLink.note) });
   return out;
