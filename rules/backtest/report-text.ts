@@ -87,11 +87,17 @@ export function stateText(alert: BacktestAlert): string {
 
 /** Lines about the events a backtest left out and where its event time stopped (table and HTML). */
 export function inputNotes(report: BacktestReport): string[] {
+  const out = leftOutNotes(report);
+  if (report.end) out.push(`event time stopped at ${shortTime(report.end)}: alerts still firing then are marked "open at end"`);
+  return out;
+}
+
+/** Lines about the events a backtest left out of its windows (also printed on stderr). */
+export function leftOutNotes(report: BacktestReport): string[] {
   const out: string[] = [];
   if (report.untimed === 1) out.push('1 event without a time of its own and no event before it in its file: left out of the windows');
   else if (report.untimed) out.push(`${report.untimed} events without a time of their own and no event before them in their file: left out of the windows`);
   if (report.afterUntil) out.push(`${report.afterUntil} event${report.afterUntil === 1 ? '' : 's'} after --until left out`);
-  if (report.end) out.push(`event time stopped at ${shortTime(report.end)}: alerts still firing then are marked "open at end"`);
   return out;
 }
 

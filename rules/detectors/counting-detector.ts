@@ -19,9 +19,10 @@ export interface CountingGroup {
 
 /**
  * The name under which a detector's snapshot keeps `holdUntil` (threshold: `spanEnd`, spike: `fireEnd`,
- * as registry.json has always had them; flatline: `resolvedAt`, absent from older snapshots).
+ * as registry.json has always had them; flatline: `resolvedAt`, absent from older snapshots, and only
+ * once it resolved), or null for a detector that keeps none.
  */
-export type HoldField = 'spanEnd' | 'fireEnd' | 'resolvedAt';
+export type HoldField = 'spanEnd' | 'fireEnd' | 'resolvedAt' | null;
 
 /**
  * The detectors that count events per group on event time (threshold, spike, flatline): an event adds
@@ -105,14 +106,14 @@ export abstract class CountingDetector extends WindowedDetector<CountingGroup> {
       fired: s.fired,
     };
     // -Infinity is not JSON: a group whose condition never held stores null (flatline: only once it resolved)
-    if (this.holdField !== 'resolvedAt') out[this.holdField] = Number.isFinite(s.holdUntil) ? s.holdUntil : null;
-    else if (Number.isFinite(s.holdUntil)) out.resolvedAt = s.holdUntil;
+    if (this.holdField === 'spanEnd' || this.holdField === 'fireEnd') out[this.holdField] = Number.isFinite(s.holdUntil) ? s.holdUntil : null;
+    else if (this.holdField === 'resolvedAt' && Number.isFinite(s.holdUntil)) out.resolvedAt = s.holdUntil;
     return out;
   }
 
   protected stateIn(raw: unknown): CountingGroup {
     const r = raw as Record<string, unknown> | null | undefined;
-    const held = r?.[this.holdField];
+    const held = this.holdField ? r?.[this.holdField] : undefined;
     return {
       counts: TimeCounts.restore(r?.counts),
       fired: (r?.fired as Condition | null | undefined) ?? null,

@@ -70,11 +70,11 @@ describe('backtest event time', function () {
     lines.splice(12, 0, 'sshd[4242]: connection reset by peer'); // not JSON: between the 12th and 13th logon
     const rules = rulesOf(LOGON_BURST);
     const r = await run(rules, [file('auth.ndjson', lines)]);
-    expect(r.events).to.equal(26);
-    expect(r.untimed).to.equal(0);
     // the 20th logon (at 95 s) makes [0 s, 300 s) hold 20; the plain line sits at 55 s, between the others
     expect(records(rules, r).map(brief)).to.deep.equal([['logon-burst', 'firing', 20, iso(T0 + 95 * S)]]);
     expect(r.to).to.equal(T0 + 120 * S);
+    expect(r.events).to.equal(26);
+    expect(r.untimed).to.equal(0);
     const html = formatHtml(buildReport(rules, r));
     expect(html).to.contain('<dd class="events">26</dd>');
     expect(html).to.contain('1 alert fired');
@@ -84,15 +84,15 @@ describe('backtest event time', function () {
     const rules = rulesOf(LOGON_BURST.replace('threshold: 20', 'threshold: 5').replace('window: 5m', 'window: 1m'));
     const lines = ['starting up, no timestamp yet', ...Array.from({ length: 5 }, (_, i) => logon(T0 + i * S)), heartbeat(T0 + 10 * MIN, 'web1')];
     const r = await run(rules, [file('auth.ndjson', lines)]);
-    expect(r.untimed).to.equal(1);
-    expect(r.events).to.equal(6);
-    expect(r.from).to.equal(T0);
     // fired by the 5th logon (4 s); the span [0 s, 60 s) reached 5, and at 60.001 s the window
     // [0.001 s, 60.001 s) holds 4: a whole window below the threshold
     expect(records(rules, r).map((a) => [a.state, a.at, a.resolved_at])).to.deep.equal([
       ['firing', iso(T0 + 4 * S), undefined],
       ['resolved', iso(T0 + 60 * S + 1), iso(T0 + 60 * S + 1)],
     ]);
+    expect(r.from).to.equal(T0);
+    expect(r.untimed).to.equal(1);
+    expect(r.events).to.equal(6);
     expect(formatHtml(buildReport(rules, r))).to.contain('1 event without a time of its own and no event before it in its file: left out of the windows');
   });
 
@@ -101,8 +101,8 @@ describe('backtest event time', function () {
     const lines: string[] = [];
     for (let m = 0; m <= 30; m++) lines.push(heartbeat(T0 + m * MIN, 'web1'), heartbeat(T0 + m * MIN + 30 * S, 'web2'));
     const r = await run(rules, [file('hb.ndjson', lines)]);
-    expect(r.end).to.equal(T0 + 30 * MIN + 30 * S);
     expect(r.alerts).to.deep.equal([]);
+    expect(r.end).to.equal(T0 + 30 * MIN + 30 * S);
   });
 
   it('alerts still firing when the data ends are printed as firing, open_at_end, and nothing is invented after the last event', async () => {
@@ -150,9 +150,9 @@ describe('backtest event time', function () {
     const f = file('hb.ndjson', lines);
     // until 60 min: the event at 90 min is left out, and the silence after 30 min fires at 40 min + 1 ms
     const r = await run(rules, [f], T0 + 60 * MIN);
+    expect(records(rules, r).map((a) => [a.state, a.at, a.open_at_end])).to.deep.equal([['firing', iso(T0 + 40 * MIN + 1), true]]);
     expect(r.afterUntil).to.equal(1);
     expect(r.events).to.equal(31);
-    expect(records(rules, r).map((a) => [a.state, a.at, a.open_at_end])).to.deep.equal([['firing', iso(T0 + 40 * MIN + 1), true]]);
     // without it the data runs to 90 min: the same silence fires, and the event at 90 min ends it (at 90 min + 1 ms)
     const all = await run(rules, [f]);
     expect(records(rules, all).length).to.equal(1); // notify_resolved is off: the resolution is not printed

@@ -1,5 +1,5 @@
 import { writeFileSync } from 'node:fs';
-import { checkRulesFile, validateWhere, inputFiles, replay, buildReport, renderBacktestReport, BACKTEST_FORMATS, type BacktestFormat } from '../../../rules';
+import { checkRulesFile, validateWhere, inputFiles, replay, buildReport, renderBacktestReport, leftOutNotes, BACKTEST_FORMATS, type BacktestFormat } from '../../../rules';
 import { formatProblem } from '../../runtime/config/types';
 import { parseTimeString } from '../../core/timestamp';
 import { ProgressBar } from '../progress-bar';
@@ -40,11 +40,9 @@ export async function runBacktest(args: string[], opts: BacktestOptions): Promis
   }, { until });
   bar?.finish(`${result.events.toLocaleString('en-US')} events replayed, ${result.alerts.length} alerts`);
   for (const p of result.problems) process.stderr.write(`vigil backtest: ${p}\n`);
-  if (result.untimed > 0) {
-    process.stderr.write(`vigil backtest: ${result.untimed} events without a time of their own and no event before them in their file: left out of the windows\n`);
-  }
-  if (result.afterUntil > 0) process.stderr.write(`vigil backtest: ${result.afterUntil} events after --until left out\n`);
-  const text = renderBacktestReport(buildReport(rules, result), opts.format as BacktestFormat);
+  const report = buildReport(rules, result);
+  for (const note of leftOutNotes(report)) process.stderr.write(`vigil backtest: ${note}\n`);
+  const text = renderBacktestReport(report, opts.format as BacktestFormat);
   if (opts.out) writeFileSync(opts.out, text);
   else process.stdout.write(text);
   return 0;
