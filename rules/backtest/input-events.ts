@@ -88,13 +88,18 @@ function evtxInput(file: string, ingested: string): InputEvents {
   const reader = readEvtx(file);
   let position = 0;
   const ctx = { hostName: 'backtest', ingested };
+  // a record without TimeCreated (a damaged one) is mapped with ingest time: it takes the record before it
+  const clock = new SourceClock();
+  const untimed = new WeakSet<EventDoc>();
   async function* events(): AsyncGenerator<EventDoc, void, undefined> {
     for await (const rec of reader) {
       position = rec.fileOffset;
-      yield windowsEventDoc(rec.tree, ctx);
+      const doc = windowsEventDoc(rec.tree, ctx);
+      if (clock.place(doc, doc['@timestamp'] !== ingested) === 'ingest') untimed.add(doc);
+      yield doc;
     }
   }
-  return { file, kind: 'evtx', events: events(), position: () => position, problems: () => readProblems(file, reader.stats) };
+  return { file, kind: 'evtx', events: events(), position: () => position, problems: () => readProblems(file, reader.stats), untimed: (doc) => untimed.has(doc) };
 }
 
 /** The event time of a document, in ms (NaN when it has none that parses). */

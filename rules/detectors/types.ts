@@ -46,7 +46,7 @@ export interface Detector {
   /**
    * Event time has moved on to `watermark` (the newest event time seen by the engine minus the allowed
    * lateness, or more once the sources are idle, or a backtest's end). Returns the conditions that
-   * changed because windows closed or slid since the last watermark, in time order, each at the window
+   * changed because windows closed or slid since the last watermark (a group's in time order), each at the window
    * end where it changed: groups that stop firing, flatline groups that went quiet, spikes decided at
    * window ends. Also expires old groups. A watermark at or before the last one decides nothing.
    */
