@@ -1,6 +1,7 @@
 /**
  * Events per second through the rules engine with 1, 10, 100 and 1000 rules (a mix of keyword filters,
- * ranges, wildcards, regexes and group_by over threshold, pattern, spike and flatline rules), single
+ * ranges, wildcards, regexes and group_by over threshold, pattern, spike, flatline, cardinality, metric
+ * and ratio rules), single
  * thread, on pre-parsed events. Most rules name a field value the index can file them under (as in
  * real rule sets: event codes, services); a few are free text that every event must meet. The baseline,
  * measured in the same run, is the engine with one rule; the table shows how the cost per event grows.
@@ -34,7 +35,15 @@ export function rulesYaml(n: number): string {
   for (let i = 0; i < n; i++) {
     const k = i % 20;
     const code = 4600 + ((i * 7) % 300);
-    if (k < 10) {
+    if (k === 8) {
+      // distinct accounts per host: exact counting (97 accounts, below the exact limit)
+      lines.push(`  - id: r${i}`, '    type: cardinality', `    where: 'event.code: ${code} and winlog.channel: Security'`, '    group_by: [host.name]', '    field: winlog.event_data.TargetUserName', `    max: ${1000 + i}`, '    window: 5m');
+    } else if (k === 9) {
+      // a percentile over a window: the values kept in order
+      lines.push(`  - id: r${i}`, '    type: metric', `    where: 'log.level: warn and service.name: ${SERVICES[i % SERVICES.length]}'`, '    group_by: [host.name]', '    field: http.response.status_code', '    agg: p95', '    above: 600', '    window: 5m');
+    } else if (k === 13) {
+      lines.push(`  - id: r${i}`, '    type: ratio', `    of: 'log.level: error and service.name: ${SERVICES[i % SERVICES.length]}'`, "    where: 'http.response.status_code >= 500'", '    group_by: [host.name]', '    threshold: 0.5', '    min_count: 1000', '    window: 5m');
+    } else if (k < 10) {
       lines.push(`  - id: r${i}`, '    type: threshold', `    where: 'event.code: ${code} and winlog.channel: Security'`, '    group_by: [winlog.event_data.TargetUserName]', `    threshold: ${1000 + i}`, '    window: 5m');
     } else if (k < 14) {
       lines.push(`  - id: r${i}`, '    type: spike', `    where: 'log.level: error and service.name: ${SERVICES[i % SERVICES.length]}'`, '    group_by: [host.name]', '    window: 1m', '    baseline: 30m', '    ratio: 50', '    min_count: 100000');

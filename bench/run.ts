@@ -11,6 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { generateNdjson } from './generate-ndjson';
 import { rulesEngineBench } from './rules-engine';
+import { ruleRegexesBench } from './rule-regexes';
 import { evtxBench } from './evtx';
 
 interface Result { mode: string; lines: number; bytes: number; seconds: number; cpu_seconds: number; peak_rss_mb: number }
@@ -54,6 +55,7 @@ async function main(): Promise<void> {
   process.stdout.write(`ratio vigil/baseline throughput per round: ${ratios.map((r) => `${r.toFixed(2)}x`).join(', ')}\n`);
   process.stdout.write(`ratio vigil/baseline throughput (median of ${rounds}): ${median.toFixed(2)}x (target >= 0.5x); vigil peak RSS ${peak.toFixed(0)} MB (target < 150 MB)\n`);
   rulesEngineBench((t) => process.stdout.write(t));
+  ruleRegexesBench((t) => process.stdout.write(t));
   if (process.env.VIGIL_BENCH_EVTX !== '0') await evtxBench((t) => process.stdout.write(t), dir);
   if (process.env.VIGIL_BENCH_ES !== '0') await elasticsearchBench(dir);
 }

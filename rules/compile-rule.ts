@@ -7,6 +7,8 @@ import { compileFieldReader, compileGroupValueReader } from './field-path';
 import type { Detector, DetectorConfig } from './detectors/types';
 import { createDetector } from './detectors/create';
 import { RuleLifecycle } from './alerts/lifecycle';
+import { measureInput, type MeasureInput } from './measure-input';
+import { compileRuleRegex, type RuleRegex } from './regex-safety/rule-regex';
 
 /** Regexes look at the first MiB of a field: a huge value (a 10 MB stack dump) must not stall the engine. */
 const REGEX_INPUT_MAX = 1024 * 1024;
@@ -16,8 +18,12 @@ const MAX_GROUPS_PER_RULE = 10_000;
 export interface CompiledRule {
   def: RuleDef;
   ast: Ast | null;
-  /** the rule's `where` and `regex` (both must hold) */
+  /** the rule's `where` and `regex` (both must hold); a ratio rule's `of` */
   test: (doc: Record<string, unknown>) => boolean;
+  /** the rule's regex on RE2 (linear-time matching), null without one */
+  regex: RuleRegex | null;
+  /** cardinality, metric, ratio: what the detector reads of each event, and which events are samples */
+  input?: MeasureInput;
   groupOf: (doc: Record<string, unknown>) => { key: string; values: Record<string, unknown> };
   detector: Detector;
   lifecycle: RuleLifecycle;
@@ -39,17 +45,25 @@ export function detectorConfig(def: RuleDef): DetectorConfig {
     direction: def.direction,
     allowedLatenessMs: def.allowed_lateness_ms,
     maxGroups: MAX_GROUPS_PER_RULE,
+    measure: { max: def.max, min: def.min, agg: def.agg, above: def.above, below: def.below, exactLimit: def.exact_limit ?? RULE_DEFAULTS.exact_limit },
     // a group quiet for this long is forgotten (flatline: stops firing then)
     groupTtlMs: Math.max(24 * 3_600_000, 3 * (windowMs + baselineMs)),
   };
 }
 
+/** A rule's regex, run on RE2 (linear time); the loader has reported any fault at its position. */
+export function ruleRegexOf(rx: NonNullable<RuleDef['regex']>): RuleRegex {
+  const r = compileRuleRegex(rx.pattern, rx.flags);
+  if ('fault' in r) throw new Error(`regex ${JSON.stringify(rx.pattern)}: ${r.fault.message}`);
+  return r.regex;
+}
+
 export function compileRule(def: RuleDef): CompiledRule {
-  const ast = def.where.trim() === '' ? null : parseKql(def.where);
-  const where = ast ? compileMatcher(ast) : () => true;
+  const whereAst = def.where.trim() === '' ? null : parseKql(def.where);
+  const where = whereAst ? compileMatcher(whereAst) : () => true;
   let test = where;
-  if (def.regex) {
-    const re = new RegExp(def.regex.pattern, def.regex.flags.replace(/[gy]/g, ''));
+  const re = def.regex ? ruleRegexOf(def.regex) : null;
+  if (def.regex && re) {
     const read = compileFieldReader(def.regex.field);
     test = (doc) => {
       if (!where(doc)) return false;
@@ -59,6 +73,13 @@ export function compileRule(def: RuleDef): CompiledRule {
       }
       return false;
     };
+  }
+  // a ratio rule selects its base (`of`), and `where` (with `regex`) is what its detector reads of each
+  const input = measureInput(def, test);
+  let ast = whereAst;
+  if (def.type === 'ratio') {
+    ast = (def.of ?? '').trim() === '' ? null : parseKql(def.of!);
+    test = ast ? compileMatcher(ast) : () => true;
   }
   const readers = def.group_by.map((f) => [f, compileGroupValueReader(f)] as const);
   const noGroup = { key: '[]', values: {} };
@@ -75,7 +96,7 @@ export function compileRule(def: RuleDef): CompiledRule {
   };
   const cfg = detectorConfig(def);
   return {
-    def, ast, test, groupOf,
+    def, ast, test, regex: re, groupOf, input,
     detector: createDetector(cfg),
     lifecycle: new RuleLifecycle(def),
     nextAdvance: -Infinity,

@@ -15,6 +15,10 @@ export const RULE_DEFAULTS = {
   flatline_threshold: 1,
   spike_ratio: 3,
   spike_min_count: 1,
+  /** cardinality: distinct values, metric: values in a window, per group, handled exactly before a sketch takes over */
+  exact_limit: 10_000,
+  /** metric and ratio: the values (base events) a window needs before it can fire */
+  measure_min_count: 1,
 } as const satisfies { severity: RuleDef['severity']; direction: RuleDef['direction']; [k: string]: unknown };
 
 export const EXAMPLE_DEFAULTS = {
@@ -28,4 +32,23 @@ export const NOTIFIER_DEFAULTS = {
   webhook_format: 'json',
   webhook_method: 'POST',
   webhook_timeout_ms: 10_000,
+  /** pagerduty, opsgenie, dingtalk, wecom, feishu: the whole exchange, as for webhooks */
+  api_timeout_ms: 10_000,
+  /** PagerDuty's Events API v2 by service region (`region`, default us) */
+  pagerduty_url: { us: 'https://events.pagerduty.com/v2/enqueue', eu: 'https://events.eu.pagerduty.com/v2/enqueue' },
+  /** Opsgenie's API base by region (`region`, default us) */
+  opsgenie_url: { us: 'https://api.opsgenie.com', eu: 'https://api.eu.opsgenie.com' },
+  region: 'us',
+} as const;
+
+/** `top_count_keys`: what an alert shows, and the bounds on what a rule keeps to show it (rules/alerts/top-counts.ts) */
+export const TOP_COUNTS = {
+  /** values shown per field */
+  shown: 5,
+  /** distinct values counted per group and field; later new values are counted as "others" */
+  max_values: 100,
+  /** groups counted per rule (as the detectors' cap) */
+  max_groups: 10_000,
+  /** counts are kept per bucket of a hundredth of the window (at least a second) */
+  buckets_per_window: 100,
 } as const;

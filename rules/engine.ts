@@ -8,7 +8,16 @@ import type { LoadedRules } from './types';
 import { validateWhere } from './kql/validate-where';
 import { compileRule, type CompiledRule } from './compile-rule';
 import { RuleIndex } from './rule-index';
-import type { AlertChange } from './alerts/lifecycle';
+import type { AlertChange, FiringAlert } from './alerts/lifecycle';
+
+/** One running rule as /status shows it: the events its filter let through, its alerts fired and resolved, and those firing now. */
+export interface RuleActivity {
+  rule: string;
+  matched: number;
+  fired: number;
+  resolved: number;
+  firing: FiringAlert[];
+}
 
 export interface RulesEngineOptions {
   /** alerts that fired or resolved (`send` false when realert holds one back) */
@@ -150,8 +159,9 @@ export class RulesEngine implements RulesEntry {
       this.matched++;
       this.opts.onMatch?.(r.def.id, t);
       const g = r.groupOf(doc);
-      r.lifecycle.onEvent(g.key, g.values, t, doc);
-      const conds = r.detector.observe(t, g.key, g.values);
+      const input = r.input?.read(doc);
+      if (!r.input || r.input.sample(input)) r.lifecycle.onEvent(g.key, g.values, t, doc);
+      const conds = r.detector.observe(t, g.key, g.values, input);
       if (conds.length > 0) out.push(...r.lifecycle.onConditions(conds));
     }
     if (out.length > 0) this.opts.onAlerts?.(out);
@@ -209,6 +219,7 @@ export class RulesEngine implements RulesEntry {
         r.nextAdvance = wm + r.advanceEvery;
         const conds = r.detector.advance(wm);
         if (conds.length > 0) out.push(...r.lifecycle.onConditions(conds));
+        r.lifecycle.slide(wm);
         r.lifecycle.expire(wm - 24 * 3_600_000);
       }
       next = Math.min(next, r.nextAdvance + r.def.allowed_lateness_ms);
@@ -252,6 +263,17 @@ export class RulesEngine implements RulesEntry {
       groupsDropped += st.groupsDropped;
     }
     return { groups, late, groupsDropped };
+  }
+
+  /** Per running rule, since it was loaded (a reload that keeps a rule keeps its counts): what it matched, fired and resolved, and its alerts firing now. */
+  activity(): RuleActivity[] {
+    return this.compiled.map((r) => ({
+      rule: r.def.id,
+      matched: r.lifecycle.matched,
+      fired: r.lifecycle.fired,
+      resolved: r.lifecycle.resolved,
+      firing: r.lifecycle.firing(),
+    }));
   }
 
   status(): Record<string, unknown> {

@@ -5,14 +5,15 @@
  */
 
 // rule and notifier definitions, as loaded from rules.yaml
-export type { NotifierDef, EmailNotifierDef, WebhookNotifierDef, WhereValidator } from './types';
+export type { NotifierDef, EmailNotifierDef, WebhookNotifierDef, ApiNotifierDef, PagerDutyNotifierDef, OpsgenieNotifierDef, DingTalkNotifierDef, WeComNotifierDef, FeishuNotifierDef, WhereValidator } from './types';
 export { checkRulesFile } from './load/rules-file';
 export { validateWhere } from './kql/validate-where';
 export { runExamples } from './run-examples';
 
 // the engine the pipeline feeds, the alerts it makes, its state and the silences it obeys
-export { RulesEngine } from './engine';
-export type { AlertChange } from './alerts/lifecycle';
+export { RulesEngine, type RuleActivity } from './engine';
+export type { AlertChange, FiringAlert } from './alerts/lifecycle';
+export type { TopCount } from './alerts/top-counts';
 export { MAX_SAMPLES, type Alert, type AlertSample } from './alerts/alert';
 export { engineStateSchema } from './engine-state-schema';
 export { SilenceStore, silencesFileProblems } from './silences';

@@ -4,7 +4,9 @@
  * Defaults of the optional keys live in rules/defaults.ts.
  */
 
-export type RuleType = 'pattern' | 'threshold' | 'spike' | 'flatline';
+export type RuleType = 'pattern' | 'threshold' | 'spike' | 'flatline' | 'cardinality' | 'metric' | 'ratio';
+/** a metric rule's aggregation: percentiles by nearest rank */
+export type MetricAgg = 'avg' | 'min' | 'max' | 'sum' | 'p50' | 'p95' | 'p99';
 export type Severity = 'info' | 'low' | 'medium' | 'high' | 'critical';
 export const SEVERITIES: readonly Severity[] = ['info', 'low', 'medium', 'high', 'critical'];
 
@@ -16,8 +18,10 @@ export interface EmailNotifierDef {
   bcc: string[];
   /** overrides smtp.from of vigil.yaml */
   from?: string;
-  /** template: {{rule}}, {{severity}}, {{group}}, {{count}}, {{state}} (default "[{{severity}}] {{rule}} on {{group}}") */
+  /** Mustache template over the alert and its first sample (default "[{{severity}}] {{rule}} on {{group}}") */
   subject: string;
+  /** Mustache template of each alert's text, replacing the standard body (the HTML part shows it escaped) */
+  body?: string;
   line: number;
   col: number;
 }
@@ -37,11 +41,69 @@ export interface WebhookNotifierDef {
    * retried until the receiver accepts or refuses it for good (the default: a late alert beats a lost one)
    */
   retries?: number;
+  /** format json: the JSON body to send instead of the standard one, each string in it a Mustache template */
+  body?: unknown;
   line: number;
   col: number;
 }
 
-export type NotifierDef = EmailNotifierDef | WebhookNotifierDef;
+/** What every notifier that POSTs to an HTTP API has: where, how long to wait, how often to retry. */
+interface HttpNotifierFields {
+  name: string;
+  /**
+   * where requests go: the robot's webhook URL (a credential: its token is in it), PagerDuty's events
+   * URL or Opsgenie's API base (default: the one of the notifier's `region`)
+   */
+  url: string;
+  timeout_ms: number; // default 10 s
+  /** as WebhookNotifierDef.retries */
+  retries?: number;
+  line: number;
+  col: number;
+}
+
+/** PagerDuty Events API v2: one event per alert, `dedup_key` = alert id, trigger on firing, resolve on resolved. */
+export interface PagerDutyNotifierDef extends HttpNotifierFields {
+  type: 'pagerduty';
+  /** the integration key of an Events API v2 integration (a secret) */
+  routing_key: string;
+}
+
+/** A responder of an Opsgenie alert: a team, user, escalation or schedule, by id, name or (users) username. */
+export interface OpsgenieResponder { type: 'team' | 'user' | 'escalation' | 'schedule'; id?: string; name?: string; username?: string }
+
+/** Opsgenie Alert API: create with alias = alert id on firing, close by alias on resolved. */
+export interface OpsgenieNotifierDef extends HttpNotifierFields {
+  type: 'opsgenie';
+  /** the key of an API integration (sent as `Authorization: GenieKey …`; a secret) */
+  api_key: string;
+  responders: OpsgenieResponder[];
+  /** added to the alert's own tags */
+  tags: string[];
+}
+
+/** DingTalk custom robot: markdown messages; with `secret`, the `timestamp` and `sign` query parameters. */
+export interface DingTalkNotifierDef extends HttpNotifierFields {
+  type: 'dingtalk';
+  /** the robot's "加签" secret (SEC…) */
+  secret?: string;
+}
+
+/** WeCom (企业微信) group robot: markdown messages. */
+export interface WeComNotifierDef extends HttpNotifierFields {
+  type: 'wecom';
+}
+
+/** Feishu / Lark custom bot: interactive cards; with `secret`, the `timestamp` and `sign` body fields. */
+export interface FeishuNotifierDef extends HttpNotifierFields {
+  type: 'feishu';
+  secret?: string;
+}
+
+/** The notifiers that call an HTTP API of their own (not a webhook in a format of Vigil's choice). */
+export type ApiNotifierDef = PagerDutyNotifierDef | OpsgenieNotifierDef | DingTalkNotifierDef | WeComNotifierDef | FeishuNotifierDef;
+
+export type NotifierDef = EmailNotifierDef | WebhookNotifierDef | ApiNotifierDef;
 
 export interface RuleExample {
   /** events as written (field paths may be dotted) */
@@ -67,7 +129,20 @@ export interface RuleDef {
   window_ms?: number;
   baseline_ms?: number;
   ratio?: number; // spike, default 3
-  min_count?: number; // spike, default 1
+  min_count?: number; // spike, metric and ratio, default 1
+  /** cardinality: the field whose distinct values are counted; metric: the numeric field aggregated */
+  field?: string;
+  /** cardinality: fire at max distinct values or more, or below min (a group seen a whole window before) */
+  max?: number;
+  min?: number;
+  /** metric: the aggregation, and the bounds it fires strictly above or below */
+  agg?: MetricAgg;
+  above?: number;
+  below?: number;
+  /** cardinality, metric: distinct values / values per group handled exactly (default RULE_DEFAULTS.exact_limit) */
+  exact_limit?: number;
+  /** ratio: KQL of the base events ('' selects every event); `where` is evaluated on them */
+  of?: string;
   direction: 'up' | 'down' | 'both'; // default up
   severity: Severity; // default medium
   /** notifier names, each a key of LoadedRules.notifiers */
@@ -78,6 +153,10 @@ export interface RuleDef {
   allowed_lateness_ms: number; // default 60000
   enabled: boolean; // default true
   tags: string[];
+  /** the fields an alert's samples show (absent: the standard choice, rules/alerts/lifecycle.ts) */
+  include?: string[];
+  /** fields whose top values among the window's events an alert shows */
+  top_count_keys?: string[];
   examples: RuleExample[];
   /** where the rule is: the file label and the position of its `id` */
   file: string;

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { Severity } from '../types';
+import type { TopCount } from './top-counts';
 
 /** One event as an alert shows it: the fields that matter, not the raw document. */
 export type AlertSample = Record<string, unknown>;
@@ -17,8 +18,10 @@ export interface Alert {
   group: Record<string, unknown>;
   /** events of the group in the window that decided */
   count: number;
-  /** spike: the baseline average per window; threshold and flatline: the threshold */
+  /** spike: the baseline average per window; threshold and flatline: the threshold; cardinality, metric, ratio: the bound crossed */
   reference?: number;
+  /** cardinality: the distinct values; metric: the aggregate; ratio: the fraction (of the window that decided) */
+  value?: number;
   window: { start: string; end: string };
   first_event: string;
   last_event: string;
@@ -26,6 +29,10 @@ export interface Alert {
   resolved_at?: string;
   /** up to 10 sample events, newest last */
   samples: AlertSample[];
+  /** the rule's `include`: the fields of the samples in the order chosen (after @timestamp); absent: the standard choice */
+  sample_fields?: string[];
+  /** the rule's top_count_keys: per field, the most frequent values among the window's events (a resolved alert: the firing window's) */
+  top_counts?: TopCount[];
   /** the rule's KQL narrowed to the group, for the Kibana Discover link */
   query: string;
   /** the rule's KQL alone (the link's fallback when the group makes it too long; absent in alerts of older versions) */
@@ -38,6 +45,13 @@ export const MAX_SAMPLES = 10;
 
 export function alertId(rule: string, groupKey: string, firedAtMs: number): string {
   return createHash('sha256').update(`${rule}\u0000${groupKey}\u0000${firedAtMs}`).digest('base64url').slice(0, 22);
+}
+
+/** The events a rule's alerts are about, as KQL: its `where`, within its `of` for a ratio rule. */
+export function ruleQuery(rule: { where: string; of?: string }): string {
+  const of = rule.of?.trim() ?? '';
+  if (of === '') return rule.where;
+  return rule.where.trim() === '' ? rule.of! : `(${rule.of}) and (${rule.where})`;
 }
 
 /** The rule's `where` and the group's values as one KQL query (what Kibana should show for the alert). */

@@ -2,7 +2,9 @@ import { parseIsoMs } from '../../src/core/timestamp';
 import type { RuleDef } from '../types';
 import type { Condition } from '../detectors/types';
 import { compileGroupValueReader } from '../field-path';
-import { alertId, groupQuery, MAX_SAMPLES, type Alert, type AlertSample } from './alert';
+import { RULE_DEFAULTS } from '../defaults';
+import { alertId, groupQuery, MAX_SAMPLES, ruleQuery, type Alert, type AlertSample } from './alert';
+import { TopCounts, type TopCount } from './top-counts';
 
 /** An alert that changed state, and whether it is to be sent (realert and silences may hold it back). */
 export interface AlertChange {
@@ -26,16 +28,31 @@ interface GroupState {
   alertId: string;
   /** what the firing alert showed, while it fires: its resolution shows the same (absent in older checkpoints) */
   shown?: FiringView;
+  /** the count of the condition that fired (status) */
+  count?: number;
+  /** top_count_keys at firing: a resolved alert shows the firing window's */
+  top?: TopCount[];
 }
 
 /** The part of a firing alert that its resolved notice repeats: the window that fired, its count and samples. */
 interface FiringView {
   count: number;
   reference?: number;
+  value?: number;
   window: { start: string; end: string };
   first_event: string;
   last_event: string;
   samples: AlertSample[];
+}
+
+/** An alert firing now, as /status lists it. */
+export interface FiringAlert {
+  rule: string;
+  id: string;
+  group: Record<string, unknown>;
+  /** event time at which it fired */
+  since: string;
+  count: number;
 }
 
 const SAMPLE_FIELDS = ['@timestamp', 'message', 'log.level', 'host.name', 'event.code', 'event.action', 'user.name', 'service.name', 'winlog.channel', 'winlog.event_id', 'error.message'];
@@ -52,14 +69,25 @@ const SAMPLE_FIELDS = ['@timestamp', 'message', 'log.level', 'host.name', 'event
 export class RuleLifecycle {
   private groups = new Map<string, GroupState>();
   private readSample: Array<[string, (doc: Record<string, unknown>) => unknown]>;
+  private readonly top?: TopCounts;
+  /** events the rule's filter let through, alerts that fired and resolved (since the rule was loaded) */
+  matched = 0;
+  fired = 0;
+  resolved = 0;
 
   constructor(readonly rule: RuleDef, extraFields: string[] = []) {
-    const fields = [...new Set([...SAMPLE_FIELDS, ...rule.group_by, ...(rule.regex ? [rule.regex.field] : []), ...extraFields])];
-    this.readSample = fields.map((f) => [f, compileGroupValueReader(f)]);
+    // `include` chooses the fields exactly (after @timestamp, which orders the samples)
+    const fields = rule.include
+      ? ['@timestamp', ...rule.include]
+      : [...SAMPLE_FIELDS, ...rule.group_by, ...(rule.regex ? [rule.regex.field] : []), ...extraFields];
+    this.readSample = [...new Set(fields)].map((f) => [f, compileGroupValueReader(f)]);
+    if (rule.top_count_keys?.length) this.top = new TopCounts(rule.top_count_keys, rule.window_ms ?? RULE_DEFAULTS.window_ms);
   }
 
   /** An event that passed the rule's filter: kept as a sample, and its time as first/last event. */
   onEvent(groupKey: string, groupValues: Record<string, unknown>, time: number, doc: Record<string, unknown>): void {
+    this.matched++;
+    this.top?.add(groupKey, time, doc);
     let g = this.groups.get(groupKey);
     if (!g) {
       g = { groupValues, firing: false, firedAt: 0, sent: false, lastSent: -Infinity, firstEvent: time, lastEvent: time, samples: [], alertId: '' };
@@ -97,12 +125,15 @@ export class RuleLifecycle {
         g.firing = true;
         g.firedAt = c.at;
         g.alertId = alertId(this.rule.id, c.group, c.at);
+        g.count = c.count;
+        if (this.top) g.top = this.top.top(c.group, ...this.topWindow(c));
         const send = c.at - g.lastSent >= this.rule.realert_ms;
         if (send) g.lastSent = c.at;
         g.sent = send || (repeat && g.sent);
         // a repeat that realert holds back changes nothing anyone sees: no alert is made for it
         if (send || !repeat) {
           out.push({ alert: this.alertOf(g, c, 'firing'), send });
+          this.fired++;
           // a pattern alert is its own matches: the next one starts afresh
           if (this.rule.type === 'pattern') this.keepSamplesAfter(g, c.at, false);
         }
@@ -110,8 +141,10 @@ export class RuleLifecycle {
         g.firing = false;
         const send = g.sent && this.rule.notify_resolved;
         out.push({ alert: this.alertOf(g, c, 'resolved'), send });
+        this.resolved++;
         g.sent = false;
         g.shown = undefined;
+        g.top = undefined;
         // events at or after the end of the window that resolved it belong to what comes next
         this.keepSamplesAfter(g, c.at, true);
       } else if (!c.firing) {
@@ -139,14 +172,17 @@ export class RuleLifecycle {
       last_event: view.last_event,
       fired_at: iso(g.firedAt),
       samples: view.samples,
-      query: groupQuery(r.where, g.groupValues),
-      where: r.where,
+      query: groupQuery(ruleQuery(r), g.groupValues),
+      where: ruleQuery(r),
       notify: r.notify,
       tags: r.tags,
     };
     if (r.description) a.description = r.description;
     if (view.reference !== undefined) a.reference = view.reference;
+    if (view.value !== undefined) a.value = view.value;
     if (state === 'resolved') a.resolved_at = iso(c.at);
+    if (r.include) a.sample_fields = [...new Set(['@timestamp', ...r.include])];
+    if (g.top) a.top_counts = g.top;
     return a;
   }
 
@@ -164,6 +200,7 @@ export class RuleLifecycle {
       samples: docs.map((d) => this.summary(d)),
     };
     if (c.reference !== undefined) v.reference = c.reference;
+    if (c.value !== undefined) v.value = c.value;
     return v;
   }
 
@@ -180,19 +217,50 @@ export class RuleLifecycle {
     return ids;
   }
 
+  /**
+   * The span whose events top_count_keys counts: the alert's window; for a pattern rule, whose
+   * window starts at the match, the `window` of event time up to and including the match.
+   */
+  private topWindow(c: Condition): [number, number] {
+    if (this.rule.type !== 'pattern') return [c.windowStart, c.windowEnd];
+    const w = this.rule.window_ms ?? RULE_DEFAULTS.window_ms;
+    return [c.at - w + 1, c.at + 1];
+  }
+
+  /**
+   * Event time has reached `watermark`: top_count_keys forgets what no window still to be decided can
+   * reach (windows end at the watermark or later; an out-of-order event within the allowed lateness
+   * opens one up to a window further back).
+   */
+  slide(watermark: number): void {
+    if (!this.top) return;
+    const w = this.rule.window_ms ?? RULE_DEFAULTS.window_ms;
+    this.top.prune(watermark - 2 * w - this.rule.allowed_lateness_ms);
+  }
+
+  /** The alerts of this rule firing now, oldest first. */
+  firing(): FiringAlert[] {
+    const out: FiringAlert[] = [];
+    for (const g of this.groups.values()) {
+      if (g.firing) out.push({ rule: this.rule.id, id: g.alertId, group: g.groupValues, since: new Date(g.firedAt).toISOString(), count: g.count ?? 0 });
+    }
+    return out.sort((a, b) => (a.since < b.since ? -1 : a.since > b.since ? 1 : 0));
+  }
+
   /** Groups not firing and without samples are not kept; the rest is JSON for checkpoints. */
   snapshot(): unknown {
     const groups: Array<[string, GroupState]> = [];
     for (const [k, g] of this.groups) {
       if (g.firing || g.lastSent > -Infinity) groups.push([k, { ...g, samples: g.samples.map((d) => this.summary(d)), lastSent: Number.isFinite(g.lastSent) ? g.lastSent : -1e15 }]);
     }
-    return { groups };
+    return this.top ? { groups, top: this.top.snapshot() } : { groups };
   }
 
   restore(state: unknown): void {
-    const s = state as { groups?: Array<[string, GroupState]> } | undefined;
+    const s = state as { groups?: Array<[string, GroupState]>; top?: unknown } | undefined;
     if (!s?.groups) return;
     this.groups = new Map(s.groups);
+    if (s.top !== undefined) this.top?.restore(s.top);
   }
 
   /** Forgets quiet groups that have not fired for long (memory bound): called with the watermark. */

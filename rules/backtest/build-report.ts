@@ -2,6 +2,7 @@ import { RULE_DEFAULTS } from '../defaults';
 import type { LoadedRules } from '../types';
 import type { Alert } from '../alerts/alert';
 import type { ReplayResult } from './replay';
+import { measureCondition } from './measure-condition';
 import type { BacktestAlert, BacktestReport, RuleBucket, RuleSeries } from './report-data';
 
 /** At most this many buckets per rule chart: a month of 1-minute windows is shown in wider buckets. */
@@ -18,6 +19,8 @@ export function buildReport(rules: LoadedRules, r: ReplayResult): BacktestReport
     if (def.description) s.description = def.description;
     if (def.type === 'threshold' || def.type === 'flatline') s.threshold = def.threshold ?? 1;
     if (def.type === 'spike') s.ratio = def.ratio ?? 3;
+    const condition = measureCondition(def);
+    if (condition !== undefined) s.condition = condition;
     if (r.from !== undefined && r.to !== undefined) s.buckets = bucketsOf(times, r.from, r.to, windowMs, def.type === 'spike' ? def.baseline_ms ?? 0 : 0);
     series.push(s);
   }
@@ -45,6 +48,7 @@ function toReportAlert(a: Alert, open: boolean): BacktestAlert {
   };
   if (a.reference !== undefined) b.reference = a.reference;
   if (open && a.state === 'firing') b.openAtEnd = true;
+  if (a.value !== undefined) b.value = a.value;
   return b;
 }
 

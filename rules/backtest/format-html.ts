@@ -44,6 +44,7 @@ function condition(rule: RuleSeries): string {
     case 'flatline': return rule.threshold === undefined ? 'count falls in window' : `count < ${numberText(rule.threshold)} within ${durationText(rule.windowMs)} (for a group seen before)`;
     case 'spike': return `count in ${durationText(rule.windowMs)} ≥ ${numberText(rule.ratio ?? 1)} × baseline average`;
     case 'pattern': return 'every matching event';
+    default: return rule.condition ?? '';
   }
 }
 

@@ -3,7 +3,8 @@
  * (SPEC section 1), keys always in this order:
  * rule, severity, state, group, count, first_event, last_event, id, at,
  * then resolved_at (resolved alerts), open_at_end (firing alerts still firing where the backtest's
- * event time stopped) and reference (when the engine gave one).
+ * event time stopped), reference (when the engine gave one) and value (cardinality, metric, ratio:
+ * what they measured).
  */
 import type { BacktestAlert, BacktestReport } from './report-data';
 import { sortAlerts } from './report-text';
@@ -24,6 +25,7 @@ export function alertRecord(alert: BacktestAlert): Record<string, unknown> {
   if (alert.state === 'resolved') record.resolved_at = alert.at;
   if (alert.openAtEnd) record.open_at_end = true;
   if (alert.reference !== undefined) record.reference = alert.reference;
+  if (alert.value !== undefined) record.value = alert.value;
   return record;
 }
 

@@ -2,10 +2,11 @@
  * The plain data a backtest produces and the report formats render.
  * The engine fills it; format-ndjson / format-table / format-html only read it.
  */
+import type { RuleType } from '../types';
 
 export type AlertSeverity = 'info' | 'low' | 'medium' | 'high' | 'critical';
 export type AlertState = 'firing' | 'resolved';
-export type RuleType = 'pattern' | 'threshold' | 'spike' | 'flatline';
+export type { RuleType };
 export type BacktestFormat = 'ndjson' | 'table' | 'html';
 
 export interface BacktestAlert {
@@ -20,6 +21,8 @@ export interface BacktestAlert {
   /** a firing alert still firing where the backtest's event time stopped */
   openAtEnd?: boolean;
   count: number;
+  /** cardinality, metric, ratio: the distinct values, aggregate or fraction measured */
+  value?: number;
   firstEvent?: string;
   lastEvent?: string;
   reference?: number;
@@ -43,6 +46,8 @@ export interface RuleSeries {
   windowMs: number;
   threshold?: number;
   ratio?: number;
+  /** cardinality, metric, ratio: their condition in words (measure-condition.ts) */
+  condition?: string;
   /** Matching events per window bucket. */
   buckets: RuleBucket[];
 }

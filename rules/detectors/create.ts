@@ -3,6 +3,7 @@ import { PatternDetector } from './pattern';
 import { ThresholdDetector } from './threshold';
 import { SpikeDetector } from './spike';
 import { FlatlineDetector } from './flatline';
+import { createMeasuringDetector } from './create-measuring';
 
 /**
  * The detector of a rule. The rules loader has already validated the rule; the checks here only keep a
@@ -30,6 +31,10 @@ export function createDetector(cfg: DetectorConfig): Detector {
     case 'flatline':
       need(cfg.threshold >= 1, 'threshold must be >= 1');
       return new FlatlineDetector(cfg);
+    case 'cardinality':
+    case 'metric':
+    case 'ratio':
+      return createMeasuringDetector(cfg, need);
     default:
       throw new Error(`unknown detector type ${String((cfg as { type: unknown }).type)}`);
   }

@@ -5,6 +5,7 @@
  * rule's condition holds. Time is event time (`@timestamp`, epoch ms), never the wall clock, so that
  * a backtest of yesterday's logs gives the alerts that running live would have given.
  */
+import type { MetricAgg } from '../types';
 
 /** The condition of one group of a rule, as a detector evaluated it. */
 export interface Condition {
@@ -18,6 +19,8 @@ export interface Condition {
   count: number;
   /** spike: average events per window over the baseline period; flatline/threshold: the threshold */
   reference?: number;
+  /** cardinality: the distinct values; metric: the aggregate; ratio: the fraction (rules/detectors/measuring-detector.ts) */
+  value?: number;
   /** the evaluated window [start, end) in event time, epoch ms */
   windowStart: number;
   windowEnd: number;
@@ -41,8 +44,10 @@ export interface Detector {
    * An event that passed the rule's filter. Returns the conditions that this event changed (a group
    * that starts firing, or a pattern match, which fires on every event). Events may come out of order:
    * within `allowed_lateness` behind the newest event seen they are counted in their own time.
+   * `input` is what the rule read of the event for its detector (rules/measure-input.ts; cardinality,
+   * metric and ratio only).
    */
-  observe(time: number, group: string, groupValues: Record<string, unknown>): Condition[];
+  observe(time: number, group: string, groupValues: Record<string, unknown>, input?: unknown): Condition[];
   /**
    * Event time has moved on to `watermark` (the newest event time seen by the engine minus the allowed
    * lateness, or more once the sources are idle, or a backtest's end). Returns the conditions that
@@ -61,7 +66,7 @@ export interface Detector {
 
 /** What a detector needs of its rule (a subset of RuleDef, with every default filled in). */
 export interface DetectorConfig {
-  type: 'pattern' | 'threshold' | 'spike' | 'flatline';
+  type: 'pattern' | 'threshold' | 'spike' | 'flatline' | MeasureType;
   /** window length in ms (pattern: how long after the last match the condition counts as holding) */
   windowMs: number;
   /** threshold: fire when count >= threshold; flatline: fire when count < threshold */
@@ -76,4 +81,22 @@ export interface DetectorConfig {
   maxGroups: number;
   /** a group with no event for this long is forgotten (flatline: stops firing and is forgotten) */
   groupTtlMs: number;
+  /** cardinality and metric: their bounds (ratio uses threshold and minCount) */
+  measure?: MeasureOptions;
+}
+
+/** the rule types that measure a window of events against bounds (rules/detectors/measuring-detector.ts) */
+export type MeasureType = 'cardinality' | 'metric' | 'ratio';
+export type { MetricAgg } from '../types';
+
+export interface MeasureOptions {
+  /** cardinality: fire at max distinct values or more; below min (for a group seen a whole window) */
+  max?: number;
+  min?: number;
+  /** metric: the aggregate, fired on when strictly above or below */
+  agg?: MetricAgg;
+  above?: number;
+  below?: number;
+  /** cardinality: distinct values, metric: values per window handled exactly before a sketch takes over */
+  exactLimit?: number;
 }

@@ -32,10 +32,10 @@ export abstract class WindowedDetector<S> implements Detector {
     this.groups = new GroupTable(cfg.maxGroups, cfg.groupTtlMs, newState);
   }
 
-  observe(time: number, group: string, groupValues: Record<string, unknown>): Condition[] {
+  observe(time: number, group: string, groupValues: Record<string, unknown>, input?: unknown): Condition[] {
     if (!this.gate.admit(time)) return [];
     const g = this.groups.touch(group, groupValues, time);
-    return g ? this.onEvent(g, time) : [];
+    return g ? this.onEvent(g, time, input) : [];
   }
 
   advance(watermark: number): Condition[] {
@@ -83,8 +83,8 @@ export abstract class WindowedDetector<S> implements Detector {
     return { groups: this.groups.size, groupsDropped: this.groups.dropped, late: this.gate.late };
   }
 
-  /** an admitted event of group g (already in the table): the conditions it changed */
-  protected abstract onEvent(g: Group<S>, time: number): Condition[];
+  /** an admitted event of group g (already in the table), with what the rule read of it: the conditions it changed */
+  protected abstract onEvent(g: Group<S>, time: number, input?: unknown): Condition[];
   /**
    * the group g, forgotten by the ttl (at g.lastSeen + groupTtlMs, which the watermark has reached): what
    * its windows decided until then and the condition that ends its alert, if it had one

@@ -27,6 +27,7 @@ export function buildRules(
   // a `where` or `regex` set in defaults is one node shared by many rules: checked (and reported) once
   const checkedWhere = new Set<Node | undefined>();
   const checkedRegex = new Set<Node | undefined>();
+  const checkedOf = new Set<Node | undefined>();
 
   list.forEach((item, i) => {
     if (!item || typeof item !== 'object' || Array.isArray(item)) return; // reported by the schema
@@ -36,6 +37,7 @@ export function buildRules(
     const type = checkType(input, durations);
     const notify = checkNotify(input, notifiers);
     const { where, whereNode } = checkWhere(input, opts.validateWhere, checkedWhere);
+    checkWhere(input, opts.validateWhere, checkedOf, 'of'); // a ratio rule's base (resolved with its options)
     const regex = readRegex(input, checkedRegex);
     const examples = buildExamples(input);
     if (input.bad || !type || !input.id) return;

@@ -90,6 +90,8 @@ export function commonFields(input: RuleInput, parts: CheckedParts): RuleDef {
   };
   if (typeof own.description === 'string') rule.description = own.description;
   if (parts.regex) rule.regex = parts.regex;
+  if (Array.isArray(merged.include)) rule.include = strings(merged.include);
+  if (Array.isArray(merged.top_count_keys)) rule.top_count_keys = [...new Set(strings(merged.top_count_keys))];
   if (durations.window_ms !== undefined) rule.window_ms = durations.window_ms;
   if (durations.baseline_ms !== undefined) rule.baseline_ms = durations.baseline_ms;
   if (durations.group_window_ms !== undefined) rule.group_window_ms = durations.group_window_ms;

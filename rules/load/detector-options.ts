@@ -9,12 +9,14 @@ import type { RuleDef, RuleType } from '../types';
 import type { RuleDurations } from './common-fields';
 import type { Obj } from './raw-values';
 import type { RuleInput } from './rule-input';
+import { checkMeasureOptions, MEASURE_NEEDS, measureOptions } from './measure-options';
 
 const TYPE_NEEDS: Record<RuleType, string[]> = {
   pattern: [],
   threshold: ['threshold', 'window'],
   spike: ['window', 'baseline'],
   flatline: ['window'],
+  ...MEASURE_NEEDS,
 };
 
 /** The rule's type, with the keys it needs and their ranges checked; undefined when absent or unknown. */
@@ -22,7 +24,7 @@ export function checkType(input: RuleInput, { window_ms, baseline_ms }: RuleDura
   const { merged, label } = input;
   const type = typeof merged.type === 'string' && merged.type in TYPE_NEEDS ? (merged.type as RuleType) : undefined;
   if (merged.type === undefined) {
-    input.fail(input.node, `${label} has no "type" (one of: pattern, threshold, spike, flatline)`, false);
+    input.fail(input.node, `${label} has no "type" (one of: ${Object.keys(TYPE_NEEDS).join(', ')})`, false);
     return undefined;
   }
   if (!type) return undefined;
@@ -37,6 +39,7 @@ export function checkType(input: RuleInput, { window_ms, baseline_ms }: RuleDura
   if ((type === 'threshold' || type === 'flatline') && typeof merged.threshold === 'number' && merged.threshold < 1) {
     input.fail(input.origin('threshold'), `${origin('threshold')} must be at least 1 for a ${type} rule`);
   }
+  checkMeasureOptions(input, type);
   if (window_ms !== undefined && window_ms <= 0 && type !== 'pattern') {
     input.fail(input.origin('window'), `${origin('window')} must be longer than 0`);
   }
@@ -49,9 +52,9 @@ export function checkType(input: RuleInput, { window_ms, baseline_ms }: RuleDura
   return type;
 }
 
-/** threshold, ratio and min_count of a good rule, with the defaults of its type. */
-export function detectorOptions(type: RuleType, merged: Obj): Pick<RuleDef, 'threshold' | 'ratio' | 'min_count'> {
-  const out: Pick<RuleDef, 'threshold' | 'ratio' | 'min_count'> = {};
+/** threshold, ratio and min_count of a good rule (and the options of measure-options.ts), with the defaults of its type. */
+export function detectorOptions(type: RuleType, merged: Obj): Partial<RuleDef> {
+  const out: Partial<RuleDef> = {};
   if (typeof merged.threshold === 'number') out.threshold = merged.threshold;
   else if (type === 'flatline') out.threshold = RULE_DEFAULTS.flatline_threshold;
   if (type === 'spike') {
@@ -61,5 +64,5 @@ export function detectorOptions(type: RuleType, merged: Obj): Pick<RuleDef, 'thr
     if (typeof merged.ratio === 'number') out.ratio = merged.ratio;
     if (typeof merged.min_count === 'number') out.min_count = merged.min_count;
   }
-  return out;
+  return Object.assign(out, measureOptions(type, merged));
 }

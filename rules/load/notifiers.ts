@@ -1,6 +1,7 @@
 /**
  * The `notifiers:` section: each notifier resolved with its defaults and checked (email addresses;
- * a webhook's URL, which is a credential and never appears in a message, and its timeout).
+ * a webhook's URL, which is a credential and never appears in a message, and its timeout; the
+ * notifiers that call an API of their own are in api-notifiers.ts).
  */
 import { parseDuration } from '../../src/core/units';
 import type { YamlPath, YamlSource } from '../../src/core/config-kit';
@@ -8,6 +9,9 @@ import { hasUserinfo } from '../../src/core/config-kit/url-userinfo';
 import { NOTIFIER_DEFAULTS } from '../defaults';
 import type { EmailNotifierDef, NotifierDef, WebhookNotifierDef } from '../types';
 import { asObj, posOf, strings, type Obj } from './raw-values';
+import { apiNotifier } from './api-notifiers';
+import { isHttpUrl } from './http-notifier-fields';
+import { checkTemplate, checkTemplateTree } from './template-check';
 
 export function buildNotifiers(src: YamlSource, raw: Obj): Record<string, NotifierDef> {
   const out: Record<string, NotifierDef> = {};
@@ -17,6 +21,10 @@ export function buildNotifiers(src: YamlSource, raw: Obj): Record<string, Notifi
     const pos = posOf(src, src.nodeAt(p, { key: true }));
     if (o.type === 'email') out[name] = emailNotifier(src, name, o, pos);
     else if (o.type === 'webhook') out[name] = webhookNotifier(src, name, o, pos);
+    else {
+      const api = apiNotifier(src, name, o, pos);
+      if (api) out[name] = api;
+    }
   }
   return out;
 }
@@ -34,6 +42,8 @@ function emailNotifier(src: YamlSource, name: string, o: Obj, { line, col }: { l
     col,
   };
   if (typeof o.from === 'string') n.from = o.from;
+  checkTemplate(src, [...p, 'subject'], n.subject);
+  if (typeof o.body === 'string' && checkTemplate(src, [...p, 'body'], o.body)) n.body = o.body;
   for (const k of ['to', 'cc', 'bcc'] as const) {
     n[k].forEach((addr, i) => {
       if (addr && !/^[^@\s]+@[^@\s]+$/.test(addr.replace(/^.*<([^>]*)>\s*$/, '$1'))) {
@@ -78,14 +88,9 @@ function webhookNotifier(src: YamlSource, name: string, o: Obj, { line, col }: {
   };
   if (typeof o.secret === 'string' && o.secret !== '') n.secret = o.secret;
   if (typeof o.retries === 'number') n.retries = o.retries;
-  return n;
-}
-
-function isHttpUrl(s: string): boolean {
-  try {
-    const u = new URL(s);
-    return (u.protocol === 'http:' || u.protocol === 'https:') && !!u.hostname;
-  } catch {
-    return false;
+  if (o.body !== undefined) {
+    if (n.format !== 'json') src.problemAtPath([...p, 'body'], `notifiers.${name}.body replaces the json body; it cannot be used with format: ${n.format}`);
+    else if (checkTemplateTree(src, [...p, 'body'], o.body)) n.body = o.body;
   }
+  return n;
 }

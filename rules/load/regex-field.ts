@@ -1,6 +1,6 @@
-/** A rule's `regex`: its pattern checked once per YAML node by rules/regex-safety, a fault reported at its character. */
+/** A rule's `regex`: its pattern compiled for RE2 once per YAML node by rules/regex-safety, a fault reported at its character. */
 import { isScalar, type Node } from 'yaml';
-import { checkRegex } from '../regex-safety/check-regex';
+import { compileRuleRegex } from '../regex-safety/rule-regex';
 import type { RuleDef } from '../types';
 import { asObj } from './raw-values';
 import type { RuleInput } from './rule-input';
@@ -13,8 +13,9 @@ export function readRegex(input: RuleInput, checked: Set<Node | undefined>): Rul
   const pNode = src.nodeAt([...input.origin('regex'), 'pattern']);
   if (!checked.has(pNode) && /^[imsu]*$/.test(flags)) {
     checked.add(pNode);
-    const problem = checkRegex(rx.pattern, flags);
-    if (problem) {
+    const r = compileRuleRegex(rx.pattern, flags);
+    if ('fault' in r) {
+      const problem = r.fault;
       input.bad = true;
       if (pNode && isScalar(pNode)) src.problemInScalar(pNode, problem.offset, problem.message);
       else src.problemAt(pNode, problem.message);

@@ -6,8 +6,8 @@
  *   connection secrets such as a webhook's HMAC secret live); `where` and `regex` are taken
  *   literally.
  * - Defaults are merged shallowly into each rule (a rule's own key wins).
- * - Regexes are compiled, and rejected when prone to catastrophic (exponential) backtracking; see
- *   rules/regex-safety/.
+ * - Regexes are compiled for RE2 (linear-time matching), and rejected where they use what RE2
+ *   lacks (backreferences, lookaround); see rules/regex-safety/.
  * - `where` is KQL; its parser lives elsewhere and is plugged in through `opts.validateWhere`.
  */
 import * as fs from 'node:fs';

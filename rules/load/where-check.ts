@@ -4,15 +4,16 @@ import type { YamlSource } from '../../src/core/config-kit';
 import type { WhereValidator } from '../types';
 import type { RuleInput } from './rule-input';
 
-/** The rule's `where` ('' when absent) and its node; a KQL fault is reported at its character. */
+/** The rule's `where` (or `key`: a ratio rule's `of`; '' when absent) and its node; a KQL fault is reported at its character. */
 export function checkWhere(
   input: RuleInput,
   validateWhere: WhereValidator | undefined,
   checked: Set<Node | undefined>,
+  key: 'where' | 'of' = 'where',
 ): { where: string; whereNode: Node | undefined } {
   const { merged, src } = input;
-  const where = typeof merged.where === 'string' ? merged.where : '';
-  const whereNode = src.nodeAt(input.origin('where'));
+  const where = typeof merged[key] === 'string' ? (merged[key] as string) : '';
+  const whereNode = src.nodeAt(input.origin(key));
   if (validateWhere && where.trim() !== '' && whereNode && !checked.has(whereNode)) {
     checked.add(whereNode);
     let err: { offset: number; message: string } | null = null;
@@ -23,7 +24,7 @@ export function checkWhere(
     }
     if (err) {
       input.bad = true;
-      src.problemInScalar(whereNode, Math.max(0, Math.min(err.offset, where.length)), `invalid KQL in where: ${err.message}`);
+      src.problemInScalar(whereNode, Math.max(0, Math.min(err.offset, where.length)), `invalid KQL in ${key}: ${err.message}`);
       src.markReported(whereNode);
     }
   } else if (whereNode && checked.has(whereNode) && src.hasValueProblem(whereNode)) {

@@ -67,16 +67,17 @@ program
 
 program
   .command('ctl')
-  .description("talk to a running daemon's control API: status | health | reload | silence RULE --for 2h | unsilence RULE | silences | pause | resume")
-  .argument('<action>', 'status, health, reload, silence, unsilence, silences, pause or resume')
+  .description("talk to a running daemon's control API: status | health | alerts | reload | silence RULE --for 2h | unsilence RULE | silences | pause | resume")
+  .argument('<action>', 'status, health, alerts, reload, silence, unsilence, silences, pause or resume')
   .argument('[rule]', 'the rule id (silence, unsilence)')
   .option('--for <duration>', 'how long to silence (silence), e.g. 30m, 2h, 1d')
   .option('--group <k=v,...>', 'silence only this alert group (silence), e.g. user.name=bob,host.name=web1')
   .option('--id <id>', 'remove this one silence (unsilence)')
-  .option('--url <url>', 'control API URL (default: $VIGIL_CTL_URL or http://127.0.0.1:9680)')
-  .option('--token-file <file>', 'bearer token file (default: $VIGIL_CTL_TOKEN_FILE or ./data/state/control.token)')
-  .action(async (action: string, rule: string | undefined, opts: { for?: string; group?: string; id?: string; url?: string; tokenFile?: string }) => {
-    const actions = ['status', 'health', 'reload', 'silence', 'unsilence', 'silences', 'pause', 'resume'] as const;
+  .option('-c, --config <file>', "the daemon's vigil.yaml: its control section gives the URL, token file and certificate (default: ./vigil.yaml when there is one, after $VIGIL_CTL_URL / $VIGIL_CTL_TOKEN_FILE)")
+  .option('--url <url>', 'control API URL (wins over --config; default: $VIGIL_CTL_URL or http://127.0.0.1:9680)')
+  .option('--token-file <file>', 'bearer token file (wins over --config; default: $VIGIL_CTL_TOKEN_FILE or ./data/state/control.token)')
+  .action(async (action: string, rule: string | undefined, opts: { for?: string; group?: string; id?: string; url?: string; tokenFile?: string; config?: string }) => {
+    const actions = ['status', 'health', 'alerts', 'reload', 'silence', 'unsilence', 'silences', 'pause', 'resume'] as const;
     if (!(actions as readonly string[]).includes(action)) {
       process.stderr.write(`vigil ctl: unknown action ${JSON.stringify(action)} (use ${actions.join(', ')})\n`);
       process.exitCode = 1;

@@ -10,7 +10,7 @@ export function createLogger(level: string = process.env.VIGIL_LOG_LEVEL ?? 'inf
     base: { app: 'vigil', pid: process.pid },
     timestamp: pino.stdTimeFunctions.isoTime,
     formatters: { level: (label) => ({ level: label }) },
-    redact: { paths: ['password', '*.password', 'api_key', '*.api_key', 'token', '*.token', 'secret', '*.secret'], censor: '[redacted]' },
+    redact: { paths: ['password', '*.password', 'api_key', '*.api_key', 'token', '*.token', 'secret', '*.secret', 'routing_key', '*.routing_key'], censor: '[redacted]' },
     // a last guard: the user-info of a URL in the message or a top-level string field never reaches the log
     hooks: { logMethod(args, method) { method.apply(this, args.map(withoutUrlUserinfo) as typeof args); } },
   }, pino.destination({ fd: 2, sync: true }));

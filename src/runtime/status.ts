@@ -9,7 +9,7 @@ import type { CheckpointRegistry } from '../core/checkpoints/registry';
 import type { Collector } from '../core/contracts/collector';
 import type { EventSink } from '../core/contracts/event-sink';
 import { VIGIL_VERSION } from '../core/version';
-import type { RulesEngine, SilenceStore } from '../../rules';
+import type { FiringAlert, RuleActivity, RulesEngine, SilenceStore } from '../../rules';
 import type { OutboxDispatcher } from '../../sinks/notify/outbox/dispatcher';
 import type { ComponentHealth } from '../control/control-target';
 
@@ -54,6 +54,18 @@ export class DaemonStatus {
     return out;
   }
 
+  /**
+   * The alerts firing now (oldest first), each with whether a silence holds back its notifications,
+   * and per running rule the events it matched and the alerts it fired and resolved since it was loaded.
+   */
+  alerts(): { firing: Array<FiringAlert & { silenced: boolean }>; rules: Array<Omit<RuleActivity, 'firing'> & { firing: number }> } {
+    const { rules, silences } = this.s;
+    const activity = rules.activity();
+    const firing = activity.flatMap((r) => r.firing.map((a) => ({ ...a, silenced: silences.isSilenced(a.rule, a.group) })));
+    firing.sort((a, b) => (a.since < b.since ? -1 : a.since > b.since ? 1 : 0));
+    return { firing, rules: activity.map(({ firing: f, ...r }) => ({ ...r, firing: f.length })) };
+  }
+
   status(): Record<string, unknown> {
     const { cfg, collectors, sinks, pipeline, rules, dispatcher, silences, registry } = this.s;
     return {
@@ -75,6 +87,7 @@ export class DaemonStatus {
         evaluated_events: rules.evaluated,
         engine: rules.status(),
       },
+      alerts: this.alerts(),
       outbox: dispatcher.status(),
       // /health shows names only (it needs no token); the details are here
       components: this.health(),

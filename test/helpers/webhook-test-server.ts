@@ -1,11 +1,12 @@
 import { createServer, type IncomingHttpHeaders, type Server, type ServerResponse } from 'node:http';
 
 export interface WebhookRequest { method: string; url: string; headers: IncomingHttpHeaders; body: Buffer; answered: number | null; at: number }
-export type WebhookAnswer = number | 'hang' | { status: number; headers: Record<string, string> };
+export type WebhookAnswer = number | 'hang' | { status: number; headers: Record<string, string>; body?: string };
 
 /**
  * A real HTTP server on 127.0.0.1 recording every request. `answer` decides each response: a status
- * code (with headers), or 'hang' for a server that takes the request and never answers.
+ * code (with headers and a body: "ok" for 2xx by default), or 'hang' for a server that takes the
+ * request and never answers.
  */
 export class WebhookTestServer {
   readonly requests: WebhookRequest[] = [];
@@ -22,9 +23,9 @@ export class WebhookTestServer {
         this.requests.push(r);
         const a = this.answer(r, this.requests.length);
         if (a === 'hang') { this.hanging.push(res); return; }
-        const { status, headers } = typeof a === 'number' ? { status: a, headers: {} } : a;
+        const { status, headers, body } = typeof a === 'number' ? { status: a, headers: {}, body: undefined } : a;
         r.answered = status;
-        res.writeHead(status, { 'content-type': 'text/plain', ...headers }).end(status < 300 ? 'ok' : `status ${status}`);
+        res.writeHead(status, { 'content-type': 'text/plain', ...headers }).end(body ?? (status < 300 ? 'ok' : `status ${status}`));
       });
     });
     this.server = server;

@@ -17,6 +17,15 @@ function startDaemon(dir: string, cfg: string): ChildProcess {
   return spawn(process.execPath, cliArgs('run', '--config', cfg), { cwd: dir, stdio: ['ignore', 'ignore', 'pipe'] });
 }
 
+/** Resolves once the daemon has logged (on stderr) that it started: its signal handlers are in place by then. */
+function started(p: ChildProcess): Promise<void> {
+  let out = '';
+  return new Promise((resolve, reject) => {
+    p.stderr!.on('data', (d) => { out += String(d); if (out.includes('"vigil started"')) resolve(); });
+    p.on('exit', (code, signal) => reject(new Error(`vigil run ended before it started (code ${code}, signal ${signal})`)));
+  });
+}
+
 function exitOf(p: ChildProcess): Promise<{ code: number | null; signal: NodeJS.Signals | null }> {
   if (p.exitCode !== null || p.signalCode !== null) return Promise.resolve({ code: p.exitCode, signal: p.signalCode });
   return new Promise((r) => p.on('exit', (code, signal) => r({ code, signal })));
@@ -82,6 +91,8 @@ describe('evtx input: vigil run with SIGKILL and restart', function () {
       // a third start: everything is read and acknowledged, nothing is read again
       daemon = startDaemon(tmp.path, cfg);
       daemon.stderr!.on('data', (d) => stderr.push(String(d)));
+      // SIGTERM only once it has started: before its handlers are set, a signal kills it (exit code null)
+      await started(daemon);
       await sleep(1500);
       daemon.kill('SIGTERM');
       expect((await exitOf(daemon)).code).to.equal(0);

@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { createHmac } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { OutboxEntry } from '../../sinks/notify/outbox/alert-outbox';
 import { tempDir } from '../helpers/temp-dir';
@@ -209,6 +209,34 @@ describe('webhook delivery (a real HTTP server on 127.0.0.1)', function () {
       await waitFor(() => health('slack')?.ok === false, 5000, 'slack failing');
       expect(health('slack')!.detail).to.match(/^a notification was refused for good \(moved to failed\/\): HTTP 400/);
       expect(health('hook')!.ok).to.equal(true);
+    } finally {
+      await dispatcher.stop();
+    }
+  });
+
+  it('slack: a refusal inside an HTTP 200 is a failure (an error code for text, the Web API\'s ok:false), a rate limit is retried', async () => {
+    const answers: Record<string, string> = {
+      '/slack-text': 'invalid_payload',
+      '/slack-api': '{"ok":false,"error":"channel_not_found"}',
+      '/slack-ok': 'ok',
+      '/slack-json-ok': '{"ok":true,"channel":"C1","ts":"1.2"}',
+    };
+    let limited = 0;
+    server.answer = (r) => {
+      if (r.url === '/slack-limited') return { status: 200, headers: {}, body: limited++ === 0 ? '{"ok":false,"error":"ratelimited"}' : 'ok' };
+      return { status: 200, headers: {}, body: answers[r.url] };
+    };
+    const defs = notifiersFrom(['text', 'api', 'ok', 'json-ok', 'limited'].map((n) => `  ${n}: { type: webhook, url: "${base}/slack-${n}", format: slack }`).join('\n'));
+    const { outbox, dispatcher, notifications } = testDispatcher(join(tmp.path, 'slack-200'), defs);
+    const keys = Object.fromEntries(['text', 'api', 'ok', 'json-ok', 'limited'].map((n) => [n, outbox.add(testAlert(), [n])[0].key]));
+    dispatcher.start();
+    try {
+      await waitFor(() => outbox.counts().sent === 3 && outbox.counts().failed === 2, 10_000, 'three sent, two refused');
+      const error = (k: string) => (JSON.parse(readFileSync(join(outbox.failedDir, `${k}.json`), 'utf8')) as OutboxEntry).error;
+      expect(error(keys.text)).to.equal('Slack refused the message: HTTP 200 "invalid_payload"');
+      expect(error(keys.api)).to.equal('Slack refused the message: HTTP 200 "channel_not_found"');
+      for (const n of ['ok', 'json-ok', 'limited']) expect(readdirSync(outbox.sentDir)).to.include(`${keys[n]}.json`);
+      expect(await notifications('retry', 'limited')).to.equal(1);
     } finally {
       await dispatcher.stop();
     }

@@ -16,6 +16,21 @@ import { waitFor } from '../helpers/wait';
 import { captureLogger, type LogLine } from '../helpers/logger';
 import { byId, esc, evtxEvents, served, type ServedEvent } from '../helpers/winevt-events';
 
+/** How long a test waits for reading to get somewhere: generous, since the stand-in wevtutil is a process per query (slow on a loaded machine) and nothing here measures speed. */
+const WAIT_MS = 60_000;
+
+/** Waits until `value` has stayed the same for 500 ms (at most WAIT_MS). */
+async function settled(value: () => number): Promise<void> {
+  const until = Date.now() + WAIT_MS;
+  let last = value();
+  for (;;) {
+    await new Promise((r) => setTimeout(r, 500));
+    const now = value();
+    if (now === last || Date.now() > until) return;
+    last = now;
+  }
+}
+
 const STAND_IN = join(__dirname, '..', '..', '..', 'test', 'fixtures', 'winevt', 'wevtutil.js');
 
 // ---------- real events as wevtutil serves them (test/helpers/winevt-events.ts) ----------
@@ -152,7 +167,7 @@ describe('winevt: live collector', function () {
     const expectSys = sys.filter((e) => e.level === 2 || e.level === 3).map((e) => e.recordId);
     expect(expectSys.length).to.be.greaterThan(0);
     h.collector.start();
-    await waitFor(() => h!.registry.get('winevt:Security')?.offset === 112 && h!.registry.get('winevt:System')?.offset === 41, 10000, 'both channels read');
+    await waitFor(() => h!.registry.get('winevt:Security')?.offset === 112 && h!.registry.get('winevt:System')?.offset === 41, WAIT_MS, 'both channels read');
     const sec = h.received.filter((e) => (e.doc.winlog as any).channel === 'Security');
     const sy = h.received.filter((e) => (e.doc.winlog as any).channel === 'System');
     expect(recordIds(sec)).to.deep.equal(expectSec);
@@ -174,7 +189,7 @@ describe('winevt: live collector', function () {
         { name: 'ForwardedEvents', event_ids: ids25 },
       ]);
       h2.collector.start();
-      await waitFor(() => h2.registry.get('winevt:Security')?.offset === 112 && h2.registry.get('winevt:ForwardedEvents')?.offset === 112, 10000, 'read');
+      await waitFor(() => h2.registry.get('winevt:Security')?.offset === 112 && h2.registry.get('winevt:ForwardedEvents')?.offset === 112, WAIT_MS, 'read');
       await h2.collector.stop();
       const of = (src: string): PipelineEvent[] => h2.received.filter((e) => e.span.source === src);
       expect(recordIds(of('winevt:Security'))).to.deep.equal(events.filter((e) => e.systemTime === recent).map((e) => e.recordId));
@@ -193,7 +208,7 @@ describe('winevt: live collector', function () {
     const filler = Array.from({ length: 20 }, (_, i) => 1 + i * 2).join(', ');
     h = harness(w, [{ name: 'Security', event_ids: `${filler}, 4608, 4624, 4672` }], { batch: 3 });
     h.collector.start();
-    await waitFor(() => h!.registry.get('winevt:Security')?.offset === 61, 10000, 'all read');
+    await waitFor(() => h!.registry.get('winevt:Security')?.offset === 61, WAIT_MS, 'all read');
     const want = events.filter((e) => [4608, 4624, 4672].includes(e.eventId)).map((e) => e.recordId);
     expect(want.length).to.be.greaterThan(6);
     expect(recordIds(h.received)).to.deep.equal(want);
@@ -205,9 +220,10 @@ describe('winevt: live collector', function () {
     // run 1: batches of 7; the first two are acknowledged, the rest are held (a sink down) when it stops
     h = harness(w, [{ name: 'Security' }], { batch: 7, hold: true });
     h.collector.start();
-    await waitFor(() => h!.held.length >= 3, 10000, 'three spans');
+    await waitFor(() => h!.held.length >= 3, WAIT_MS, 'three spans');
     h.full.value = true; // sinks "full": no new batch
-    await new Promise((r) => setTimeout(r, 300));
+    // a query already started when the sinks filled may still be on its way (a process per query): wait until none is
+    await settled(() => calls(w).length);
     const ackedNow = h.held.splice(0, 2);
     for (const b of ackedNow) { h.acked.push(...b.events); b.pending = 0; h.tracker.ack(b); }
     const callsBefore = calls(w).length;
@@ -224,7 +240,7 @@ describe('winevt: live collector', function () {
     setChannel(w, 'Security', { events: securityChannel(40, 501) });
     h = harness(w, [{ name: 'Security' }], { batch: 7 });
     h.collector.start();
-    await waitFor(() => h!.registry.get('winevt:Security')?.offset === 541, 10000, 'all read after restart');
+    await waitFor(() => h!.registry.get('winevt:Security')?.offset === 541, WAIT_MS, 'all read after restart');
     const run2 = h.acked.map((e) => e.id);
     expect(run2.filter((id) => run1Acked.includes(id))).to.deep.equal([]); // nothing acknowledged is read again
     expect(new Set(run2).size).to.equal(run2.length);
@@ -237,10 +253,10 @@ describe('winevt: live collector', function () {
     setChannel(w, 'Security', { events: securityChannel(10, 1) });
     h = harness(w, [{ name: 'Security' }]);
     h.collector.start();
-    await waitFor(() => h!.registry.get('winevt:Security')?.offset === 11, 10000, 'first ten');
+    await waitFor(() => h!.registry.get('winevt:Security')?.offset === 11, WAIT_MS, 'first ten');
     // records 11..15 were written and overwritten/cleared before Vigil read them: the oldest is now 16
     setChannel(w, 'Security', { events: securityChannel(5, 16, 20) });
-    await waitFor(() => h!.registry.get('winevt:Security')?.offset === 21, 10000, 'after the gap');
+    await waitFor(() => h!.registry.get('winevt:Security')?.offset === 21, WAIT_MS, 'after the gap');
     expect(recordIds(h.received)).to.deep.equal([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 16, 17, 18, 19, 20]);
     const gap = h.lines.find((l) => l.gap_records === 5);
     expect(gap, 'gap warning').to.not.equal(undefined);
@@ -251,8 +267,8 @@ describe('winevt: live collector', function () {
 
     // the log is recreated: record ids start again at 1
     setChannel(w, 'Security', { events: securityChannel(20, 1, 40) });
-    await waitFor(() => h!.collector.status().channels[0].gaps === 2, 10000, 'ids going back detected');
-    await waitFor(() => h!.registry.get('winevt:Security')?.offset === 21 && h!.received.length === 35, 10000, 'new content read');
+    await waitFor(() => h!.collector.status().channels[0].gaps === 2, WAIT_MS, 'ids going back detected');
+    await waitFor(() => h!.registry.get('winevt:Security')?.offset === 21 && h!.received.length === 35, WAIT_MS, 'new content read');
     st = h.collector.status().channels[0];
     expect(st.last_error).to.equal(null);
     expect(recordIds(h.received.slice(15))).to.deep.equal(Array.from({ length: 20 }, (_, i) => i + 1));
@@ -265,8 +281,8 @@ describe('winevt: live collector', function () {
     const sysmonName = 'Microsoft-Windows-Sysmon/Operational';
     h = harness(w, [{ name: sysmonName }, { name: 'Security' }]);
     h.collector.start();
-    await waitFor(() => h!.registry.get('winevt:Security')?.offset === 9, 10000, 'security read');
-    await waitFor(() => calls(w).filter((a) => a[1] === sysmonName).length >= 3, 10000, 'retries');
+    await waitFor(() => h!.registry.get('winevt:Security')?.offset === 9, WAIT_MS, 'security read');
+    await waitFor(() => calls(w).filter((a) => a[1] === sysmonName).length >= 3, WAIT_MS, 'retries');
     const errs = h.lines.filter((l) => l.level === 50 && l.channel === sysmonName);
     expect(errs).to.have.length(1);
     expect(String(errs[0].err)).to.contain(`"${sysmonName}" does not exist`);
@@ -275,7 +291,7 @@ describe('winevt: live collector', function () {
     expect(st.last_error).to.contain(sysmonName);
     // Sysmon gets installed: the channel is read from then on
     setChannel(w, sysmonName, { events: sysmon.slice(0, 4).map((raw, i) => served(raw, 1742 + i)) });
-    await waitFor(() => h!.registry.get(`winevt:${sysmonName}`)?.offset === 1746, 10000, 'sysmon read');
+    await waitFor(() => h!.registry.get(`winevt:${sysmonName}`)?.offset === 1746, WAIT_MS, 'sysmon read');
     expect(h.collector.status().channels[0].last_error).to.equal(null);
     expect(h.received.filter((e) => (e.doc.winlog as any).channel === sysmonName)).to.have.length(4);
   });
@@ -285,8 +301,8 @@ describe('winevt: live collector', function () {
     setChannel(w, 'System', { events: pythonEvtxSystem.slice(0, 6).map((raw, i) => served(raw, 70 + i)) });
     h = harness(w, [{ name: 'Security', event_ids: '4624' }, { name: 'System' }]);
     h.collector.start();
-    await waitFor(() => h!.registry.get('winevt:System')?.offset === 76, 10000, 'system read');
-    await waitFor(() => h!.collector.status().channels[0].last_error !== null, 10000, 'security error');
+    await waitFor(() => h!.registry.get('winevt:System')?.offset === 76, WAIT_MS, 'system read');
+    await waitFor(() => h!.collector.status().channels[0].last_error !== null, WAIT_MS, 'security error');
     const msg = h.collector.status().channels[0].last_error!;
     expect(msg).to.contain('access denied').and.contain('SeSecurityPrivilege').and.contain('Event Log Readers');
     expect(h.lines.filter((l) => l.level === 50 && l.channel === 'Security')).to.have.length(1);
@@ -300,7 +316,7 @@ describe('winevt: live collector', function () {
     setChannel(w, 'Microsoft-Windows-Sysmon/Operational', { events: [served(raw, 7, { message: `Process Create:\r\nCommandLine: ${nasty}` })] });
     h = harness(w, [{ name: 'Microsoft-Windows-Sysmon/Operational', event_ids: '1' }]);
     h.collector.start();
-    await waitFor(() => h!.received.length === 1, 10000, 'the event');
+    await waitFor(() => h!.received.length === 1, WAIT_MS, 'the event');
     const doc = h.received[0].doc;
     expect((doc.winlog as any).event_data.CommandLine).to.equal(nasty);
     expect((doc.winlog as any).event_data.User).to.equal('CORP\\José & <Admins>');

@@ -107,4 +107,25 @@ describe('vigil check (runCheck)', () => {
     const r = runCheck({ cwd, config: 'vigil.yaml', env: { ES_PASSWORD: 'p@ss-w0rd-123' } });
     expect(r.output).to.equal('rules.yaml: OK (1 rule, 2 notifiers)\nvigil.yaml:2:8: elasticsearch.url is not an http(s) URL');
   });
+
+  it('the API notifiers: problems at rules.yaml:line:col, never a key, secret or robot URL', () => {
+    const cwd = project({
+      'rules.yaml': [
+        'notifiers:',
+        '  pd: { type: pagerduty, routing_key: "${PD_KEY}", region: apac }',
+        '  ding: { type: dingtalk, url: "${DING_URL}", secret: "${DING_SECRET}" }',
+        '  genie: { type: opsgenie, api_key: "${GENIE_KEY}", responders: [{ type: user, name: ann }] }',
+        'rules: []',
+        '',
+      ].join('\n'),
+    });
+    const env = { PD_KEY: 'pd-key-0123456789', DING_URL: 'oapi.dingtalk.com/robot/send?access_token=tok-0123456789', DING_SECRET: 'SEC0123456789', GENIE_KEY: 'genie-0123456789' };
+    const r = runCheck({ cwd, env });
+    expect(r.output.split('\n')).to.deep.equal([
+      'rules.yaml:2:60: notifiers.pd.region must be one of: us, eu (got "apac")',
+      'rules.yaml:3:32: notifiers.ding.url is not an http(s) URL',
+      'rules.yaml:4:80: notifiers.genie.responders[0]: a user is named by id or username, not name',
+    ]);
+    for (const v of Object.values(env)) expect(r.output).not.to.contain(v);
+  });
 });

@@ -41,6 +41,7 @@ describe('outbox retention', () => {
       file(join(d, 'failed', 'new.json'), 1),
       file(join(d, 'new.eml'), 0),
       file(join(d, 'webhook', 'new.json'), 10),
+      file(join(d, 'dingtalk', 'new.json'), 10),
       file(join(d, 'sent', 'notes.txt'), 400),            // not an outbox record
     ];
     const gone = [
@@ -49,9 +50,11 @@ describe('outbox retention', () => {
       file(join(d, 'failed', 'old.json'), 40),
       file(join(d, 'old.eml'), 31),
       file(join(d, 'webhook', 'old.json'), 31),
+      // the API notifiers' bodies in the embedded default
+      ...['pagerduty', 'opsgenie', 'dingtalk', 'wecom', 'feishu'].map((t) => file(join(d, t, 'old.json'), 31)),
     ];
     mkdirSync(join(d, 'sent', 'a-folder.json'));         // not a file
-    expect(await pruneOutbox(d, 30)).to.deep.equal({ sent: 2, failed: 1, files: 2 });
+    expect(await pruneOutbox(d, 30)).to.deep.equal({ sent: 2, failed: 1, files: 7 });
     for (const p of keep) expect(existsSync(p), p).to.equal(true);
     for (const p of gone) expect(existsSync(p), p).to.equal(false);
     expect(existsSync(join(d, 'sent', 'a-folder.json'))).to.equal(true);

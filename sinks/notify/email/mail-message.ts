@@ -23,7 +23,7 @@ export interface MailMessage {
  * smtp. A bundle's subject is the first alert's, with how many more follow.
  */
 export function mailMessage(n: Notification, def: EmailNotifierDef, opts: { from?: string; kibanaUrl?: string }): MailMessage {
-  const body = renderEmail(n.alerts, { kibanaUrl: opts.kibanaUrl });
+  const body = renderEmail(n.alerts, { kibanaUrl: opts.kibanaUrl, body: def.body });
   const first = n.alerts[0];
   const more = n.alerts.length - 1;
   return {
@@ -31,7 +31,7 @@ export function mailMessage(n: Notification, def: EmailNotifierDef, opts: { from
     to: def.to,
     cc: def.cc,
     bcc: def.bcc,
-    subject: renderSubject(def.subject, first) + (more > 0 ? ` (+${more} more alert${more > 1 ? 's' : ''})` : ''),
+    subject: renderSubject(def.subject, first, opts.kibanaUrl) + (more > 0 ? ` (+${more} more alert${more > 1 ? 's' : ''})` : ''),
     text: body.text,
     html: body.html,
     messageId: messageIdFor(n.key),

@@ -1,6 +1,7 @@
 import { MAX_SAMPLES, type Alert } from '../../../rules';
-import { display, groupLabel, sampleColumns, samplesHeading, stateWord, summaryRows } from '../view/alert-summary';
+import { display, groupLabel, sampleColumns, samplesHeading, stateWord, summaryRows, topCountRows, topCountsHeading } from '../view/alert-summary';
 import { alertDiscoverLink } from '../view/kibana-link';
+import { alertView, renderTemplate } from '../view/template-view';
 import { escapeHtml } from './html-escape';
 
 export interface EmailBody { text: string; html: string }
@@ -13,8 +14,8 @@ const CELL = 'style="padding:2px 8px;border:1px solid #ddd;vertical-align:top"';
  * `group_window` bundle lists its alerts one after the other. Every value that comes from events or
  * rules is escaped in the HTML part: log lines are attacker-controlled input.
  */
-export function renderEmail(alerts: Alert[], opts: { kibanaUrl?: string }): EmailBody {
-  const sections = alerts.map((a) => renderAlert(a, opts.kibanaUrl));
+export function renderEmail(alerts: Alert[], opts: { kibanaUrl?: string; body?: string }): EmailBody {
+  const sections = alerts.map((a) => (opts.body !== undefined ? renderBodyTemplate(opts.body, a, opts.kibanaUrl) : renderAlert(a, opts.kibanaUrl)));
   const intro = alerts.length > 1 ? `${alerts.length} alerts` : undefined;
   const text = [
     ...(intro ? [`${intro}:`, ...alerts.map((a) => `- ${headline(a)}`), '', ''] : []),
@@ -39,10 +40,20 @@ function headline(a: Alert): string {
   return `${stateWord(a)}: ${a.rule} (${a.severity}) on ${groupLabel(a.group)}`;
 }
 
+/**
+ * The notifier's `body` template filled in for one alert: the text part as rendered, the HTML part
+ * the same text escaped (a template cannot put markup in the message, whatever the events hold).
+ */
+function renderBodyTemplate(template: string, alert: Alert, kibanaUrl: string | undefined): EmailBody {
+  const text = renderTemplate(template, alertView(alert, kibanaUrl)).replace(/\s+$/, '');
+  return { text, html: `<pre style="white-space:pre-wrap;font-family:inherit;margin:0">${escapeHtml(text)}</pre>` };
+}
+
 function renderAlert(alert: Alert, kibanaUrl: string | undefined): EmailBody {
   const rows = summaryRows(alert);
+  const top = topCountRows(alert);
   const samples = alert.samples.slice(-MAX_SAMPLES);
-  const columns = sampleColumns(samples);
+  const columns = sampleColumns(samples, alert.sample_fields);
   const { url: link, note: linkNote } = kibanaUrl ? alertDiscoverLink(kibanaUrl, alert) : { url: undefined, note: undefined };
   const sampleNote = samplesHeading(alert, samples.length);
   const width = Math.max(...rows.map((r) => r.label.length)) + 2;
@@ -53,6 +64,7 @@ function renderAlert(alert: Alert, kibanaUrl: string | undefined): EmailBody {
     ...(link || linkNote ? [''] : []),
     ...(link ? [`Kibana Discover: ${link}`] : []),
     ...(linkNote ? [linkNote] : []),
+    ...(top.length ? ['', `${topCountsHeading(alert)}:`, ...top.map((r) => `  ${r.label}: ${r.value}`)] : []),
     '',
     ...(samples.length ? [`${sampleNote}:`, ...samples.map((s, i) => textSample(s, columns, i))] : ['No sample events.']),
   ].join('\n');
@@ -64,6 +76,14 @@ function renderAlert(alert: Alert, kibanaUrl: string | undefined): EmailBody {
     '</table>',
     ...(link ? [`<p><a href="${e(link)}">Open in Kibana Discover</a></p>`] : []),
     ...(linkNote ? [`<p style="color:#888">${e(linkNote)}</p>`] : []),
+    ...(top.length
+      ? [
+        `<h3>${e(topCountsHeading(alert))}</h3>`,
+        '<table style="border-collapse:collapse">',
+        ...top.map((r) => `<tr><th align="left" ${CELL}>${e(r.label)}</th><td ${CELL}>${e(r.value)}</td></tr>`),
+        '</table>',
+      ]
+      : []),
     ...(samples.length
       ? [
         `<h3>${e(sampleNote)}</h3>`,

@@ -1,14 +1,5 @@
 import type { Alert } from '../../../rules';
-import { groupLabel } from '../view/alert-summary';
-
-/** The placeholders rules/types.ts documents for `subject` (unknown ones are left as written). */
-const FIELDS: Record<string, (a: Alert) => string> = {
-  rule: (a) => a.rule,
-  severity: (a) => a.severity,
-  group: (a) => groupLabel(a.group),
-  count: (a) => String(a.count),
-  state: (a) => a.state,
-};
+import { alertView, renderTemplate } from '../view/template-view';
 
 /** Bidirectional embedding, override and isolate controls (U+202A–U+202E, U+2066–U+2069): they reorder what a reader sees. */
 const BIDI_CONTROLS = /[\u202A-\u202E\u2066-\u2069]/g;
@@ -24,14 +15,12 @@ export function subjectValue(v: string): string {
 }
 
 /**
- * The notifier's subject template filled in, each value through {@link subjectValue}. A resolved
- * alert says so even when the template has no `{{state}}`.
+ * The notifier's subject template (Mustache, sinks/notify/view/template-view.ts) filled in and made
+ * one clean line through {@link subjectValue}. A resolved alert says so even when the template has
+ * no `{{state}}`.
  */
-export function renderSubject(template: string, alert: Alert): string {
-  const filled = template.replace(/\{\{\s*([a-z_]+)\s*\}\}/g, (whole, name: string) => {
-    const f = FIELDS[name];
-    return f ? subjectValue(f(alert)) : whole;
-  });
-  const mentionsState = /\{\{\s*state\s*\}\}/.test(template);
+export function renderSubject(template: string, alert: Alert, kibanaUrl?: string): string {
+  const filled = subjectValue(renderTemplate(template, alertView(alert, kibanaUrl)));
+  const mentionsState = /\{\{[{&#^]?\s*state\s*\}/.test(template);
   return alert.state === 'resolved' && !mentionsState ? `[RESOLVED] ${filled}` : filled;
 }

@@ -29,7 +29,10 @@ export function messagesDue(entries: OutboxEntry[], now: number): OutgoingMessag
     } else {
       const due = Date.parse(e.created) + e.group_window_ms;
       if (now < due) continue; // still collecting; the entries after it are newer and wait too
-      const members = entries.filter((m) => !taken.has(m.key) && !m.bundle && m.group_window_ms && Date.parse(m.created) < due);
+      // a bundle lists its alerts in event time (the order they happened), not in the order the outbox
+      // happened to write them: entries written within one millisecond would otherwise go by key (a hash)
+      const members = entries.filter((m) => !taken.has(m.key) && !m.bundle && m.group_window_ms && Date.parse(m.created) < due)
+        .sort((a, b) => Date.parse(a.alert.first_event) - Date.parse(b.alert.first_event));
       message = { key: members.length === 1 ? e.key : bundleKey(members), entries: members };
     }
     for (const m of message.entries) taken.add(m.key);

@@ -1,5 +1,6 @@
 import { promises as fsp } from 'node:fs';
 import { join } from 'node:path';
+import { API_FILE_FOLDERS } from '../http/request-file';
 
 /** What one pass of the outbox retention removed. */
 export interface OutboxPruned { sent: number; failed: number; files: number }
@@ -7,7 +8,7 @@ export interface OutboxPruned { sent: number; failed: number; files: number }
 /**
  * Removes the outbox's records of finished notifications older than `keepDays` (by the time they
  * were last written): `sent/*.json`, `failed/*.json`, and what the embedded default delivered as
- * files (`<key>.eml`, `webhook/<key>.json`). Pending entries (`<dir>/*.json`) are never touched,
+ * files (`<key>.eml`, `webhook/<key>.json`, and `<type>/<key>.json` of the API notifiers). Pending entries (`<dir>/*.json`) are never touched,
  * whatever their age. `keepDays <= 0` keeps everything.
  *
  * A key whose record is removed is no longer known to the outbox: an alert with that id would be
@@ -20,7 +21,8 @@ export async function pruneOutbox(dir: string, keepDays: number, now = Date.now(
   const before = now - keepDays * 86_400_000;
   out.sent = await removeOld(join(dir, 'sent'), (f) => f.endsWith('.json'), before);
   out.failed = await removeOld(join(dir, 'failed'), (f) => f.endsWith('.json'), before);
-  out.files = await removeOld(dir, (f) => f.endsWith('.eml'), before) + await removeOld(join(dir, 'webhook'), (f) => f.endsWith('.json'), before);
+  out.files = await removeOld(dir, (f) => f.endsWith('.eml'), before);
+  for (const folder of ['webhook', ...API_FILE_FOLDERS]) out.files += await removeOld(join(dir, folder), (f) => f.endsWith('.json'), before);
   return out;
 }
 

@@ -1,4 +1,4 @@
-import type { Alert, AlertSample } from '../../../rules';
+import type { Alert, AlertSample, TopCount } from '../../../rules';
 
 /**
  * What every notification says about an alert, in one order, as plain strings: the email's text and
@@ -33,7 +33,10 @@ export function summaryRows(alert: Alert): SummaryRow[] {
     { label: 'Severity', value: alert.severity },
     { label: 'State', value: alert.state },
     { label: 'Group', value: Object.keys(alert.group).length ? Object.entries(alert.group).map(([k, v]) => `${k}=${groupValue(v)}`).join(', ') : 'all events' },
-    { label: resolved ? 'Count in the firing window' : 'Count', value: String(alert.count) + (alert.reference !== undefined ? ` (reference ${formatNumber(alert.reference)})` : '') },
+    { label: resolved ? 'Count in the firing window' : 'Count', value: String(alert.count) + (alert.reference !== undefined && alert.value === undefined ? ` (reference ${formatNumber(alert.reference)})` : '') },
+    ...(alert.value !== undefined
+      ? [{ label: resolved ? 'Value in the firing window' : 'Value', value: formatNumber(alert.value) + (alert.reference !== undefined ? ` (bound ${formatNumber(alert.reference)})` : '') }]
+      : []),
     { label: resolved ? 'First event of the firing window' : 'First event', value: alert.first_event },
     { label: resolved ? 'Last event of the firing window' : 'Last event', value: alert.last_event },
     { label: resolved ? 'Firing window' : 'Window', value: `${alert.window.start} to ${alert.window.end}` },
@@ -48,10 +51,14 @@ export function summaryRows(alert: Alert): SummaryRow[] {
 const LEADING = ['@timestamp', 'log.level', 'host.name', 'service.name', 'event.code', 'winlog.channel', 'winlog.event_id', 'user.name', 'event.action'];
 const MAX_VALUE_CHARS = 300;
 
-/** The columns of the samples table: the fields any sample has, in a stable, readable order. */
-export function sampleColumns(samples: AlertSample[]): string[] {
+/**
+ * The columns of the samples table: the fields any sample has, in a stable, readable order (the
+ * order of the rule's `include` when it chose them, `fields`).
+ */
+export function sampleColumns(samples: AlertSample[], fields?: string[]): string[] {
   const seen = new Set<string>();
   for (const s of samples) for (const k of Object.keys(s)) seen.add(k);
+  if (fields) return fields.filter((f) => seen.has(f));
   const lead = LEADING.filter((f) => seen.has(f));
   const rest = [...seen].filter((f) => !LEADING.includes(f) && f !== 'message').sort();
   return [...lead, ...rest, ...(seen.has('message') ? ['message'] : [])];
@@ -92,6 +99,31 @@ export function samplesHeading(alert: Alert, shown: number, noun = 'Sample event
   const whose = alert.state === 'resolved' ? ' of the firing window' : '';
   if (shown > alert.count) return `Last events of the group${alert.state === 'resolved' ? ' when it fired' : ''} (${shown}, newest last)`;
   return `${noun}${whose} (${shown} of ${alert.count}, newest last)`;
+}
+
+/** A sample in one line for chat messages: time, level and message, or the fields the rule's `include` chose. */
+export function sampleLine(alert: Alert, s: AlertSample): string {
+  if (alert.sample_fields) {
+    return alert.sample_fields.filter((f) => s[f] !== undefined).map((f) => (f === '@timestamp' ? display(s[f]) : `${f}=${display(s[f])}`)).join('  ');
+  }
+  return [s['@timestamp'], s['log.level'], s.message ?? s['event.code']].filter((v) => v !== undefined).map(display).join('  ');
+}
+
+/** One field of `top_count_keys` as text: `bob (20), alice (3), 4 others`; "(missing)" for events without the field. */
+export function topCountText(t: TopCount): string {
+  const parts = t.values.map((v) => `${v.value === null ? '(missing)' : display(v.value)} (${v.count})`);
+  if (t.others > 0) parts.push(`${t.others} other${t.others === 1 ? '' : 's'}`);
+  return parts.length ? parts.join(', ') : 'no events';
+}
+
+/** The top values of the rule's `top_count_keys` (none without them), one row per field. */
+export function topCountRows(alert: Alert): SummaryRow[] {
+  return (alert.top_counts ?? []).map((t) => ({ label: t.field, value: topCountText(t) }));
+}
+
+/** The heading of the top values: a resolved alert shows those of the window it fired on. */
+export function topCountsHeading(alert: Alert): string {
+  return alert.state === 'resolved' ? 'Top values in the window that fired' : 'Top values in the window';
 }
 
 /** "FIRING" / "RESOLVED", for headlines. */

@@ -1,7 +1,7 @@
 import type { Alert } from '../../../rules';
 import type { Notification } from '../outbox/delivery';
 import type { AlertLink } from '../view/kibana-link';
-import { display, groupLabel, samplesHeading, stateWord, summaryRows } from '../view/alert-summary';
+import { groupLabel, sampleLine, samplesHeading, stateWord, summaryRows, topCountRows, topCountsHeading } from '../view/alert-summary';
 import { capMrkdwn, slackText } from './slack-mrkdwn';
 
 /** Slack takes at most 50 blocks a message: about ten alerts in full, a line for the rest. */
@@ -40,12 +40,14 @@ function mrkdwn(text: string): Record<string, unknown> {
 function alertBlocks(a: Alert, kibanaLink: AlertLink | undefined): Array<Record<string, unknown>> {
   // a field's text is at most 2000 characters
   const fields = summaryRows(a).filter((r) => r.label !== 'Alert id').map((r) => mrkdwn(capMrkdwn(`*${r.label}*\n${slackText(r.value)}`, 2000)));
-  const samples = a.samples.slice(-SAMPLES_SHOWN).map((s) => `• ${slackText([s['@timestamp'], s['log.level'], s.message ?? s['event.code']].filter((v) => v !== undefined).map(display).join('  '))}`);
+  const samples = a.samples.slice(-SAMPLES_SHOWN).map((s) => `• ${slackText(sampleLine(a, s))}`);
+  const top = topCountRows(a).map((r) => `• ${slackText(r.label)}: ${slackText(r.value)}`);
   const out: Array<Record<string, unknown>> = [
     { type: 'header', text: { type: 'plain_text', text: headline(a).slice(0, 150) } },
     // a section takes at most 10 fields
     { type: 'section', fields: fields.slice(0, 10) },
   ];
+  if (top.length) out.push({ type: 'section', text: mrkdwn(capMrkdwn(`*${topCountsHeading(a)}*\n${top.join('\n')}`, MAX_TEXT)) });
   if (samples.length) out.push({ type: 'section', text: mrkdwn(capMrkdwn(`*${samplesHeading(a, samples.length, 'Samples')}*\n${samples.join('\n')}`, MAX_TEXT)) });
   if (kibanaLink?.url) out.push({ type: 'actions', elements: [{ type: 'button', text: { type: 'plain_text', text: 'Open in Kibana Discover' }, url: kibanaLink.url }] });
   if (kibanaLink?.note) out.push({ type: 'context', elements: [mrkdwn(slackText(kibanaLink.note))] });

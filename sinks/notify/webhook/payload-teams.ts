@@ -1,7 +1,7 @@
 import { MAX_SAMPLES, type Alert } from '../../../rules';
 import type { Notification } from '../outbox/delivery';
 import type { AlertLink } from '../view/kibana-link';
-import { display, groupLabel, samplesHeading, stateWord, summaryRows } from '../view/alert-summary';
+import { groupLabel, sampleLine, samplesHeading, stateWord, summaryRows, topCountRows, topCountsHeading } from '../view/alert-summary';
 import { teamsText } from './teams-markdown';
 
 /**
@@ -30,12 +30,14 @@ function alertElements(a: Alert, kibanaLink: AlertLink | undefined, separated: b
   const headline = `${stateWord(a)}: ${a.rule} (${a.severity}) on ${groupLabel(a.group)}`;
   const samples = a.samples.slice(-MAX_SAMPLES).map((s, i) => ({
     title: `${i + 1}\\.`,
-    value: teamsText([s['@timestamp'], s['log.level'], s.message ?? s['event.code']].filter((v) => v !== undefined).map(display).join('  ')),
+    value: teamsText(sampleLine(a, s)),
   }));
+  const top = topCountRows(a).map((r) => ({ title: teamsText(r.label), value: teamsText(r.value) }));
   const out: Array<Record<string, unknown>> = [
     { type: 'TextBlock', size: separated ? 'Medium' : 'Large', weight: 'Bolder', wrap: true, separator: separated, text: teamsText(headline), color: a.state === 'resolved' ? 'Good' : 'Attention' },
     { type: 'FactSet', facts: summaryRows(a).map((r) => ({ title: r.label, value: teamsText(r.value) })) },
   ];
+  if (top.length) out.push({ type: 'TextBlock', weight: 'Bolder', text: topCountsHeading(a) }, { type: 'FactSet', facts: top });
   if (samples.length) out.push({ type: 'TextBlock', weight: 'Bolder', text: teamsText(samplesHeading(a, samples.length, 'Samples')) }, { type: 'FactSet', facts: samples });
   if (kibanaLink?.url) out.push({ type: 'ActionSet', actions: [{ type: 'Action.OpenUrl', title: 'Open in Kibana Discover', url: kibanaLink.url }] });
   if (kibanaLink?.note) out.push({ type: 'TextBlock', isSubtle: true, size: 'Small', wrap: true, text: teamsText(kibanaLink.note) });

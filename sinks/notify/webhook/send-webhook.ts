@@ -5,6 +5,7 @@ import { VIGIL_VERSION } from '../../../src/core/version';
 import { webhookBody } from './payload';
 import { webhookSignature } from './signature';
 import { httpOutcome } from './http-outcome';
+import { webhookAnswer } from './webhook-answer';
 
 /**
  * A webhook notification over HTTP(S) with Node's fetch: the body in the notifier's format, its
@@ -24,7 +25,7 @@ export class HttpWebhookDelivery implements Delivery {
   }
 
   async deliver(n: Notification, signal: AbortSignal): Promise<string> {
-    const body = webhookBody(n, this.def.format, this.kibanaUrl);
+    const body = webhookBody(n, this.def.format, this.kibanaUrl, this.def.body);
     const headers: Record<string, string> = {
       'content-type': 'application/json; charset=utf-8',
       'user-agent': `vigil/${VIGIL_VERSION}`,
@@ -33,14 +34,16 @@ export class HttpWebhookDelivery implements Delivery {
       ...(this.def.secret ? { 'x-vigil-signature': webhookSignature(this.def.secret, body) } : {}),
     };
     let res: Response;
-    let detail: string;
+    let text: string;
     try {
       res = await fetch(this.def.url, { method: this.def.method, headers, body, redirect: 'manual', signal: AbortSignal.any([signal, AbortSignal.timeout(this.def.timeout_ms)]) });
-      detail = this.scrub((await res.text()).replace(/\s+/g, ' ').trim().slice(0, 200));
+      text = await res.text();
     } catch (err) {
       throw new DeliveryError(this.describeNetworkError(err), false);
     }
-    const failure = httpOutcome(res.status, res.headers.get('retry-after'), detail);
+    const detail = this.scrub(text.replace(/\s+/g, ' ').trim().slice(0, 200));
+    // a refusal inside a 200 (Slack's Web API, the chat robots) is a failure too
+    const failure = httpOutcome(res.status, res.headers.get('retry-after'), detail) ?? webhookAnswer(this.def, res.status, text, this.scrub);
     if (failure) throw failure;
     return `http ${res.status}`;
   }

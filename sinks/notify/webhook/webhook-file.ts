@@ -21,7 +21,7 @@ export class WebhookFileDelivery implements Delivery {
   async deliver(n: Notification): Promise<string> {
     mkdirSync(this.dir, { recursive: true, mode: 0o700 });
     const path = join(this.dir, `${n.key}.json`);
-    await writeFileAtomic(path, webhookBody(n, this.def.format, this.kibanaUrl));
+    await writeFileAtomic(path, webhookBody(n, this.def.format, this.kibanaUrl, this.def.body));
     return `file ${path}`;
   }
 }

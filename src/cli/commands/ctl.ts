@@ -5,12 +5,13 @@
 import * as fs from 'node:fs';
 import * as http from 'node:http';
 import * as https from 'node:https';
-import * as path from 'node:path';
 import { rootCertificates } from 'node:tls';
 import type { SilenceRecord } from '../../control/control-target';
 import { readToken } from '../../control/token';
+import { CtlConfigError, resolveCtlTarget } from './ctl-target';
+import { formatAlerts, type AlertsStatus } from './ctl-alerts';
 
-export type CtlAction = 'status' | 'reload' | 'silence' | 'unsilence' | 'pause' | 'resume' | 'health' | 'silences';
+export type CtlAction = 'status' | 'reload' | 'silence' | 'unsilence' | 'pause' | 'resume' | 'health' | 'silences' | 'alerts';
 
 export interface CtlArgs {
   action: CtlAction;
@@ -20,6 +21,8 @@ export interface CtlArgs {
   id?: string;
   url?: string;
   tokenFile?: string;
+  /** vigil.yaml whose `control` section says where the daemon listens and its token file */
+  config?: string;
   cwd: string;
 }
 
@@ -43,6 +46,7 @@ export async function runCtl(args: CtlArgs): Promise<CtlResult> {
     return { code: 0, output: await ACTIONS[args.action](api, args) };
   } catch (err) {
     if (err instanceof CtlError) return { code: err.code, output: err.message };
+    if (err instanceof CtlConfigError) return { code: 1, output: err.message };
     return { code: 1, output: `vigil ctl: ${(err as Error).message}` };
   }
 }
@@ -69,6 +73,11 @@ const ACTIONS: Record<CtlAction, (api: Api, args: CtlArgs) => Promise<string>> =
   },
   async status(api) {
     return JSON.stringify(ok(await api.call('GET', '/status')), null, 2);
+  },
+  async alerts(api) {
+    const st = ok(await api.call('GET', '/status')) as { alerts?: AlertsStatus };
+    if (!st.alerts) throw new CtlError(1, 'vigil ctl: this daemon\'s /status has no "alerts" (an older vigil?)');
+    return formatAlerts(st.alerts);
   },
   async reload(api) {
     const r = await api.call('POST', '/reload');
@@ -157,10 +166,16 @@ function apiError(r: ApiResponse): CtlError {
 class Api {
   private readonly base: URL;
   private readonly tokenFile: string;
+  private readonly ca?: string;
+  /** where the URL came from (messages) */
+  private readonly from: string;
   private token?: string;
 
   constructor(args: CtlArgs) {
-    const url = args.url ?? process.env.VIGIL_CTL_URL ?? DEFAULT_CTL_URL;
+    const target = resolveCtlTarget(args);
+    const url = target.url;
+    this.from = target.from;
+    this.ca = target.ca;
     try {
       this.base = new URL(url);
     } catch {
@@ -169,7 +184,7 @@ class Api {
     if (this.base.protocol !== 'http:' && this.base.protocol !== 'https:') {
       throw new CtlError(1, `vigil ctl: invalid URL ${JSON.stringify(url)}: must start with http:// or https://`);
     }
-    this.tokenFile = path.resolve(args.cwd, args.tokenFile ?? process.env.VIGIL_CTL_TOKEN_FILE ?? path.join('data', 'state', 'control.token'));
+    this.tokenFile = target.tokenFile;
   }
 
   /** The token; when it cannot be read, a daemon that is not running is reported first (exit 2). */
@@ -179,7 +194,7 @@ class Api {
         this.token = readToken(this.tokenFile);
       } catch (err) {
         await this.call('GET', '/health', undefined, false); // throws the exit-2 error when unreachable
-        throw new CtlError(1, `vigil ctl: ${(err as Error).message}; pass --token-file (or set VIGIL_CTL_TOKEN_FILE), or run from the daemon's folder`);
+        throw new CtlError(1, `vigil ctl: ${(err as Error).message}; pass --config with the daemon's vigil.yaml or --token-file (or set VIGIL_CTL_TOKEN_FILE), or run from the daemon's folder`);
       }
     }
     return this.token;
@@ -194,15 +209,16 @@ class Api {
       headers['Content-Type'] = 'application/json';
       headers['Content-Length'] = String(Buffer.byteLength(payload));
     }
-    const where = this.base.origin;
+    const where = this.from === '--url' ? this.base.origin : `${this.base.origin} (from ${this.from})`;
+    const hint = this.from === '--url' || this.from.includes('control.listen') ? '' : '; a daemon started with a vigil.yaml is found with --config vigil.yaml';
     return new Promise((resolve, reject) => {
       const options: https.RequestOptions = { method, headers, timeout: REQUEST_TIMEOUT_MS };
-      const extraCa = url.protocol === 'https:' ? extraCaCerts() : undefined;
-      if (extraCa) options.ca = [...rootCertificates, extraCa];
+      const extraCa = url.protocol === 'https:' ? [extraCaCerts(), this.ca ? readCa(this.ca) : undefined].filter((c): c is Buffer => c !== undefined) : [];
+      if (extraCa.length) options.ca = [...rootCertificates, ...extraCa];
       const req = (url.protocol === 'https:' ? https : http).request(url, options, (res) => {
         const chunks: Buffer[] = [];
         res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('error', (err) => reject(unreachable(err, where)));
+        res.on('error', (err) => reject(unreachable(err, where, hint)));
         res.on('end', () => {
           const text = Buffer.concat(chunks).toString('utf8');
           let parsed: unknown = text;
@@ -211,7 +227,7 @@ class Api {
         });
       });
       req.on('timeout', () => req.destroy(Object.assign(new Error('timed out'), { code: 'ETIMEDOUT' })));
-      req.on('error', (err) => reject(unreachable(err, where)));
+      req.on('error', (err) => reject(unreachable(err, where, hint)));
       req.end(payload);
     });
   }
@@ -227,10 +243,15 @@ function extraCaCerts(): Buffer | undefined {
   try { return fs.readFileSync(file); } catch { return undefined; }
 }
 
-function unreachable(err: NodeJS.ErrnoException, where: string): CtlError {
+/** The daemon's own certificate (control.tls.cert of its vigil.yaml), when readable. */
+function readCa(file: string): Buffer | undefined {
+  try { return fs.readFileSync(file); } catch { return undefined; }
+}
+
+function unreachable(err: NodeJS.ErrnoException, where: string, hint = ''): CtlError {
   const code = err.code ?? '';
   if (/CERT|SELF_SIGNED|UNABLE_TO_VERIFY/.test(code)) {
-    return new CtlError(2, `cannot reach vigil at ${where}: its TLS certificate is not trusted (${code}); set NODE_EXTRA_CA_CERTS to the daemon's certificate`);
+    return new CtlError(2, `cannot reach vigil at ${where}: its TLS certificate is not trusted (${code}); set NODE_EXTRA_CA_CERTS to the daemon's certificate, or pass --config with its vigil.yaml`);
   }
   const why =
     code === 'ECONNREFUSED' ? 'connection refused' :
@@ -238,5 +259,5 @@ function unreachable(err: NodeJS.ErrnoException, where: string): CtlError {
     code === 'ETIMEDOUT' ? `no answer within ${REQUEST_TIMEOUT_MS / 1000}s` :
     code === 'ECONNRESET' ? 'connection reset' :
     err.message;
-  return new CtlError(2, `cannot reach vigil at ${where}: ${why} — is \`vigil run\` running?`);
+  return new CtlError(2, `cannot reach vigil at ${where}: ${why} — is \`vigil run\` running?${code === 'ECONNREFUSED' ? hint : ''}`);
 }

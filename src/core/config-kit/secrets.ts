@@ -4,7 +4,7 @@
  */
 
 /** Keys whose values are secrets: never echoed in errors, replaced by "[redacted]" in redacted output. */
-export const SECRET_KEYS: ReadonlySet<string> = new Set(['password', 'api_key', 'secret', 'token']);
+export const SECRET_KEYS: ReadonlySet<string> = new Set(['password', 'api_key', 'secret', 'token', 'routing_key']);
 
 /** An environment variable whose name looks like this holds a secret. */
 export const SECRET_ENV_NAME = /SECRET|PASSWORD|PASSWD|TOKEN|KEY|CREDENTIAL/i;

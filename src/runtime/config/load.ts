@@ -74,6 +74,8 @@ export interface LoadConfigOptions {
   cwd?: string;
   /** environment for `${VAR}` (default process.env) */
   env?: NodeJS.ProcessEnv;
+  /** an unset variable without default: a problem (default) or '' (`vigil ctl`, which reads only the control section) */
+  unsetEnv?: 'error' | 'empty';
 }
 
 export interface ConfigCheckResult {
@@ -134,7 +136,7 @@ export function parseConfigText(
   const baseDir = path.dirname(sourcePath);
   const src = new YamlSource(text.replace(/^\uFEFF/, ''), fileLabel);
   if (!src.syntaxOk) return { problems: src.finish() };
-  const emptied = substituteEnv(src, { env: opts.env ?? process.env, unset: 'error' });
+  const emptied = substituteEnv(src, { env: opts.env ?? process.env, unset: opts.unsetEnv ?? 'error' });
   let data = src.toJS();
   if (data === undefined) data = {};
   pruneNulls(data);
