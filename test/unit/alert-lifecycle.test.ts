@@ -106,10 +106,10 @@ rules:
       const { resolved: r } = resolved();
       const n = { key: `${r.alert.id}-resolved-chat`, notifier: 'chat', alerts: [r.alert] };
       const slack = JSON.stringify(slackPayload(n, () => undefined));
-      expect(slack).to.contain('*Samples of the firing window (5 of 5, newest last)*');
+      expect(slack).to.contain('*Samples of the firing window (newest last)*');
       expect(slack).to.contain('*Count in the firing window*\\n5 (reference 5)');
       const teams = JSON.stringify(teamsPayload(n, () => undefined));
-      expect(teams).to.contain('"text":"Samples of the firing window (5 of 5, newest last)"');
+      expect(teams).to.contain('"text":"Samples of the firing window (newest last)"');
       expect(teams).to.contain('{"title":"Count in the firing window","value":"5 (reference 5)"}');
     });
   });

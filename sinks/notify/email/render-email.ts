@@ -55,7 +55,7 @@ function renderAlert(alert: Alert, kibanaUrl: string | undefined): EmailBody {
   const samples = alert.samples.slice(-MAX_SAMPLES);
   const columns = sampleColumns(samples, alert.sample_fields);
   const { url: link, note: linkNote } = kibanaUrl ? alertDiscoverLink(kibanaUrl, alert) : { url: undefined, note: undefined };
-  const sampleNote = samplesHeading(alert, samples.length);
+  const sampleNote = samplesHeading(alert, samples.length, 'Sample events');
   const width = Math.max(...rows.map((r) => r.label.length)) + 2;
   const text = [
     headline(alert),

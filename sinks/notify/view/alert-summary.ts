@@ -91,14 +91,15 @@ function formatNumber(n: number): string {
 }
 
 /**
- * The heading of an alert's samples, `shown` of them: "Sample events (3 of 25, newest last)"; a resolved
- * alert's are its firing window's; when there are more samples than the count (a flatline's window holds
- * fewer events than the group's last ones shown) they are the group's last events.
+ * The heading of an alert's samples: "Sample events (3 of 25, newest last)" with the number shown (the
+ * email), "Samples (newest last)" without (chat messages). A resolved alert's samples are its firing
+ * window's, and say so; when more are shown than the window counted (a flatline's window holds fewer
+ * events than the group's last ones shown) they are the group's last events.
  */
-export function samplesHeading(alert: Alert, shown: number, noun = 'Sample events'): string {
-  const whose = alert.state === 'resolved' ? ' of the firing window' : '';
-  if (shown > alert.count) return `Last events of the group${alert.state === 'resolved' ? ' when it fired' : ''} (${shown}, newest last)`;
-  return `${noun}${whose} (${shown} of ${alert.count}, newest last)`;
+export function samplesHeading(alert: Alert, shown?: number, noun = 'Samples'): string {
+  const resolved = alert.state === 'resolved';
+  if (shown !== undefined && shown > alert.count) return `Last events of the group${resolved ? ' when it fired' : ''} (${shown}, newest last)`;
+  return `${noun}${resolved ? ' of the firing window' : ''} (${shown === undefined ? '' : `${shown} of ${alert.count}, `}newest last)`;
 }
 
 /** A sample in one line for chat messages: time, level and message, or the fields the rule's `include` chose. */

@@ -48,7 +48,7 @@ function alertBlocks(a: Alert, kibanaLink: AlertLink | undefined): Array<Record<
     { type: 'section', fields: fields.slice(0, 10) },
   ];
   if (top.length) out.push({ type: 'section', text: mrkdwn(capMrkdwn(`*${topCountsHeading(a)}*\n${top.join('\n')}`, MAX_TEXT)) });
-  if (samples.length) out.push({ type: 'section', text: mrkdwn(capMrkdwn(`*${samplesHeading(a, samples.length, 'Samples')}*\n${samples.join('\n')}`, MAX_TEXT)) });
+  if (samples.length) out.push({ type: 'section', text: mrkdwn(capMrkdwn(`*${samplesHeading(a)}*\n${samples.join('\n')}`, MAX_TEXT)) });
   if (kibanaLink?.url) out.push({ type: 'actions', elements: [{ type: 'button', text: { type: 'plain_text', text: 'Open in Kibana Discover' }, url: kibanaLink.url }] });
   if (kibanaLink?.note) out.push({ type: 'context', elements: [mrkdwn(slackText(kibanaLink.note))] });
   return out;

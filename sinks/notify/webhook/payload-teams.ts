@@ -38,7 +38,7 @@ function alertElements(a: Alert, kibanaLink: AlertLink | undefined, separated: b
     { type: 'FactSet', facts: summaryRows(a).map((r) => ({ title: r.label, value: teamsText(r.value) })) },
   ];
   if (top.length) out.push({ type: 'TextBlock', weight: 'Bolder', text: topCountsHeading(a) }, { type: 'FactSet', facts: top });
-  if (samples.length) out.push({ type: 'TextBlock', weight: 'Bolder', text: teamsText(samplesHeading(a, samples.length, 'Samples')) }, { type: 'FactSet', facts: samples });
+  if (samples.length) out.push({ type: 'TextBlock', weight: 'Bolder', text: teamsText(samplesHeading(a)) }, { type: 'FactSet', facts: samples });
   if (kibanaLink?.url) out.push({ type: 'ActionSet', actions: [{ type: 'Action.OpenUrl', title: 'Open in Kibana Discover', url: kibanaLink.url }] });
   if (kibanaLink?.note) out.push({ type: 'TextBlock', isSubtle: true, size: 'Small', wrap: true, text: teamsText(kibanaLink.note) });
   return out;
