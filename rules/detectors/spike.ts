@@ -22,7 +22,9 @@ interface Evaluation {
  * a count changes (an event entering or leaving the window or the baseline), which catches drops (no
  * events come to trigger them) and ends alerts, each at the window end where it happened. An alert ends
  * at the first such end, at or after the latest window in which the spike held (kept as `fireEnd`),
- * whose window does not hold.
+ * whose window does not hold. (One case is still decided late: an `up` spike whose window stops
+ * holding between two advances, when a new spike of the group begins before the next advance, is
+ * held on into the new one rather than resolved and fired again.)
  *
  * History: a group does not fire until its baseline lies wholly within its own history, i.e. until
  * end − window − baseline >= the group's first event time. Before that the baseline would count time
