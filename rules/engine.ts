@@ -4,7 +4,6 @@ import type { RulesEntry } from '../src/core/contracts/rules-entry';
 import type { Logger } from '../src/core/log';
 import { formatProblem, type FileProblem } from '../src/core/config-kit';
 import { checkRulesFile } from './load/rules-file';
-import { RULE_DEFAULTS } from './defaults';
 import type { LoadedRules, RuleDef } from './types';
 import { validateWhere } from './kql/validate-where';
 import { compileRule, type CompiledRule } from './compile-rule';
@@ -24,10 +23,12 @@ export interface RulesEngineOptions {
   /** alerts that fired or resolved (`send` false when realert holds one back) */
   onAlerts?: (changes: AlertChange[]) => void;
   /**
-   * Live daemon: when no events come, event time still moves with the wall clock (less the allowed
-   * lateness), so that a flatline fires on silence and alerts resolve. Off for backtests.
+   * Live daemon: when no events come, event time still moves with the wall clock, so that a flatline
+   * fires on silence and alerts resolve (see `tick`). Off for backtests.
    */
   live?: boolean;
+  /** the wall clock (tests); default Date.now */
+  now?: () => number;
   /** every event a rule's filter let through (backtest charts) */
   onMatch?: (rule: string, time: number) => void;
 }
@@ -59,15 +60,20 @@ export class RulesEngine implements RulesEntry {
   private newest = -Infinity;
   /** the event time at which the first rule is due to advance */
   private nextDue = -Infinity;
-  /** wall-clock time at which `newest` last moved (live: event time runs on from there while idle) */
-  private newestAt = 0;
+  /** wall-clock time at which an event last came (live: event time runs on from the newest while idle) */
+  private lastArrivalAt = 0;
+  /** the span the last event came in: the arrival time is taken once per span, not per event */
+  private lastSpan: unknown = null;
+  private readonly now: () => number;
   private processed = new Map<string, number>();
   private curSource: string | null = null;
   private curPos = 0;
   private skipBelow = new Map<string, number>();
   private pendingState: EngineState | null = null;
 
-  constructor(private log: Logger, private opts: RulesEngineOptions = {}) {}
+  constructor(private log: Logger, private opts: RulesEngineOptions = {}) {
+    this.now = opts.now ?? Date.now;
+  }
 
   /** Loads (or reloads) a rules file; returns false, keeping the current rules, when it has problems. */
   load(path: string): boolean {
@@ -139,6 +145,10 @@ export class RulesEngine implements RulesEntry {
       this.curPos = this.processed.get(source) ?? 0;
     }
     if (pos + 1 > this.curPos) this.curPos = pos + 1;
+    if (event.span !== this.lastSpan) {
+      this.lastSpan = event.span;
+      this.lastArrivalAt = this.now();
+    }
     if (this.compiled.length > 0) this.processDoc(event.doc);
     else this.evaluated++;
   }
@@ -150,7 +160,12 @@ export class RulesEngine implements RulesEntry {
     if (this.compiled.length === 0) return out;
     const ts = doc['@timestamp'];
     let t = typeof ts === 'string' ? parseIsoMs(ts) : typeof ts === 'number' ? ts : NaN;
-    if (!Number.isFinite(t)) t = Date.now();
+    if (!Number.isFinite(t)) t = this.now();
+    // event time moves first: windows that end before this event are decided without it
+    if (t > this.newest) {
+      this.newest = t;
+      this.advance(t, false, out);
+    }
     const cands = this.index.candidates(doc);
     for (let i = 0; i < cands.length; i++) {
       const r = cands[i];
@@ -164,52 +179,57 @@ export class RulesEngine implements RulesEntry {
       const conds = r.detector.observe(t, g.key, g.values, input);
       if (conds.length > 0) out.push(...r.lifecycle.onConditions(conds));
     }
-    if (t > this.newest) {
-      this.newest = t;
-      this.newestAt = Date.now();
-      this.advance(t, false, out);
-    }
     if (out.length > 0) this.opts.onAlerts?.(out);
     return out;
   }
 
   /**
-   * Live daemon, called every second or so: while no newer event comes, event time runs on from the
-   * newest event at the pace of the wall clock (so a flatline fires on silence and alerts resolve,
-   * also when the logs being read are old ones).
+   * Live daemon, called every second or so: while no event comes, event time runs on from the newest
+   * event at the pace of the wall clock (so a flatline fires on silence and alerts resolve, also when
+   * the logs being read are old ones). As Flink treats an idle source: while events come, a rule's
+   * watermark trails the newest event by its `allowed_lateness`, for the late events still on their
+   * way; once nothing has come for `allowed_lateness` of wall-clock time, none is expected, and the
+   * watermark is the newest event time plus the time idle, without that margin. So a flatline fires
+   * within the larger of its window and its lateness (plus a tick) of the silence.
    */
-  tick(now = Date.now()): AlertChange[] {
+  tick(now = this.now()): AlertChange[] {
     const out: AlertChange[] = [];
-    if (this.opts.live && Number.isFinite(this.newest) && now - this.newestAt >= 1000) this.advance(this.newest + (now - this.newestAt), true, out);
+    const idle = now - this.lastArrivalAt;
+    if (this.opts.live && Number.isFinite(this.newest) && idle >= 1000) this.advance(this.newest + idle, true, out, idle);
     if (out.length > 0) this.opts.onAlerts?.(out);
     return out;
   }
 
-  /** End of a backtest: event time runs on until every window has closed, so that alerts resolve. */
-  finish(): AlertChange[] {
+  /**
+   * End of a backtest: its event time stops at `until` (default: the newest event). Windows ending up
+   * to then are decided (no late event can come any more, so without the allowed lateness); nothing is
+   * decided after it, so no alert is invented after the data ends, and alerts still firing stay firing
+   * (`openAlertIds`).
+   */
+  finish(until = this.newest): AlertChange[] {
     const out: AlertChange[] = [];
-    let far = this.newest;
-    for (const r of this.compiled) {
-      const cfgSpan = (r.def.window_ms ?? RULE_DEFAULTS.window_ms) + (r.def.baseline_ms ?? 0) + r.def.allowed_lateness_ms;
-      far = Math.max(far, this.newest + 2 * cfgSpan);
-    }
-    if (Number.isFinite(far)) {
-      for (const r of this.compiled) {
-        const conds = r.detector.advance(far - r.def.allowed_lateness_ms);
-        if (conds.length > 0) out.push(...r.lifecycle.onConditions(conds));
-      }
-    }
+    if (Number.isFinite(until)) this.advance(until, true, out, Infinity);
     if (out.length > 0) this.opts.onAlerts?.(out);
     return out;
   }
 
-  /** Moves each rule's event time to `time` less its allowed lateness, when the rule is due. */
-  private advance(time: number, force: boolean, out: AlertChange[]): void {
+  /** The ids of the alerts firing now (a backtest marks them as still open at its end). */
+  openAlertIds(): Set<string> {
+    const ids = new Set<string>();
+    for (const r of this.compiled) for (const id of r.lifecycle.openAlertIds()) ids.add(id);
+    return ids;
+  }
+
+  /**
+   * Moves each rule's event time to `time` less its allowed lateness, when the rule is due; a rule
+   * whose sources have been idle (`idleMs`) for at least its allowed lateness goes to `time` itself.
+   */
+  private advance(time: number, force: boolean, out: AlertChange[], idleMs = -1): void {
     // (one comparison per event: the rules are visited only when the earliest of them is due)
     if (!force && time < this.nextDue) return;
     let next = Infinity;
     for (const r of this.compiled) {
-      const wm = time - r.def.allowed_lateness_ms;
+      const wm = idleMs >= r.def.allowed_lateness_ms ? time : time - r.def.allowed_lateness_ms;
       if (force || wm >= r.nextAdvance) {
         r.nextAdvance = wm + r.advanceEvery;
         const conds = r.detector.advance(wm);
@@ -237,7 +257,7 @@ export class RulesEngine implements RulesEntry {
     this.skipBelow = new Map(Object.entries(s.processed ?? {}));
     this.processed = new Map(this.skipBelow);
     this.curSource = null;
-    if (s.newest > 0) { this.newest = s.newest; this.newestAt = Date.now(); }
+    if (s.newest > 0) { this.newest = s.newest; this.lastArrivalAt = this.now(); }
     this.pendingState = s;
     if (this.compiled.length > 0) {
       for (const r of this.compiled) {

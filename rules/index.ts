@@ -22,4 +22,5 @@ export { SilenceStore, silencesFileProblems } from './silences';
 export { inputFiles, replay } from './backtest/replay';
 export { buildReport } from './backtest/build-report';
 export { renderBacktestReport, BACKTEST_FORMATS } from './backtest/render-report';
+export { leftOutNotes } from './backtest/report-text';
 export type { BacktestFormat } from './backtest/report-data';

@@ -1,6 +1,7 @@
 import { silentLogger } from '../src/core/log';
 import type { LoadedRules, RuleDef, RuleExample } from './types';
 import { RulesEngine } from './engine';
+import { RULE_DEFAULTS } from './defaults';
 
 export interface ExampleResult {
   rule: string;
@@ -47,6 +48,11 @@ function firingAlerts(rules: LoadedRules, rule: RuleDef, ex: RuleExample): numbe
   });
   docs.sort((a, b) => a.t - b.t);
   for (const d of docs) count(engine.processDoc(d.doc));
-  count(engine.finish());
+  // unlike a backtest, an example's clock runs on after its events until every window has closed
+  // (so that an example can show a flatline firing on the silence after them)
+  if (docs.length > 0) {
+    const span = (rule.window_ms ?? RULE_DEFAULTS.window_ms) + (rule.baseline_ms ?? 0) + rule.allowed_lateness_ms;
+    count(engine.finish(docs[docs.length - 1].t + 2 * span));
+  }
   return fired;
 }

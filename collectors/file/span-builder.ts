@@ -1,6 +1,7 @@
 import type { Span, PipelineEvent } from '../../src/core/event';
 import { FileEventIds, fileIdPrefix } from '../../src/core/event';
-import { normaliseNdjsonLine, normaliseNdjsonAscii, type NdjsonLineContext, type NdjsonStats } from '../ndjson/ndjson';
+import { lineHadTime, normaliseNdjsonLine, normaliseNdjsonAscii, type NdjsonLineContext, type NdjsonStats } from '../ndjson/ndjson';
+import { SourceClock } from '../ndjson/inferred-time';
 import type { LineHandler } from './line-splitter';
 
 export interface SpanContext {
@@ -13,8 +14,12 @@ export interface SpanContext {
   stats: NdjsonStats;
 }
 
-/** Collects the lines of one read into one acknowledgeable span of normalised events. */
+/**
+ * Collects the lines of one read into one acknowledgeable span of normalised events. One per file being
+ * read, for its life: a line without a time of its own takes the time of the file's line before it.
+ */
 export class SpanBuilder {
+  private readonly clock = new SourceClock();
   private events: PipelineEvent[] = [];
   private start = -1;
   private end = -1;
@@ -44,6 +49,7 @@ export class SpanBuilder {
     ctx.offset = start;
     ctx.truncated = truncated;
     const doc = line === null ? normaliseNdjsonAscii(text!, ctx, this.c.stats) : normaliseNdjsonLine(line, ctx, this.c.stats);
+    this.clock.place(doc, lineHadTime());
     this.events.push({ id: this.ids.of(start), doc, span: this.span! });
     this.lines++;
   };

@@ -88,8 +88,11 @@ export const F_CONFLICT = 32;
 export const F_NORMALISE_FAILURE = 64;
 export const F_TOO_DEEP = 128;
 
-/** Per-line state: tag flags and the pending `vigil.original` object. */
-export const lineState: { flags: number; orig: Obj | null } = { flags: 0, orig: null };
+/**
+ * Per-line state: tag flags, the pending `vigil.original` object, and whether the line's own time
+ * became `@timestamp` (false: ingest time; the caller may infer a better one, see ./inferred-time.ts).
+ */
+export const lineState: { flags: number; orig: Obj | null; timed: boolean } = { flags: 0, orig: null, timed: false };
 
 /** Path (segments) of the object currently being expanded/merged; used to name `vigil.original` paths. */
 const PATH: string[] = [];
@@ -102,6 +105,7 @@ function pushPath(k: string): void {
 export function beginLine(): void {
   lineState.flags = 0;
   lineState.orig = null;
+  lineState.timed = false;
   pathLen = 0;
 }
 
@@ -908,6 +912,7 @@ export function shapeObject(src: Obj, ctx: NdjsonLineContext): EventDoc {
   const expandedTs = doc['@timestamp'];
   if (expandedTs !== undefined) conflictAt(P_TIMESTAMP, expandedTs); // from a key like "@timestamp.x"
   doc['@timestamp'] = tsVal !== undefined ? tsVal : ctx.ingested;
+  lineState.timed = tsVal !== undefined;
 
   // ---- Vigil's own fields: event.*, log.*, agent ----
   const ev = doc.event;

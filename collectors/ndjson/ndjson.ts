@@ -88,6 +88,15 @@ function parseErrorText(e: unknown): string {
 }
 
 /**
+ * Whether the line just normalised had a usable time of its own (its `@timestamp`); false when the
+ * event got ingest time (not JSON, no timestamp field, or one that does not parse). Read it right
+ * after the call: the next line resets it.
+ */
+export function lineHadTime(): boolean {
+  return lineState.timed;
+}
+
+/**
  * Normalises one line. `line` is the raw bytes of the line without its "\n" (a trailing "\r" is dropped
  * here). The returned document is new; the buffer is not retained.
  */
@@ -152,6 +161,7 @@ function normaliseDecoded(text: string, invalidUtf8: boolean, ctx: NdjsonLineCon
     // Not expected (a bug, or pathological nesting): keep the line rather than lose it.
     try {
       lineState.flags |= F_NORMALISE_FAILURE;
+      lineState.timed = false;
       return rawLineDoc(text, ctx, parseErrorText(e));
     } catch {
       return { '@timestamp': String(ctx?.ingested), message: text, tags: ['vigil_normalise_failure'] };

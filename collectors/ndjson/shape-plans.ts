@@ -69,6 +69,8 @@ interface Layout {
   /** no plan will be compiled for this layout (it has none, or one differed) */
   settled: boolean;
   uses: number;
+  /** the layout has a timestamp field: a plan's event always has the line's own time (else it refuses the line) */
+  timed: boolean;
 }
 
 /** Layouts by their first key. */
@@ -119,6 +121,7 @@ export function shapeWithPlan(src: Obj, ctx: NdjsonLineContext): EventDoc {
   }
   if (doc === undefined) return shapeObject(src, ctx);
   planStats.planned++;
+  lineState.timed = layout.timed;
   return doc;
 }
 
@@ -172,7 +175,7 @@ function layoutOf(src: Obj): Layout | null {
   }
   const keys: string[] = [];
   for (const k in src) keys.push(k);
-  const l: Layout = { keys, seen: 0, fn: null, settled: keys.length > MAX_PLAN_KEYS, uses: 0 };
+  const l: Layout = { keys, seen: 0, fn: null, settled: keys.length > MAX_PLAN_KEYS, uses: 0, timed: keys.some((k) => TIMESTAMP_KEYS.has(k)) };
   if (list === undefined) LAYOUTS.set(first, [l]);
   else list.push(l);
   layoutCount++;

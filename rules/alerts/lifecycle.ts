@@ -1,3 +1,4 @@
+import { parseIsoMs } from '../../src/core/timestamp';
 import type { RuleDef } from '../types';
 import type { Condition } from '../detectors/types';
 import { compileGroupValueReader } from '../field-path';
@@ -25,10 +26,23 @@ interface GroupState {
   /** the last events (documents as they came; summarised into samples when an alert is made) */
   samples: Array<Record<string, unknown>>;
   alertId: string;
+  /** what the firing alert showed, while it fires: its resolution shows the same (absent in older checkpoints) */
+  shown?: FiringView;
   /** the count of the condition that fired (status) */
   count?: number;
   /** top_count_keys at firing: a resolved alert shows the firing window's */
   top?: TopCount[];
+}
+
+/** The part of a firing alert that its resolved notice repeats: the window that fired, its count and samples. */
+interface FiringView {
+  count: number;
+  reference?: number;
+  value?: number;
+  window: { start: string; end: string };
+  first_event: string;
+  last_event: string;
+  samples: AlertSample[];
 }
 
 /** An alert firing now, as /status lists it. */
@@ -49,8 +63,11 @@ const SAMPLE_FIELDS = ['@timestamp', 'message', 'log.level', 'host.name', 'event
 /**
  * The alert lifecycle of one rule (SPEC 3.4): a group's alert fires when its condition starts to
  * hold and resolves when the detector says it has been false for a whole window; `realert` keeps a
- * rule+group quiet for a while after a notification; every alert keeps up to 10 sample events.
- * Everything runs on event time, so replaying the same events gives the same alerts and ids.
+ * rule+group quiet for a while after a notification; every alert keeps up to 10 sample events, of its
+ * own events up to the time it was decided (a pattern alert: the matches since the group's last alert).
+ * A resolved alert repeats what its firing showed (the window that fired, its count and samples), with
+ * the time it resolved. Everything runs on event time, so replaying the same events gives the same
+ * alerts and ids.
  */
 export class RuleLifecycle {
   private groups = new Map<string, GroupState>();
@@ -79,7 +96,7 @@ export class RuleLifecycle {
       g = { groupValues, firing: false, firedAt: 0, sent: false, lastSent: -Infinity, firstEvent: time, lastEvent: time, samples: [], alertId: '' };
       this.groups.set(groupKey, g);
     }
-    if (!g.firing && g.samples.length === 0) g.firstEvent = time;
+    if (g.samples.length === 0 && (!g.firing || this.rule.type === 'pattern')) g.firstEvent = time;
     if (time < g.firstEvent) g.firstEvent = time;
     if (time > g.lastEvent) g.lastEvent = time;
     g.samples.push(doc);
@@ -125,16 +142,19 @@ export class RuleLifecycle {
         if (send || !repeat) {
           out.push({ alert: this.alertOf(g, c, 'firing'), send });
           this.fired++;
+          // a pattern (or change, new_term) alert is its own matches: the next one starts afresh
+          if (FIRES_PER_OCCURRENCE.has(this.rule.type)) this.keepSamplesAfter(g, c.at, false);
         }
-        if (FIRES_PER_OCCURRENCE.has(this.rule.type)) g.samples = g.samples.slice(-1);
       } else if (g.firing) {
         g.firing = false;
         const send = g.sent && this.rule.notify_resolved;
         out.push({ alert: this.alertOf(g, c, 'resolved'), send });
         this.resolved++;
         g.sent = false;
-        g.samples = [];
+        g.shown = undefined;
         g.top = undefined;
+        // events at or after the end of the window that resolved it belong to what comes next
+        this.keepSamplesAfter(g, c.at, true);
       } else if (!c.firing) {
         // a group the detector forgot while quiet
         if (g.samples.length === 0) this.groups.delete(c.group);
@@ -145,7 +165,8 @@ export class RuleLifecycle {
 
   private alertOf(g: GroupState, c: Condition, state: 'firing' | 'resolved'): Alert {
     const r = this.rule;
-    const iso = (ms: number) => new Date(ms).toISOString();
+    const view = state === 'resolved' && g.shown ? g.shown : this.firingView(g, c);
+    if (state === 'firing') g.shown = view;
     const a: Alert = {
       id: g.alertId,
       rule: r.id,
@@ -153,24 +174,55 @@ export class RuleLifecycle {
       state,
       groupKey: c.group,
       group: g.groupValues,
-      count: c.count,
-      window: { start: iso(c.windowStart), end: iso(c.windowEnd) },
-      first_event: iso(Math.min(g.firstEvent, c.at)),
-      last_event: iso(Math.max(g.lastEvent, Math.min(c.at, g.lastEvent))),
+      count: view.count,
+      window: view.window,
+      first_event: view.first_event,
+      last_event: view.last_event,
       fired_at: iso(g.firedAt),
-      samples: g.samples.map((d) => this.summary(d)),
+      samples: view.samples,
       query: groupQuery(ruleQuery(r), g.groupValues),
       where: ruleQuery(r),
       notify: r.notify,
       tags: r.tags,
     };
     if (r.description) a.description = r.description;
-    if (c.reference !== undefined) a.reference = c.reference;
-    if (c.value !== undefined) a.value = c.value;
+    if (view.reference !== undefined) a.reference = view.reference;
+    if (view.value !== undefined) a.value = view.value;
     if (state === 'resolved') a.resolved_at = iso(c.at);
     if (r.include) a.sample_fields = [...new Set(['@timestamp', ...r.include])];
     if (g.top) a.top_counts = g.top;
     return a;
+  }
+
+  /** what an alert decided by `c` shows: the window, its count, and the group's events up to `c.at` */
+  private firingView(g: GroupState, c: Condition): FiringView {
+    // events read ahead of the decision (within the allowed lateness) are not this alert's
+    const docs = g.samples.filter((d) => !(timeOf(d) > c.at));
+    const newestShown = docs.length > 0 ? timeOf(docs[docs.length - 1]) : NaN;
+    const last = g.lastEvent <= c.at ? g.lastEvent : Number.isFinite(newestShown) ? newestShown : c.at;
+    const v: FiringView = {
+      count: c.count,
+      window: { start: iso(c.windowStart), end: iso(c.windowEnd) },
+      first_event: iso(Math.min(g.firstEvent, c.at)),
+      last_event: iso(Math.max(last, Math.min(g.firstEvent, c.at))),
+      samples: docs.map((d) => this.summary(d)),
+    };
+    if (c.reference !== undefined) v.reference = c.reference;
+    if (c.value !== undefined) v.value = c.value;
+    return v;
+  }
+
+  /** keeps the samples after `t` (from `t` on when `from`): events read ahead, which belong to the group's next alert */
+  private keepSamplesAfter(g: GroupState, t: number, from: boolean): void {
+    g.samples = g.samples.filter((d) => (from ? timeOf(d) >= t : timeOf(d) > t));
+    if (g.samples.length > 0) g.firstEvent = Math.min(...g.samples.map(timeOf));
+  }
+
+  /** the ids of this rule's alerts that are firing */
+  openAlertIds(): string[] {
+    const ids: string[] = [];
+    for (const g of this.groups.values()) if (g.firing) ids.push(g.alertId);
+    return ids;
   }
 
   /**
@@ -223,4 +275,12 @@ export class RuleLifecycle {
   expire(before: number): void {
     for (const [k, g] of this.groups) if (!g.firing && g.lastEvent < before && g.lastSent < before) this.groups.delete(k);
   }
+}
+
+const iso = (ms: number): string => new Date(ms).toISOString();
+
+/** the event time of a sample (a document, or its summary); NaN when it has none */
+function timeOf(doc: Record<string, unknown>): number {
+  const ts = doc['@timestamp'];
+  return typeof ts === 'string' ? parseIsoMs(ts) : typeof ts === 'number' ? ts : NaN;
 }

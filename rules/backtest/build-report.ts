@@ -26,25 +26,30 @@ export function buildReport(rules: LoadedRules, r: ReplayResult): BacktestReport
     if (r.from !== undefined && r.to !== undefined) s.buckets = bucketsOf(times, r.from, r.to, windowMs, def.type === 'spike' ? def.baseline_ms ?? 0 : 0);
     series.push(s);
   }
-  return {
+  const report: BacktestReport = {
     generatedAt: new Date().toISOString(),
     input: r.files,
     events: r.events,
     from: r.from !== undefined ? new Date(r.from).toISOString() : undefined,
     to: r.to !== undefined ? new Date(r.to).toISOString() : undefined,
     rules: series,
-    alerts: r.alerts.map(toReportAlert),
+    alerts: r.alerts.map((a) => toReportAlert(a, r.openAtEnd.has(a.id))),
     problems: r.problems,
   };
+  if (r.untimed > 0) report.untimed = r.untimed;
+  if (r.afterUntil > 0) report.afterUntil = r.afterUntil;
+  if (r.end !== undefined) report.end = new Date(r.end).toISOString();
+  return report;
 }
 
-function toReportAlert(a: Alert): BacktestAlert {
+function toReportAlert(a: Alert, open: boolean): BacktestAlert {
   const b: BacktestAlert = {
     id: a.id, rule: a.rule, group: a.groupKey, groupValues: a.group, severity: a.severity, state: a.state,
     at: a.state === 'resolved' ? a.resolved_at ?? a.fired_at : a.fired_at, count: a.count,
     firstEvent: a.first_event, lastEvent: a.last_event,
   };
   if (a.reference !== undefined) b.reference = a.reference;
+  if (open && a.state === 'firing') b.openAtEnd = true;
   if (a.value !== undefined) b.value = a.value;
   return b;
 }

@@ -6,7 +6,7 @@
  * Every value from the rules, the inputs or the events is HTML-escaped.
  */
 import type { BacktestAlert, BacktestReport, RuleSeries } from './report-data';
-import { durationText, escapeHtml as esc, groupLabel, numberText, shortTime, sortAlerts, timeMs } from './report-text';
+import { durationText, escapeHtml as esc, groupLabel, inputNotes, numberText, shortTime, sortAlertsByShownTime, stateText, timeMs } from './report-text';
 import { renderTimelineSvg } from './timeline-svg';
 
 const STYLE = `
@@ -54,7 +54,7 @@ function alertTable(alerts: BacktestAlert[]): string {
   if (alerts.length === 0) return '<p class="none">no alerts</p>';
   const rows = alerts.map((a) => `<tr class="alert ${esc(a.state)}">`
     + `<td class="mono time">${esc(shortTime(a.at))}</td>`
-    + `<td class="state-${esc(a.state)}">${esc(a.state)}</td>`
+    + `<td class="state-${esc(a.state)}">${esc(stateText(a))}</td>`
     + `<td class="sev-${esc(a.severity)}">${esc(a.severity)}</td>`
     + `<td class="mono">${esc(groupLabel(a))}</td>`
     + `<td class="num">${esc(a.count)}</td>`
@@ -62,7 +62,7 @@ function alertTable(alerts: BacktestAlert[]): string {
     + `<td class="mono time">${esc(a.firstEvent ? shortTime(a.firstEvent) : '')}</td>`
     + `<td class="mono time">${esc(a.lastEvent ? shortTime(a.lastEvent) : '')}</td>`
     + `<td class="mono">${esc(a.id)}</td></tr>`);
-  return '<table class="alerts"><thead><tr><th>time</th><th>state</th><th>severity</th><th>group</th>'
+  return '<table class="alerts"><thead><tr><th>fired/resolved at</th><th>state</th><th>severity</th><th>group</th>'
     + '<th class="num">count</th><th class="num">reference</th><th>first event</th><th>last event</th><th>id</th></tr></thead>'
     + `<tbody>\n${rows.join('\n')}\n</tbody></table>`;
 }
@@ -88,7 +88,8 @@ ${alertTable(alerts)}
 }
 
 export function formatHtml(report: BacktestReport): string {
-  const alerts = sortAlerts(report.alerts);
+  const alerts = sortAlertsByShownTime(report.alerts);
+  const notes = inputNotes(report);
   const known = new Set(report.rules.map((r) => r.rule));
   const orphans = alerts.filter((a) => !known.has(a.rule));
   const firing = alerts.filter((a) => a.state === 'firing').length;
@@ -116,6 +117,7 @@ export function formatHtml(report: BacktestReport): string {
 <dt>generated</dt><dd class="mono">${esc(shortTime(report.generatedAt))}</dd>
 <dt>input</dt><dd>${inputs}</dd>
 <dt>events</dt><dd class="events">${esc(report.events)}</dd>
+${notes.length ? `<dt>note</dt><dd class="notes">${notes.map(esc).join('<br>')}</dd>` : ''}
 <dt>time range</dt><dd class="mono range">${range}</dd>
 <dt>alerts</dt><dd>${alerts.length} (${firing} firing, ${alerts.length - firing} resolved) from ${plural(report.rules.length, 'rule')}</dd>
 </dl>

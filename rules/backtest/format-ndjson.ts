@@ -2,8 +2,9 @@
  * `vigil backtest --format ndjson`: one JSON object per alert, sorted by first event
  * (SPEC section 1), keys always in this order:
  * rule, severity, state, group, count, first_event, last_event, id, at,
- * then resolved_at (resolved alerts), reference (when the engine gave one) and value (cardinality,
- * metric, ratio: what they measured).
+ * then resolved_at (resolved alerts), open_at_end (firing alerts still firing where the backtest's
+ * event time stopped), reference (when the engine gave one) and value (cardinality, metric, ratio:
+ * what they measured).
  */
 import type { BacktestAlert, BacktestReport } from './report-data';
 import { sortAlerts } from './report-text';
@@ -22,6 +23,7 @@ export function alertRecord(alert: BacktestAlert): Record<string, unknown> {
     at: alert.at,
   };
   if (alert.state === 'resolved') record.resolved_at = alert.at;
+  if (alert.openAtEnd) record.open_at_end = true;
   if (alert.reference !== undefined) record.reference = alert.reference;
   if (alert.value !== undefined) record.value = alert.value;
   return record;

@@ -1,18 +1,19 @@
 /**
  * `vigil backtest --format table`: a plain-text table for a terminal.
- * One row per alert (time, rule, severity, state, group, count), columns fitted to their
- * content and capped, long values cut with "…"; then a per-rule summary.
- * With no alerts: a single "no alerts" line.
+ * One row per alert (when it fired or resolved, rule, severity, state, group, count), in the order of
+ * that time, columns fitted to their content and capped, long values cut with "…"; then a per-rule
+ * summary and notes on the events left out.
+ * With no alerts: a single "no alerts" line (and the notes).
  */
 import type { BacktestReport } from './report-data';
-import { groupLabel, shortTime, sortAlerts } from './report-text';
+import { groupLabel, inputNotes, shortTime, sortAlertsByShownTime, stateText } from './report-text';
 
 export interface TableOptions {
   /** Longest a column may get (characters) before its values are cut with "…". */
   maxWidths?: Partial<Record<'time' | 'rule' | 'severity' | 'state' | 'group' | 'count', number>>;
 }
 
-const DEFAULT_MAX = { time: 25, rule: 40, severity: 8, state: 8, group: 48, count: 10 };
+const DEFAULT_MAX = { time: 25, rule: 40, severity: 8, state: 19, group: 48, count: 10 };
 
 interface Column { title: string; max: number; right?: boolean }
 
@@ -48,14 +49,15 @@ function renderTable(columns: Column[], rows: string[][]): string[] {
 }
 
 export function formatTable(report: BacktestReport, options: TableOptions = {}): string {
-  const alerts = sortAlerts(report.alerts);
+  const alerts = sortAlertsByShownTime(report.alerts);
+  const notes = inputNotes(report);
   if (alerts.length === 0) {
-    return `no alerts (${report.events} events, ${report.rules.length} rules)\n`;
+    return [`no alerts (${report.events} events, ${report.rules.length} rules)`, ...notes].join('\n') + '\n';
   }
   const max = { ...DEFAULT_MAX, ...options.maxWidths };
-  const alertRows = alerts.map((a) => [shortTime(a.at), a.rule, a.severity, a.state, groupLabel(a), String(a.count)]);
+  const alertRows = alerts.map((a) => [shortTime(a.at), a.rule, a.severity, stateText(a), groupLabel(a), String(a.count)]);
   const out = renderTable([
-    { title: 'TIME', max: max.time },
+    { title: 'FIRED/RESOLVED AT', max: max.time },
     { title: 'RULE', max: max.rule },
     { title: 'SEVERITY', max: max.severity },
     { title: 'STATE', max: max.state },
@@ -86,5 +88,5 @@ export function formatTable(report: BacktestReport, options: TableOptions = {}):
 
   const firing = alerts.filter((a) => a.state === 'firing').length;
   const total = `${alerts.length} alerts (${firing} firing, ${alerts.length - firing} resolved) over ${report.events} events`;
-  return [...out, '', ...summary, '', total].join('\n') + '\n';
+  return [...out, '', ...summary, '', total, ...notes].join('\n') + '\n';
 }

@@ -5,7 +5,8 @@ import { createGunzip } from 'node:zlib';
 import { basename } from 'node:path';
 import { readEvtx, readProblems } from '../../collectors/evtx';
 import { windowsEventDoc } from '../../collectors/windows-event/event-mapping';
-import { normaliseNdjsonAscii } from '../../collectors/ndjson/ndjson';
+import { lineHadTime, normaliseNdjsonAscii } from '../../collectors/ndjson/ndjson';
+import { SourceClock } from '../../collectors/ndjson/inferred-time';
 import type { EventDoc } from '../../src/core/event';
 
 /**
@@ -21,6 +22,11 @@ export interface InputEvents {
   position(): number;
   /** What could not be read, once the events are done (for stderr and the report). */
   problems(): string[];
+  /**
+   * True for an event of this input with no time of its own and no earlier event with one in its file:
+   * its `@timestamp` is ingest time, which a backtest leaves out of the windows. (Absent: none is.)
+   */
+  untimed?(doc: EventDoc): boolean;
 }
 
 const EVTX_MAGIC = 'ElfFile\0';
@@ -48,6 +54,9 @@ function ndjsonInput(file: string, ingested: string): InputEvents {
   let raw: ReadStream | undefined;
   const problems: string[] = [];
   const ctx = { hostName: 'backtest', path: file, offset: 0, dataset: basename(file).replace(/\.(nd)?json(\.gz)?$/, ''), truncated: false, ingested };
+  // a line without a time takes the time of the line before it (tag vigil_timestamp_inferred), as the file collector does
+  const clock = new SourceClock();
+  const untimed = new WeakSet<EventDoc>();
   async function* events(): AsyncGenerator<EventDoc, void, undefined> {
     // opened on the first read, so that an input never read holds no file descriptor
     raw = createReadStream(file);
@@ -58,7 +67,9 @@ function ndjsonInput(file: string, ingested: string): InputEvents {
         const len = Buffer.byteLength(line) + 1;
         if (line.trim() !== '') {
           ctx.offset = offset;
-          yield normaliseNdjsonAscii(line, ctx);
+          const doc = normaliseNdjsonAscii(line, ctx);
+          if (clock.place(doc, lineHadTime()) === 'ingest') untimed.add(doc);
+          yield doc;
         }
         offset += len;
       }
@@ -70,20 +81,25 @@ function ndjsonInput(file: string, ingested: string): InputEvents {
       raw.destroy();
     }
   }
-  return { file, kind: 'ndjson', events: events(), position: () => raw?.bytesRead ?? 0, problems: () => problems };
+  return { file, kind: 'ndjson', events: events(), position: () => raw?.bytesRead ?? 0, problems: () => problems, untimed: (doc) => untimed.has(doc) };
 }
 
 function evtxInput(file: string, ingested: string): InputEvents {
   const reader = readEvtx(file);
   let position = 0;
   const ctx = { hostName: 'backtest', ingested };
+  // a record without TimeCreated (a damaged one) is mapped with ingest time: it takes the record before it
+  const clock = new SourceClock();
+  const untimed = new WeakSet<EventDoc>();
   async function* events(): AsyncGenerator<EventDoc, void, undefined> {
     for await (const rec of reader) {
       position = rec.fileOffset;
-      yield windowsEventDoc(rec.tree, ctx);
+      const doc = windowsEventDoc(rec.tree, ctx);
+      if (clock.place(doc, doc['@timestamp'] !== ingested) === 'ingest') untimed.add(doc);
+      yield doc;
     }
   }
-  return { file, kind: 'evtx', events: events(), position: () => position, problems: () => readProblems(file, reader.stats) };
+  return { file, kind: 'evtx', events: events(), position: () => position, problems: () => readProblems(file, reader.stats), untimed: (doc) => untimed.has(doc) };
 }
 
 /** The event time of a document, in ms (NaN when it has none that parses). */
@@ -91,14 +107,20 @@ export function eventTime(doc: EventDoc): number {
   return Date.parse(String(doc['@timestamp']));
 }
 
-/** The time of a file's first event (Infinity for a file without events), reading no further than that. */
+/**
+ * The time of a file's first event with a time (Infinity for a file without one), reading no further
+ * than that: lines before it without a time of their own are left out of a backtest's windows.
+ */
 export async function firstEventTime(file: string): Promise<number> {
   const input = openInput(file, new Date(0).toISOString());
   try {
-    const first = await input.events.next();
-    if (first.done) return Infinity;
-    const t = eventTime(first.value);
-    return Number.isFinite(t) ? t : Infinity;
+    for (;;) {
+      const next = await input.events.next();
+      if (next.done) return Infinity;
+      if (input.untimed?.(next.value)) continue;
+      const t = eventTime(next.value);
+      return Number.isFinite(t) ? t : Infinity;
+    }
   } finally {
     await input.events.return(undefined);
   }

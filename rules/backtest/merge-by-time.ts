@@ -51,7 +51,8 @@ class HeadHeap {
  * file's own events keep their order (a file is never reordered, so a late line stays late), and
  * between files the earliest next event goes first. A file is opened only once the replay reaches
  * its first event, so files that follow each other in time (rotated logs) are never open together.
- * Events whose time does not parse go with the time of the file's event before them.
+ * Events whose time does not parse, or that have no time of their own (the input's `untimed`), go with
+ * the time of the file's event before them.
  */
 export async function* mergeByTime(pending: PendingInput[], onOpen?: (input: InputEvents) => void): AsyncGenerator<{ doc: EventDoc; t: number; input: InputEvents }> {
   const queue = pending.map((p, order) => ({ ...p, order })).sort((a, b) => a.first - b.first || a.order - b.order);
@@ -61,7 +62,7 @@ export async function* mergeByTime(pending: PendingInput[], onOpen?: (input: Inp
   const advance = async (input: InputEvents, order: number, lastT: number): Promise<void> => {
     const next = await input.events.next();
     if (next.done) { open.delete(input); return; }
-    const t = eventTime(next.value);
+    const t = input.untimed?.(next.value) ? NaN : eventTime(next.value);
     heap.push({ t: Number.isFinite(t) ? t : lastT, order, doc: next.value, input });
   };
   try {

@@ -18,6 +18,8 @@ export interface BacktestAlert {
   state: AlertState;
   /** ISO event time at which the alert fired (or resolved). */
   at: string;
+  /** a firing alert still firing where the backtest's event time stopped */
+  openAtEnd?: boolean;
   count: number;
   /** cardinality, metric, ratio: the distinct values, aggregate or fraction measured */
   value?: number;
@@ -57,8 +59,14 @@ export interface BacktestReport {
   generatedAt: string;
   input: string[];
   events: number;
+  /** events left out of the windows: no time of their own, and no event before them in their file */
+  untimed?: number;
+  /** events left out as later than --until */
+  afterUntil?: number;
   from?: string;
   to?: string;
+  /** where event time stopped (--until, else the last event) */
+  end?: string;
   rules: RuleSeries[];
   alerts: BacktestAlert[];
   problems: string[];

@@ -1,5 +1,5 @@
 /** Small text helpers shared by the backtest report formats. */
-import type { BacktestAlert } from './report-data';
+import type { BacktestAlert, BacktestReport } from './report-data';
 
 /** Escapes a value for HTML text and attribute values (both quote kinds). */
 export function escapeHtml(value: unknown): string {
@@ -66,6 +66,39 @@ export function sortAlerts(alerts: readonly BacktestAlert[]): BacktestAlert[] {
     || (timeMs(a.at) ?? 0) - (timeMs(b.at) ?? 0)
     || cmp(a.rule, b.rule)
     || cmp(a.id, b.id));
+}
+
+/**
+ * Alerts in the order of the time the table and HTML show for each (`at`: when it fired, or resolved),
+ * then rule, firing before resolved, id.
+ */
+export function sortAlertsByShownTime(alerts: readonly BacktestAlert[]): BacktestAlert[] {
+  return [...alerts].sort((a, b) =>
+    (timeMs(a.at) ?? Number.POSITIVE_INFINITY) - (timeMs(b.at) ?? Number.POSITIVE_INFINITY)
+    || cmp(a.rule, b.rule)
+    || cmp(a.state, b.state)
+    || cmp(a.id, b.id));
+}
+
+/** The state as the table and HTML show it: a firing alert still firing at the end says so. */
+export function stateText(alert: BacktestAlert): string {
+  return alert.openAtEnd ? 'firing, open at end' : alert.state;
+}
+
+/** Lines about the events a backtest left out and where its event time stopped (table and HTML). */
+export function inputNotes(report: BacktestReport): string[] {
+  const out = leftOutNotes(report);
+  if (report.end) out.push(`event time stopped at ${shortTime(report.end)}: alerts still firing then are marked "open at end"`);
+  return out;
+}
+
+/** Lines about the events a backtest left out of its windows (also printed on stderr). */
+export function leftOutNotes(report: BacktestReport): string[] {
+  const out: string[] = [];
+  if (report.untimed === 1) out.push('1 event without a time of its own and no event before it in its file: left out of the windows');
+  else if (report.untimed) out.push(`${report.untimed} events without a time of their own and no event before them in their file: left out of the windows`);
+  if (report.afterUntil) out.push(`${report.afterUntil} event${report.afterUntil === 1 ? '' : 's'} after --until left out`);
+  return out;
 }
 
 function cmp(a: string, b: string): number {

@@ -9,22 +9,28 @@ export interface CountingGroup {
   counts: TimeCounts;
   /** the condition that started the alert, while it fires */
   fired: Condition | null;
-  /** end of the latest window in which the condition held: the alert cannot end before the watermark passes it */
+  /**
+   * threshold and spike: end of the latest window in which the condition held (the alert cannot end
+   * before it); flatline: the window end at which its alert last ended on an event (windows up to it
+   * are decided)
+   */
   holdUntil: number;
 }
 
 /**
  * The name under which a detector's snapshot keeps `holdUntil` (threshold: `spanEnd`, spike: `fireEnd`,
- * as registry.json has always had them), or null for a detector that needs no such bar (flatline).
+ * as registry.json has always had them; flatline: `resolvedAt`, absent from older snapshots, and only
+ * once it resolved), or null for a detector that keeps none.
  */
-export type HoldField = 'spanEnd' | 'fireEnd' | null;
+export type HoldField = 'spanEnd' | 'fireEnd' | 'resolvedAt' | null;
 
 /**
  * The detectors that count events per group on event time (threshold, spike, flatline): an event adds
  * to its group's counts; a group's alert starts once (`fire`) and is held for as long as the condition
  * keeps holding (`hold`); it ends when a window decided on advance no longer holds (`resolve`) or when
- * the ttl forgets the group (the same condition, not firing). Each advance decides every group at the
- * watermark and then forgets the counts that no window still evaluated can reach (`keepFrom`).
+ * the ttl forgets the group (the same condition, not firing). Each advance decides every group over
+ * the window ends since the last one, each change at the window end where it happened, and then
+ * forgets the counts that no window still evaluated can reach (`keepFrom`).
  */
 export abstract class CountingDetector extends WindowedDetector<CountingGroup> {
   constructor(
@@ -46,8 +52,16 @@ export abstract class CountingDetector extends WindowedDetector<CountingGroup> {
     return this.counted(g, time);
   }
 
-  protected forgotten(g: Group<CountingGroup>, watermark: number): Condition | undefined {
-    return g.state.fired ? endedByExpiry(g.state.fired, watermark) : undefined;
+  protected forgotten(g: Group<CountingGroup>): Condition[] {
+    // its windows are decided up to the moment it is forgotten, and an alert still firing ends then
+    const at = g.lastSeen + this.cfg.groupTtlMs;
+    const out: Condition[] = [];
+    this.decide(g, at, out);
+    if (g.state.fired) {
+      out.push(endedByExpiry(g.state.fired, at));
+      g.state.fired = null;
+    }
+    return out;
   }
 
   protected slide(watermark: number, changed: Condition[]): void {
@@ -60,7 +74,7 @@ export abstract class CountingDetector extends WindowedDetector<CountingGroup> {
 
   /** the group's counts, just added to at `time`: the conditions this event changed */
   protected abstract counted(g: Group<CountingGroup>, time: number): Condition[];
-  /** decides the group at the watermark (counts not yet pruned), pushing what changed */
+  /** decides the group's window ends after the last advance up to the watermark (counts not yet pruned), pushing what changed */
   protected abstract decide(g: Group<CountingGroup>, watermark: number, changed: Condition[]): void;
   /** the oldest event time any window still evaluated can reach: counts before it are forgotten */
   protected abstract keepFrom(watermark: number): number;
@@ -80,19 +94,20 @@ export abstract class CountingDetector extends WindowedDetector<CountingGroup> {
     return c;
   }
 
-  /** ends the group's alert: the window [watermark − window, watermark) held `count` and the condition did not hold */
-  protected resolve(g: Group<CountingGroup>, count: number, watermark: number, reference: number | undefined): Condition {
+  /** ends the group's alert: the window [end − window, end) held `count` and the condition did not hold */
+  protected resolve(g: Group<CountingGroup>, count: number, end: number, reference: number | undefined): Condition {
     g.state.fired = null;
-    return conditionOf(g, false, count, watermark - this.cfg.windowMs, watermark, watermark, reference);
+    return conditionOf(g, false, count, end - this.cfg.windowMs, end, end, reference);
   }
 
   protected stateOut(s: CountingGroup): unknown {
-    const out: { counts: TimeCountsState; fired: Condition | null; spanEnd?: number | null; fireEnd?: number | null } = {
+    const out: { counts: TimeCountsState; fired: Condition | null; spanEnd?: number | null; fireEnd?: number | null; resolvedAt?: number } = {
       counts: s.counts.snapshot(),
       fired: s.fired,
     };
-    // -Infinity is not JSON: a group whose condition never held stores null
-    if (this.holdField) out[this.holdField] = Number.isFinite(s.holdUntil) ? s.holdUntil : null;
+    // -Infinity is not JSON: a group whose condition never held stores null (flatline: only once it resolved)
+    if (this.holdField === 'spanEnd' || this.holdField === 'fireEnd') out[this.holdField] = Number.isFinite(s.holdUntil) ? s.holdUntil : null;
+    else if (this.holdField === 'resolvedAt' && Number.isFinite(s.holdUntil)) out.resolvedAt = s.holdUntil;
     return out;
   }
 

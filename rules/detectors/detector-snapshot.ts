@@ -12,6 +12,8 @@ export interface SnapshotEnvelope {
 export interface DetectorSnapshot extends SnapshotEnvelope {
   gate: LatenessGateState;
   groups: GroupTableState;
+  /** the watermark of the last advance (null: none yet); absent in snapshots of older vigils */
+  watermark?: number | null;
 }
 
 /** checks the envelope of a snapshot before a detector takes it back */
@@ -19,5 +21,7 @@ export function openSnapshot<S extends SnapshotEnvelope = DetectorSnapshot>(stat
   const s = state as S;
   if (!s || typeof s !== 'object' || s.version !== 1) throw new Error('bad detector snapshot: version');
   if (s.type !== type) throw new Error(`detector snapshot of type ${String(s.type)} given to a ${type} detector`);
+  const watermark = (s as { watermark?: unknown }).watermark;
+  if (watermark !== undefined && watermark !== null && typeof watermark !== 'number') throw new Error('bad detector snapshot: watermark');
   return s;
 }

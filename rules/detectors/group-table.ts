@@ -59,6 +59,11 @@ export class GroupTable<S> {
     return g;
   }
 
+  /** the group of this key, if kept */
+  get(key: string): Group<S> | undefined {
+    return this.groups.get(key);
+  }
+
   all(): IterableIterator<Group<S>> {
     return this.groups.values();
   }

@@ -9,9 +9,11 @@ interface PatternGroup {
 
 /**
  * `pattern`: every matching event is an alert (count 1, window [t, t + window)). The group then counts
- * as firing until `window` ms of event time pass with no match: a match at t resolves at the first
- * watermark w >= t + window + 1, when the window [w − window, w) holds no match (the same rule as a
- * threshold of 1). The last match is the group's `lastSeen`, so nothing else is stored per group.
+ * as firing until `window` ms of event time pass with no match: after a last match at t it resolves at
+ * t + window + 1, the end of the first window [T − window, T) without a match (the same rule as a
+ * threshold of 1), decided once the watermark has passed it, or by the next match of the group when the
+ * rule's newest event already makes it safe to decide. The last match is the group's `lastSeen`, so
+ * nothing else is stored per group.
  */
 export class PatternDetector extends WindowedDetector<PatternGroup> {
   constructor(cfg: DetectorConfig) {
@@ -26,20 +28,31 @@ export class PatternDetector extends WindowedDetector<PatternGroup> {
     return out;
   }
 
+  override observe(time: number, group: string, groupValues: Record<string, unknown>): Condition[] {
+    // a match after a whole window without one: the episode it follows ended first
+    const g = this.groups.get(group);
+    const newest = this.gate.newest === null ? time : Math.max(this.gate.newest, time);
+    if (g?.state.firing && g.lastSeen + this.cfg.windowMs + 1 <= Math.min(time, newest - this.cfg.allowedLatenessMs)) {
+      g.state.firing = false;
+      return [this.resolved(g), ...super.observe(time, group, groupValues)];
+    }
+    return super.observe(time, group, groupValues);
+  }
+
   protected onEvent(g: Group<PatternGroup>, time: number): Condition[] {
     g.state.firing = true;
     return [conditionOf(g, true, 1, time, time + this.cfg.windowMs, time)];
   }
 
-  protected forgotten(g: Group<PatternGroup>, watermark: number): Condition | undefined {
-    return g.state.firing ? this.resolved(g, watermark) : undefined;
+  protected forgotten(g: Group<PatternGroup>): Condition | undefined {
+    return g.state.firing ? this.resolved(g) : undefined;
   }
 
   protected slide(watermark: number, changed: Condition[]): void {
     for (const g of this.groups.all()) {
       if (g.state.firing && watermark >= g.lastSeen + this.cfg.windowMs + 1) {
         g.state.firing = false;
-        changed.push(this.resolved(g, watermark));
+        changed.push(this.resolved(g));
       }
     }
   }
@@ -52,10 +65,9 @@ export class PatternDetector extends WindowedDetector<PatternGroup> {
     return { firing: (raw as PatternGroup | null | undefined)?.firing === true };
   }
 
-  /** the window [w − window, w) with no match in it (or the group forgotten at w) */
-  private resolved(g: Group<PatternGroup>, watermark: number): Condition {
-    const start = watermark - this.cfg.windowMs;
-    const count = g.lastSeen >= start && g.lastSeen < watermark ? 1 : 0;
-    return conditionOf(g, false, count, start, watermark, watermark);
+  /** the first window after the last match with no match in it: [lastSeen + 1, lastSeen + window + 1) */
+  private resolved(g: Group<PatternGroup>): Condition {
+    const end = g.lastSeen + this.cfg.windowMs + 1;
+    return conditionOf(g, false, 0, end - this.cfg.windowMs, end, end);
   }
 }

@@ -18,10 +18,13 @@ interface Evaluation {
  * both: either.
  *
  * When: on each event (end = event time + 1, so the event is in its window) only the `up` half is
- * checked; on advance(w) (end = w) the whole condition is checked, which catches drops (no events
- * come to trigger them) and ends alerts. An alert ends when w has passed the latest window in which
- * the spike held (kept as `fireEnd`) and the window ending at w does not hold. advance evaluates only
- * the window ending at the watermark it is given, not every window it skipped.
+ * checked; on advance the whole condition is checked at every window end since the last advance where
+ * a count changes (an event entering or leaving the window or the baseline), which catches drops (no
+ * events come to trigger them) and ends alerts, each at the window end where it happened. An alert ends
+ * at the first such end, at or after the latest window in which the spike held (kept as `fireEnd`),
+ * whose window does not hold. (One case is still decided late: an `up` spike whose window stops
+ * holding between two advances, when a new spike of the group begins before the next advance, is
+ * held on into the new one rather than resolved and fired again.)
  *
  * History: a group does not fire until its baseline lies wholly within its own history, i.e. until
  * end − window − baseline >= the group's first event time. Before that the baseline would count time
@@ -42,13 +45,20 @@ export class SpikeDetector extends CountingDetector {
     return this.held(g, e, time);
   }
 
-  protected decide(g: Group<CountingGroup>, watermark: number, changed: Condition[]): void {
-    const e = this.evaluate(g, watermark, false);
-    if (e?.holds) {
-      changed.push(...this.held(g, e, watermark));
-    } else if (g.state.fired && watermark >= g.state.holdUntil) {
-      const count = e?.count ?? g.state.counts.sum(watermark - this.cfg.windowMs, watermark);
-      changed.push(this.resolve(g, count, watermark, e?.baselineAvg));
+  protected decide(g: Group<CountingGroup>, upTo: number, changed: Condition[]): void {
+    const { windowMs: w, baselineMs: b } = this.cfg;
+    const st = g.state;
+    const lo = Math.max(this.firstUndecided(upTo), g.firstSeen + w + b);
+    if (lo > upTo) return; // nothing new to decide, or a group whose history is shorter than window + baseline
+    const ends = st.counts.edges(lo, upTo, [0, w, w + b]);
+    if (st.fired && st.holdUntil > lo && st.holdUntil <= upTo && !ends.includes(st.holdUntil)) {
+      ends.push(st.holdUntil);
+      ends.sort((x, y) => x - y);
+    }
+    for (const end of [lo, ...ends]) {
+      const e = this.evaluate(g, end, false)!;
+      if (e.holds) changed.push(...this.held(g, e, end));
+      else if (st.fired && end >= st.holdUntil) changed.push(this.resolve(g, e.count, end, e.baselineAvg));
     }
   }
 

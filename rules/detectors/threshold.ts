@@ -7,10 +7,15 @@ import { CountingDetector, type CountingGroup } from './counting-detector';
 /**
  * `threshold`: a group fires when any span [s, s + window) of event time holds >= threshold events
  * (events exactly `window` apart are never in one span). It is decided on each event, over the spans
- * that contain it. The alert ends on advance(w) once w has passed the latest span that reached the
- * threshold (kept as `spanEnd`) and the window [w − window, w) holds fewer than threshold events: a
- * whole window in which the condition was false. (Without the first half, a watermark trailing the
- * newest events by the allowed lateness would end an alert the moment it started.)
+ * that contain it. The alert ends at the first window end T at or after the latest span that reached the
+ * threshold (kept as `spanEnd`) whose window [T − window, T) holds fewer than threshold events: a whole
+ * window in which the condition was false. T is found among the window ends since the last advance (an
+ * event leaving the window is the only thing that lowers its count), so it is the same whether the
+ * watermark moved in one step or in many. (Without the first half, a watermark trailing the newest
+ * events by the allowed lateness would end an alert the moment it started.) An event of a firing group
+ * first ends the alert if its windows went quiet before it, up to what the rule's newest event makes
+ * safe to decide (newest − allowed lateness): a new burst after a quiet window is a new alert, even when
+ * it comes before the next advance.
  */
 export class ThresholdDetector extends CountingDetector {
   constructor(cfg: DetectorConfig) {
@@ -18,19 +23,33 @@ export class ThresholdDetector extends CountingDetector {
   }
 
   protected counted(g: Group<CountingGroup>, time: number): Condition[] {
+    const out: Condition[] = [];
+    if (g.state.fired && this.gate.newest !== null) this.decide(g, this.gate.newest - this.cfg.allowedLatenessMs, out);
     const counts = g.state.counts;
     const start = this.latestReachingSpan(counts, time);
-    if (start === undefined) return [];
+    if (start === undefined) return out;
     const end = start + this.cfg.windowMs;
-    if (!this.hold(g, end)) return [];
-    return [this.fire(g, conditionOf(g, true, counts.sum(start, end), start, end, time, this.cfg.threshold))];
+    if (this.hold(g, end)) out.push(this.fire(g, conditionOf(g, true, counts.sum(start, end), start, end, time, this.cfg.threshold)));
+    return out;
   }
 
-  protected decide(g: Group<CountingGroup>, watermark: number, changed: Condition[]): void {
+  /** a firing group: ends its alert at the first window end up to `upTo` whose window is below the threshold */
+  protected decide(g: Group<CountingGroup>, upTo: number, changed: Condition[]): void {
     const st = g.state;
-    if (st.fired && watermark >= st.holdUntil) {
-      const count = st.counts.sum(watermark - this.cfg.windowMs, watermark);
-      if (count < this.cfg.threshold) changed.push(this.resolve(g, count, watermark, this.cfg.threshold));
+    if (!st.fired) return;
+    const w = this.cfg.windowMs;
+    const thr = this.cfg.threshold;
+    const lo = Math.max(this.firstUndecided(upTo), st.holdUntil);
+    if (lo > upTo) return;
+    // every window ending in [lo, upTo] holds [upTo − window, lo): if that reaches the threshold, none ends below it
+    if (upTo - w < lo && st.counts.sum(upTo - w, lo) >= thr) return;
+    const ends = [lo, ...st.counts.edges(lo, upTo, [w])];
+    for (const end of ends) {
+      const count = st.counts.sum(end - w, end);
+      if (count < thr) {
+        changed.push(this.resolve(g, count, end, thr));
+        return;
+      }
     }
   }
 

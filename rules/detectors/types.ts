@@ -24,7 +24,10 @@ export interface Condition {
   /** the evaluated window [start, end) in event time, epoch ms */
   windowStart: number;
   windowEnd: number;
-  /** the event time at which this was decided (the event's time, or the watermark) */
+  /**
+   * the event time at which it happened: the event's time, or the end of the first window that decided
+   * it (never merely the watermark at which the detector noticed; alert ids and resolved_at come from it)
+   */
   at: number;
   /**
    * the event that started this alert, when the alert's group is not the event's group_by group
@@ -55,8 +58,10 @@ export interface Detector {
   observe(time: number, group: string, groupValues: Record<string, unknown>, input?: unknown): Condition[];
   /**
    * Event time has moved on to `watermark` (the newest event time seen by the engine minus the allowed
-   * lateness). Returns the conditions that changed because windows closed or slid: groups that stop
-   * firing, flatline groups that went quiet, spikes decided at window ends. Also expires old groups.
+   * lateness, or more once the sources are idle, or a backtest's end). Returns the conditions that
+   * changed because windows closed or slid since the last watermark (a group's in time order), each at the window
+   * end where it changed: groups that stop firing, flatline groups that went quiet, spikes decided at
+   * window ends. Also expires old groups. A watermark at or before the last one decides nothing.
    */
   advance(watermark: number): Condition[];
   /** every group that is firing now (for status and for the lifecycle after a reload) */

@@ -38,7 +38,8 @@ program
   .option('-r, --rules <file>', 'rules file', 'rules.yaml')
   .option('-f, --format <format>', 'ndjson, table or html', 'table')
   .option('-o, --out <file>', 'write the report to a file instead of stdout')
-  .action(async (files: string[], opts: { rules: string; format: string; out?: string }) => {
+  .option('--until <time>', "stop event time here (ISO 8601): later events are left out; default the last event's time")
+  .action(async (files: string[], opts: { rules: string; format: string; out?: string; until?: string }) => {
     const { runBacktest } = await import('./commands/backtest');
     process.exitCode = await runBacktest(files, opts);
   });

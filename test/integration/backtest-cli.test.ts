@@ -40,10 +40,15 @@ describe('vigil backtest and vigil test-rules (the CLI)', function () {
       writeFileSync(join(tmp.path, 'logs', 'app.ndjson.gz'), gzipSync(`${later.join('\n')}\n`));
       const out = execFileSync(process.execPath, cliArgs('backtest', 'logs/*', '--rules', 'rules.yaml', '--format', 'ndjson'), { cwd: tmp.path, encoding: 'utf8' });
       const alerts = out.trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
-      // (oom resolves too, but notify_resolved is off for it: nothing would have been sent)
+      // (oom resolves too, but notify_resolved is off for it: nothing would have been sent; a resolved
+      // alert shows the count of the window that fired)
       expect(alerts.map((a) => [a.rule, a.state, a.count])).to.deep.equal([
-        ['logon-burst', 'firing', 5], ['logon-burst', 'resolved', 0], ['oom', 'firing', 1], ['oom', 'firing', 1],
+        ['logon-burst', 'firing', 5], ['logon-burst', 'resolved', 5], ['oom', 'firing', 1], ['oom', 'firing', 1],
       ]);
+      // bob's span [0 s, 60 s) reached 5; at 60.001 s the window [0.001 s, 60.001 s) holds 4
+      expect(alerts[1].resolved_at).to.equal(new Date(T0 + 60_001).toISOString());
+      // the second OOM line is the last event: that alert is still firing where event time stops
+      expect(alerts.map((a) => a.open_at_end)).to.deep.equal([undefined, undefined, undefined, true]);
       const fire = alerts[0];
       expect(Object.keys(fire).slice(0, 8)).to.deep.equal(['rule', 'severity', 'state', 'group', 'count', 'first_event', 'last_event', 'id']);
       expect(fire.group).to.deep.equal({ 'user.name': 'bob' });
@@ -61,6 +66,38 @@ describe('vigil backtest and vigil test-rules (the CLI)', function () {
       expect(html).to.match(/<svg[^>]*class="timeline"[^>]*data-rule="logon-burst"/);
       expect(html).to.match(/data-rule="oom"/);
       expect(html).to.contain('alert-marker firing');
+    } finally {
+      tmp.cleanup();
+    }
+  });
+
+  it('backtest --until: event time stops there; what was left out is said on stderr', () => {
+    const tmp = tempDir('backtest-until');
+    try {
+      writeFileSync(join(tmp.path, 'rules.yaml'), `rules:
+  - id: heartbeat-missing
+    type: flatline
+    where: 'event.dataset: "app.heartbeat"'
+    group_by: [host.name]
+    window: 10m
+`);
+      const beats = Array.from({ length: 31 }, (_, m) => JSON.stringify({ '@timestamp': new Date(T0 + m * 60_000).toISOString(), event: { dataset: 'app.heartbeat' }, host: { name: 'web1' } }));
+      writeFileSync(join(tmp.path, 'hb.ndjson'), `starting (no time yet)\n${beats.join('\n')}\n${JSON.stringify({ '@timestamp': new Date(T0 + 90 * 60_000).toISOString(), event: { dataset: 'app.heartbeat' }, host: { name: 'web1' } })}\n`);
+      const run = (...extra: string[]) => spawnSync(process.execPath, cliArgs('backtest', 'hb.ndjson', '--format', 'ndjson', ...extra), { cwd: tmp.path, encoding: 'utf8' });
+      // to the data's end (90 min): the silence after 30 min fires at 40 min + 1 ms and ends at 90 min + 1 ms (not printed: notify_resolved is off)
+      const all = run();
+      expect(all.status, all.stderr).to.equal(0);
+      expect(all.stdout.trim().split('\n')).to.have.length(1);
+      expect(JSON.parse(all.stdout)).to.include({ state: 'firing', at: new Date(T0 + 40 * 60_000 + 1).toISOString() }).and.not.have.property('open_at_end');
+      expect(all.stderr).to.contain('vigil backtest: 1 event without a time of its own and no event before it in its file: left out of the windows');
+      // --until 60 min: the event at 90 min is left out, and the alert is still firing at the end
+      const until = run('--until', new Date(T0 + 60 * 60_000).toISOString());
+      expect(until.status, until.stderr).to.equal(0);
+      expect(JSON.parse(until.stdout)).to.include({ state: 'firing', at: new Date(T0 + 40 * 60_000 + 1).toISOString(), open_at_end: true });
+      expect(until.stderr).to.contain('vigil backtest: 1 event after --until left out');
+      const bad = run('--until', 'next tuesday');
+      expect(bad.status).to.equal(2);
+      expect(bad.stderr).to.contain('--until "next tuesday" is not a time');
     } finally {
       tmp.cleanup();
     }
@@ -134,7 +171,7 @@ describe('vigil backtest on exported Windows event logs (.evtx)', function () {
 `);
       const run = (...inputs: string[]) => execFileSync(process.execPath, cliArgs('backtest', ...inputs, '--rules', 'rules.yaml', '--format', 'ndjson'), { cwd: tmp.path, encoding: 'utf8' });
       const out = run(NEW_USER, SMB);
-      const alerts = out.trim().split('\n').map((l) => JSON.parse(l) as { rule: string; state: string; group: Record<string, string>; count: number; first_event: string; last_event: string; id: string });
+      const alerts = out.trim().split('\n').map((l) => JSON.parse(l) as { rule: string; state: string; group: Record<string, string>; count: number; first_event: string; last_event: string; id: string; open_at_end?: boolean });
 
       // the independent parser's view of the same files
       const created = referenceEvents('DeepBlueCLI/new-user-security.evtx').filter((e) => e.id === 4720);
@@ -158,7 +195,9 @@ describe('vigil backtest on exported Windows event logs (.evtx)', function () {
       const adminTimes = failed.filter((e) => e.user === 'Administrator').map((e) => e.t);
       expect(Date.parse(guess[0].first_event)).to.be.at.least(Math.min(...adminTimes));
       expect(Date.parse(guess[0].last_event) - Date.parse(guess[0].first_event)).to.be.below(60_000);
-      expect(alerts.filter((a) => a.rule === 'password-guessing' && a.state === 'resolved')).to.have.length(1);
+      // the guessing goes on to the end of the file: the alert is still firing where event time stops
+      expect(alerts.filter((a) => a.rule === 'password-guessing' && a.state === 'resolved')).to.have.length(0);
+      expect(guess[0]).to.include({ open_at_end: true });
 
       // the same events through vigil evtx's NDJSON give the same alerts, ids included
       for (const [name, file] of [['new-user.ndjson', NEW_USER], ['smb.ndjson', SMB]]) {

@@ -40,7 +40,7 @@ describe('backtest report: table', function () {
   it('has one aligned row per alert and a per-rule summary', function () {
     const out = formatTable(twoRuleReport());
     const lines = out.split('\n');
-    expect(lines[0]).to.match(/^TIME +RULE +SEVERITY +STATE +GROUP +COUNT$/);
+    expect(lines[0]).to.match(/^FIRED\/RESOLVED AT +RULE +SEVERITY +STATE +GROUP +COUNT$/);
     const rows = lines.slice(2, 7);
     expect(rows[0]).to.match(/^2026-01-01 10:21:00Z +failed-logon-burst +high +firing +winlog\.event_data\.TargetUserName=bob +25$/);
     const col = lines[0].indexOf('SEVERITY');
@@ -51,6 +51,39 @@ describe('backtest report: table', function () {
     expect(out).to.match(/^failed-logon-burst +155 +3 +1$/m);
     expect(out).to.match(/^payments-error-spike +\d+ +1 +0$/m);
     expect(out).to.contain('5 alerts (4 firing, 1 resolved) over 12345 events');
+  });
+
+  it('sorts the rows by the time it shows (when each alert fired or resolved), and says which time that is', function () {
+    const rows = formatTable(twoRuleReport()).split('\n').slice(2, 7);
+    // by first event the order is a1, a1r (both 10:20), s1 (10:21), a2 (10:55), a3 (11:35);
+    // the table shows a1 fired 10:21, s1 fired 10:21:30, a1r resolved 10:35, a2 fired 10:56, a3 fired 11:35:40
+    expect(rows.map((r) => r.slice(0, 20).trim() + ' ' + r.split(/ {2,}/)[3])).to.deep.equal([
+      '2026-01-01 10:21:00Z firing', '2026-01-01 10:21:30Z firing', '2026-01-01 10:35:00Z resolved',
+      '2026-01-01 10:56:00Z firing', '2026-01-01 11:35:40Z firing',
+    ]);
+    const html = formatHtml(twoRuleReport());
+    expect(html).to.contain('<th>fired/resolved at</th>');
+    const logonRows = [...html.matchAll(/<tr class="alert (firing|resolved)"><td class="mono time">([^<]*)<\/td>/g)].map((m) => `${m[2]} ${m[1]}`);
+    expect(logonRows).to.deep.equal([
+      '2026-01-01 10:21:00Z firing', '2026-01-01 10:35:00Z resolved', '2026-01-01 10:56:00Z firing', '2026-01-01 11:35:40Z firing',
+      '2026-01-01 10:21:30Z firing',
+    ]);
+  });
+
+  it('marks alerts still firing where event time stopped, and notes the events left out', function () {
+    const report = twoRuleReport();
+    report.alerts.find((a) => a.id === 'a3')!.openAtEnd = true;
+    report.untimed = 2;
+    report.end = iso(T0 + 120 * MIN);
+    const out = formatTable(report);
+    expect(out).to.match(/^2026-01-01 11:35:40Z +failed-logon-burst +high +firing, open at end +/m);
+    expect(out).to.contain('2 events without a time of their own and no event before them in their file: left out of the windows');
+    expect(out).to.contain('event time stopped at 2026-01-01 12:00:00Z');
+    const html = formatHtml(report);
+    expect(html).to.contain('>firing, open at end</td>');
+    expect(html).to.contain('2 events without a time of their own');
+    expect(alertRecord(report.alerts.find((a) => a.id === 'a3')!)).to.include({ state: 'firing', open_at_end: true });
+    expect(alertRecord(report.alerts.find((a) => a.id === 'a2')!)).not.to.have.property('open_at_end');
   });
 
   it('elides long values with "…" and keeps control characters on one line', function () {

@@ -104,6 +104,20 @@ describe('detectors', () => {
       expect(d.advance(5000)).to.deep.equal([]); // resolved once
     });
 
+    it('resolves at the window end where the condition ended, however far the watermark has gone', () => {
+      const d = detector({ type: 'threshold', threshold: 3 });
+      feed(d, [0, 500, 999]);
+      // [0, 1000) reached 3; at 1001 the event at 0 has left the window [1, 1001): 2 events
+      expect(d.advance(50_000).map(brief)).to.deep.equal([{ group: G, firing: false, count: 2, windowStart: 1, windowEnd: 1001, at: 1001 }]);
+    });
+
+    it('a burst after a quiet window, before the next advance, is a new alert', () => {
+      const d = detector({ type: 'threshold', threshold: 3 });
+      expect(feed(d, [0, 500, 999]).map((c) => [c.firing, c.at])).to.deep.equal([[true, 999]]);
+      // no advance in between: the event at 5000 first ends the alert where its windows went quiet
+      expect(feed(d, [5000, 5001, 5002]).map((c) => [c.firing, c.count, c.at])).to.deep.equal([[false, 2, 1001], [true, 3, 5002]]);
+    });
+
     it('keeps firing while events keep the window at the threshold', () => {
       const d = detector({ type: 'threshold', threshold: 3 });
       feed(d, [0, 400, 800]);
@@ -201,6 +215,15 @@ describe('detectors', () => {
       expect(feed(d, [3000])).to.have.length(1);
     });
 
+    it('resolves at the end of the first window without a match, also when a match ends it before the watermark', () => {
+      const d = detector({ type: 'pattern', windowMs: 1000 });
+      feed(d, [100]);
+      expect(d.advance(9000).map((c) => [c.firing, c.count, c.windowStart, c.at])).to.deep.equal([[false, 0, 101, 1101]]);
+      feed(d, [10_000]);
+      // no advance in between: the next match ends the episode first (at 10000 + 1000 + 1), then fires
+      expect(feed(d, [12_000]).map((c) => [c.firing, c.at])).to.deep.equal([[false, 11_001], [true, 12_000]]);
+    });
+
     it('counts events beyond the allowed lateness as late and does not fire on them', () => {
       const d = detector({ type: 'pattern', windowMs: 1000, allowedLatenessMs: 500 });
       feed(d, [10_000]);
@@ -268,13 +291,17 @@ describe('detectors', () => {
       };
       const two = make();
       expect(feed(two, [5000, 5500])).to.deep.equal([]); // drops are never decided on events
-      // window [5000, 6000) holds 2, baseline [1000, 5000) holds 16: average 4, and 2 <= 4 / 2
+      // decided at the first window end where it holds, not at the watermark: at 5751 the event at 4750
+      // leaves the window [4751, 5751), which holds 2 (5000, 5500); the baseline [751, 4751) holds 16
+      // (1000 … 4750): average 4, and 2 <= 4 / 2. (At 5750 the window still held 3.)
       const fired = two.advance(6000);
-      expect(fired.map(brief)).to.deep.equal([{ group: G, firing: true, count: 2, windowStart: 5000, windowEnd: 6000, at: 6000 }]);
+      expect(fired.map(brief)).to.deep.equal([{ group: G, firing: true, count: 2, windowStart: 4751, windowEnd: 5751, at: 5751 }]);
       expect(fired[0].reference).to.equal(4);
-      // recovery: [6000, 7000) holds 4 against an average of 14 / 4 = 3.5: no longer a drop
+      // recovery, at the first window end where it is no longer a drop: at 6251 the window [5251, 6251)
+      // holds 3 (5500, 6000, 6250) against a baseline [1251, 5251) of 15 (1500 … 4750, 5000): average
+      // 3.75, and 3 > 3.75 / 2. (At 6001 it still held 2 against 16.)
       feed(two, [6000, 6250, 6500, 6750]);
-      expect(two.advance(7000).map((c) => [c.firing, c.count, c.reference])).to.deep.equal([[false, 4, 3.5]]);
+      expect(two.advance(7000).map((c) => [c.firing, c.count, c.reference, c.at])).to.deep.equal([[false, 3, 3.75, 6251]]);
 
       const three = make();
       feed(three, [5000, 5300, 5600]);
@@ -314,8 +341,10 @@ describe('detectors', () => {
       expect(firingCopy.firing()).to.deep.equal(fired);
       expect(after.advance(7000)).to.deep.equal(steady.advance(7000));
       expect(after.snapshot()).to.deep.equal(steady.snapshot());
+      // it ends where the spike stopped holding, not at the watermark: at 6001 the event at 5000 leaves
+      // the window [5001, 6001) (5 events) for the baseline [1001, 5001) (8: average 2), and 5 < 3 × 2
       const ended = firingCopy.advance(7000);
-      expect(ended.map((c) => [c.firing, c.count])).to.deep.equal([[false, 0]]);
+      expect(ended.map((c) => [c.firing, c.count, c.at, c.reference])).to.deep.equal([[false, 5, 6001, 2]]);
       expect(firingCopy.firing()).to.deep.equal([]);
     });
 
@@ -345,14 +374,42 @@ describe('detectors', () => {
       expect(d.advance(7000)).to.deep.equal([]); // returned once
     });
 
-    it('waits until a group has existed for a whole window, and resolves when events come back', () => {
+    it('waits until a group has existed for a whole window, and resolves on the event that fills a window again', () => {
       const d = detector({ type: 'flatline', threshold: 2 });
       feed(d, [900]);
       expect(d.advance(1000)).to.deep.equal([]); // [0, 1000) holds 1 < 2, but the group is 100 ms old
       const fired = d.advance(1900); // first seen at 900 = 1900 − window
       expect(fired.map((c) => [c.firing, c.count, c.windowStart, c.windowEnd])).to.deep.equal([[true, 1, 900, 1900]]);
-      feed(d, [2000, 2500]);
-      expect(d.advance(2600).map((c) => [c.firing, c.count])).to.deep.equal([[false, 2]]);
+      expect(feed(d, [2000])).to.deep.equal([]); // [1001, 2001) holds 1
+      // [1501, 2501) holds 2000 and 2500: decided on the event, without waiting for the watermark
+      expect(feed(d, [2500]).map(brief)).to.deep.equal([{ group: G, firing: false, count: 2, windowStart: 1501, windowEnd: 2501, at: 2501 }]);
+      expect(d.advance(2600)).to.deep.equal([]); // decided once
+    });
+
+    it('fires at the end of the first window short of events, whatever steps the watermark took', () => {
+      // events every 100 ms from 0 to 3000, then none until 9000; window 1 s, threshold 1
+      const times = [...Array.from({ length: 31 }, (_, i) => i * 100), 9000];
+      const oneStep = detector({ type: 'flatline', threshold: 1 });
+      feed(oneStep, times.slice(0, -1));
+      // the window [3001, 4001) is the first without the event at 3000: 3000 + 1000 + 1
+      const fired = oneStep.advance(8000);
+      expect(fired.map(brief)).to.deep.equal([{ group: G, firing: true, count: 0, windowStart: 3001, windowEnd: 4001, at: 4001 }]);
+      const resolved = feed(oneStep, [9000]);
+      expect(resolved.map((c) => [c.firing, c.count, c.at])).to.deep.equal([[false, 1, 9001]]);
+      // the same events with a watermark moving in 7 ms steps (a daemon's ticks) decide the same, at the same times
+      const ticked = detector({ type: 'flatline', threshold: 1 });
+      const got: Condition[] = [];
+      feed(ticked, times.slice(0, -1));
+      for (let w = 3000; w <= 8000; w += 7) got.push(...ticked.advance(w));
+      got.push(...feed(ticked, [9000]));
+      expect(got).to.deep.equal([...fired, ...resolved]);
+    });
+
+    it('a group that goes silent fires, then ends when the ttl forgets it, each at its own time', () => {
+      const d = detector({ type: 'flatline', threshold: 1, groupTtlMs: 5000 });
+      feed(d, [0, 500, 1200]);
+      // one advance far past both: the silence at 1200 + 1000 + 1, the forgetting at 1200 + 5000
+      expect(d.advance(20_000).map((c) => [c.firing, c.at])).to.deep.equal([[true, 2201], [false, 6200]]);
     });
   });
 

@@ -64,9 +64,13 @@ describe('rules engine', () => {
     expect(a.query).to.equal('(event.code: 4625 and winlog.channel: Security) and user.name: "bob"');
     ev(7, 'bob');
     expect(changes).to.have.length(1); // still firing: no new alert
-    changes.push(...engine.finish());
+    expect(engine.finish()).to.deep.equal([]); // event time stops at the last event: still firing
+    expect([...engine.openAlertIds()]).to.deep.equal([a.id]);
+    changes.push(...engine.finish(T0 + 120_000));
     expect(changes.map((c) => [c.alert.state, c.send])).to.deep.equal([['firing', true], ['resolved', true]]);
     expect(changes[1].alert.id).to.equal(a.id);
+    // bob's logons at 0, 1, 2, 3, 6, 7 s: the span [0, 60 s) fired; at 61.001 s the window [1.001, 61.001) holds 4
+    expect(changes[1].alert.resolved_at).to.equal(new Date(T0 + 61_001).toISOString());
   });
 
   it('gives the same alert ids when the same events are replayed', () => {
@@ -75,7 +79,7 @@ describe('rules engine', () => {
       engine.use(rulesOf(FAILED_LOGONS));
       const ids: string[] = [];
       for (let i = 0; i < 12; i++) for (const c of engine.processDoc({ '@timestamp': at(i * 7), event: { code: '4625' }, winlog: { channel: 'Security' }, user: { name: `u${i % 2}` } })) ids.push(c.alert.id);
-      for (const c of engine.finish()) ids.push(c.alert.id);
+      for (const c of engine.finish(T0 + 3_600_000)) ids.push(c.alert.id);
       return ids;
     };
     const first = run();

@@ -1,5 +1,5 @@
 import { MAX_SAMPLES, type Alert } from '../../../rules';
-import { display, groupLabel, sampleColumns, stateWord, summaryRows, topCountRows, topCountsHeading } from '../view/alert-summary';
+import { display, groupLabel, sampleColumns, samplesHeading, stateWord, summaryRows, topCountRows, topCountsHeading } from '../view/alert-summary';
 import { alertDiscoverLink } from '../view/kibana-link';
 import { alertView, renderTemplate } from '../view/template-view';
 import { escapeHtml } from './html-escape';
@@ -55,7 +55,7 @@ function renderAlert(alert: Alert, kibanaUrl: string | undefined): EmailBody {
   const samples = alert.samples.slice(-MAX_SAMPLES);
   const columns = sampleColumns(samples, alert.sample_fields);
   const { url: link, note: linkNote } = kibanaUrl ? alertDiscoverLink(kibanaUrl, alert) : { url: undefined, note: undefined };
-  const sampleNote = `Sample events (${samples.length} of ${alert.count}, newest last)`;
+  const sampleNote = samplesHeading(alert, samples.length, 'Sample events');
   const width = Math.max(...rows.map((r) => r.label.length)) + 2;
   const text = [
     headline(alert),

@@ -1,7 +1,7 @@
 import type { Alert } from '../../../rules';
 import type { Notification } from '../outbox/delivery';
 import type { AlertLink } from '../view/kibana-link';
-import { summaryRows } from '../view/alert-summary';
+import { samplesHeading, summaryRows } from '../view/alert-summary';
 import { alertHeadline, sampleLine } from '../view/alert-lines';
 
 /** Feishu takes a request body of at most 20 KB; Vigil keeps the card's JSON under this. */
@@ -45,7 +45,7 @@ function cardOf(n: Notification, link: (a: Alert) => AlertLink | undefined, shap
     const rows = summaryRows(a);
     elements.push({ tag: 'div', fields: rows.map((r) => ({ is_short: r.value.length <= 40, text: plain(`${r.label}: ${cut(r.value)}`) })) });
     const samples = a.samples.slice(-shape.samples);
-    if (shape.samples > 0 && samples.length) elements.push({ tag: 'div', text: plain(['Samples (newest last)', ...samples.map((s) => cut(sampleLine(s)))].join('\n')) });
+    if (shape.samples > 0 && samples.length) elements.push({ tag: 'div', text: plain([samplesHeading(a), ...samples.map((s) => cut(sampleLine(s)))].join('\n')) });
     const l = link(a);
     if (l?.url) elements.push({ tag: 'action', actions: [{ tag: 'button', text: plain('Open in Kibana Discover'), type: 'primary', url: l.url }] });
     if (l?.note) elements.push({ tag: 'note', elements: [plain(l.note)] });

@@ -19,7 +19,12 @@ function groupValue(v: unknown): string {
   return v === null || v === undefined ? '(missing)' : display(v);
 }
 
+/**
+ * The rows of an alert. A resolved alert repeats what its firing showed (the window that fired, its
+ * count, first and last event, samples), labelled as the firing window's, then when it resolved.
+ */
 export function summaryRows(alert: Alert): SummaryRow[] {
+  const resolved = alert.state === 'resolved';
   const rows: SummaryRow[] = [
     { label: 'Rule', value: alert.rule },
   ];
@@ -28,15 +33,15 @@ export function summaryRows(alert: Alert): SummaryRow[] {
     { label: 'Severity', value: alert.severity },
     { label: 'State', value: alert.state },
     { label: 'Group', value: Object.keys(alert.group).length ? Object.entries(alert.group).map(([k, v]) => `${k}=${groupValue(v)}`).join(', ') : 'all events' },
-    { label: 'Count', value: String(alert.count) + (alert.reference !== undefined && alert.value === undefined ? ` (reference ${formatNumber(alert.reference)})` : '') },
+    { label: resolved ? 'Count in the firing window' : 'Count', value: String(alert.count) + (alert.reference !== undefined && alert.value === undefined ? ` (reference ${formatNumber(alert.reference)})` : '') },
     ...(alert.value !== undefined
-      ? [{ label: 'Value', value: formatNumber(alert.value) + (alert.reference !== undefined ? ` (bound ${formatNumber(alert.reference)})` : '') }]
+      ? [{ label: resolved ? 'Value in the firing window' : 'Value', value: formatNumber(alert.value) + (alert.reference !== undefined ? ` (bound ${formatNumber(alert.reference)})` : '') }]
       : []),
-    { label: 'First event', value: alert.first_event },
-    { label: 'Last event', value: alert.last_event },
-    { label: 'Window', value: `${alert.window.start} to ${alert.window.end}` },
+    { label: resolved ? 'First event of the firing window' : 'First event', value: alert.first_event },
+    { label: resolved ? 'Last event of the firing window' : 'Last event', value: alert.last_event },
+    { label: resolved ? 'Firing window' : 'Window', value: `${alert.window.start} to ${alert.window.end}` },
   );
-  if (alert.state === 'resolved' && alert.resolved_at) rows.push({ label: 'Resolved at', value: alert.resolved_at });
+  if (resolved && alert.resolved_at) rows.push({ label: 'Resolved at', value: alert.resolved_at });
   else rows.push({ label: 'Fired at', value: alert.fired_at });
   rows.push({ label: 'Alert id', value: alert.id });
   return rows;
@@ -83,6 +88,18 @@ function flatten(o: Record<string, unknown>, prefix = ''): string[] {
 
 function formatNumber(n: number): string {
   return Number.isInteger(n) ? String(n) : n.toFixed(2);
+}
+
+/**
+ * The heading of an alert's samples: "Sample events (3 of 25, newest last)" with the number shown (the
+ * email), "Samples (newest last)" without (chat messages). A resolved alert's samples are its firing
+ * window's, and say so; when more are shown than the window counted (a flatline's window holds fewer
+ * events than the group's last ones shown) they are the group's last events.
+ */
+export function samplesHeading(alert: Alert, shown?: number, noun = 'Samples'): string {
+  const resolved = alert.state === 'resolved';
+  if (shown !== undefined && shown > alert.count) return `Last events of the group${resolved ? ' when it fired' : ''} (${shown}, newest last)`;
+  return `${noun}${resolved ? ' of the firing window' : ''} (${shown === undefined ? '' : `${shown} of ${alert.count}, `}newest last)`;
 }
 
 /** A sample in one line for chat messages: time, level and message, or the fields the rule's `include` chose. */

@@ -1,7 +1,7 @@
 import type { Alert } from '../../../rules';
 import type { Notification } from '../outbox/delivery';
 import type { AlertLink } from '../view/kibana-link';
-import { groupLabel, sampleLine, stateWord, summaryRows, topCountRows, topCountsHeading } from '../view/alert-summary';
+import { groupLabel, sampleLine, samplesHeading, stateWord, summaryRows, topCountRows, topCountsHeading } from '../view/alert-summary';
 import { capMrkdwn, slackText } from './slack-mrkdwn';
 
 /** Slack takes at most 50 blocks a message: about ten alerts in full, a line for the rest. */
@@ -48,7 +48,7 @@ function alertBlocks(a: Alert, kibanaLink: AlertLink | undefined): Array<Record<
     { type: 'section', fields: fields.slice(0, 10) },
   ];
   if (top.length) out.push({ type: 'section', text: mrkdwn(capMrkdwn(`*${topCountsHeading(a)}*\n${top.join('\n')}`, MAX_TEXT)) });
-  if (samples.length) out.push({ type: 'section', text: mrkdwn(capMrkdwn(`*Samples (newest last)*\n${samples.join('\n')}`, MAX_TEXT)) });
+  if (samples.length) out.push({ type: 'section', text: mrkdwn(capMrkdwn(`*${samplesHeading(a)}*\n${samples.join('\n')}`, MAX_TEXT)) });
   if (kibanaLink?.url) out.push({ type: 'actions', elements: [{ type: 'button', text: { type: 'plain_text', text: 'Open in Kibana Discover' }, url: kibanaLink.url }] });
   if (kibanaLink?.note) out.push({ type: 'context', elements: [mrkdwn(slackText(kibanaLink.note))] });
   return out;

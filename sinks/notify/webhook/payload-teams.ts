@@ -1,7 +1,7 @@
 import { MAX_SAMPLES, type Alert } from '../../../rules';
 import type { Notification } from '../outbox/delivery';
 import type { AlertLink } from '../view/kibana-link';
-import { groupLabel, sampleLine, stateWord, summaryRows, topCountRows, topCountsHeading } from '../view/alert-summary';
+import { groupLabel, sampleLine, samplesHeading, stateWord, summaryRows, topCountRows, topCountsHeading } from '../view/alert-summary';
 import { teamsText } from './teams-markdown';
 
 /**
@@ -38,7 +38,7 @@ function alertElements(a: Alert, kibanaLink: AlertLink | undefined, separated: b
     { type: 'FactSet', facts: summaryRows(a).map((r) => ({ title: r.label, value: teamsText(r.value) })) },
   ];
   if (top.length) out.push({ type: 'TextBlock', weight: 'Bolder', text: topCountsHeading(a) }, { type: 'FactSet', facts: top });
-  if (samples.length) out.push({ type: 'TextBlock', weight: 'Bolder', text: 'Samples (newest last)' }, { type: 'FactSet', facts: samples });
+  if (samples.length) out.push({ type: 'TextBlock', weight: 'Bolder', text: teamsText(samplesHeading(a)) }, { type: 'FactSet', facts: samples });
   if (kibanaLink?.url) out.push({ type: 'ActionSet', actions: [{ type: 'Action.OpenUrl', title: 'Open in Kibana Discover', url: kibanaLink.url }] });
   if (kibanaLink?.note) out.push({ type: 'TextBlock', isSubtle: true, size: 'Small', wrap: true, text: teamsText(kibanaLink.note) });
   return out;
