@@ -151,19 +151,11 @@ export class RulesEngine implements RulesEntry {
     const ts = doc['@timestamp'];
     let t = typeof ts === 'string' ? parseIsoMs(ts) : typeof ts === 'number' ? ts : NaN;
     if (!Number.isFinite(t)) t = Date.now();
-    const cands = this.index.candidates(doc);
-    for (let i = 0; i < cands.length; i++) {
-      const r = cands[i];
-      if (!r.test(doc)) continue;
-      this.matched++;
-      this.opts.onMatch?.(r.def.id, t);
-      const g = r.groupOf(doc);
-      // what the detector reads of the event: cardinality, metric and ratio their input; the others the event
-      const input = r.input ? r.input.read(doc) : doc;
-      if (!r.input || r.input.sample(input)) r.lifecycle.onEvent(g.key, g.values, t, doc);
-      const conds = r.detector.observe(t, g.key, g.values, input);
-      if (conds.length > 0) out.push(...r.lifecycle.onConditions(conds));
-    }
+    // the rules filed under the event's values, then those checked on every event (two lists, not joined per event)
+    const filed = this.index.filed(doc);
+    for (let i = 0; i < filed.length; i++) this.meet(filed[i], doc, t, out);
+    const unfiled = this.index.unfiled;
+    for (let i = 0; i < unfiled.length; i++) this.meet(unfiled[i], doc, t, out);
     if (t > this.newest) {
       this.newest = t;
       this.newestAt = Date.now();
@@ -171,6 +163,19 @@ export class RulesEngine implements RulesEntry {
     }
     if (out.length > 0) this.opts.onAlerts?.(out);
     return out;
+  }
+
+  /** One rule meets one event: its filter decides, its detector counts, its lifecycle turns conditions into alerts. */
+  private meet(r: CompiledRule, doc: Record<string, unknown>, t: number, out: AlertChange[]): void {
+    if (!r.test(doc)) return;
+    this.matched++;
+    this.opts.onMatch?.(r.def.id, t);
+    const g = r.groupOf(doc);
+    // what the detector reads of the event: cardinality, metric and ratio their input; the others the event
+    const input = r.input ? r.input.read(doc) : doc;
+    if (!r.input || r.input.sample(input)) r.lifecycle.onEvent(g.key, g.values, t, doc);
+    const conds = r.detector.observe(t, g.key, g.values, input);
+    if (conds.length > 0) out.push(...r.lifecycle.onConditions(conds));
   }
 
   /**

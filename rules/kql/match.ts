@@ -81,6 +81,12 @@ function asciiLowerCase(v: string): string | null {
   return lowerText;
 }
 
+/** Whether every string of `list` occurs in `text`. */
+function hasAll(list: readonly string[], text: string): boolean {
+  for (let i = 0; i < list.length; i++) if (text.indexOf(list[i]) === -1) return false;
+  return true;
+}
+
 /** Whether some list's every string occurs in `text`. */
 function someHasAll(lists: readonly string[][], text: string): boolean {
   outer: for (let i = 0; i < lists.length; i++) {
@@ -159,6 +165,11 @@ function textTest(value: KqlValue): ValueTest {
     const phrase = analyze(value.text);
     if (phrase.length === 0) return never;
     return (v) => {
+      // an ASCII text that lacks one of the phrase's terms has no such token (no tokens looked at)
+      if (typeof v === 'string') {
+        const lower = asciiLowerCase(v);
+        if (lower !== null && !hasAll(phrase, lower)) return false;
+      }
       const toks = tokensOf(v);
       if (!toks) return false;
       outer: for (let i = 0; i + phrase.length <= toks.length; i++) {
@@ -177,10 +188,10 @@ function textTest(value: KqlValue): ValueTest {
   if (terms.size === 0 && globs.length === 0) return never;
   // the literal parts of each pattern: a token (a lower-cased piece of the text) that a pattern matches holds
   // them all, so an ASCII text that lacks a part of every pattern has no such token (no tokens looked at)
-  const parts = patterns.map((p) => p.filter((s) => s !== ''));
-  const globsOnly = terms.size === 0;
+  // and a term is a token of the text, so it is a piece of the lower-cased text: the same test for each term
+  const parts = [...[...terms].map((t) => [t]), ...patterns.map((p) => p.filter((s) => s !== ''))];
   return (v) => {
-    if (globsOnly && typeof v === 'string') {
+    if (typeof v === 'string') {
       const lower = asciiLowerCase(v);
       if (lower !== null && !someHasAll(parts, lower)) return false;
     }
