@@ -41,6 +41,9 @@ interface EngineState {
   rules: Record<string, { fingerprint: string; detection?: string; detector: unknown; lifecycle: unknown }>;
 }
 
+/** What processDoc returns for an event that changes no alert (shared: never modified). */
+const NO_CHANGES: AlertChange[] = Object.freeze([]) as unknown as AlertChange[];
+
 /**
  * The rules engine. Every event passes here, in read order, before it goes to the sinks. Each event
  * meets only the rules that can match it (RuleIndex), each rule's filter decides, its detector counts
@@ -66,6 +69,8 @@ export class RulesEngine implements RulesEntry {
   private curPos = 0;
   private skipBelow = new Map<string, number>();
   private pendingState: EngineState | null = null;
+  /** the alert changes of the event being processed */
+  private changes: AlertChange[] = [];
 
   constructor(private log: Logger, private opts: RulesEngineOptions = {}) {}
 
@@ -146,8 +151,9 @@ export class RulesEngine implements RulesEntry {
   /** Runs one event document through the rules (backtests and rule examples call this directly). */
   processDoc(doc: Record<string, unknown>): AlertChange[] {
     this.evaluated++;
-    const out: AlertChange[] = [];
-    if (this.compiled.length === 0) return out;
+    if (this.compiled.length === 0) return [];
+    // (most events change no alert: the list is the engine's own until one does)
+    const out = this.changes;
     const ts = doc['@timestamp'];
     let t = typeof ts === 'string' ? parseIsoMs(ts) : typeof ts === 'number' ? ts : NaN;
     if (!Number.isFinite(t)) t = Date.now();
@@ -161,8 +167,10 @@ export class RulesEngine implements RulesEntry {
       this.newestAt = Date.now();
       this.advance(t, false, out);
     }
-    if (out.length > 0) this.opts.onAlerts?.(out);
-    return out;
+    if (out.length === 0) return NO_CHANGES;
+    const changes = out.splice(0);
+    this.opts.onAlerts?.(changes);
+    return changes;
   }
 
   /** One rule meets one event: its filter decides, its detector counts, its lifecycle turns conditions into alerts. */
