@@ -64,6 +64,13 @@ export class RulesEngine implements RulesEntry {
   private nextDue = -Infinity;
   /** wall-clock time at which `newest` last moved (live: event time runs on from there while idle) */
   private newestAt = 0;
+  /** `newest` moved and `newestAt` is still to be read */
+  private clockPending = false;
+  private readonly readClock = (): void => {
+    if (!this.clockPending) return;
+    this.newestAt = Date.now();
+    this.clockPending = false;
+  };
   private processed = new Map<string, number>();
   private curSource: string | null = null;
   private curPos = 0;
@@ -164,7 +171,8 @@ export class RulesEngine implements RulesEntry {
     for (let i = 0; i < unfiled.length; i++) this.meet(unfiled[i], doc, t, out);
     if (t > this.newest) {
       this.newest = t;
-      this.newestAt = Date.now();
+      // (live: the wall clock is read once after a run of events, in a microtask, rather than per event)
+      if (this.opts.live && !this.clockPending) { this.clockPending = true; queueMicrotask(this.readClock); }
       this.advance(t, false, out);
     }
     if (out.length === 0) return NO_CHANGES;
@@ -193,6 +201,7 @@ export class RulesEngine implements RulesEntry {
    */
   tick(now = Date.now()): AlertChange[] {
     const out: AlertChange[] = [];
+    this.readClock();
     if (this.opts.live && Number.isFinite(this.newest) && now - this.newestAt >= 1000) this.advance(this.newest + (now - this.newestAt), true, out);
     if (out.length > 0) this.opts.onAlerts?.(out);
     return out;
@@ -250,7 +259,7 @@ export class RulesEngine implements RulesEntry {
     this.skipBelow = new Map(Object.entries(s.processed ?? {}));
     this.processed = new Map(this.skipBelow);
     this.curSource = null;
-    if (s.newest > 0) { this.newest = s.newest; this.newestAt = Date.now(); }
+    if (s.newest > 0) { this.newest = s.newest; this.newestAt = Date.now(); this.clockPending = false; }
     this.pendingState = s;
     if (this.compiled.length > 0) {
       for (const r of this.compiled) {

@@ -92,11 +92,14 @@ export function compileFieldReader(path: string): FieldReader {
 
 /** The first value at the path as a string (what a group is keyed on), or null when the field is absent. */
 export function compileGroupValueReader(path: string): (doc: Record<string, unknown>) => string | number | boolean | null {
-  const read = compileFieldReader(path);
+  const visit = compileFieldVisitor(path);
+  // the walk stops at the first value: nothing is collected per event
+  let first: unknown = null;
+  const take = (v: unknown): boolean => { first = v; return true; };
   return (doc) => {
-    const vs = read(doc);
-    if (vs.length === 0) return null;
-    const v = vs[0];
+    if (!visit(doc, take)) return null;
+    const v = first;
+    first = null;
     if (typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean') return v;
     return JSON.stringify(v);
   };
