@@ -2,9 +2,11 @@
  * One measurement in its own process (so its RSS is its own):
  *   node file-pipeline.js baseline FILE LINES   a plain loop: read the file in chunks, split lines, JSON.parse each
  *   node file-pipeline.js vigil FILE LINES      the file collector → normaliser → rules entry → null sink
+ *   node file-pipeline.js store FILE LINES RULES  the file collector → normaliser → rules (the file RULES) →
+ *                                               the local event store (the embedded default's sink, in a temp folder)
  * Prints one JSON line: {mode, lines, bytes, seconds, cpu_seconds, peak_rss_mb}.
  */
-import { openSync, readSync, closeSync, statSync, mkdtempSync, rmSync } from 'node:fs';
+import { openSync, readSync, closeSync, statSync, mkdtempSync, rmSync, copyFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, dirname, basename } from 'node:path';
 import { Daemon } from '../src/runtime/daemon';
@@ -41,10 +43,9 @@ function baseline(file: string): number {
   return lines;
 }
 
-async function vigil(file: string, expected: number): Promise<number> {
-  const state = mkdtempSync(join(tmpdir(), 'vigil-bench-state-'));
-  const sink = new NullSink();
-  const cfg: VigilConfig = {
+/** The daemon's config: one file input reading `file`; its state, rules file and event store in `state`. */
+function benchConfig(state: string, file: string): VigilConfig {
+  return {
     source: '<bench>', host_name: 'bench', state_dir: state, rules: join(state, 'rules.yaml'),
     inputs: [{ type: 'file', id: 'bench', paths: [join(dirname(file), basename(file))], exclude: [], dataset: 'bench', max_line_bytes: 1 << 20,
       scan_interval_ms: 1000, poll_interval_ms: 50, close_inactive_ms: 300_000, max_open_files: 16, fingerprint_bytes: 1024 }],
@@ -52,6 +53,12 @@ async function vigil(file: string, expected: number): Promise<number> {
     control: { listen: '127.0.0.1:0', token_file: join(state, 'token') }, logging: { level: 'warn' },
     pipeline: { max_inflight_events: 20000, batch_size: 1000, flush_interval_ms: 200, checkpoint_interval_ms: 1000 },
   };
+}
+
+async function vigil(file: string, expected: number): Promise<number> {
+  const state = mkdtempSync(join(tmpdir(), 'vigil-bench-state-'));
+  const sink = new NullSink();
+  const cfg = benchConfig(state, file);
   const daemon = new Daemon(cfg, { log: silentLogger(), metrics: new Metrics(), sinks: [sink] });
   await daemon.start();
   while (sink.events < expected) await new Promise((r) => setTimeout(r, 5));
@@ -60,12 +67,29 @@ async function vigil(file: string, expected: number): Promise<number> {
   return sink.events;
 }
 
+/** Into the event store (fsynced daily files), through the rules of `rulesFile` (copied into the state folder). */
+async function store(file: string, expected: number, rulesFile: string): Promise<number> {
+  const state = mkdtempSync(join(tmpdir(), 'vigil-bench-state-'));
+  const cfg = benchConfig(state, file);
+  copyFileSync(rulesFile, cfg.rules);
+  const daemon = new Daemon(cfg, { log: silentLogger(), metrics: new Metrics() });
+  const sink = daemon.sinks[0];
+  let written = 0;
+  const write = sink.write.bind(sink);
+  sink.write = async (events) => { await write(events); written += events.length; };
+  await daemon.start();
+  while (written < expected) await new Promise((r) => setTimeout(r, 5));
+  await daemon.stop();
+  rmSync(state, { recursive: true, force: true });
+  return written;
+}
+
 async function main(): Promise<void> {
-  const [mode, file, linesArg] = process.argv.slice(2);
+  const [mode, file, linesArg, rulesFile] = process.argv.slice(2);
   const expected = Number(linesArg);
   const cpu0 = process.cpuUsage();
   const t0 = process.hrtime.bigint();
-  const lines = mode === 'baseline' ? baseline(file) : await vigil(file, expected);
+  const lines = mode === 'baseline' ? baseline(file) : mode === 'store' ? await store(file, expected, rulesFile) : await vigil(file, expected);
   const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
   const cpu = process.cpuUsage(cpu0);
   peakRss = Math.max(peakRss, process.memoryUsage().rss);

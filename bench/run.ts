@@ -3,7 +3,8 @@
  * VIGIL_BENCH_MB sets the size of the generated NDJSON file (default 1024); VIGIL_BENCH_EVTX=0 skips the
  * .evtx benchmark (VIGIL_BENCH_EVTX_PYTHON=0 its python-evtx part, VIGIL_BENCH_EVTX_MB its large file's size);
  * VIGIL_BENCH_ES=0 skips Elasticsearch; VIGIL_BENCH_ROUNDS sets how many baseline/Vigil pairs the NDJSON benchmark
- * runs (default 3; the median ratio is the result).
+ * runs (default 3; the median ratio is the result); VIGIL_BENCH_RULES_COST=0 skips the shipped rules.yaml's cost on
+ * ingest into the event store (VIGIL_BENCH_RULES_MB, VIGIL_BENCH_RULES_ROUNDS: see rules-cost.ts).
  */
 import { execFileSync } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
@@ -12,6 +13,7 @@ import { join } from 'node:path';
 import { generateNdjson } from './generate-ndjson';
 import { rulesEngineBench } from './rules-engine';
 import { ruleRegexesBench } from './rule-regexes';
+import { rulesCostBench } from './rules-cost';
 import { evtxBench } from './evtx';
 
 interface Result { mode: string; lines: number; bytes: number; seconds: number; cpu_seconds: number; peak_rss_mb: number }
@@ -56,6 +58,7 @@ async function main(): Promise<void> {
   process.stdout.write(`ratio vigil/baseline throughput (median of ${rounds}): ${median.toFixed(2)}x (target >= 0.5x); vigil peak RSS ${peak.toFixed(0)} MB (target < 150 MB)\n`);
   rulesEngineBench((t) => process.stdout.write(t));
   ruleRegexesBench((t) => process.stdout.write(t));
+  if (process.env.VIGIL_BENCH_RULES_COST !== '0') await rulesCostBench((t) => process.stdout.write(t), dir);
   if (process.env.VIGIL_BENCH_EVTX !== '0') await evtxBench((t) => process.stdout.write(t), dir);
   if (process.env.VIGIL_BENCH_ES !== '0') await elasticsearchBench(dir);
 }

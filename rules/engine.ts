@@ -42,6 +42,9 @@ interface EngineState {
   rules: Record<string, { fingerprint: string; detection?: string; detector: unknown; lifecycle: unknown }>;
 }
 
+/** What processDoc returns for an event that changes no alert (shared: never modified). */
+const NO_CHANGES: AlertChange[] = Object.freeze([]) as unknown as AlertChange[];
+
 /**
  * The rules engine. Every event passes here, in read order, before it goes to the sinks. Each event
  * meets only the rules that can match it (RuleIndex), each rule's filter decides, its detector counts
@@ -70,6 +73,8 @@ export class RulesEngine implements RulesEntry {
   private curPos = 0;
   private skipBelow = new Map<string, number>();
   private pendingState: EngineState | null = null;
+  /** the alert changes of the event being processed */
+  private changes: AlertChange[] = [];
 
   constructor(private log: Logger, private opts: RulesEngineOptions = {}) {
     this.now = opts.now ?? Date.now;
@@ -156,8 +161,9 @@ export class RulesEngine implements RulesEntry {
   /** Runs one event document through the rules (backtests and rule examples call this directly). */
   processDoc(doc: Record<string, unknown>): AlertChange[] {
     this.evaluated++;
-    const out: AlertChange[] = [];
-    if (this.compiled.length === 0) return out;
+    if (this.compiled.length === 0) return [];
+    // (most events change no alert: the list is the engine's own until one does)
+    const out = this.changes;
     const ts = doc['@timestamp'];
     let t = typeof ts === 'string' ? parseIsoMs(ts) : typeof ts === 'number' ? ts : NaN;
     if (!Number.isFinite(t)) t = this.now();
@@ -166,21 +172,28 @@ export class RulesEngine implements RulesEntry {
       this.newest = t;
       this.advance(t, false, out);
     }
-    const cands = this.index.candidates(doc);
-    for (let i = 0; i < cands.length; i++) {
-      const r = cands[i];
-      if (!r.test(doc)) continue;
-      this.matched++;
-      this.opts.onMatch?.(r.def.id, t);
-      const g = r.groupOf(doc);
-      // what the detector reads of the event: cardinality, metric and ratio their input; the others the event
-      const input = r.input ? r.input.read(doc) : doc;
-      if (!r.input || r.input.sample(input)) r.lifecycle.onEvent(g.key, g.values, t, doc);
-      const conds = r.detector.observe(t, g.key, g.values, input);
-      if (conds.length > 0) out.push(...r.lifecycle.onConditions(conds));
-    }
-    if (out.length > 0) this.opts.onAlerts?.(out);
-    return out;
+    // the rules filed under the event's values, then those checked on every event (two lists, not joined per event)
+    const filed = this.index.filed(doc);
+    for (let i = 0; i < filed.length; i++) this.meet(filed[i], doc, t, out);
+    const unfiled = this.index.unfiled;
+    for (let i = 0; i < unfiled.length; i++) this.meet(unfiled[i], doc, t, out);
+    if (out.length === 0) return NO_CHANGES;
+    const changes = out.splice(0);
+    this.opts.onAlerts?.(changes);
+    return changes;
+  }
+
+  /** One rule meets one event: its filter decides, its detector counts, its lifecycle turns conditions into alerts. */
+  private meet(r: CompiledRule, doc: Record<string, unknown>, t: number, out: AlertChange[]): void {
+    if (!r.test(doc)) return;
+    this.matched++;
+    this.opts.onMatch?.(r.def.id, t);
+    const g = r.groupOf(doc);
+    // what the detector reads of the event: cardinality, metric and ratio their input; the others the event
+    const input = r.input ? r.input.read(doc) : doc;
+    if (!r.input || r.input.sample(input)) r.lifecycle.onEvent(g.key, g.values, t, doc);
+    const conds = r.detector.observe(t, g.key, g.values, input);
+    if (conds.length > 0) out.push(...r.lifecycle.onConditions(conds));
   }
 
   /**

@@ -22,6 +22,44 @@ export function compileFieldVisitor(path: string): FieldVisitor {
       return false;
     };
   }
+  if (segs.length === 2) return twoSegmentVisitor(segs[0], segs[1], path);
+  return generalVisitor(segs);
+}
+
+/** The values at the end of a path: a value, or each element of an array (nested arrays flattened). */
+function leaf(v: unknown, test: (v: unknown) => boolean): boolean {
+  if (v === null || v === undefined) return false;
+  if (!Array.isArray(v)) return test(v);
+  for (const el of v) if (leaf(el, test)) return true;
+  return false;
+}
+
+/**
+ * `a.b` (most paths rules read: event.code, log.level, host.name), unrolled: `{a: {b}}` first (an
+ * array under `a` element by element), then `{"a.b": …}`, the order the general walk takes.
+ */
+function twoSegmentVisitor(a: string, b: string, ab: string): FieldVisitor {
+  const hasOwn = Object.prototype.hasOwnProperty;
+  const under = (node: unknown, test: (v: unknown) => boolean): boolean => {
+    if (node === null || node === undefined) return false;
+    if (Array.isArray(node)) {
+      for (const el of node) if (under(el, test)) return true;
+      return false;
+    }
+    if (typeof node !== 'object') return false;
+    return hasOwn.call(node, b) && leaf((node as Record<string, unknown>)[b], test);
+  };
+  const general = generalVisitor([a, b]);
+  return (doc, test) => {
+    if (typeof doc !== 'object' || doc === null || Array.isArray(doc)) return general(doc, test);
+    if (hasOwn.call(doc, a) && under(doc[a], test)) return true;
+    return hasOwn.call(doc, ab) && leaf(doc[ab], test);
+  };
+}
+
+/** Any number of segments: at each level, the next segment alone, then it joined with the following ones. */
+function generalVisitor(segs: string[]): FieldVisitor {
+  const hasOwn = Object.prototype.hasOwnProperty;
   // keys[i][j]: segments i..j joined with dots, so no string is built per event
   const keys = segs.map((_, i) => segs.map((__, j) => segs.slice(i, j + 1).join('.')));
   const visit = (node: unknown, i: number, test: (v: unknown) => boolean): boolean => {
@@ -54,11 +92,14 @@ export function compileFieldReader(path: string): FieldReader {
 
 /** The first value at the path as a string (what a group is keyed on), or null when the field is absent. */
 export function compileGroupValueReader(path: string): (doc: Record<string, unknown>) => string | number | boolean | null {
-  const read = compileFieldReader(path);
+  const visit = compileFieldVisitor(path);
+  // the walk stops at the first value: nothing is collected per event
+  let first: unknown = null;
+  const take = (v: unknown): boolean => { first = v; return true; };
   return (doc) => {
-    const vs = read(doc);
-    if (vs.length === 0) return null;
-    const v = vs[0];
+    if (!visit(doc, take)) return null;
+    const v = first;
+    first = null;
     if (typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean') return v;
     return JSON.stringify(v);
   };

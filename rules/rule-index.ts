@@ -1,6 +1,8 @@
 import type { Ast } from './kql/ast';
 import { fieldKind, keywordOf } from './kql/fields';
-import { compileFieldReader, type FieldReader } from './field-path';
+import { compileFieldVisitor } from './field-path';
+
+const NONE: readonly never[] = [];
 
 /**
  * Which rules an event can possibly match, without running every rule's query on it. A rule whose
@@ -10,7 +12,12 @@ import { compileFieldReader, type FieldReader } from './field-path';
  * The full query still decides; the index only skips rules that cannot match.
  */
 export class RuleIndex<R> {
-  private byField = new Map<string, { read: FieldReader; byValue: Map<string, R[]> }>();
+  private byField = new Map<string, { byValue: Map<string, R[]> }>();
+  /** per field: calls `collect` on each of its values in a document (no array built per event) */
+  private visits: Array<(doc: Record<string, unknown>) => void> = [];
+  /** the lists of rules found for the current document: the first, and any more */
+  private first: R[] | null = null;
+  private more: R[][] | null = null;
   private always: R[] = [];
   private pending: Array<{ rule: R; options: Array<{ field: string; values: string[] }> }> = [];
   private size = 0;
@@ -44,7 +51,7 @@ export class RuleIndex<R> {
         if (a > b || (a === b && o.values.length < best.values.length)) best = o;
       }
       let f = this.byField.get(best.field);
-      if (!f) { f = { read: compileFieldReader(best.field), byValue: new Map() }; this.byField.set(best.field, f); }
+      if (!f) { f = { byValue: new Map() }; this.byField.set(best.field, f); this.visits.push(this.visitorOf(best.field, f.byValue)); }
       for (const v of best.values) {
         const list = f.byValue.get(v);
         if (list) { if (!list.includes(p.rule)) list.push(p.rule); } else f.byValue.set(v, [p.rule]);
@@ -55,29 +62,48 @@ export class RuleIndex<R> {
 
   /** The rules that may match `doc`, each once, in no particular order (do not modify the array). */
   candidates(doc: Record<string, unknown>): R[] {
+    const filed = this.filed(doc);
+    return filed.length === 0 ? this.always : this.always.length === 0 ? [...filed] : [...filed, ...this.always];
+  }
+
+  /** The rules checked on every event (those that could not be filed under a value); do not modify. */
+  get unfiled(): readonly R[] { return this.always; }
+
+  /**
+   * The rules filed under a value `doc` has, each once (with `unfiled`, every rule that may match), so
+   * that the engine walks the two lists without joining them per event. Do not modify the array.
+   */
+  filed(doc: Record<string, unknown>): readonly R[] {
     if (this.pending.length > 0) this.build();
-    if (this.byField.size === 0) return this.always;
-    let first: R[] | null = null;
-    let more: R[][] | null = null;
-    for (const f of this.byField.values()) {
-      const vals = f.read(doc);
-      for (let i = 0; i < vals.length; i++) {
-        const key = keywordOf(vals[i]);
-        if (key === undefined) continue;
-        const hit = f.byValue.get(key);
-        if (!hit) continue;
-        if (first === null) first = hit;
-        else (more ??= []).push(hit);
-      }
-    }
-    if (first === null) return this.always;
-    // rules under a value are never among `always`: only several values of one field can repeat a rule
-    if (more === null) return this.always.length === 0 ? first : first.concat(this.always);
+    if (this.visits.length === 0) return NONE;
+    this.first = null;
+    this.more = null;
+    for (let i = 0; i < this.visits.length; i++) this.visits[i](doc);
+    const first = this.first as R[] | null;
+    const more = this.more as R[][] | null;
+    this.first = null;
+    this.more = null;
+    if (first === null) return NONE;
+    if (more === null) return first;
     // a rule is filed under one field, but a document may hold several of its values: each rule once
-    const seen = new Set<R>(this.always);
-    for (const r of first) seen.add(r);
-    if (more) for (const h of more) for (const r of h) seen.add(r);
+    const seen = new Set<R>(first);
+    for (const h of more) for (const r of h) seen.add(r);
     return [...seen];
+  }
+
+  /** Reads `field` of a document, keeping the rules filed under each of its values in `first` and `more`. */
+  private visitorOf(field: string, byValue: Map<string, R[]>): (doc: Record<string, unknown>) => void {
+    const visit = compileFieldVisitor(field);
+    const collect = (v: unknown): boolean => {
+      const key = keywordOf(v);
+      if (key === undefined) return false;
+      const hit = byValue.get(key);
+      if (!hit) return false;
+      if (this.first === null) this.first = hit;
+      else (this.more ??= []).push(hit);
+      return false; // on to the next value: a document may hold several
+    };
+    return (doc) => { visit(doc, collect); };
   }
 }
 

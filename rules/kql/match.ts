@@ -24,6 +24,9 @@ export function compileMatcher(ast: Ast): Matcher {
       return (doc) => parts.every((p) => p(doc));
     }
     case 'or': {
+      // values of one field (`message: *OutOfMemory* or message: panic*`): the field is read once, each value meeting every test
+      const merged = sameFieldOr(ast.children);
+      if (merged) return merged;
       const parts = ast.children.map(compileMatcher);
       return (doc) => parts.some((p) => p(doc));
     }
@@ -69,26 +72,38 @@ function numberOf(v: unknown): number | undefined {
 let lastText: string | null = null;
 let lastTokens: string[] = [];
 
-// and its lower-cased form (ASCII texts only: there lower-casing a piece of the text gives a piece of the lower-cased text)
-let lowerFor: string | null = null;
-let lowerText: string | null = null;
+// and whether it is ASCII (there a token, a lower-cased piece of the text, is a piece of the text in some case)
+let asciiFor: string | null = null;
+let asciiIs = false;
 
-function asciiLowerCase(v: string): string | null {
-  if (v !== lowerFor) {
-    lowerText = NON_ASCII.test(v) ? null : v.toLowerCase();
-    lowerFor = v;
+function isAscii(v: string): boolean {
+  if (v !== asciiFor) {
+    asciiIs = !NON_ASCII.test(v);
+    asciiFor = v;
   }
-  return lowerText;
+  return asciiIs;
 }
 
-/** Whether some list's every string occurs in `text`. */
-function someHasAll(lists: readonly string[][], text: string): boolean {
-  outer: for (let i = 0; i < lists.length; i++) {
-    const l = lists[i];
-    for (let j = 0; j < l.length; j++) if (text.indexOf(l[j]) === -1) continue outer;
-    return true;
-  }
-  return false;
+/**
+ * What a text value must hold for a test to pass: alternatives, each a list of pieces that the lower-cased
+ * text holds all of when the test passes (a term is a token; a pattern's token holds its literal parts).
+ * null when some alternative needs nothing (a pattern of wildcards alone).
+ */
+type TextPieces = string[][] | null;
+
+/**
+ * A search, in any case, for one piece of each alternative (its longest): on an ASCII text, a test whose
+ * pieces are not found cannot pass, found without tokens or a lower-cased copy. null: no such search.
+ */
+function piecesSearch(alternatives: TextPieces): RegExp | null {
+  if (!alternatives || alternatives.length === 0 || alternatives.some((a) => a.length === 0)) return null;
+  const longest = alternatives.map((a) => a.reduce((x, y) => (y.length > x.length ? y : x)));
+  return new RegExp([...new Set(longest)].map((p) => p.replace(/[.*+?^${}()|[\]\\/-]/g, '\\$&')).join('|'), 'i');
+}
+
+/** Whether `v` may pass a test whose pieces `search` looks for (always, for what is not an ASCII string). */
+function mayHold(search: RegExp | null, v: unknown): boolean {
+  return search === null || typeof v !== 'string' || !isAscii(v) || search.test(v);
 }
 
 function tokensOf(v: unknown): string[] | undefined {
@@ -158,7 +173,9 @@ function textTest(value: KqlValue): ValueTest {
   if (value.kind === 'phrase') {
     const phrase = analyze(value.text);
     if (phrase.length === 0) return never;
+    const search = piecesSearch(textPieces(value));
     return (v) => {
+      if (!mayHold(search, v)) return false; // (no tokens looked at)
       const toks = tokensOf(v);
       if (!toks) return false;
       outer: for (let i = 0; i + phrase.length <= toks.length; i++) {
@@ -175,15 +192,9 @@ function textTest(value: KqlValue): ValueTest {
   const terms = new Set(analyze(plain));
   const globs = patterns.map(compileGlob);
   if (terms.size === 0 && globs.length === 0) return never;
-  // the literal parts of each pattern: a token (a lower-cased piece of the text) that a pattern matches holds
-  // them all, so an ASCII text that lacks a part of every pattern has no such token (no tokens looked at)
-  const parts = patterns.map((p) => p.filter((s) => s !== ''));
-  const globsOnly = terms.size === 0;
+  const search = piecesSearch(textPieces(value));
   return (v) => {
-    if (globsOnly && typeof v === 'string') {
-      const lower = asciiLowerCase(v);
-      if (lower !== null && !someHasAll(parts, lower)) return false;
-    }
+    if (!mayHold(search, v)) return false; // (no tokens looked at)
     const toks = tokensOf(v);
     if (!toks) return false;
     // (loops, not some() with closures: this runs for every token of every message a rule reads)
@@ -194,6 +205,39 @@ function textTest(value: KqlValue): ValueTest {
     }
     return false;
   };
+}
+
+/** What a text value must hold for `value` to match it (see TextPieces). */
+function textPieces(value: KqlValue): TextPieces {
+  if (value.kind === 'phrase') return [analyze(value.text)];
+  const { patterns, plain } = value.kind === 'literal' ? { patterns: [] as string[][], plain: value.text } : splitWildcardWords(value.segments);
+  const alternatives = [...new Set(analyze(plain))].map((t) => [t]);
+  for (const p of patterns) alternatives.push(p.filter((s) => s !== ''));
+  return alternatives.some((a) => a.length === 0) ? null : alternatives;
+}
+
+/**
+ * An `or` of values of one field (`match` and free-text nodes only): one read of the field, each value
+ * meeting the tests in turn; on a text field, a value that holds none of the tests' pieces is passed over
+ * at once. null when the children are not such.
+ */
+function sameFieldOr(children: Ast[]): Matcher | null {
+  const fieldOf = (c: Ast): string | null => (c.type === 'match' ? c.field : c.type === 'text' ? FREE_TEXT_FIELD : null);
+  const field = fieldOf(children[0]);
+  if (field === null || children.some((c) => fieldOf(c) !== field)) return null;
+  const kind = fieldKind(field);
+  const values = children.map((c) => (c as { value: KqlValue }).value);
+  const tests = values.map((v) => valueTest(kind, v));
+  let search: RegExp | null = null;
+  if (kind === 'text') {
+    const all = values.map(textPieces);
+    search = all.some((a) => a === null) ? null : piecesSearch(all.flatMap((a) => a!));
+  }
+  return anyValue(field, (v) => {
+    if (!mayHold(search, v)) return false;
+    for (let i = 0; i < tests.length; i++) if (tests[i](v)) return true;
+    return false;
+  });
 }
 
 function compare<T>(op: RangeOp, a: T, b: T): boolean {

@@ -1,0 +1,52 @@
+/**
+ * What the repo's rules.yaml costs on NDJSON ingest, end to end into the local event store (the
+ * embedded default's sink): the same file read by the file collector → normaliser → rules → event
+ * store, once with the shipped rules.yaml and once with an empty rules file, each run in its own
+ * process (file-pipeline.js store). The two alternate, their order swapped every round, so that a slow
+ * spell of the machine touches both sides of a pair; the result is the median of the rounds' costs.
+ */
+import { execFileSync } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { generateNdjson } from './generate-ndjson';
+
+interface StoreRun { lines: number; bytes: number; seconds: number; cpu_seconds: number; peak_rss_mb: number }
+
+function storeRun(file: string, lines: number, rulesFile: string): StoreRun {
+  const out = execFileSync(process.execPath, [join(__dirname, 'file-pipeline.js'), 'store', file, String(lines), rulesFile], { encoding: 'utf8', maxBuffer: 1 << 20 });
+  return JSON.parse(out.trim().split('\n').pop()!) as StoreRun;
+}
+
+function row(label: string, r: StoreRun): string {
+  return `${label.padEnd(10)} ${r.seconds.toFixed(2).padStart(6)} s ${Math.round(r.lines / r.seconds).toLocaleString('en-US').padStart(9)} lines/s ${(r.bytes / 1048576 / r.seconds).toFixed(1).padStart(6)} MB/s  cpu ${r.cpu_seconds.toFixed(2)} s  peak RSS ${r.peak_rss_mb.toFixed(0)} MB`;
+}
+
+/**
+ * VIGIL_BENCH_RULES_MB sets the file's size (default 128: long enough that loading the rules is not
+ * most of the difference), VIGIL_BENCH_RULES_ROUNDS the number of pairs (default 5).
+ */
+export async function rulesCostBench(out: (s: string) => void, dir: string): Promise<void> {
+  const mb = Number(process.env.VIGIL_BENCH_RULES_MB ?? 128);
+  const file = join(dir, `app-${mb}mb.ndjson`);
+  const lines = await generateNdjson(file, mb * 1024 * 1024);
+  const none = join(dir, 'no-rules.yaml');
+  writeFileSync(none, 'rules: []\n');
+  const shipped = join(__dirname, '..', '..', 'rules.yaml');
+  out(`\n## the shipped rules.yaml's cost: file → parse → normalise → rules → event store (${lines.toLocaleString('en-US')} lines, ${mb} MB)\n`);
+  storeRun(file, lines, none); // warms the page cache
+  const rounds = Math.max(1, Number(process.env.VIGIL_BENCH_RULES_ROUNDS ?? 5));
+  const costs: number[] = [];
+  for (let i = 0; i < rounds; i++) {
+    const pair: Record<string, StoreRun> = {};
+    for (const which of i % 2 === 0 ? ['no rules', 'rules.yaml'] : ['rules.yaml', 'no rules']) {
+      pair[which] = storeRun(file, lines, which === 'no rules' ? none : shipped);
+      out(`${row(which, pair[which])}\n`);
+    }
+    // the throughput lost to the rules: 1 - (lines/s with them) / (lines/s without)
+    costs.push(1 - pair['no rules'].seconds / pair['rules.yaml'].seconds);
+  }
+  const median = [...costs].sort((a, b) => a - b)[Math.floor(costs.length / 2)];
+  const pct = (c: number) => `${(c * 100).toFixed(1)}%`;
+  out(`throughput lost to rules.yaml per round: ${costs.map(pct).join(', ')}\n`);
+  out(`throughput lost to rules.yaml (median of ${rounds}): ${pct(median)} (target < 5%)\n`);
+}
