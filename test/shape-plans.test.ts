@@ -2,8 +2,10 @@ import { expect } from 'chai';
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import { normaliseNdjsonLine, newNdjsonStats, type NdjsonLineContext } from '../collectors/ndjson/ndjson';
-import { beginLine, shapeObject, type Obj } from '../collectors/ndjson/ecs-shape';
-import { compilePlan, planStats, resetShapePlans } from '../collectors/ndjson/shape-plans';
+import { beginLine, shapeObject } from '../collectors/ndjson/ecs-shape';
+import type { Obj } from '../collectors/ndjson/json-objects';
+import { planStats, resetShapePlans } from '../collectors/ndjson/shape-plans';
+import { compilePlan } from '../collectors/ndjson/plan-compiler';
 
 const INGESTED = '2026-03-04T05:06:07.890Z';
 
@@ -183,8 +185,8 @@ describe('compiled shape plans', () => {
   it('leave the lines to the general shaping where code generation is disallowed', () => {
     const line = JSON.stringify({ level: 30, time: 1767225600000, pid: 42, hostname: 'web-01', msg: 'done' });
     const script = `
-      const { normaliseNdjsonLine } = require(${JSON.stringify(join(__dirname, '..', 'src', 'normalise', 'ndjson.js'))});
-      const { planStats } = require(${JSON.stringify(join(__dirname, '..', 'src', 'normalise', 'shape-plans.js'))});
+      const { normaliseNdjsonLine } = require(${JSON.stringify(join(__dirname, '..', 'collectors', 'ndjson', 'ndjson.js'))});
+      const { planStats } = require(${JSON.stringify(join(__dirname, '..', 'collectors', 'ndjson', 'shape-plans.js'))});
       const c = ${JSON.stringify(ctx())};
       let out = '';
       for (let i = 0; i < 30; i++) out = JSON.stringify(normaliseNdjsonLine(Buffer.from(${JSON.stringify(line)}), c));
