@@ -70,7 +70,7 @@ import type { NdjsonLineContext } from './ndjson';
 import type { Obj } from './json-objects';
 import { lineState } from './line-state';
 import { resetPath } from './dotted-keys';
-import { pickRootKeys } from './root-keys';
+import { RootKeys, pickRootKeys, picked } from './root-keys';
 import { shapeMessage } from './shape-message';
 import { shapeLevel } from './shape-level';
 import { shapeError } from './shape-error';
@@ -94,15 +94,15 @@ export function beginLine(): void {
  */
 export function shapeObject(src: Obj, ctx: NdjsonLineContext): EventDoc {
   const doc: Obj = { '@timestamp': undefined };
-  const k = pickRootKeys(src, doc);
-  shapeMessage(doc, src, k);
-  const lvl = shapeLevel(doc, k);
-  shapeError(doc, k);
-  shapeOrigin(doc, k);
-  moveScalars(doc, k);
-  shapeHostName(doc, k, ctx);
-  shapeTimestamp(doc, k, ctx);
-  shapeVigilFields(doc, ctx, lvl, k.agent);
-  shapeTags(doc, k);
+  const keys = pickRootKeys(src, doc);
+  shapeMessage(doc, src, keys);
+  const lvl = shapeLevel(doc, keys);
+  if (keys & RootKeys.ErrorKeys) shapeError(doc, keys);
+  if (keys & RootKeys.OriginKeys) shapeOrigin(doc, keys);
+  if (keys & RootKeys.MovedKeys) moveScalars(doc, keys);
+  shapeHostName(doc, keys, ctx);
+  shapeTimestamp(doc, keys, ctx);
+  shapeVigilFields(doc, ctx, lvl, keys & RootKeys.Agent ? picked.agent : undefined);
+  shapeTags(doc, keys);
   return doc;
 }

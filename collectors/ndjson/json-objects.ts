@@ -6,7 +6,8 @@
 
 export type Obj = Record<string, unknown>;
 
-export const hasOwn = Object.prototype.hasOwnProperty;
+const hasOwn = Object.prototype.hasOwnProperty;
+export { hasOwn };
 
 export function isPlainObject(v: unknown): v is Obj {
   return typeof v === 'object' && v !== null && !Array.isArray(v);

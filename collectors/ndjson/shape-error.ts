@@ -6,11 +6,11 @@
 import { isPlainObject, setOwn, type Obj } from './json-objects';
 import { putBack } from './dotted-keys';
 import { ensureObj, moveScalar } from './ecs-objects';
-import type { RootKeys } from './root-keys';
+import { RootKeys, picked } from './root-keys';
 
-export function shapeError(doc: Obj, k: RootKeys): void {
-  const error = k.error;
-  const err = k.err;
+export function shapeError(doc: Obj, keys: RootKeys): void {
+  const error = keys & RootKeys.Error ? picked.error : undefined;
+  const err = keys & RootKeys.Err ? picked.err : undefined;
   if (error !== undefined && error !== null) {
     if (isPlainObject(error)) putBack(doc, 'error', ecsError(error));
     else moveScalar(doc, 'error', 'message', error);
@@ -23,8 +23,8 @@ export function shapeError(doc: Obj, k: RootKeys): void {
   } else if (error === null) {
     putBack(doc, 'error', null);
   }
-  if (k.stacktrace !== undefined) stackTrace(doc, 'stacktrace', k.stacktrace);
-  if (k.atX !== undefined) stackTrace(doc, '@x', k.atX);
+  if (keys & RootKeys.Stacktrace) stackTrace(doc, 'stacktrace', picked.stacktrace);
+  if (keys & RootKeys.AtX) stackTrace(doc, '@x', picked.atX);
 }
 
 /** A stack trace under its source key `key`: `error.stack_trace` when it is a string and that is free. */

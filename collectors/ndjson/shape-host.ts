@@ -9,12 +9,12 @@ import { putBack } from './dotted-keys';
 import { conflictAt } from './vigil-original';
 import { ensureObj } from './ecs-objects';
 import { hostOf } from './shared-objects';
-import type { RootKeys } from './root-keys';
+import { RootKeys, picked } from './root-keys';
 
 const P_HOST_NAME = ['host', 'name'];
 
-export function shapeHostName(doc: Obj, k: RootKeys, ctx: NdjsonLineContext): void {
-  let hostname = k.hostname;
+export function shapeHostName(doc: Obj, keys: RootKeys, ctx: NdjsonLineContext): void {
+  let hostname = keys & RootKeys.Hostname ? picked.hostname : undefined;
   const hostObj = doc.host;
   if (hostObj === undefined || hostObj === null) {
     let name = ctx.hostName;

@@ -7,11 +7,11 @@ import { isPlainObject, type Obj } from './json-objects';
 import { putBack } from './dotted-keys';
 import { conflictAt } from './vigil-original';
 import { logLevelName } from './level-names';
-import type { RootKeys } from './root-keys';
+import { RootKeys, picked } from './root-keys';
 
 const P_LOG_LEVEL = ['log', 'level'];
 
-export function shapeLevel(doc: Obj, k: RootKeys): string | undefined {
+export function shapeLevel(doc: Obj, keys: RootKeys): string | undefined {
   let lvl: string | undefined;
   const lineLog = doc.log;
   if (isPlainObject(lineLog) && lineLog.level !== undefined && lineLog.level !== null) {
@@ -24,18 +24,18 @@ export function shapeLevel(doc: Obj, k: RootKeys): string | undefined {
       lvl = n;
     }
   }
-  const level = k.level;
-  if (level !== undefined) {
+  if (keys & RootKeys.Level) {
+    const level = picked.level;
     const n = lvl === undefined ? logLevelName(level) : undefined;
     if (n !== undefined) lvl = n;
     else putBack(doc, 'level', level);
   }
-  const atL = k.atL;
-  if (atL !== undefined) {
+  if (keys & RootKeys.AtL) {
+    const atL = picked.atL;
     const n = lvl === undefined ? logLevelName(atL) : undefined;
     if (n !== undefined) lvl = n;
     else putBack(doc, '@l', atL);
   }
-  if (lvl === undefined && (k.atT !== undefined || k.atM !== undefined || k.atMt !== undefined)) lvl = 'info';
+  if (lvl === undefined && keys & (RootKeys.AtT | RootKeys.AtM | RootKeys.AtMt)) lvl = 'info'; // a Serilog line
   return lvl;
 }

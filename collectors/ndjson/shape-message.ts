@@ -9,14 +9,14 @@ import { putBack } from './dotted-keys';
 import { addOriginal, conflictAt } from './vigil-original';
 import { moveScalar } from './ecs-objects';
 import { renderMessageTemplate } from './serilog-template';
-import type { RootKeys } from './root-keys';
+import { RootKeys, picked } from './root-keys';
 
 const P_MESSAGE = ['message'];
 
-export function shapeMessage(doc: Obj, src: Obj, k: RootKeys): void {
-  const touched = k.touched;
-  const message = k.message;
-  const msg = k.msg;
+export function shapeMessage(doc: Obj, src: Obj, keys: RootKeys): void {
+  const touched = picked.touched;
+  const message = keys & RootKeys.Message ? picked.message : undefined;
+  const msg = keys & RootKeys.Msg ? picked.msg : undefined;
   let haveMsg = false;
   if (message !== undefined) {
     if (isPlainObject(message)) conflictAt(P_MESSAGE, message);
@@ -31,8 +31,8 @@ export function shapeMessage(doc: Obj, src: Obj, k: RootKeys): void {
       haveMsg = true;
     } else putBack(doc, 'msg', msg);
   }
-  if (k.atM !== undefined || k.atMt !== undefined || k.atR !== undefined) haveMsg = serilogMessage(doc, src, k, haveMsg);
-  const log = k.log;
+  if (keys & (RootKeys.AtM | RootKeys.AtMt | RootKeys.AtR)) haveMsg = serilogMessage(doc, src, keys, haveMsg);
+  const log = keys & RootKeys.Log ? picked.log : undefined;
   if (log !== undefined && log !== null) {
     if (!haveMsg) {
       let m = log;
@@ -43,7 +43,7 @@ export function shapeMessage(doc: Obj, src: Obj, k: RootKeys): void {
       haveMsg = true;
     } else addOriginal(['log'], log);
   }
-  const event = k.event;
+  const event = keys & RootKeys.Event ? picked.event : undefined;
   if (event !== undefined && event !== null) {
     if (!haveMsg && typeof event === 'string') putBack(doc, 'message', event);
     moveScalar(doc, 'event', 'action', event);
@@ -51,10 +51,10 @@ export function shapeMessage(doc: Obj, src: Obj, k: RootKeys): void {
 }
 
 /** Serilog's `@m`, `@mt` (rendered with `@r`) and `@r`: the message when there is none yet. Returns haveMsg. */
-function serilogMessage(doc: Obj, src: Obj, k: RootKeys, haveMsg: boolean): boolean {
-  const atM = k.atM;
-  const atMt = k.atMt;
-  let atR = k.atR;
+function serilogMessage(doc: Obj, src: Obj, keys: RootKeys, haveMsg: boolean): boolean {
+  const atM = keys & RootKeys.AtM ? picked.atM : undefined;
+  const atMt = keys & RootKeys.AtMt ? picked.atMt : undefined;
+  let atR = keys & RootKeys.AtR ? picked.atR : undefined;
   if (atM !== undefined) {
     if (!haveMsg && typeof atM === 'string') {
       putBack(doc, 'message', atM);

@@ -7,36 +7,38 @@ import { isIP } from 'node:net';
 import { isPlainObject, type Obj } from './json-objects';
 import { putBack } from './dotted-keys';
 import { ensureObj, moveScalar } from './ecs-objects';
-import type { RootKeys } from './root-keys';
+import { RootKeys, picked } from './root-keys';
 
-export function moveScalars(doc: Obj, k: RootKeys): void {
-  const host = k.host;
-  if (host !== undefined && host !== null) {
-    moveScalar(doc, 'host', 'name', typeof host === 'number' || typeof host === 'boolean' ? String(host) : host);
+export function moveScalars(doc: Obj, keys: RootKeys): void {
+  if (keys & RootKeys.Host) {
+    const host = picked.host;
+    if (host !== null) moveScalar(doc, 'host', 'name', typeof host === 'number' || typeof host === 'boolean' ? String(host) : host);
   }
-  moveToName(doc, 'user', k.user);
-  moveToName(doc, 'service', k.service);
-  moveToName(doc, 'process', k.process);
-  const pid = k.pid;
-  if (pid !== undefined) {
+  if (keys & RootKeys.User) moveToName(doc, 'user', picked.user);
+  if (keys & RootKeys.Service) moveToName(doc, 'service', picked.service);
+  if (keys & RootKeys.Process) moveToName(doc, 'process', picked.process);
+  if (keys & RootKeys.Pid) {
+    const pid = picked.pid;
     const p = doc.process;
     if (typeof pid === 'number' && !(isPlainObject(p) && p.pid !== undefined && p.pid !== null)) {
       if (p === undefined || p === null) doc.process = { pid };
       else ensureObj(doc, 'process').pid = pid;
     } else putBack(doc, 'pid', pid);
   }
-  const source = k.source;
-  if (source !== undefined && source !== null) moveScalar(doc, 'source', addressLeaf(source), source);
-  else if (source === null) putBack(doc, 'source', null);
-  const destination = k.destination;
-  if (destination !== undefined && destination !== null) moveScalar(doc, 'destination', addressLeaf(destination), destination);
-  else if (destination === null) putBack(doc, 'destination', null);
+  if (keys & RootKeys.Source) moveToAddress(doc, 'source', picked.source);
+  if (keys & RootKeys.Destination) moveToAddress(doc, 'destination', picked.destination);
 }
 
 /** `user`, `service` or `process` as a scalar -> its `.name`. */
 function moveToName(doc: Obj, key: string, v: unknown): void {
-  if (v !== undefined && v !== null) moveScalar(doc, key, 'name', v);
-  else if (v === null) putBack(doc, key, null);
+  if (v !== null) moveScalar(doc, key, 'name', v);
+  else putBack(doc, key, null);
+}
+
+/** `source` or `destination` as a scalar -> its `.ip` or `.address`. */
+function moveToAddress(doc: Obj, key: string, v: unknown): void {
+  if (v !== null) moveScalar(doc, key, addressLeaf(v), v);
+  else putBack(doc, key, null);
 }
 
 /** The leaf of `source`/`destination` a scalar goes to. */

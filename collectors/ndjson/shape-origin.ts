@@ -6,7 +6,7 @@
 import { isPlainObject, type Obj } from './json-objects';
 import { putBack } from './dotted-keys';
 import { ensureChild, ensureObj } from './ecs-objects';
-import type { RootKeys } from './root-keys';
+import { RootKeys, picked } from './root-keys';
 
 const P_LOG_ORIGIN = ['log', 'origin'];
 
@@ -34,22 +34,22 @@ function originTaken(doc: Obj): boolean {
   return isPlainObject(lg) && lg.origin !== undefined && lg.origin !== null;
 }
 
-export function shapeOrigin(doc: Obj, k: RootKeys): void {
-  const caller = k.caller;
-  if (caller !== undefined) {
+export function shapeOrigin(doc: Obj, keys: RootKeys): void {
+  if (keys & RootKeys.Caller) {
+    const caller = picked.caller;
     const file = typeof caller === 'string' && !originTaken(doc) ? parseCaller(caller) : undefined;
     if (file !== undefined && file.line !== undefined) {
       ensureChild(ensureObj(doc, 'log'), 'origin', P_LOG_ORIGIN).file = file;
     } else putBack(doc, 'caller', caller); // not zap's "file:line": an ordinary field
   }
-  const src = k.src as Obj | undefined;
-  if (src !== undefined) {
+  if (keys & RootKeys.Src) {
+    const bunyan = picked.src as Obj;
     if (!originTaken(doc)) {
       const origin = ensureChild(ensureObj(doc, 'log'), 'origin', P_LOG_ORIGIN);
-      const file: Obj = { name: src.file };
-      if (typeof src.line === 'number') file.line = src.line;
+      const file: Obj = { name: bunyan.file };
+      if (typeof bunyan.line === 'number') file.line = bunyan.line;
       origin.file = file;
-      if (typeof src.func === 'string') origin.function = src.func;
-    } else putBack(doc, 'src', src);
+      if (typeof bunyan.func === 'string') origin.function = bunyan.func;
+    } else putBack(doc, 'src', bunyan);
   }
 }

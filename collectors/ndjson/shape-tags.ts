@@ -6,17 +6,17 @@
 import { isPlainObject, own, setOwn, type Obj } from './json-objects';
 import { lineState, markConflict, tagsForFlags } from './line-state';
 import { addOriginal, conflictAt } from './vigil-original';
-import type { RootKeys } from './root-keys';
+import { RootKeys, picked } from './root-keys';
 
 const P_TAGS = ['tags'];
 
-export function shapeTags(doc: Obj, k: RootKeys): void {
-  let tags = k.tags;
+export function shapeTags(doc: Obj, keys: RootKeys): void {
+  let tags = keys & RootKeys.Tags ? picked.tags : undefined;
   if (isPlainObject(tags)) {
     conflictAt(P_TAGS, tags);
     tags = undefined;
   }
-  if (k.touched) {
+  if (picked.touched) {
     const t = doc.tags; // only from a key like "tags.x"
     if (t !== undefined && t !== null) conflictAt(P_TAGS, t); // (overwritten below: the flag is set)
   }

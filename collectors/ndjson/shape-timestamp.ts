@@ -10,7 +10,7 @@ import { F_TS_MISSING, lineState } from './line-state';
 import { putBack, splitKey } from './dotted-keys';
 import { addOriginal, conflictAt } from './vigil-original';
 import { parseTimestamp } from '../../src/core/timestamp';
-import type { RootKeys } from './root-keys';
+import { RootKeys, picked } from './root-keys';
 
 const TS_CANDIDATES = ['@timestamp', 'timestamp', 'time', 'ts', '@t'];
 const P_TIMESTAMP = ['@timestamp'];
@@ -20,12 +20,12 @@ let tsVal: string | undefined;
 let tsFrom: string | null;
 let badFrom: string | null;
 
-export function shapeTimestamp(doc: Obj, k: RootKeys, ctx: NdjsonLineContext): void {
-  const atTimestamp = k.atTimestamp;
-  let timestamp = k.timestamp;
-  let time = k.time;
-  let ts = k.ts;
-  let atT = k.atT;
+export function shapeTimestamp(doc: Obj, keys: RootKeys, ctx: NdjsonLineContext): void {
+  const atTimestamp = keys & RootKeys.AtTimestamp ? picked.atTimestamp : undefined;
+  let timestamp = keys & RootKeys.Timestamp ? picked.timestamp : undefined;
+  let time = keys & RootKeys.Time ? picked.time : undefined;
+  let ts = keys & RootKeys.Ts ? picked.ts : undefined;
+  let atT = keys & RootKeys.AtT ? picked.atT : undefined;
   tsVal = undefined;
   tsFrom = null;
   badFrom = null;
