@@ -7,7 +7,7 @@
  * Tags Vigil may add (in this order): vigil_json_parse_failure | vigil_json_not_object | vigil_json_too_deep,
  * vigil_truncated, vigil_invalid_utf8, vigil_timestamp_missing, vigil_ecs_conflict
  * (and vigil_normalise_failure, which only an internal error can produce).
- * The shaping rules themselves are documented in ./ecs-shape.ts and ./timestamp.ts.
+ * The shaping rules themselves are documented in ./ecs-shape.ts and src/core/timestamp.ts.
  */
 import { isUtf8 } from 'node:buffer';
 import type { EventDoc } from '../../src/core/event';
@@ -19,12 +19,11 @@ import {
   F_NOT_OBJECT,
   F_PARSE_FAILURE,
   F_TRUNCATED,
-  beginLine,
   lineState,
-  rawLineDoc,
-  shapeObject,
-  type Obj,
-} from './ecs-shape';
+} from './line-state';
+import type { Obj } from './json-objects';
+import { beginLine, shapeObject } from './ecs-shape';
+import { rawLineDoc } from './raw-line';
 import { shapeWithPlan } from './shape-plans';
 
 export interface NdjsonLineContext {

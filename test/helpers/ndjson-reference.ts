@@ -1,5 +1,6 @@
 import type { NdjsonLineContext } from '../../collectors/ndjson/ndjson';
-import { beginLine, shapeObject, type Obj } from '../../collectors/ndjson/ecs-shape';
+import { beginLine, shapeObject } from '../../collectors/ndjson/ecs-shape';
+import type { Obj } from '../../collectors/ndjson/json-objects';
 
 // What the shape-plan tests compare with: the general shaping of a line, with no compiled plan.
 

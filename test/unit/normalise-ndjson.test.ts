@@ -6,7 +6,9 @@ import {
   type NdjsonStats,
 } from '../../collectors/ndjson/ndjson';
 import { epochToMs, formatEpochMs, parseIsoMs, parseTimestamp } from '../../src/core/timestamp';
-import { logLevelName, parseCaller, renderMessageTemplate } from '../../collectors/ndjson/ecs-shape';
+import { logLevelName } from '../../collectors/ndjson/level-names';
+import { parseCaller } from '../../collectors/ndjson/shape-origin';
+import { renderMessageTemplate } from '../../collectors/ndjson/serilog-template';
 import type { EventDoc } from '../../src/core/event';
 
 const INGESTED = '2026-03-04T05:06:07.890Z';

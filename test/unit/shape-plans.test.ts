@@ -1,7 +1,8 @@
 import { expect } from 'chai';
 import { normaliseNdjsonLine, newNdjsonStats, type NdjsonLineContext } from '../../collectors/ndjson/ndjson';
-import type { Obj } from '../../collectors/ndjson/ecs-shape';
-import { compilePlan, planStats, resetShapePlans } from '../../collectors/ndjson/shape-plans';
+import type { Obj } from '../../collectors/ndjson/json-objects';
+import { planStats, resetShapePlans } from '../../collectors/ndjson/shape-plans';
+import { compilePlan } from '../../collectors/ndjson/plan-compiler';
 import { lineContext, reference } from '../helpers/ndjson-reference';
 
 function normalised(line: string, c: NdjsonLineContext = lineContext()): string {
