@@ -61,9 +61,11 @@
  * The normaliser is synchronous and not re-entrant, so the per-line scratch state lives in module
  * variables (no per-line allocation for it).
  *
- * `shapeObject` runs its phases in order, one file each (./root-keys.ts, ./shape-*.ts); a phase sees the
- * document as the earlier ones left it (the level phase reads the line's `log.level`, the host phase the `host` that
- * the moves made, the timestamp phase a configured field wherever expansion put it, …).
+ * `shapeObject` runs its phases in order, one file each (./root-keys.ts, then ./shape-*.ts); a phase sees
+ * the document as the earlier ones left it (the level phase reads the line's `log.level`, the host phase
+ * the `host` the moves made, the timestamp phase a configured field wherever expansion put it, …). The
+ * phases most lines have nothing for (error, log.origin, the moves) run only when the line has one of
+ * their keys.
  */
 import type { EventDoc } from '../../src/core/event';
 import type { NdjsonLineContext } from './ndjson';
