@@ -1,3 +1,4 @@
+import { lowerBound } from '../sorted-search';
 import { RULE_DEFAULTS } from '../defaults';
 import type { LoadedRules } from '../types';
 import type { Alert } from '../alerts/alert';
@@ -76,13 +77,4 @@ function bucketsOf(times: number[], from: number, to: number, windowMs: number, 
 /** Events in [a, b) of a sorted list. */
 function countIn(sorted: number[], a: number, b: number): number {
   return lowerBound(sorted, b) - lowerBound(sorted, a);
-}
-
-function lowerBound(sorted: number[], x: number): number {
-  let lo = 0, hi = sorted.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (sorted[mid] < x) lo = mid + 1; else hi = mid;
-  }
-  return lo;
 }

@@ -1,3 +1,5 @@
+import { lowerBound, upperBound } from '../sorted-search';
+
 /**
  * A group's events on event time with the value its rule measures in each (a cardinality rule's field
  * value, a metric rule's number), kept sorted by time for as long as a window still evaluated can
@@ -38,7 +40,7 @@ export class EventLog<V> {
       this.ns.push(n);
       return;
     }
-    const i = this.upperBound(time);
+    const i = upperBound(this.times, time, this.head);
     if (i > this.head && this.times[i - 1] === time && this.vals[i - 1] === v) {
       this.ns[i - 1] += n;
       return;
@@ -52,12 +54,12 @@ export class EventLog<V> {
   each(from: number, to: number, fn: (v: V, n: number, time: number) => void): void {
     if (to <= from) return;
     const len = this.times.length;
-    for (let i = this.lowerBound(from); i < len && this.times[i] < to; i++) fn(this.vals[i], this.ns[i], this.times[i]);
+    for (let i = lowerBound(this.times, from, this.head); i < len && this.times[i] < to; i++) fn(this.vals[i], this.ns[i], this.times[i]);
   }
 
   /** forgets the entries before `time` (each passed to onDrop first) */
   pruneBefore(time: number, onDrop?: (v: V, n: number) => void): void {
-    const to = this.lowerBound(time);
+    const to = lowerBound(this.times, time, this.head);
     if (onDrop) for (let i = this.head; i < to; i++) onDrop(this.vals[i], this.ns[i]);
     this.head = to;
     if (this.head > 0 && this.head * 2 >= this.times.length) {
@@ -95,29 +97,5 @@ export class EventLog<V> {
       out.add(t, value(s.v[i]), n);
     }
     return out;
-  }
-
-  /** the first live index with time >= `time` */
-  private lowerBound(time: number): number {
-    let lo = this.head;
-    let hi = this.times.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      if (this.times[mid] < time) lo = mid + 1;
-      else hi = mid;
-    }
-    return lo;
-  }
-
-  /** the first live index with time > `time` */
-  private upperBound(time: number): number {
-    let lo = this.head;
-    let hi = this.times.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      if (this.times[mid] <= time) lo = mid + 1;
-      else hi = mid;
-    }
-    return lo;
   }
 }

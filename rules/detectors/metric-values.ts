@@ -1,3 +1,4 @@
+import { lowerBound, upperBound } from '../sorted-search';
 import type { MetricAgg } from './types';
 import type { Accumulator } from './sliding-window';
 import { LogBuckets } from './log-buckets';
@@ -130,26 +131,4 @@ export class MetricValues implements Accumulator<number> {
     this.pendingAdds = [];
     this.pendingRemoves = [];
   }
-}
-
-function lowerBound(a: number[], x: number): number {
-  let lo = 0;
-  let hi = a.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (a[mid] < x) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
-}
-
-function upperBound(a: number[], x: number): number {
-  let lo = 0;
-  let hi = a.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (a[mid] <= x) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
 }

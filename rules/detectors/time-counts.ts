@@ -1,3 +1,5 @@
+import { lowerBound } from '../sorted-search';
+
 /**
  * Event counts of one group on event time, exact to the millisecond. Each distinct millisecond holds
  * one entry (time, count), so a burst of a million events at a few milliseconds costs a few entries.
@@ -90,14 +92,7 @@ export class TimeCounts {
 
   /** the index of the first live entry with time >= `time` (the array length if none) */
   lowerBound(time: number): number {
-    let lo = this.head;
-    let hi = this.times.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      if (this.times[mid] < time) lo = mid + 1;
-      else hi = mid;
-    }
-    return lo;
+    return lowerBound(this.times, time, this.head);
   }
 
   /**
