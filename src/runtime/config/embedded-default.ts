@@ -1,12 +1,10 @@
-/** The configuration used when no vigil.yaml is given (SPEC section 5), and the defaults of the root sections. */
+/** The configuration used when no vigil.yaml is given (SPEC section 5). */
 import * as path from 'node:path';
 import { OUTBOX_DEFAULT_DIR } from '../../../sinks/notify/outbox/config';
 import { defaultControl } from '../../control/config';
 import { INPUT_TYPES, SINK_TYPES } from '../components';
 import { DEFAULT_LOG_LEVEL, DEFAULT_PIPELINE, RULES_FILE_DEFAULT, STATE_DIR_DEFAULT } from './root-options';
 import type { VigilConfig } from './types';
-
-export { DEFAULT_PIPELINE } from './root-options';
 
 export const EMBEDDED_SOURCE = '<embedded default>';
 

@@ -33,9 +33,10 @@ import { DURATION_PATTERN, SIZE_PATTERN } from '../../core/units';
 import { buildControl } from '../../control/config';
 import { buildSmtp } from '../../../sinks/notify/email/config';
 import { SINK_TYPE_LIST, type SinkConfigs } from '../components';
-import { DEFAULT_PIPELINE, embeddedDefaultConfig } from './embedded-default';
+import { embeddedDefaultConfig } from './embedded-default';
 import { buildInputs } from './inputs';
-import { LOG_LEVELS, vigilConfigSchema } from './schema';
+import { vigilConfigSchema } from './schema';
+import { DEFAULT_PIPELINE, LOG_LEVELS } from './root-options';
 import type { VigilConfig } from './types';
 
 // The toolkit and the defaults, re-exported for the code that has always imported them from here.

@@ -16,9 +16,6 @@ import { controlSchema } from '../../control/config';
 import { INPUT_TYPE_LIST, SINK_TYPE_LIST } from '../components';
 import { hostNameSchema, inputsSchema, loggingSchema, pipelineSchema, rulesPathSchema, stateDirSchema } from './root-options';
 
-export { SECRET_ENV_NAME, SECRET_KEYS } from '../../core/config-kit';
-export { LOG_LEVELS } from './root-options';
-
 /** Each sink type's section, under its name. */
 const sinkSections = Object.fromEntries(SINK_TYPE_LIST.map(([name, type]) => [name, type.configSchema]));
 
