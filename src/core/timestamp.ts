@@ -74,9 +74,12 @@ export function epochToMs(n: number): number | undefined {
   if (!(n >= 0) || n === Infinity) return undefined; // also NaN
   let ms: number;
   if (n < 1e11) {
-    // seconds, often a float (zap): round to the microsecond first so that 1700000000.123 (stored as
-    // 1700000000.12299990654) still gives .123, then truncate to the millisecond.
-    ms = Math.floor(Math.round(n * 1e6) / 1000);
+    // seconds, often a float (zap): the largest whole millisecond m with m / 1000 <= n, so that
+    // 1700000000.123 (stored as 1700000000.12299990654, times 1000 = ...122.99999) still gives .123,
+    // and 1767311999.9999996 stays in its second (rounding it to the microsecond first made it the
+    // next second, and at 23:59:59 the next day).
+    ms = Math.floor(n * 1000);
+    if ((ms + 1) / 1000 <= n) ms++;
   } else if (n < 1e14) {
     ms = Math.floor(n);
   } else if (n < 1e17) {

@@ -1,0 +1,60 @@
+import type { EventDoc } from '../../../src/core/event';
+import { isObj, objAt } from './doc-fields';
+import { securityTaskName } from './security-tasks';
+import { keywordNames, opcodeName, windowsLevelName } from './standard-names';
+import { windowsTimeCreated } from './time-created';
+import type { Winlog } from './types';
+
+/**
+ * What every Windows event gets, whatever its channel: `host.os.type`/`family: windows`; the standard
+ * keyword, opcode and (Security channel) task names where the event holds only numbers; `event.action`
+ * from the task name as Winlogbeat sets it; `event.outcome` from the audit keywords; `winlog.time_created`
+ * at full precision; `log.level` in Windows' spelling. An event exported by Winlogbeat (NDJSON) has its
+ * `winlog` values in Winlogbeat's JSON types; they are brought to Vigil's (`event_id` a number,
+ * `record_id` a string, GUIDs in lower case), so it gives the same document as the live channel.
+ */
+export function enrichAllChannels(doc: EventDoc, winlog: Winlog, timeCreated: string | undefined): void {
+  const os = objAt(objAt(doc, 'host'), 'os');
+  if (os.type === undefined) os.type = 'windows';
+  if (os.family === undefined) os.family = 'windows';
+
+  if (typeof winlog.event_id === 'string' && /^\d+$/.test(winlog.event_id)) winlog.event_id = Number(winlog.event_id);
+  if (typeof winlog.record_id === 'number') winlog.record_id = String(winlog.record_id);
+  for (const k of ['provider_guid', 'activity_id', 'related_activity_id']) {
+    const v = winlog[k];
+    if (typeof v === 'string') winlog[k] = v.toLowerCase();
+  }
+
+  const kw = winlog.keywords;
+  if (Array.isArray(kw) && kw.length === 1 && typeof kw[0] === 'string') {
+    const names = keywordNames(kw[0]);
+    if (names) winlog.keywords = names;
+  }
+  if (typeof winlog.opcode === 'string' || typeof winlog.opcode === 'number') {
+    const name = opcodeName(String(winlog.opcode));
+    if (name) winlog.opcode = name;
+  }
+  const channel = typeof winlog.channel === 'string' ? winlog.channel : '';
+  const provider = typeof winlog.provider_name === 'string' ? winlog.provider_name : '';
+  if ((typeof winlog.task === 'string' || typeof winlog.task === 'number') && channel.toLowerCase() === 'security') {
+    const name = securityTaskName(provider, String(winlog.task));
+    if (name) winlog.task = name;
+  }
+
+  const ev = objAt(doc, 'event');
+  if (ev.action === undefined && typeof winlog.task === 'string' && winlog.task !== '' && !/^\d+$/.test(winlog.task)) ev.action = winlog.task;
+  if (ev.outcome === undefined && Array.isArray(winlog.keywords)) {
+    if (winlog.keywords.includes('Audit Success')) ev.outcome = 'success';
+    else if (winlog.keywords.includes('Audit Failure')) ev.outcome = 'failure';
+  }
+
+  if (isObj(doc.log) && typeof doc.log.level === 'string') doc.log.level = windowsLevelName(doc.log.level);
+
+  // the time given is used only when it is the event's @timestamp (to the millisecond)
+  let tc = windowsTimeCreated(winlog.time_created);
+  if (tc === undefined) {
+    const t = windowsTimeCreated(timeCreated);
+    if (t !== undefined && t.slice(0, 23) === String(doc['@timestamp']).slice(0, 23)) tc = t;
+  }
+  if (tc !== undefined) winlog.time_created = tc;
+}
