@@ -8,6 +8,55 @@ const kw = { type: 'keyword', ignore_above: 1024 };
 const long = { type: 'long' };
 const text = { type: 'text' };
 const date = { type: 'date' };
+const ip = { type: 'ip' };
+/** Command lines and the like: exact (and wildcard) matches on the keyword, words on `.text` (ECS: keyword + text; the wildcard type is not in every distribution). */
+const longKeywordText = { type: 'keyword', ignore_above: 8191, fields: { text: { type: 'text' } } };
+/** user.* and its target/effective/changes forms */
+const userFields = { name: kw, id: kw, domain: kw };
+
+type Mapping = { properties?: Record<string, Mapping> } & Record<string, unknown>;
+
+/** `a` with `b`'s properties added, objects merged at every depth (a leaf of `b` wins). */
+function mergeProperties(a: Record<string, Mapping>, b: Record<string, Mapping>): Record<string, Mapping> {
+  const out: Record<string, Mapping> = { ...a };
+  for (const [k, v] of Object.entries(b)) {
+    const cur = out[k];
+    out[k] = cur?.properties && v.properties ? { ...cur, ...v, properties: mergeProperties(cur.properties, v.properties) } : v;
+  }
+  return out;
+}
+
+// --- Windows events: the fields the enrichment stage adds (collectors/windows-event/enrich), ECS types ---
+// all channels and the Security module (as Winlogbeat's security module)
+const windowsSecurityFields: Record<string, Mapping> = {
+  host: { properties: { os: { properties: { type: kw, family: kw } } } },
+  event: { properties: { module: kw } },
+  user: {
+    properties: {
+      ...userFields,
+      target: { properties: { ...userFields, group: { properties: { name: kw, id: kw, domain: kw } } } },
+      effective: { properties: userFields },
+      changes: { properties: { name: kw } },
+    },
+  },
+  group: { properties: { name: kw, id: kw, domain: kw } },
+  source: { properties: { ip, port: long, domain: kw } },
+  related: { properties: { user: kw, ip } },
+  process: {
+    properties: {
+      pid: long, name: kw, executable: kw, command_line: longKeywordText, args: kw,
+      parent: { properties: { pid: long, name: kw, executable: kw } },
+    },
+  },
+  service: { properties: { name: kw, type: kw } },
+  winlog: {
+    properties: {
+      time_created: date,
+      logon: { properties: { id: kw, type: kw, failure: { properties: { reason: kw, status: kw, sub_status: kw } } } },
+      computerObject: { properties: { name: kw, id: kw, domain: kw } },
+    },
+  },
+};
 
 export const eventMappings = {
   dynamic: true,
@@ -17,7 +66,7 @@ export const eventMappings = {
     { winlog_user_data: { path_match: 'winlog.user_data.*', mapping: kw } },
     { strings_as_keyword: { match_mapping_type: 'string', mapping: kw } },
   ],
-  properties: {
+  properties: mergeProperties({
     '@timestamp': date,
     message: text,
     tags: kw,
@@ -53,5 +102,5 @@ export const eventMappings = {
       },
     },
     vigil: { properties: { original: { type: 'object', enabled: false } } },
-  },
-} as const;
+  }, windowsSecurityFields),
+};
