@@ -23,12 +23,22 @@ const KEYWORD_BITS: Array<[bigint, string]> = [
  * gives undefined (the hex value is kept as it is).
  */
 export function keywordNames(hex: string): string[] | undefined {
-  if (!/^0x[0-9a-f]{1,16}$/i.test(hex)) return undefined;
-  const v = BigInt(hex);
-  const out: string[] = [];
-  for (const [bit, name] of KEYWORD_BITS) if (v & bit) out.push(name);
-  return out.length > 0 ? out : undefined;
+  let names = KEYWORD_CACHE.get(hex);
+  if (names === undefined) {
+    names = null;
+    if (/^0x[0-9a-f]{1,16}$/i.test(hex)) {
+      const v = BigInt(hex);
+      const out: string[] = [];
+      for (const [bit, name] of KEYWORD_BITS) if (v & bit) out.push(name);
+      if (out.length > 0) names = out;
+    }
+    if (KEYWORD_CACHE.size < 1024) KEYWORD_CACHE.set(hex, names);
+  }
+  return names === null ? undefined : [...names];
 }
+
+/** A log holds a handful of keyword values: each is worked out once (bounded, in case a file holds garbage). */
+const KEYWORD_CACHE = new Map<string, string[] | null>();
 
 /** Standard opcodes (0-9 and 240 are reserved for these; providers number their own from 10). */
 const OPCODES: Record<string, string> = {

@@ -10,6 +10,7 @@
  */
 export function windowsTimeCreated(value: unknown): string | undefined {
   if (typeof value !== 'string') return undefined;
+  if (isCanonical(value)) return value; // the .evtx reader's form: most events, no regex, no Date
   const m = /^(\d{4}-\d{2}-\d{2})[Tt ](\d{2}:\d{2}:\d{2})(?:[.,](\d+))?\s*([Zz]|[+-]\d{2}:?\d{2})?$/.exec(value.trim());
   if (!m) return undefined;
   const frac = ((m[3] ?? '') + '0000000').slice(0, 7);
@@ -21,4 +22,15 @@ export function windowsTimeCreated(value: unknown): string | undefined {
   const t = Date.parse(`${m[1]}T${m[2]}${zone.length === 5 ? `${zone.slice(0, 3)}:${zone.slice(3)}` : zone}`);
   if (!Number.isFinite(t)) return undefined;
   return `${new Date(t).toISOString().slice(0, 19)}.${frac}Z`;
+}
+
+/** `YYYY-MM-DDTHH:MM:SS.fffffffZ` exactly (digits where digits belong; the calendar is not checked). */
+function isCanonical(s: string): boolean {
+  if (s.length !== 28 || s.charCodeAt(27) !== 90 /* Z */) return false;
+  for (let i = 0; i < 27; i++) {
+    const c = s.charCodeAt(i);
+    const want = i === 4 || i === 7 ? 45 /* - */ : i === 10 ? 84 /* T */ : i === 13 || i === 16 ? 58 /* : */ : i === 19 ? 46 /* . */ : -1;
+    if (want === -1 ? c < 48 || c > 57 : c !== want) return false;
+  }
+  return true;
 }
