@@ -2,6 +2,7 @@ import { expect } from 'chai';
 import { windowsEventDoc } from '../../collectors/windows-event/event-mapping';
 import { enrichWindowsEvent } from '../../collectors/windows-event/enrich';
 import { parseRenderedXml } from '../../collectors/winevt/rendered-xml';
+import { normaliseNdjsonLine } from '../../collectors/ndjson/ndjson';
 import type { EventDoc } from '../../src/core/event';
 import { CTX, comparable, threeWays, type ThreeWays } from '../helpers/windows-three-ways';
 
@@ -175,5 +176,27 @@ describe('Windows enrichment: the Security channel, as Winlogbeat\'s security mo
       '@timestamp': '2024-01-01T00:00:00.000Z', event: { code: '4624' }, host: { name: 'x', os: { type: 'windows', family: 'windows' } },
       winlog: { channel: 'System', provider_name: 'Service Control Manager', event_id: 7036, keywords: ['Classic'], opcode: 'Info', task: '0', event_data: { TargetUserName: 'bob' } },
     });
+  });
+
+  it('an NDJSON line without host or event objects of its own is enriched too (the normaliser\'s shared objects are left alone)', () => {
+    // the normaliser gives such lines one frozen host/event object shared with the other lines of the read
+    const ctx = { ...CTX, path: '/logs/security.ndjson', offset: 0, dataset: 'windows.security', truncated: false };
+    const line = (code: string, user: string) => Buffer.from(JSON.stringify({
+      '@timestamp': '2026-02-01T12:00:00.000Z', 'event.code': code, message: 'An account failed to log on.',
+      winlog: { channel: 'Security', event_id: code, record_id: '1000', event_data: { TargetUserName: user, LogonType: '3', IpAddress: '10.1.2.3', IpPort: '-' } },
+    }));
+    const plain = normaliseNdjsonLine(Buffer.from('{"message":"app line"}'), ctx);
+    const a = normaliseNdjsonLine(line('4625', 'alice'), ctx) as Record<string, any>;
+    expect(a.tags, JSON.stringify(a.error)).to.equal(undefined);
+    expectFields(a, {
+      'event.action': 'logon-failed', 'event.dataset': 'windows.security', 'event.ingested': CTX.ingested,
+      'user.name': 'alice', 'source.ip': '10.1.2.3', 'source.port': undefined, 'winlog.logon.type': 'Network',
+      'host.name': CTX.hostName, 'host.os.type': 'windows', 'winlog.event_id': 4625,
+      'winlog.time_created': '2026-02-01T12:00:00.0000000Z',
+    });
+    const b = normaliseNdjsonLine(Buffer.from('{"message":"another app line"}'), ctx) as Record<string, any>;
+    expect(b.host).to.deep.equal({ name: CTX.hostName });
+    expect(b.event).to.deep.equal({ ingested: CTX.ingested, dataset: 'windows.security' });
+    expect(plain.host).to.deep.equal({ name: CTX.hostName });
   });
 });

@@ -48,7 +48,10 @@ export function enrichAllChannels(doc: EventDoc, winlog: Winlog, timeCreated: st
     else if (winlog.keywords.includes('Audit Failure')) ev.outcome = 'failure';
   }
 
-  if (isObj(doc.log) && typeof doc.log.level === 'string') doc.log.level = windowsLevelName(doc.log.level);
+  if (isObj(doc.log) && typeof doc.log.level === 'string') {
+    const level = windowsLevelName(doc.log.level);
+    if (level !== doc.log.level) objAt(doc, 'log').level = level;
+  }
 
   // the time given is used only when it is the event's @timestamp (to the millisecond)
   let tc = windowsTimeCreated(winlog.time_created);

@@ -9,13 +9,18 @@ export function isObj(v: unknown): v is Obj {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
-/** The object at `path` below `root`, created (or a scalar in the way replaced) when missing. */
+/**
+ * The object at `path` below `root`, created (or a scalar in the way replaced) when missing. An object
+ * that may not be changed is replaced by a copy first: the NDJSON normaliser shares one frozen `host`,
+ * `event` and `agent` object between the lines of a read (collectors/ndjson/shared-objects.ts).
+ */
 export function objAt(root: Obj, ...path: string[]): Obj {
   let o = root;
   for (const k of path) {
     const v = o[k];
-    if (isObj(v)) o = v;
-    else {
+    if (isObj(v)) {
+      o = Object.isExtensible(v) ? v : (o[k] = { ...v });
+    } else {
       const n: Obj = {};
       o[k] = n;
       o = n;

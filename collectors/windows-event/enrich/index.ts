@@ -2,6 +2,7 @@ import type { EventDoc } from '../../../src/core/event';
 import { enrichAllChannels } from './all-channels';
 import { isObj } from './doc-fields';
 import { ENRICH_MODULES } from './modules';
+import type { Winlog } from './types';
 
 /**
  * The one enrichment stage of Windows events (SPEC section 2): every document that carries `winlog.*`,
@@ -16,8 +17,8 @@ import { ENRICH_MODULES } from './modules';
  * Enriching a document twice gives the same document.
  */
 export function enrichWindowsEvent(doc: EventDoc, opts: { timeCreated?: string } = {}): EventDoc {
-  const winlog = doc.winlog;
-  if (!isObj(winlog)) return doc;
+  if (!isObj(doc.winlog)) return doc;
+  const winlog: Winlog = Object.isExtensible(doc.winlog) ? doc.winlog : (doc.winlog = { ...doc.winlog });
   enrichAllChannels(doc, winlog, opts.timeCreated);
   const channel = typeof winlog.channel === 'string' ? winlog.channel : '';
   const provider = typeof winlog.provider_name === 'string' ? winlog.provider_name : '';

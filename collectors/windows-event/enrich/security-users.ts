@@ -147,7 +147,7 @@ export function enrichSecurityUsers(doc: Obj, winlog: Obj, code: string): void {
     addRelated(doc, 'user', ed.OldTargetUserName);
   }
 
-  if (Object.keys(user).length > 0) doc.user = isObj(doc.user) ? Object.assign(doc.user, user) : user;
+  if (Object.keys(user).length > 0) Object.assign(objAt(doc, 'user'), user);
 }
 
 /** `winlog.logon.id`: the subject's logon session (the target's for logoffs), as Winlogbeat sets it. */
