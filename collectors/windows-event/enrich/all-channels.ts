@@ -14,7 +14,7 @@ import type { Winlog } from './types';
  * `record_id` a string, GUIDs in lower case), so it gives the same document as the live channel.
  */
 export function enrichAllChannels(doc: EventDoc, winlog: Winlog, timeCreated: string | undefined): void {
-  const os = objAt(objAt(doc, 'host'), 'os');
+  const os = objAt(doc, 'host', 'os');
   if (os.type === undefined) os.type = 'windows';
   if (os.family === undefined) os.family = 'windows';
 

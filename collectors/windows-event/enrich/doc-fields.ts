@@ -10,23 +10,47 @@ export function isObj(v: unknown): v is Obj {
 }
 
 /**
- * The object at `path` below `root`, created (or a scalar in the way replaced) when missing. An object
- * that may not be changed is replaced by a copy first: the NDJSON normaliser shares one frozen `host`,
- * `event` and `agent` object between the lines of a read (collectors/ndjson/shared-objects.ts).
+ * The object at `path` below the document, created when missing. An object that may not be changed is
+ * replaced by a copy first: the NDJSON normaliser shares one frozen `host`, `event` and `agent` object
+ * between the lines of a read (collectors/ndjson/shared-objects.ts). A value in the way that is not an
+ * object (an NDJSON line's own `"related": "x"`) is kept under `vigil.original.<path>` and the event
+ * tagged `vigil_ecs_conflict`, as the normaliser does with its collisions: never lost.
  */
-export function objAt(root: Obj, ...path: string[]): Obj {
-  let o = root;
-  for (const k of path) {
+export function objAt(doc: Obj, ...path: string[]): Obj {
+  let o = doc;
+  for (let i = 0; i < path.length; i++) {
+    const k = path[i];
     const v = o[k];
     if (isObj(v)) {
       o = Object.isExtensible(v) ? v : (o[k] = { ...v });
     } else {
+      if (v !== undefined && v !== null) keepAside(doc, path.slice(0, i + 1), v);
       const n: Obj = {};
       o[k] = n;
       o = n;
     }
   }
   return o;
+}
+
+function keepAside(doc: Obj, path: string[], value: unknown): void {
+  let o = doc;
+  for (const k of ['vigil', 'original', ...path.slice(0, -1)]) {
+    const v = o[k];
+    if (isObj(v)) o = Object.isExtensible(v) ? v : (o[k] = { ...v });
+    else if (v === undefined || v === null) o = o[k] = {};
+    else return; // a scalar already kept on this path (only two collisions on one path can do that)
+  }
+  const last = path[path.length - 1];
+  if (o[last] === undefined) o[last] = value;
+  addTag(doc, 'vigil_ecs_conflict');
+}
+
+/** Adds a tag to `tags` (a line's own scalar `tags` stays, as the first of the list). */
+export function addTag(doc: Obj, tag: string): void {
+  const cur = doc.tags;
+  const tags = Array.isArray(cur) ? cur : cur === undefined || cur === null ? [] : [cur];
+  if (!tags.includes(tag)) doc.tags = [...tags, tag];
 }
 
 /** A string that says something: not undefined, not empty, not Windows' `-` placeholder. */
@@ -44,9 +68,14 @@ export function addRelated(doc: Obj, list: 'user' | 'ip' | 'hash' | 'hosts', val
   if (!present(value)) return;
   const related = objAt(doc, 'related');
   const cur = related[list];
-  if (Array.isArray(cur)) {
+  if (Array.isArray(cur) && Object.isExtensible(cur)) {
     if (!cur.includes(value)) cur.push(value);
-  } else related[list] = [value];
+  } else {
+    // a line's own related.user: kept, as the first of the list
+    const list0 = Array.isArray(cur) ? [...cur] : cur === undefined || cur === null ? [] : [cur];
+    if (!list0.includes(value)) list0.push(value);
+    related[list] = list0;
+  }
 }
 
 /** A Windows number as text (`0x1fc`, `508`) → the number; undefined when it is not one. */

@@ -24,18 +24,18 @@ function enrichSecurity(doc: EventDoc, winlog: Winlog): void {
     ev.action = kind.action;
   }
   enrichSecurityUsers(doc, winlog, code);
-  securityLogonId(winlog, code);
+  securityLogonId(doc, winlog, code);
 
   const ed: Obj = isObj(winlog.event_data) ? winlog.event_data : {};
   const logonType = logonTypeName(ed.LogonType);
-  if (logonType) objAt(winlog, 'logon').type = logonType;
+  if (logonType) objAt(doc, 'winlog', 'logon').type = logonType;
   const reason = failureReasonText(ed.FailureReason);
-  if (reason) objAt(winlog, 'logon', 'failure').reason = reason;
+  if (reason) objAt(doc, 'winlog', 'logon', 'failure').reason = reason;
   if (code === '4625' || code === '4776') {
     const status = logonStatusText(ed.Status);
-    if (status) objAt(winlog, 'logon', 'failure').status = status;
+    if (status) objAt(doc, 'winlog', 'logon', 'failure').status = status;
     const sub = logonStatusText(ed.SubStatus);
-    if (sub) objAt(winlog, 'logon', 'failure').sub_status = sub;
+    if (sub) objAt(doc, 'winlog', 'logon', 'failure').sub_status = sub;
   }
 
   enrichSecurityProcess(doc, winlog, code);

@@ -55,7 +55,7 @@ export function enrichSecurityUsers(doc: Obj, winlog: Obj, code: string): void {
       addRelated(doc, 'ip', ip);
     }
     if (present(ed.ClientName)) objAt(doc, 'source').domain = ed.ClientName;
-    if (present(ed.LogonID)) objAt(winlog, 'logon').id = ed.LogonID;
+    if (present(ed.LogonID)) objAt(doc, 'winlog', 'logon').id = ed.LogonID;
   }
 
   if (TARGET_IS_USER.has(code)) {
@@ -82,7 +82,7 @@ export function enrichSecurityUsers(doc: Obj, winlog: Obj, code: string): void {
     putText(group, 'name', ed.TargetUserName);
     if (present(ed.TargetDomainName)) group.domain = ed.TargetDomainName.replace(/^dc=/i, '');
     if (Object.keys(group).length > 0) {
-      doc.group = group;
+      Object.assign(objAt(doc, 'group'), group);
       if (isObj(user.target)) user.target.group = { ...group };
     }
   }
@@ -92,7 +92,7 @@ export function enrichSecurityUsers(doc: Obj, winlog: Obj, code: string): void {
     putText(computer, 'id', ed.TargetSid);
     putText(computer, 'name', ed.TargetUserName);
     putText(computer, 'domain', ed.TargetDomainName);
-    if (Object.keys(computer).length > 0) winlog.computerObject = computer;
+    if (Object.keys(computer).length > 0) Object.assign(objAt(doc, 'winlog', 'computerObject'), computer);
   }
 
   if (SUBJECT_IS_USER.has(code)) {
@@ -151,11 +151,11 @@ export function enrichSecurityUsers(doc: Obj, winlog: Obj, code: string): void {
 }
 
 /** `winlog.logon.id`: the subject's logon session (the target's for logoffs), as Winlogbeat sets it. */
-export function securityLogonId(winlog: Obj, code: string): void {
+export function securityLogonId(doc: Obj, winlog: Obj, code: string): void {
   const ed: Obj = isObj(winlog.event_data) ? winlog.event_data : {};
   let id: unknown;
   if (TARGET_LOGON_ID.has(code)) id = ed.TargetLogonId;
   if (typeof ed.SubjectLogonId === 'string' && ed.SubjectLogonId !== '') id = ed.SubjectLogonId;
   if (code === '1102' && isObj(winlog.user_data) && typeof winlog.user_data.SubjectLogonId === 'string') id = winlog.user_data.SubjectLogonId;
-  if (typeof id === 'string' && id !== '') objAt(winlog, 'logon').id = id;
+  if (typeof id === 'string' && id !== '') objAt(doc, 'winlog', 'logon').id = id;
 }
