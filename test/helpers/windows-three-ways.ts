@@ -7,6 +7,16 @@ import { normaliseNdjsonLine } from '../../collectors/ndjson/ndjson';
 import type { EventDoc } from '../../src/core/event';
 import { EVTX_DATA } from './evtx-samples';
 import { served } from './winevt-events';
+import { childNamed, textOf, type XmlElement } from '../../collectors/windows-event/xml-tree';
+
+/** `<EventData>`'s named values, as text (what Winlogbeat's event_data holds). */
+function rawEventData(tree: XmlElement): Record<string, string> | undefined {
+  const ed = childNamed(tree, 'EventData');
+  if (!ed) return undefined;
+  const out: Record<string, string> = {};
+  for (const c of ed.children) if (typeof c !== 'string' && c.name === 'Data' && c.attrs.Name) out[c.attrs.Name] = textOf(c);
+  return Object.keys(out).length > 0 ? out : undefined;
+}
 
 // One real Windows event read the three ways Vigil meets it: an .evtx record, the same event as the live
 // collector gets it from wevtutil (RenderedXml, with the names Windows renders), and the same event as
@@ -29,10 +39,9 @@ export interface ThreeWays { evtx: EventDoc; rendered: EventDoc; ndjson: EventDo
 const at = (xml: string, re: RegExp): string => (re.exec(xml) ?? [])[1] ?? '';
 
 /** The event as Winlogbeat writes it (before any ingest pipeline): one JSON line. */
-function winlogbeatLine(evtxDoc: EventDoc, xml: string, r: Rendered): string {
+function winlogbeatLine(evtxDoc: EventDoc, tree: XmlElement, xml: string, r: Rendered): string {
   const w = evtxDoc.winlog as Record<string, any>;
-  const eventData = w.event_data ? { ...w.event_data } : undefined;
-  if (eventData) delete eventData.NewUACList; // added by the enrichment, not in the event
+  const eventData = rawEventData(tree); // as the event holds it, not as Vigil's enrichment left it
   const winlog: Record<string, unknown> = {
     api: 'wineventlog', channel: w.channel, computer_name: w.computer_name, event_id: String(w.event_id),
     keywords: r.keywords, opcode: 'Info', process: w.process, provider_guid: String(w.provider_guid).toUpperCase(),
@@ -62,7 +71,7 @@ export async function threeWays(file: string, recordId: string, r: Rendered): Pr
   const parsed = parseRenderedXml(live.xml);
   if (parsed.events.length !== 1) throw new Error('the stand-in RenderedXml did not parse');
   const rendered = windowsEventDoc(parsed.events[0], CTX);
-  const line = winlogbeatLine(evtx, xml, r);
+  const line = winlogbeatLine(evtx, rec.tree, xml, r);
   const ndjson = normaliseNdjsonLine(Buffer.from(line), { ...CTX, path: '/logs/winlogbeat.ndjson', offset: 0, dataset: 'winlogbeat', truncated: false });
   return { evtx, rendered, ndjson };
 }

@@ -144,6 +144,32 @@ describe('Windows enrichment: the Security channel, as Winlogbeat\'s security mo
     expectSameEvent(t);
   });
 
+  it('4672 special privileges (sliver-security.evtx): PrivilegeList as a list, as Winlogbeat splits it', async () => {
+    const t = await threeWays('DeepBlueCLI/sliver-security.evtx', '245061', { message: 'Special privileges assigned to new logon.', task: 'Special Logon', keywords: ['Audit Success'] });
+    for (const doc of [t.evtx, t.rendered, t.ndjson]) {
+      expectFields(doc, {
+        ...common('4672', 'Special Logon', 'Audit Success', '2023-05-18T18:28:23.7035579Z'),
+        'event.action': 'logged-in-special', 'event.category': ['iam'], 'event.type': ['admin'],
+        user: { id: 'S-1-5-21-1552841522-3835366585-4197357653-1002', name: 'fgaeta', domain: 'VALKYRIE' },
+        'winlog.logon.id': '0x3e2f51f',
+        'winlog.event_data.PrivilegeList': ['SeSecurityPrivilege', 'SeBackupPrivilege', 'SeRestorePrivilege', 'SeTakeOwnershipPrivilege', 'SeDebugPrivilege',
+          'SeSystemEnvironmentPrivilege', 'SeLoadDriverPrivilege', 'SeImpersonatePrivilege', 'SeDelegateSessionUserImpersonatePrivilege'],
+      });
+    }
+    expectSameEvent(t);
+  });
+
+  it('5140 file share access (sliver-security.evtx): no Winlogbeat action, so the task name; AccessMask by name', async () => {
+    const t = await threeWays('DeepBlueCLI/sliver-security.evtx', '245083', { message: 'A network share object was accessed.', task: 'File Share', keywords: ['Audit Success'] });
+    for (const doc of [t.evtx, t.rendered, t.ndjson]) {
+      expectFields(doc, {
+        'event.action': 'File Share', 'event.category': undefined, 'event.module': 'security', 'winlog.task': 'File Share',
+        'winlog.event_data.AccessMask': '0x1', 'winlog.event_data.AccessMaskDescription': ['Create Child'],
+      });
+    }
+    expectSameEvent(t);
+  });
+
   it('4740 account locked out: user is the subject, the locked account user.target (no sample holds one: a RenderedXml event written here)', () => {
     // the fields of 4740 as Microsoft documents them; the values are made up
     const xml = `<Event xmlns='http://schemas.microsoft.com/win/2004/08/events/event'><System><Provider Name='Microsoft-Windows-Security-Auditing' Guid='{54849625-5478-4994-A5BA-3E3B0328C30D}'/>` +

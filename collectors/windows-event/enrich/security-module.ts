@@ -1,6 +1,7 @@
 import type { EventDoc } from '../../../src/core/event';
 import { isObj, objAt, type Obj } from './doc-fields';
-import { failureReasonText, logonStatusText, logonTypeName, uacFlagNames } from './security-codes';
+import { failureReasonText, logonStatusText, logonTypeName } from './security-codes';
+import { enrichSecurityEventData } from './security-event-data';
 import { securityEventKind } from './security-events';
 import { enrichSecurityProcess } from './security-process';
 import { enrichSecurityUsers, securityLogonId } from './security-users';
@@ -9,8 +10,10 @@ import type { EnrichModule, Winlog } from './types';
 /**
  * The Security channel, as Winlogbeat's security module enriches it: `event.category`/`type`/`action`
  * and `event.module`, the accounts (./security-users.ts), the process and source (./security-process.ts),
- * `winlog.logon.type` / `.id` / `.failure.*`, and the user-account-control flag names. The event's own
- * `winlog.*` fields are kept as they are (Winlogbeat moves some of them; Vigil's rules may test them).
+ * `winlog.logon.type` / `.id` / `.failure.*`, and Winlogbeat's additions to `winlog.event_data`
+ * (./security-event-data.ts). The event's own `winlog.event_data` values are kept (Winlogbeat moves
+ * some of them, e.g. IpAddress, ProcessName; Vigil's rules may test them), only PrivilegeList becomes
+ * a list as Winlogbeat makes it.
  */
 function enrichSecurity(doc: EventDoc, winlog: Winlog): void {
   const ev = objAt(doc, 'event');
@@ -40,8 +43,7 @@ function enrichSecurity(doc: EventDoc, winlog: Winlog): void {
 
   enrichSecurityProcess(doc, winlog, code);
 
-  const uac = uacFlagNames(ed.NewUacValue);
-  if (uac && isObj(winlog.event_data)) winlog.event_data.NewUACList = uac;
+  if (isObj(winlog.event_data)) enrichSecurityEventData(winlog.event_data, code);
 }
 
 export const securityModule: EnrichModule = {
