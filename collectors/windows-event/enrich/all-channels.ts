@@ -13,6 +13,9 @@ import type { Winlog } from './types';
  * `winlog` values in Winlogbeat's JSON types; they are brought to Vigil's (`event_id` a number,
  * `record_id` a string, GUIDs in lower case), so it gives the same document as the live channel.
  */
+/** winlog fields that hold GUIDs: lower case, as Vigil writes them (Windows and some exporters write upper case) */
+const GUID_FIELDS = ['provider_guid', 'activity_id', 'related_activity_id'] as const;
+
 export function enrichAllChannels(doc: EventDoc, winlog: Winlog, timeCreated: string | undefined): void {
   const os = objAt(doc, 'host', 'os');
   if (os.type === undefined) os.type = 'windows';
@@ -20,7 +23,7 @@ export function enrichAllChannels(doc: EventDoc, winlog: Winlog, timeCreated: st
 
   if (typeof winlog.event_id === 'string' && /^\d+$/.test(winlog.event_id)) winlog.event_id = Number(winlog.event_id);
   if (typeof winlog.record_id === 'number') winlog.record_id = String(winlog.record_id);
-  for (const k of ['provider_guid', 'activity_id', 'related_activity_id']) {
+  for (const k of GUID_FIELDS) {
     const v = winlog[k];
     if (typeof v === 'string') winlog[k] = v.toLowerCase();
   }

@@ -80,14 +80,16 @@ export function addRelated(doc: Obj, list: 'user' | 'ip' | 'hash' | 'hosts', val
 
 /** A Windows number as text (`0x1fc`, `508`) → the number; undefined when it is not one. */
 export function windowsNumber(v: unknown): number | undefined {
-  if (typeof v === 'number') return Number.isSafeInteger(v) ? v : undefined;
-  if (typeof v !== 'string') return undefined;
-  const s = v.trim();
-  if (/^0x[0-9a-f]+$/i.test(s) || /^\d+$/.test(s)) {
-    const n = Number(s);
-    return Number.isSafeInteger(n) ? n : undefined;
+  if (typeof v === 'number') return Number.isSafeInteger(v) && v >= 0 ? v : undefined;
+  if (typeof v !== 'string' || v === '') return undefined;
+  // Number() reads both forms, but also '', ' ', '1e3', '0b1', '0o7', '-1' and 'Infinity': only digits or 0x+hex pass
+  const hex = v.length > 2 && v.charCodeAt(0) === 48 && (v.charCodeAt(1) | 32) === 120;
+  for (let i = hex ? 2 : 0; i < v.length; i++) {
+    const c = v.charCodeAt(i) | 32;
+    if (!((c >= 48 && c <= 57) || (hex && c >= 97 && c <= 102))) return undefined;
   }
-  return undefined;
+  const n = Number(v);
+  return Number.isSafeInteger(n) ? n : undefined;
 }
 
 /** The last part of a Windows path: `C:\Windows\System32\cmd.exe` → `cmd.exe`. */
