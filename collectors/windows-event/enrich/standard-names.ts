@@ -54,8 +54,6 @@ export function opcodeName(value: string): string | undefined {
  * `log.level` as Winlogbeat writes it for Windows events (the rendered level in lower case). The NDJSON
  * normaliser spells levels the logger way (`info`, `warn`); an exported Windows event keeps Windows'.
  */
-const LEVEL_SPELLING: Record<string, string> = { info: 'information', warn: 'warning', crit: 'critical' };
-
 export function windowsLevelName(level: string): string {
-  return LEVEL_SPELLING[level] ?? level;
+  return level === 'info' ? 'information' : level === 'warn' ? 'warning' : level === 'crit' ? 'critical' : level;
 }
