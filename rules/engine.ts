@@ -154,18 +154,24 @@ export class RulesEngine implements RulesEntry {
       this.lastSpan = event.span;
       this.lastArrivalAt = this.now();
     }
-    if (this.compiled.length > 0) this.processDoc(event.doc);
+    if (this.compiled.length > 0) this.processDoc(event.doc, event.time);
     else this.evaluated++;
   }
 
-  /** Runs one event document through the rules (backtests and rule examples call this directly). */
-  processDoc(doc: Record<string, unknown>): AlertChange[] {
+  /**
+   * Runs one event document through the rules (backtests and rule examples call this directly); `time`,
+   * when the caller has it, is its `@timestamp` in epoch milliseconds.
+   */
+  processDoc(doc: Record<string, unknown>, time?: number): AlertChange[] {
     this.evaluated++;
     if (this.compiled.length === 0) return [];
     // (most events change no alert: the list is the engine's own until one does)
     const out = this.changes;
-    const ts = doc['@timestamp'];
-    let t = typeof ts === 'string' ? parseIsoMs(ts) : typeof ts === 'number' ? ts : NaN;
+    let t = time;
+    if (t === undefined) {
+      const ts = doc['@timestamp'];
+      t = typeof ts === 'string' ? parseIsoMs(ts) : typeof ts === 'number' ? ts : NaN;
+    }
     if (!Number.isFinite(t)) t = this.now();
     // event time moves first: windows that end before this event are decided without it
     if (t > this.newest) {
