@@ -1,6 +1,7 @@
 import type { XmlElement } from '../../windows-event/xml-tree';
 import { ChunkDecoder } from './binxml';
 import { parseChunkHeader, CHUNK_HEADER_SIZE } from './chunk-header';
+import { chunkPlan } from './chunk-plan';
 import { frameAt, nextSignature, RECORD_HEADER_SIZE } from './record-frame';
 import type { EvtxIssue, EvtxRecord, EvtxStats } from './types';
 import { formatFiletime } from './value-format';
@@ -13,6 +14,7 @@ class DecodedRecord implements EvtxRecord {
     readonly tree: XmlElement,
     readonly fileOffset: number,
     readonly chunkIndex: number,
+    readonly checksumMismatch: boolean,
   ) {}
 
   xml(): string {
@@ -34,9 +36,20 @@ function allZero(buf: Buffer, from: number, to: number): boolean {
   return true;
 }
 
+/** The offset of the first whole record framed in the chunk, or -1. */
+function firstFrame(buf: Buffer): number {
+  for (let p = nextSignature(buf, CHUNK_HEADER_SIZE, buf.length); p >= 0; p = nextSignature(buf, p + 1, buf.length)) {
+    if (frameAt(buf, p, buf.length)) return p;
+  }
+  return -1;
+}
+
 /**
- * Decode the records of one chunk held in `buf` (65536 bytes, or fewer for a truncated last chunk).
- * Damaged records are counted and skipped; nothing is thrown for bad data. Every loop step advances.
+ * Decode the records of one chunk held in `buf` (65536 bytes, or fewer for a truncated last chunk), as
+ * chunk-plan.ts decides from the header. Every record whose framing is whole (signature, size and the
+ * size copy at its end agree) and whose Binary XML decodes is yielded; damaged ones are skipped, and
+ * every skip is counted in `stats.skippedRecords` and reported. Nothing is thrown for bad data; every
+ * loop step advances, so the work is bounded by the chunk's size.
  */
 export function* chunkRecords(buf: Buffer, ctx: ChunkContext): Generator<EvtxRecord> {
   const { stats, report, chunkIndex } = ctx;
@@ -47,20 +60,21 @@ export function* chunkRecords(buf: Buffer, ctx: ChunkContext): Generator<EvtxRec
     report({ kind: 'chunk-skipped', message: `chunk shorter than its header (${buf.length} bytes)`, chunkIndex, fileOffset: at(0) });
     return;
   }
-  if (header.empty) {
+  if (header.empty && allZero(buf, CHUNK_HEADER_SIZE, buf.length)) {
     stats.emptyChunks++;
     return;
   }
-  if (!header.sane) {
+  const plan = chunkPlan(header, buf.length, !header.sane && firstFrame(buf) >= 0, ctx.verifyChecksums);
+  const described = `signature ${header.signatureOk ? 'ok' : 'bad'}, free space offset ${header.freeSpaceOffset}, last record offset ${header.lastRecordOffset}`;
+  if (!plan.read) {
     stats.skippedChunks++;
-    report({
-      kind: 'chunk-skipped',
-      message: `chunk header not usable (signature ${header.signatureOk ? 'ok' : 'bad'}, free space offset ${header.freeSpaceOffset})`,
-      chunkIndex, fileOffset: at(0),
-    });
+    report({ kind: 'chunk-skipped', message: `chunk header not usable and no record framed in it (${described})`, chunkIndex, fileOffset: at(0) });
     return;
   }
-  if (!header.signatureOk) {
+  if (plan.scanned) {
+    stats.scannedChunks++;
+    report({ kind: 'chunk-header', message: `chunk header not usable (${described}); records found by scanning the chunk`, chunkIndex, fileOffset: at(0) });
+  } else if (!header.signatureOk) {
     stats.badChunkSignatures++;
     report({ kind: 'chunk-signature', message: 'bad chunk signature; structure looks sane, reading it', chunkIndex, fileOffset: at(0) });
   }
@@ -68,33 +82,44 @@ export function* chunkRecords(buf: Buffer, ctx: ChunkContext): Generator<EvtxRec
     stats.checksumMismatches++;
     report({ kind: 'chunk-checksum', message: 'chunk header CRC32 mismatch', chunkIndex, fileOffset: at(0) });
   }
-  if (!header.recordsChecksumOk) {
+  if (!plan.scanned && !header.recordsChecksumOk) {
     stats.checksumMismatches++;
     report({ kind: 'chunk-checksum', message: 'chunk record data CRC32 mismatch', chunkIndex, fileOffset: at(0) });
   }
-  const limit = Math.min(header.freeSpaceOffset, buf.length);
+  const { idRange } = plan;
   const decoder = new ChunkDecoder(buf);
-  const idRangeTrusted = header.headerChecksumOk && header.signatureOk && header.firstRecordId <= header.lastRecordId;
+  let limit = plan.limit;
   let pos = CHUNK_HEADER_SIZE;
-  while (pos < limit) {
+  let lost = 0; // damaged spots skipped: bytes that are not a record, records that do not decode
+  let inRange = 0;
+  let lastId: bigint | undefined;
+  for (;;) {
+    if (pos >= limit) {
+      // a free space offset that cannot be trusted: read on while the records go on with the next id
+      if (!plan.readOnPastLimit || lastId === undefined) break;
+      const next = frameAt(buf, pos, buf.length);
+      if (!next || next.recordId !== lastId + 1n) break;
+      limit = pos + next.size;
+    }
     const frame = frameAt(buf, pos, limit);
     if (!frame) {
-      if (allZero(buf, pos, limit)) break;
+      if (allZero(buf, pos, limit)) break; // the unused rest (records zeroed in a declared range are counted below)
+      lost++;
       stats.skippedRecords++;
-      report({ kind: 'record-framing', message: `no valid record at chunk offset ${pos}`, chunkIndex, fileOffset: at(pos) });
+      report({ kind: 'record-framing', message: `no valid record at chunk offset ${pos}`, chunkIndex, fileOffset: at(pos), records: 1 });
       const next = nextSignature(buf, pos + 1, limit);
       if (next < 0) break;
       pos = next;
       continue;
     }
     const recordId = frame.recordId.toString();
-    if (idRangeTrusted && (frame.recordId < header.firstRecordId || frame.recordId > header.lastRecordId)) {
+    if (idRange && (frame.recordId < idRange.first || frame.recordId > idRange.last)) {
       // a left-over record of an earlier use of this chunk (seen in VSS copies): its templates are gone
       stats.skippedRecords++;
       report({
         kind: 'record-stale',
-        message: `record ${recordId} outside the chunk's id range ${header.firstRecordId}-${header.lastRecordId}`,
-        chunkIndex, fileOffset: at(pos), recordId,
+        message: `record ${recordId} outside the chunk's id range ${idRange.first}-${idRange.last}`,
+        chunkIndex, fileOffset: at(pos), recordId, records: 1,
       });
       pos += frame.size;
       continue;
@@ -105,15 +130,31 @@ export function* chunkRecords(buf: Buffer, ctx: ChunkContext): Generator<EvtxRec
       for (const n of nodes) if (typeof n !== 'string') { tree = n; break; }
       if (!tree) throw new Error('record holds no element');
     } catch (e) {
+      lost++;
       stats.skippedRecords++;
       report({
-        kind: 'record-decode', message: `record ${recordId}: ${(e as Error).message}`, chunkIndex, fileOffset: at(pos), recordId,
+        kind: 'record-decode', message: `record ${recordId}: ${(e as Error).message}`, chunkIndex, fileOffset: at(pos), recordId, records: 1,
       });
     }
     if (tree) {
       stats.records++;
-      yield new DecodedRecord(recordId, formatFiletime(frame.writtenTicks), tree, at(pos), chunkIndex);
+      if (idRange) inRange++;
+      lastId = frame.recordId;
+      if (plan.checksumMismatch) stats.checksumMismatchRecords++;
+      yield new DecodedRecord(recordId, formatFiletime(frame.writtenTicks), tree, at(pos), chunkIndex, plan.checksumMismatch);
     }
     pos += frame.size;
+  }
+  if (idRange) {
+    // the records the header declares and that were neither read nor reported (zeroed, or several in one damaged spot)
+    const missing = Number(idRange.last - idRange.first) + 1 - inRange;
+    if (missing > lost) {
+      stats.skippedRecords += missing - lost;
+      report({
+        kind: 'records-missing',
+        message: `${missing - lost} of the records ${idRange.first}-${idRange.last} that the chunk header declares were not found${lost ? ' (besides the damage reported)' : ''}`,
+        chunkIndex, fileOffset: at(0), records: missing - lost,
+      });
+    }
   }
 }
