@@ -28,7 +28,7 @@ export interface ChunkPlan {
   checksumMismatch: boolean;
   /** the header could not give the record bounds: the chunk is scanned for records */
   scanned: boolean;
-  /** the free space offset is not trustworthy: records that continue the id sequence are read past it */
+  /** the free space offset is not trustworthy: records that go on with the next id are read past it */
   readOnPastLimit: boolean;
 }
 

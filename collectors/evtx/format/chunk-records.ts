@@ -88,26 +88,26 @@ export function* chunkRecords(buf: Buffer, ctx: ChunkContext): Generator<EvtxRec
   }
   const { idRange } = plan;
   const decoder = new ChunkDecoder(buf);
-  let limit = plan.limit;
+  const { limit } = plan;
+  // a header that cannot be trusted may hold a damaged free space offset: records may run past it
+  const end = plan.readOnPastLimit ? buf.length : limit;
   let pos = CHUNK_HEADER_SIZE;
   let lost = 0; // damaged spots skipped: bytes that are not a record, records that do not decode
   let inRange = 0;
   let lastId: bigint | undefined;
-  for (;;) {
-    if (pos >= limit) {
-      // a free space offset that cannot be trusted: read on while the records go on with the next id
-      if (!plan.readOnPastLimit || lastId === undefined) break;
-      const next = frameAt(buf, pos, buf.length);
-      if (!next || next.recordId !== lastId + 1n) break;
-      limit = pos + next.size;
-    }
-    const frame = frameAt(buf, pos, limit);
+  while (pos < end) {
+    const frame = frameAt(buf, pos, end);
+    // past the free space offset, only records that go on with the next id (the rest is the chunk's slack)
+    if (pos >= limit && (!frame || lastId === undefined || frame.recordId !== lastId + 1n)) break;
     if (!frame) {
-      if (allZero(buf, pos, limit)) break; // the unused rest (records zeroed in a declared range are counted below)
+      // the unused rest (records zeroed in a declared range are counted below)
+      if (allZero(buf, pos, limit)) break;
+      const next = nextSignature(buf, pos + 1, end);
+      // a chunk scanned without its header: bytes after its last record are its slack, not damage
+      if (plan.scanned && next < 0) break;
       lost++;
       stats.skippedRecords++;
       report({ kind: 'record-framing', message: `no valid record at chunk offset ${pos}`, chunkIndex, fileOffset: at(pos), records: 1 });
-      const next = nextSignature(buf, pos + 1, limit);
       if (next < 0) break;
       pos = next;
       continue;
