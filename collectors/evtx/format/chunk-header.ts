@@ -55,7 +55,7 @@ export function parseChunkHeader(buf: Buffer, verifyChecksums: boolean): ChunkHe
     (freeSpaceOffset === CHUNK_HEADER_SIZE || (lastRecordOffset >= CHUNK_HEADER_SIZE && lastRecordOffset < freeSpaceOffset));
   const firstRecordId = buf.readBigUInt64LE(24);
   const lastRecordId = buf.readBigUInt64LE(32);
-  const idRangePlausible = firstRecordId <= lastRecordId && lastRecordId - firstRecordId < BigInt(MAX_CHUNK_RECORDS);
+  const idRangePlausible = firstRecordId > 0n && firstRecordId <= lastRecordId && lastRecordId - firstRecordId < BigInt(MAX_CHUNK_RECORDS);
   return {
     signatureOk: buf.subarray(0, 8).equals(CHUNK_SIGNATURE),
     empty,

@@ -1,6 +1,7 @@
 import type { XmlElement } from '../../windows-event/xml-tree';
 import { ChunkDecoder } from './binxml';
 import { parseChunkHeader, CHUNK_HEADER_SIZE } from './chunk-header';
+import { ChunkLosses } from './chunk-losses';
 import { chunkPlan } from './chunk-plan';
 import { frameAt, nextSignature, RECORD_HEADER_SIZE } from './record-frame';
 import type { EvtxIssue, EvtxRecord, EvtxStats } from './types';
@@ -48,7 +49,7 @@ function firstFrame(buf: Buffer): number {
  * Decode the records of one chunk held in `buf` (65536 bytes, or fewer for a truncated last chunk), as
  * chunk-plan.ts decides from the header. Every record whose framing is whole (signature, size and the
  * size copy at its end agree) and whose Binary XML decodes is yielded; damaged ones are skipped, and
- * every skip is counted in `stats.skippedRecords` and reported. Nothing is thrown for bad data; every
+ * every record lost is counted in `stats.skippedRecords` and reported (chunk-losses.ts). Nothing is thrown for bad data; every
  * loop step advances, so the work is bounded by the chunk's size.
  */
 export function* chunkRecords(buf: Buffer, ctx: ChunkContext): Generator<EvtxRecord> {
@@ -86,41 +87,34 @@ export function* chunkRecords(buf: Buffer, ctx: ChunkContext): Generator<EvtxRec
     stats.checksumMismatches++;
     report({ kind: 'chunk-checksum', message: 'chunk record data CRC32 mismatch', chunkIndex, fileOffset: at(0) });
   }
-  const { idRange } = plan;
+  const { idRange, limit } = plan;
   const decoder = new ChunkDecoder(buf);
-  const { limit } = plan;
+  const losses = new ChunkLosses(idRange, header.idRangePlausible ? header.firstRecordId : undefined, (loss) => {
+    stats.skippedRecords += loss.records ?? 0;
+    const { offset, ...issue } = loss;
+    report({ ...issue, chunkIndex, fileOffset: at(offset) });
+  });
   // a header that cannot be trusted may hold a damaged free space offset: records may run past it
   const end = plan.readOnPastLimit ? buf.length : limit;
   let pos = CHUNK_HEADER_SIZE;
-  let lost = 0; // damaged spots skipped: bytes that are not a record, records that do not decode
-  let inRange = 0;
-  let lastId: bigint | undefined;
   while (pos < end) {
     const frame = frameAt(buf, pos, end);
     // past the free space offset, only records that go on with the next id (the rest is the chunk's slack)
-    if (pos >= limit && (!frame || lastId === undefined || frame.recordId !== lastId + 1n)) break;
+    if (pos >= limit && (!frame || losses.lastId === undefined || frame.recordId !== losses.lastId + 1n)) break;
     if (!frame) {
-      // the unused rest (records zeroed in a declared range are counted below)
+      // the unused rest (records zeroed in a declared range are counted as missing)
       if (allZero(buf, pos, limit)) break;
       const next = nextSignature(buf, pos + 1, end);
       // a chunk scanned without its header: bytes after its last record are its slack, not damage
       if (plan.scanned && next < 0) break;
-      lost++;
-      stats.skippedRecords++;
-      report({ kind: 'record-framing', message: `no valid record at chunk offset ${pos}`, chunkIndex, fileOffset: at(pos), records: 1 });
+      losses.damaged(pos);
       if (next < 0) break;
       pos = next;
       continue;
     }
-    const recordId = frame.recordId.toString();
     if (idRange && (frame.recordId < idRange.first || frame.recordId > idRange.last)) {
       // a left-over record of an earlier use of this chunk (seen in VSS copies): its templates are gone
-      stats.skippedRecords++;
-      report({
-        kind: 'record-stale',
-        message: `record ${recordId} outside the chunk's id range ${idRange.first}-${idRange.last}`,
-        chunkIndex, fileOffset: at(pos), recordId, records: 1,
-      });
+      losses.stale(frame.recordId, pos);
       pos += frame.size;
       continue;
     }
@@ -130,31 +124,15 @@ export function* chunkRecords(buf: Buffer, ctx: ChunkContext): Generator<EvtxRec
       for (const n of nodes) if (typeof n !== 'string') { tree = n; break; }
       if (!tree) throw new Error('record holds no element');
     } catch (e) {
-      lost++;
-      stats.skippedRecords++;
-      report({
-        kind: 'record-decode', message: `record ${recordId}: ${(e as Error).message}`, chunkIndex, fileOffset: at(pos), recordId, records: 1,
-      });
+      losses.undecodable(frame.recordId, pos, (e as Error).message);
     }
     if (tree) {
+      losses.decoded(frame.recordId);
       stats.records++;
-      if (idRange) inRange++;
-      lastId = frame.recordId;
       if (plan.checksumMismatch) stats.checksumMismatchRecords++;
-      yield new DecodedRecord(recordId, formatFiletime(frame.writtenTicks), tree, at(pos), chunkIndex, plan.checksumMismatch);
+      yield new DecodedRecord(frame.recordId.toString(), formatFiletime(frame.writtenTicks), tree, at(pos), chunkIndex, plan.checksumMismatch);
     }
     pos += frame.size;
   }
-  if (idRange) {
-    // the records the header declares and that were neither read nor reported (zeroed, or several in one damaged spot)
-    const missing = Number(idRange.last - idRange.first) + 1 - inRange;
-    if (missing > lost) {
-      stats.skippedRecords += missing - lost;
-      report({
-        kind: 'records-missing',
-        message: `${missing - lost} of the records ${idRange.first}-${idRange.last} that the chunk header declares were not found${lost ? ' (besides the damage reported)' : ''}`,
-        chunkIndex, fileOffset: at(0), records: missing - lost,
-      });
-    }
-  }
+  losses.finish();
 }
