@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { chunkRecords } from '../../collectors/evtx/format/chunk-records';
 import { newStats, type EvtxIssue, type EvtxRecord } from '../../collectors/evtx/format/types';
 import { EVTX_DATA } from '../helpers/evtx-samples';
+import { nestedRepeatChunk } from '../helpers/evtx-crafted';
 
 /**
  * Fuzzing the chunk reader with mutations of real chunks (a fixed seed, so every run tries the same
@@ -171,5 +172,20 @@ describe('evtx recovery: fuzzed chunks', function () {
     for (const [kind] of MUTATORS) expect(seen[kind], kind).to.be.greaterThan(100);
     expect(tagged).to.be.greaterThan(0);
     expect(lostExactly).to.be.greaterThan(0);
+  });
+  it('a record whose values nest and repeat (20^7 texts from 400 bytes) is skipped as undecodable and counted', () => {
+    // sound when small: depth 1 gives <X> holding 20 nested events, each <X> holding "ha" 20 times
+    const small = readChunk(nestedRepeatChunk(20, 1));
+    expect(small.records.length).to.equal(1);
+    const xml = small.records[0].xml();
+    expect(xml.split('<X>').length - 1).to.equal(21);
+    expect(xml.split('ha').length - 1).to.equal(400);
+    // depth 6: 20^7 texts; every record read is serialised, as `vigil evtx --format xml` does
+    const big = readChunk(nestedRepeatChunk(20, 6));
+    for (const r of big.records) r.xml();
+    expect(big.records.length).to.equal(0);
+    expect(big.skipped).to.equal(1);
+    expect(big.issues.map((i) => i.kind)).to.deep.equal(['record-decode']);
+    expect(big.issues[0].message).to.match(/expands to more than/);
   });
 });

@@ -3,6 +3,7 @@ import { ChunkDecoder } from './binxml';
 import { parseChunkHeader, CHUNK_HEADER_SIZE } from './chunk-header';
 import { ChunkLosses } from './chunk-losses';
 import { chunkPlan } from './chunk-plan';
+import { expandedSize, MAX_EXPANDED_SIZE } from './expanded-size';
 import { frameAt, nextSignature, RECORD_HEADER_SIZE } from './record-frame';
 import type { EvtxIssue, EvtxRecord, EvtxStats } from './types';
 import { formatFiletime } from './value-format';
@@ -123,6 +124,10 @@ export function* chunkRecords(buf: Buffer, ctx: ChunkContext): Generator<EvtxRec
       const nodes = decoder.decodeRecord(pos + RECORD_HEADER_SIZE, pos + frame.size - 4);
       for (const n of nodes) if (typeof n !== 'string') { tree = n; break; }
       if (!tree) throw new Error('record holds no element');
+      if (expandedSize(nodes) > MAX_EXPANDED_SIZE) {
+        tree = undefined;
+        throw new Error(`record expands to more than ${MAX_EXPANDED_SIZE} characters (values nested and repeated)`);
+      }
     } catch (e) {
       losses.undecodable(frame.recordId, pos, (e as Error).message);
     }
