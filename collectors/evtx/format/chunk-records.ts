@@ -46,12 +46,24 @@ function firstFrame(buf: Buffer): number {
   return -1;
 }
 
+/** The <Event> element of the record data at [from, to); throws when it does not decode or expands too far. */
+function decodeTree(decoder: ChunkDecoder, from: number, to: number): XmlElement {
+  const nodes = decoder.decodeRecord(from, to);
+  const tree = nodes.find((n): n is XmlElement => typeof n !== 'string');
+  if (!tree) throw new Error('record holds no element');
+  if (expandedSize(nodes) > MAX_EXPANDED_SIZE) {
+    throw new Error(`record expands to more than ${MAX_EXPANDED_SIZE} characters (values nested and repeated)`);
+  }
+  return tree;
+}
+
 /**
  * Decode the records of one chunk held in `buf` (65536 bytes, or fewer for a truncated last chunk), as
  * chunk-plan.ts decides from the header. Every record whose framing is whole (signature, size and the
  * size copy at its end agree) and whose Binary XML decodes is yielded; damaged ones are skipped, and
- * every record lost is counted in `stats.skippedRecords` and reported (chunk-losses.ts). Nothing is thrown for bad data; every
- * loop step advances, so the work is bounded by the chunk's size.
+ * every record lost is counted in `stats.skippedRecords` and reported (chunk-losses.ts). Nothing is
+ * thrown for bad data; every loop step advances, and a record's expansion is capped, so the work is
+ * bounded by the chunk's size.
  */
 export function* chunkRecords(buf: Buffer, ctx: ChunkContext): Generator<EvtxRecord> {
   const { stats, report, chunkIndex } = ctx;
@@ -121,13 +133,7 @@ export function* chunkRecords(buf: Buffer, ctx: ChunkContext): Generator<EvtxRec
     }
     let tree: XmlElement | undefined;
     try {
-      const nodes = decoder.decodeRecord(pos + RECORD_HEADER_SIZE, pos + frame.size - 4);
-      for (const n of nodes) if (typeof n !== 'string') { tree = n; break; }
-      if (!tree) throw new Error('record holds no element');
-      if (expandedSize(nodes) > MAX_EXPANDED_SIZE) {
-        tree = undefined;
-        throw new Error(`record expands to more than ${MAX_EXPANDED_SIZE} characters (values nested and repeated)`);
-      }
+      tree = decodeTree(decoder, pos + RECORD_HEADER_SIZE, pos + frame.size - 4);
     } catch (e) {
       losses.undecodable(frame.recordId, pos, (e as Error).message);
     }
