@@ -15,7 +15,9 @@ export class ChunkLosses {
   private spot: number | undefined;
   /** records counted lost inside the id range: spots and undecodable records */
   private counted = 0;
-  private readonly read = new Set<bigint>();
+  /** records read inside the id range, each id once (ids of a chunk only grow: a repeated or lower one is not counted) */
+  private read = 0;
+  private maxRead = -1n;
   /** the id of the last record framed (read or not; left-overs aside) */
   private prevId: bigint | undefined;
 
@@ -39,7 +41,10 @@ export class ChunkLosses {
   /** A record framed and decoded. */
   decoded(id: bigint): void {
     this.framed(id);
-    if (this.idRange) this.read.add(id);
+    if (this.idRange && id > this.maxRead) {
+      this.read++;
+      this.maxRead = id;
+    }
   }
 
   /** A record framed whose Binary XML does not decode. */
@@ -61,7 +66,7 @@ export class ChunkLosses {
     this.closeSpot(undefined);
     if (!this.idRange) return;
     const { first, last } = this.idRange;
-    const missing = Number(last - first) + 1 - this.read.size;
+    const missing = Number(last - first) + 1 - this.read;
     if (missing > this.counted) {
       const n = missing - this.counted;
       this.emit({
