@@ -25,6 +25,7 @@ import type { Obj } from './json-objects';
 import { beginLine, shapeObject } from './ecs-shape';
 import { rawLineDoc } from './raw-line';
 import { shapeWithPlan } from './shape-plans';
+import { enrichWindowsEvent } from '../windows-event/enrich';
 
 export interface NdjsonLineContext {
   hostName: string;         // host.name when the line has none
@@ -154,6 +155,7 @@ function normaliseDecoded(text: string, invalidUtf8: boolean, ctx: NdjsonLineCon
     // (a configured timestamp field is looked up after expansion: the general shaping)
     const tf = ctx.timestampField;
     const doc = tf === undefined || tf === '' ? shapeWithPlan(parsed as Obj, ctx) : shapeObject(parsed as Obj, ctx);
+    if (doc.winlog !== undefined) enrichWindowsEvent(doc);
     if (stats && lineState.flags & F_CONFLICT) stats.conflicts++;
     return doc;
   } catch (e) {

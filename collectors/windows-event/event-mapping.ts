@@ -1,6 +1,7 @@
 import type { EventDoc } from '../../src/core/event';
 import { windowsEventId } from '../../src/core/event';
 import { childNamed, textOf, type XmlElement } from './xml-tree';
+import { enrichWindowsEvent } from './enrich';
 
 /**
  * One Windows event (an `<Event>` element tree, from `wevtutil`'s RenderedXml or from an .evtx file)
@@ -186,7 +187,7 @@ export function windowsEventDoc(event: XmlElement, ctx: WindowsMappingContext): 
   doc.host = { name: computer || ctx.hostName };
   doc.agent = { type: 'vigil' };
   doc.winlog = winlog;
-  return doc;
+  return enrichWindowsEvent(doc);
 }
 
 /** Security audit keywords: bit 0x20000000000000 Audit Success, 0x10000000000000 Audit Failure (as Winlogbeat sets event.outcome). */
