@@ -1,0 +1,106 @@
+import { expect } from 'chai';
+import { enrichWindowsEvent } from '../../collectors/windows-event/enrich';
+import { appendUnique, setField } from '../../collectors/windows-event/enrich/shared/doc-fields';
+import { splitCommandLine } from '../../collectors/windows-event/enrich/shared/windows-args';
+import { windowsPathParts } from '../../collectors/windows-event/enrich/shared/windows-path';
+import { parseSysmonHashes } from '../../collectors/windows-event/enrich/sysmon/hashes';
+import { registryData } from '../../collectors/windows-event/enrich/sysmon/registry-fields';
+import { communityId } from '../../collectors/windows-event/enrich/sysmon/community-id';
+import { parseQueryResults } from '../../collectors/windows-event/enrich/sysmon/dns-fields';
+import { parseDetailLines } from '../../collectors/windows-event/enrich/powershell/detail-lines';
+import { parseInvocationDetails } from '../../collectors/windows-event/enrich/powershell/invocation-details';
+import type { EventDoc } from '../../src/core/event';
+
+// The pieces of the Sysmon and PowerShell enrichment, on the inputs the sample files do not have.
+
+describe('enrichment parts', () => {
+  it('splits command lines as CommandLineToArgvW does (quotes, backslashes before quotes, doubled quotes)', () => {
+    expect(splitCommandLine('"C:\\Program Files\\a.exe" -x  "y z"\t\'q\'')).to.deep.equal(['C:\\Program Files\\a.exe', '-x', 'y z', "'q'"]);
+    expect(splitCommandLine('a\\\\\\"b')).to.deep.equal(['a\\"b']); // 3 backslashes + quote: one backslash, a literal quote
+    expect(splitCommandLine('"a\\\\" b')).to.deep.equal(['a\\', 'b']); // 2 backslashes + quote: one backslash, the quote closes
+    expect(splitCommandLine('C:\\dir\\x.exe')).to.deep.equal(['C:\\dir\\x.exe']); // backslashes not before a quote are literal
+    // inside quotes `""` is one quote and ends the quoting (the pre-2008 rule); the next `"` opens it again
+    expect(splitCommandLine('"a""b" c')).to.deep.equal(['a"b c']);
+    expect(splitCommandLine('x ""')).to.deep.equal(['x', '']);
+    expect(splitCommandLine('   ')).to.deep.equal([]);
+  });
+
+  it('cuts Windows paths into name, directory and extension', () => {
+    expect(windowsPathParts('C:\\a.b\\file')).to.deep.equal({ name: 'file', directory: 'C:\\a.b', extension: undefined });
+    expect(windowsPathParts('C:\\x\\archive.tar.gz')).to.deep.equal({ name: 'archive.tar.gz', directory: 'C:\\x', extension: 'gz' });
+    expect(windowsPathParts('relative.txt')).to.equal(undefined);
+  });
+
+  it('reads Sysmon Hashes in lower case, leaving out empty and all-zero values', () => {
+    expect(parseSysmonHashes('SHA1=AB12,MD5=,IMPHASH=00000000000000000000000000000000,SHA256=CD34')).to.deep.equal([['sha1', 'ab12'], ['sha256', 'cd34']]);
+  });
+
+  it('gives registry data a type and a decimal value', () => {
+    expect(registryData('DWORD (0xffffffff)')).to.deep.equal({ strings: ['4294967295'], type: 'SZ_DWORD' });
+    // QWORD: high 32 bits, low 32 bits → 0x00000001_00000002
+    expect(registryData('QWORD (0x00000001-0x00000002)')).to.deep.equal({ strings: ['4294967298'], type: 'SZ_QWORD' });
+    expect(registryData('Binary Data')).to.deep.equal({ strings: ['Binary Data'], type: 'REG_BINARY' });
+    expect(registryData('%SystemRoot%\\x.dll')).to.deep.equal({ strings: ['%SystemRoot%\\x.dll'], type: 'REG_SZ' });
+  });
+
+  it('computes the Community ID of the specification\'s example flow, in either direction, and none without a transport it knows', () => {
+    // the example of the public Community ID specification (corelight/community-id-spec)
+    expect(communityId('128.232.110.120', 34855, '66.35.250.204', 80, 'tcp')).to.equal('1:LQU9qZlK+B5F3KDmev6m5PMibrg=');
+    expect(communityId('66.35.250.204', 80, '128.232.110.120', 34855, 'TCP')).to.equal('1:LQU9qZlK+B5F3KDmev6m5PMibrg=');
+    expect(communityId('::1', 1, '::ffff:10.0.0.1', 2, 'udp')).to.match(/^1:[A-Za-z0-9+/]{27}=$/);
+    expect(communityId('10.0.0.1', 1, '::1', 2, 'udp')).to.equal(undefined); // mixed families
+    expect(communityId('10.0.0.1', 1, '10.0.0.2', 2, 'icmp')).to.equal(undefined);
+  });
+
+  it('splits DNS query results into answers, addresses (IPv4-mapped ones as IPv4) and hosts', () => {
+    const r = parseQueryResults('type:  5 f2.taboola.map.fastly.net;::ffff:151.101.66.2;::ffff:151.101.130.2;2a04:4e42::396;not-an-ip;');
+    expect(r.answers).to.deep.equal([
+      { type: 'CNAME', data: 'f2.taboola.map.fastly.net' },
+      { type: 'A', data: '151.101.66.2' }, { type: 'A', data: '151.101.130.2' }, { type: 'AAAA', data: '2a04:4e42::396' },
+    ]);
+    expect(r.ips).to.deep.equal(['151.101.66.2', '151.101.130.2', '2a04:4e42::396']);
+    expect(r.hosts).to.deep.equal(['f2.taboola.map.fastly.net']);
+  });
+
+  it('reads PowerShell Name=Value detail lines (blanks out of names, values trimmed, empty ones left out)', () => {
+    expect(parseDetailLines('        Host Name = ConsoleHost\r\n        Script Name = \r\n        Command Line = a = b\r\nno equals here'))
+      .to.deep.equal({ HostName: 'ConsoleHost', CommandLine: 'a = b' });
+  });
+
+  it('reads invocation details, keeping a line of another form as its value', () => {
+    expect(parseInvocationDetails('CommandInvocation(Out-Null): "Out-Null"\r\nParameterBinding(Out-Null): name="InputObject"; value="x"\r\nsomething else\r\n'))
+      .to.deep.equal([
+        { type: 'CommandInvocation', related_command: 'Out-Null', value: '"Out-Null"' },
+        { type: 'ParameterBinding', related_command: 'Out-Null', name: '"InputObject"', value: '"x"' },
+        { value: 'something else' },
+      ]);
+  });
+
+  it('never overwrites an object with a field, nor writes below a scalar', () => {
+    const doc: EventDoc = { process: 'app', user: { name: { first: 'x' } } };
+    setField(doc, 'process.pid', 5);
+    setField(doc, 'user.name', 'bob');
+    appendUnique(doc, 'process.args', 'a');
+    expect(doc).to.deep.equal({ process: 'app', user: { name: { first: 'x' } } });
+    appendUnique(doc, 'related.user', 'a');
+    appendUnique(doc, 'related.user', 'a');
+    expect(doc.related).to.deep.equal({ user: ['a'] });
+  });
+
+  it('leaves documents without winlog, and channels without a module, as they are; enriching twice changes nothing', () => {
+    const plain: EventDoc = { message: 'x', process: { pid: 1 } };
+    expect(enrichWindowsEvent(structuredClone(plain))).to.deep.equal(plain);
+    const other: EventDoc = { winlog: { channel: 'Application', event_id: 1000, event_data: { Image: 'C:\\x.exe' } } };
+    expect(enrichWindowsEvent(structuredClone(other))).to.deep.equal(other);
+    const sysmon: EventDoc = {
+      event: { code: '1' },
+      winlog: {
+        channel: 'Microsoft-Windows-Sysmon/Operational', event_id: '1', user: { identifier: 'S-1-5-18' },
+        event_data: { Image: 'C:\\a\\b.exe', CommandLine: 'b.exe -x', User: 'D\\u', Hashes: 'MD5=AA', RuleName: '-' },
+      },
+    };
+    const once = enrichWindowsEvent(structuredClone(sysmon));
+    expect((once.process as any).name).to.equal('b.exe');
+    expect(enrichWindowsEvent(structuredClone(once))).to.deep.equal(once);
+  });
+});
