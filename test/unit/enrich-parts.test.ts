@@ -25,6 +25,44 @@ describe('enrichment parts', () => {
     expect(splitCommandLine('   ')).to.deep.equal([]);
   });
 
+  it('splits like a character-by-character reading of the same rules, on 20,000 random command lines', () => {
+    // the rules read one character at a time (slow, obvious): the reference for the sliced implementation
+    const reference = (cmd: string): string[] => {
+      const args: string[] = [];
+      let i = 0;
+      while (i < cmd.length) {
+        while (cmd[i] === ' ' || cmd[i] === '\t') i++;
+        if (i >= cmd.length) break;
+        let arg = '', quoted = false, slashes = 0;
+        for (; i < cmd.length; i++) {
+          const c = cmd[i];
+          if (c === '\\') { slashes++; continue; }
+          if (c === '"') {
+            arg += '\\'.repeat(Math.floor(slashes / 2));
+            if (slashes % 2 === 1) arg += '"';
+            else if (quoted && cmd[i + 1] === '"') { arg += '"'; i++; quoted = false; } else quoted = !quoted;
+            slashes = 0;
+            continue;
+          }
+          arg += '\\'.repeat(slashes);
+          slashes = 0;
+          if (!quoted && (c === ' ' || c === '\t')) break;
+          arg += c;
+        }
+        args.push(arg + '\\'.repeat(slashes));
+      }
+      return args;
+    };
+    let seed = 7;
+    const rand = (k: number): number => { seed = (seed * 1103515245 + 12345) % 2147483648; return seed % k; };
+    const alphabet = ['a', 'b', ' ', '\t', '\\', '"'];
+    for (let t = 0; t < 20000; t++) {
+      let cmd = '';
+      for (let len = rand(14); len > 0; len--) cmd += alphabet[rand(alphabet.length)];
+      expect(splitCommandLine(cmd), JSON.stringify(cmd)).to.deep.equal(reference(cmd));
+    }
+  });
+
   it('cuts Windows paths into name, directory and extension', () => {
     expect(windowsPathParts('C:\\a.b\\file')).to.deep.equal({ name: 'file', directory: 'C:\\a.b', extension: undefined });
     expect(windowsPathParts('C:\\x\\archive.tar.gz')).to.deep.equal({ name: 'archive.tar.gz', directory: 'C:\\x', extension: 'gz' });

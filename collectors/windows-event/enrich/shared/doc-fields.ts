@@ -9,6 +9,21 @@ function isObj(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
+/** Paths split once: the modules write the same few dozen paths for every event. */
+interface SplitPath { keys: string[]; leaf: string }
+const splitPaths = new Map<string, SplitPath>();
+const MAX_CACHED_PATHS = 1000; // paths built from event data (hash names) must not grow it without bound
+
+function split(path: string): SplitPath {
+  let sp = splitPaths.get(path);
+  if (sp) return sp;
+  const keys = path.split('.');
+  const leaf = keys.pop() as string;
+  sp = { keys, leaf };
+  if (splitPaths.size < MAX_CACHED_PATHS) splitPaths.set(path, sp);
+  return sp;
+}
+
 /** The object at `path` (created as needed), or undefined when a step holds a non-object. */
 function objectAt(doc: EventDoc, path: string[]): Record<string, unknown> | undefined {
   let o: Record<string, unknown> = doc;
@@ -24,27 +39,26 @@ function objectAt(doc: EventDoc, path: string[]): Record<string, unknown> | unde
 /** Sets `doc.<path>` to `value`; undefined and '' are not written. */
 export function setField(doc: EventDoc, path: string, value: unknown): void {
   if (value === undefined || value === '') return;
-  const keys = path.split('.');
-  const leaf = keys.pop() as string;
+  const { keys, leaf } = split(path);
   const o = objectAt(doc, keys);
   if (o && !isObj(o[leaf])) o[leaf] = value;
 }
 
 /** The value at `doc.<path>`, or undefined. */
 export function getField(doc: EventDoc, path: string): unknown {
+  const { keys, leaf } = split(path);
   let o: unknown = doc;
-  for (const key of path.split('.')) {
+  for (const key of keys) {
     if (!isObj(o)) return undefined;
     o = o[key];
   }
-  return o;
+  return isObj(o) ? o[leaf] : undefined;
 }
 
 /** Appends `value` to the array at `doc.<path>` unless it is already there (`related.*`). */
 export function appendUnique(doc: EventDoc, path: string, value: string | undefined): void {
   if (value === undefined || value === '') return;
-  const keys = path.split('.');
-  const leaf = keys.pop() as string;
+  const { keys, leaf } = split(path);
   const o = objectAt(doc, keys);
   if (!o) return;
   const cur = o[leaf];

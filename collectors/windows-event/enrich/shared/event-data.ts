@@ -3,7 +3,7 @@
  * Sysmon write for "nothing" left out (empty, `-`, the all-zero GUID), as Winlogbeat's modules do
  * before they map a field. `winlog.event_data` itself is not changed.
  */
-const NOTHING = new Set(['', '-', '{00000000-0000-0000-0000-000000000000}']);
+const NULL_GUID = '{00000000-0000-0000-0000-000000000000}';
 
 export type EventData = Record<string, string>;
 
@@ -11,9 +11,12 @@ export function eventDataView(winlog: Record<string, unknown>): EventData {
   const out: EventData = {};
   const ed = winlog.event_data;
   if (typeof ed !== 'object' || ed === null || Array.isArray(ed)) return out;
-  for (const [k, v] of Object.entries(ed as Record<string, unknown>)) {
+  const data = ed as Record<string, unknown>;
+  for (const k in data) {
+    const v = data[k];
     const s = typeof v === 'string' ? v : typeof v === 'number' || typeof v === 'boolean' ? String(v) : undefined;
-    if (s !== undefined && !NOTHING.has(s.trim())) out[k] = s;
+    if (s === undefined || s === '' || s === '-' || s === NULL_GUID) continue;
+    out[k] = s;
   }
   return out;
 }

@@ -6,33 +6,41 @@
  * a doubled quote `""` is one literal quote (the pre-2008 rule Winlogbeat follows).
  */
 export function splitCommandLine(cmd: string): string[] {
+  // no quote: every backslash is literal, blanks alone separate
+  if (cmd.indexOf('"') === -1) return cmd.split(/[ \t]+/).filter((a) => a !== '');
   const args: string[] = [];
-  let i = 0;
   const n = cmd.length;
+  let i = 0;
   while (i < n) {
-    while (i < n && (cmd[i] === ' ' || cmd[i] === '\t')) i++;
+    while (i < n && (cmd.charCodeAt(i) === 32 || cmd.charCodeAt(i) === 9)) i++;
     if (i >= n) break;
     let arg = '';
     let quoted = false;
-    let slashes = 0;
-    for (; i < n; i++) {
-      const c = cmd[i];
-      if (c === '\\') { slashes++; continue; }
-      if (c === '"') {
-        arg += '\\'.repeat(slashes >> 1);
-        if (slashes % 2 === 1) arg += '"';
-        else if (quoted && cmd[i + 1] === '"') { arg += '"'; i++; quoted = !quoted; }
-        else quoted = !quoted;
-        slashes = 0;
+    let seg = i; // start of the text not yet copied into arg
+    while (i < n) {
+      const c = cmd.charCodeAt(i);
+      if (c === 92) { // backslashes: special only before a quote
+        let j = i;
+        while (j < n && cmd.charCodeAt(j) === 92) j++;
+        if (j < n && cmd.charCodeAt(j) === 34) {
+          arg += cmd.slice(seg, i) + '\\'.repeat((j - i) >> 1);
+          if ((j - i) & 1) { arg += '"'; i = j + 1; } else i = j; // odd: a literal quote; even: the quote acts
+          seg = i;
+          continue;
+        }
+        i = j;
         continue;
       }
-      arg += '\\'.repeat(slashes);
-      slashes = 0;
-      if (!quoted && (c === ' ' || c === '\t')) break;
-      arg += c;
+      if (c === 34) {
+        arg += cmd.slice(seg, i);
+        if (quoted && cmd.charCodeAt(i + 1) === 34) { arg += '"'; i += 2; quoted = false; } else { quoted = !quoted; i++; }
+        seg = i;
+        continue;
+      }
+      if (!quoted && (c === 32 || c === 9)) break;
+      i++;
     }
-    arg += '\\'.repeat(slashes);
-    args.push(arg);
+    args.push(arg + cmd.slice(seg, i));
   }
   return args;
 }
