@@ -17,6 +17,7 @@ const date = { type: 'date' };
 // text and PowerShell command values are full text, as Winlogbeat maps them.
 const ip = { type: 'ip' };
 const bool = { type: 'boolean' };
+const double = { type: 'double' };
 const hashes = { properties: { md5: kw, sha1: kw, sha256: kw, sha384: kw, sha512: kw, ssdeep: kw, tlsh: kw } };
 const pe = { properties: { original_file_name: kw, company: kw, description: kw, file_version: kw, product: kw, imphash: kw } };
 const processFields = {
@@ -57,7 +58,12 @@ const sysmonPowershellFields = {
       },
       connected_user: { properties: { domain: kw, name: kw } },
       engine: { properties: { version: kw, previous_state: kw, new_state: kw } },
-      file: { properties: { script_block_id: kw, script_block_text: text } },
+      file: {
+        properties: {
+          script_block_id: kw, script_block_text: text, script_block_length: long, script_block_unique_symbols: long,
+          script_block_entropy_bits: double, script_block_entropy_normalized: double, script_block_surprisal_stdev: double,
+        },
+      },
       process: { properties: { executable_version: kw } },
       provider: { properties: { new_state: kw, name: kw } },
     },

@@ -51,6 +51,10 @@ const QUERIES = [
   'event.sequence >= 15 and process.title: ConsoleHost',
   'file.code_signature.signed: true and file.code_signature.valid: true',
   'rule.name: * and event.module: sysmon',
+  // the measures of Elastic's obfuscation rules (thresholds set for these samples)
+  'powershell.file.script_block_length > 1000 and powershell.file.script_block_entropy_bits >= 5.3 and powershell.file.script_block_surprisal_stdev > 0.7',
+  'powershell.file.script_block_entropy_bits >= 4.5 and not user.id: "S-1-5-18"',
+  'powershell.file.script_block_unique_symbols < 10 or powershell.file.script_block_entropy_normalized > 0.9',
 ];
 
 describe('Sysmon and PowerShell enrichment in Elasticsearch', function () {

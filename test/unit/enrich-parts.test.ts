@@ -9,6 +9,7 @@ import { communityId } from '../../collectors/windows-event/enrich/sysmon/commun
 import { parseQueryResults } from '../../collectors/windows-event/enrich/sysmon/dns-fields';
 import { parseDetailLines } from '../../collectors/windows-event/enrich/powershell/detail-lines';
 import { parseInvocationDetails } from '../../collectors/windows-event/enrich/powershell/invocation-details';
+import { scriptBlockStats } from '../../collectors/windows-event/enrich/powershell/script-block-stats';
 import type { EventDoc } from '../../src/core/event';
 
 // The pieces of the Sysmon and PowerShell enrichment, on the inputs the sample files do not have.
@@ -112,6 +113,26 @@ describe('enrichment parts', () => {
         { type: 'ParameterBinding', related_command: 'Out-Null', name: '"InputObject"', value: '"x"' },
         { value: 'something else' },
       ]);
+  });
+
+  it('measures a script block: entropy, surprisal deviation, length, symbols (by hand on "aab")', () => {
+    // p(a) = 2/3, p(b) = 1/3: H = log2(3) - 2/3 bits; surprisals log2(3/2) and log2(3) around H: deviation √2/3
+    const h = Math.log2(3) - 2 / 3;
+    const s = scriptBlockStats('  aab\n') as NonNullable<ReturnType<typeof scriptBlockStats>>;
+    expect(s.length).to.equal(3);
+    expect(s.unique_symbols).to.equal(2);
+    expect(s.entropy_bits).to.be.closeTo(h, 1e-12);
+    expect(s.surprisal_stdev).to.be.closeTo(Math.SQRT2 / 3, 1e-12);
+    expect(s.entropy_normalized).to.be.closeTo(h / Math.log2(3), 1e-12);
+    // one repeated character: no entropy, no deviation
+    expect(scriptBlockStats('zzzz')).to.deep.equal({ entropy_bits: 0, entropy_normalized: 0, surprisal_stdev: 0, length: 4, unique_symbols: 1 });
+    // the signature block is not measured (the line break before it is: the text is trimmed before it is cut);
+    // composed characters count once (NFC)
+    expect(scriptBlockStats('aab\r\n# SIG # Begin signature block\r\n# MIIx…')?.length).to.equal(5);
+    expect(scriptBlockStats('e\u0301e\u0301')).to.include({ length: 2, unique_symbols: 1 });
+    // a block that only continues a signature, and an empty one, are not measured
+    expect(scriptBlockStats(`# ${'A'.repeat(64)}\n# ${'B'.repeat(62)}==\n# more`)).to.equal(undefined);
+    expect(scriptBlockStats('  \r\n')).to.equal(undefined);
   });
 
   it('never overwrites an object with a field, nor writes below a scalar', () => {

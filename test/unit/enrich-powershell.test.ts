@@ -33,11 +33,19 @@ describe('enrichment: PowerShell', () => {
     const text = ((d.winlog as any).event_data.ScriptBlockText as string);
     expect(text.startsWith('the length\r\n')).to.equal(true);
     expect(d.event).to.include({ module: 'powershell', category: 'process', type: 'info' });
-    expect(d.powershell).to.deep.equal({
-      file: { script_block_id: 'c4c51741-5c5a-4df0-acc0-d639a3f79256', script_block_text: text },
+    const { script_block_entropy_bits: bits, script_block_entropy_normalized: norm, script_block_surprisal_stdev: sd, ...file } = (d.powershell as any).file;
+    expect({ ...(d.powershell as any), file }).to.deep.equal({
+      file: {
+        script_block_id: 'c4c51741-5c5a-4df0-acc0-d639a3f79256', script_block_text: text,
+        script_block_length: text.trim().length, script_block_unique_symbols: new Set(text.trim()).size,
+      },
       sequence: 2,
       total: 2,
     });
+    // ordinary code: between 4 and 5 bits a character (the measures themselves: enrich-parts.test.ts)
+    expect(bits).to.be.within(4, 5);
+    expect(norm).to.be.within(0, 1);
+    expect(sd).to.be.greaterThan(0);
     expect(d.file).to.deep.equal({
       path: 'C:\\Users\\student\\Desktop\\DeepBlueCLI-master\\DeepBlue-0.2.ps1',
       name: 'DeepBlue-0.2.ps1',

@@ -3,12 +3,14 @@ import { setField } from '../shared/doc-fields';
 import { integerOf, type EventData } from '../shared/event-data';
 import { windowsPathParts } from '../shared/windows-path';
 import { parseInvocationDetails } from './invocation-details';
+import { scriptBlockStats } from './script-block-stats';
 
 /**
  * `powershell.*` (and `file.*` for the script, `event.sequence`) of a PowerShell event, as Winlogbeat's
  * powershell module names them: engine and provider states, engine and host versions, pipeline and
  * runspace ids, the command (name, type, path, value), the script block (id, text) and which part of a
- * split one this is (`sequence` of `total`), and the invocation details of events 800 and 4103.
+ * split one this is (`sequence` of `total`), and the invocation details of events 800 and 4103; the
+ * script block's entropy measures as Elastic's Windows integration adds them (./script-block-stats.ts).
  */
 export function addPowershellFields(doc: EventDoc, f: EventData, code: string): void {
   setField(doc, 'event.sequence', integerOf(f.SequenceNumber));
@@ -27,6 +29,14 @@ export function addPowershellFields(doc: EventDoc, f: EventData, code: string): 
   setField(doc, 'powershell.command.type', f.CommandType);
   setField(doc, 'powershell.file.script_block_id', f.ScriptBlockId);
   setField(doc, 'powershell.file.script_block_text', f.ScriptBlockText);
+  const stats = f.ScriptBlockText !== undefined ? scriptBlockStats(f.ScriptBlockText) : undefined;
+  if (stats) {
+    setField(doc, 'powershell.file.script_block_entropy_bits', stats.entropy_bits);
+    setField(doc, 'powershell.file.script_block_entropy_normalized', stats.entropy_normalized);
+    setField(doc, 'powershell.file.script_block_surprisal_stdev', stats.surprisal_stdev);
+    setField(doc, 'powershell.file.script_block_length', stats.length);
+    setField(doc, 'powershell.file.script_block_unique_symbols', stats.unique_symbols);
+  }
   setField(doc, 'powershell.sequence', integerOf(f.MessageNumber ?? f.DetailSequence));
   setField(doc, 'powershell.total', integerOf(f.MessageTotal ?? f.DetailTotal));
   const details = code === '800' ? f.param3 : code === '4103' ? f.Payload : undefined;
