@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { enrichWindowsEvent } from '../../collectors/windows-event/enrich';
-import { appendUnique, setField } from '../../collectors/windows-event/enrich/shared/doc-fields';
+import { appendAllUnique, appendUnique, setField } from '../../collectors/windows-event/enrich/shared/doc-fields';
 import { splitCommandLine } from '../../collectors/windows-event/enrich/shared/windows-args';
 import { windowsPathParts } from '../../collectors/windows-event/enrich/shared/windows-path';
 import { parseSysmonHashes } from '../../collectors/windows-event/enrich/sysmon/hashes';
@@ -113,6 +113,33 @@ describe('enrichment parts', () => {
         { type: 'ParameterBinding', related_command: 'Out-Null', name: '"InputObject"', value: '"x"' },
         { value: 'something else' },
       ]);
+  });
+
+  it('reads a parameter binding as `name=(.+);\\s*value=(.+)$` would, in one pass even on a hostile line', () => {
+    const reference = /name=(.+);\s*value=(.+)$/;
+    let seed = 3;
+    const rand = (k: number): number => { seed = (seed * 1103515245 + 12345) % 2147483648; return seed % k; };
+    const parts = ['name=', '; value=', ';value=', ';  value=', 'x', ';', ' '];
+    for (let t = 0; t < 5000; t++) {
+      let tail = '';
+      for (let len = rand(8); len > 0; len--) tail += parts[rand(parts.length)];
+      const [got] = parseInvocationDetails(`ParameterBinding(C): ${tail}`);
+      const m = reference.exec(tail.trim());
+      const want = tail.trim() === '' ? { type: 'ParameterBinding', related_command: 'C' }
+        : m ? { type: 'ParameterBinding', related_command: 'C', name: m[1], value: m[2] } : { value: tail.trim() };
+      expect(got, JSON.stringify(tail)).to.deep.equal(want);
+    }
+    // 200,000 names and no value: read as text (the regular expression would backtrack for hours)
+    const hostile = `ParameterBinding(C): ${'name='.repeat(200_000)}`;
+    expect(parseInvocationDetails(hostile)).to.deep.equal([{ value: 'name='.repeat(200_000) }]);
+  });
+
+  it('appends long lists to related.* once each', () => {
+    const doc: EventDoc = { related: { ip: ['10.0.0.1'] } };
+    const many = Array.from({ length: 100_000 }, (_, i) => `10.0.${(i >> 8) & 255}.${i & 255}`);
+    appendAllUnique(doc, 'related.ip', many);
+    expect((doc.related as any).ip).to.have.length(65536);
+    expect((doc.related as any).ip.slice(0, 3)).to.deep.equal(['10.0.0.1', '10.0.0.0', '10.0.0.2']);
   });
 
   it('measures a script block: entropy, surprisal deviation, length, symbols (by hand on "aab")', () => {

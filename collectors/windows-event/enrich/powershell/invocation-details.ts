@@ -7,7 +7,25 @@
 export interface InvocationDetail { type?: string; related_command?: string; name?: string; value?: string }
 
 const DETAIL = /^([^:(]+)\((.+)\):\s*(.+)?$/;
-const BINDING = /name=(.+);\s*value=(.+)$/;
+const VALUE_SEPARATOR = /;\s*value=/g;
+
+/**
+ * `…name=N; value=V` → [N, V]: N runs from the first `name=` to the last `; value=` that leaves a
+ * non-empty V. (The same as matching `name=(.+);\s*value=(.+)$`, in one pass: that regular expression
+ * backtracks quadratically on a long line with many `name=` and no value.)
+ */
+function nameAndValue(s: string): [string, string] | undefined {
+  const start = s.indexOf('name=');
+  if (start < 0) return undefined;
+  let best: RegExpExecArray | undefined;
+  VALUE_SEPARATOR.lastIndex = start + 6;
+  for (let m = VALUE_SEPARATOR.exec(s); m; m = VALUE_SEPARATOR.exec(s)) {
+    if (m.index + m[0].length < s.length) best = m;
+    VALUE_SEPARATOR.lastIndex = m.index + 1;
+  }
+  if (!best) return undefined;
+  return [s.slice(start + 5, best.index), s.slice(best.index + best[0].length)];
+}
 
 export function parseInvocationDetails(text: string): InvocationDetail[] {
   const out: InvocationDetail[] = [];
@@ -20,9 +38,9 @@ export function parseInvocationDetails(text: string): InvocationDetail[] {
       out.push(m[3] === undefined ? { type: m[1], related_command: m[2] } : { type: m[1], related_command: m[2], value: m[3] });
       continue;
     }
-    const b = BINDING.exec(m[3]);
+    const b = nameAndValue(m[3]);
     if (!b) { out.push({ value: m[3] }); continue; }
-    out.push({ type: m[1], related_command: m[2], name: b[1], value: b[2] });
+    out.push({ type: m[1], related_command: m[2], name: b[0], value: b[1] });
   }
   return out;
 }

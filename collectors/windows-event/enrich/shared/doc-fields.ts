@@ -66,3 +66,17 @@ export function appendUnique(doc: EventDoc, path: string, value: string | undefi
   else if (Array.isArray(cur)) { if (!cur.includes(value)) cur.push(value); }
   else if (typeof cur === 'string' && cur !== value) o[leaf] = [cur, value];
 }
+
+/** Appends each of `values` to the array at `doc.<path>` that is not there yet (a set, for long lists). */
+export function appendAllUnique(doc: EventDoc, path: string, values: string[]): void {
+  if (values.length < 8) { for (const v of values) appendUnique(doc, path, v); return; }
+  const { keys, leaf } = split(path);
+  const o = objectAt(doc, keys);
+  if (!o) return;
+  const cur = o[leaf];
+  if (cur !== undefined && !Array.isArray(cur) && typeof cur !== 'string') return;
+  const list: unknown[] = Array.isArray(cur) ? cur : cur === undefined ? [] : [cur];
+  const seen = new Set(list);
+  for (const v of values) if (v !== '' && !seen.has(v)) { seen.add(v); list.push(v); }
+  if (list.length > 0) o[leaf] = list;
+}

@@ -1,6 +1,6 @@
 import { isIP } from 'node:net';
 import type { EventDoc } from '../../../../src/core/event';
-import { appendUnique, setField } from '../shared/doc-fields';
+import { appendAllUnique, appendUnique, setField } from '../shared/doc-fields';
 import type { EventData } from '../shared/event-data';
 import { DNS_QUERY_STATUS, DNS_RECORD_TYPES } from './dns-names';
 
@@ -45,8 +45,8 @@ export function addSysmonDns(doc: EventDoc, ed: EventData): void {
     const { answers, ips, hosts } = parseQueryResults(ed.QueryResults);
     if (answers.length > 0) setField(doc, 'dns.answers', answers);
     if (ips.length > 0) setField(doc, 'dns.resolved_ip', ips);
-    for (const h of hosts) appendUnique(doc, 'related.hosts', h);
-    for (const ip of ips) appendUnique(doc, 'related.ip', ip);
+    appendAllUnique(doc, 'related.hosts', hosts);
+    appendAllUnique(doc, 'related.ip', ips);
   }
   appendUnique(doc, 'related.hosts', ed.QueryName);
   if (ed.QueryStatus !== undefined) setField(doc, 'sysmon.dns.status', DNS_QUERY_STATUS[ed.QueryStatus.trim()] ?? ed.QueryStatus);

@@ -1,5 +1,5 @@
 import type { EventDoc } from '../../../../src/core/event';
-import { appendUnique, setField } from '../shared/doc-fields';
+import { appendAllUnique, setField } from '../shared/doc-fields';
 import type { EventData } from '../shared/event-data';
 
 /**
@@ -30,8 +30,8 @@ export function addSysmonHashes(doc: EventDoc, ed: EventData, code: string): voi
   if (text === undefined) return;
   const hashes = parseSysmonHashes(text);
   const target = PROCESS_HASH_EVENTS.has(code) ? 'process' : FILE_HASH_EVENTS.has(code) ? 'file' : undefined;
+  appendAllUnique(doc, 'related.hash', hashes.map(([, value]) => value));
   for (const [algo, value] of hashes) {
-    appendUnique(doc, 'related.hash', value);
     if (!target) continue;
     if (algo === 'imphash') setField(doc, `${target}.pe.imphash`, value);
     else setField(doc, `${target}.hash.${algo}`, value);
