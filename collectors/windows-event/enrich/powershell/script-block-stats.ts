@@ -30,28 +30,37 @@ function isSignatureContinuation(text: string): boolean {
   return /^# ?[A-Za-z0-9+/=]{64}$/.test(line);
 }
 
+// one count per UTF-16 code unit, kept between calls (the codes seen are reset after each text)
+const counts = new Uint32Array(65536);
+const NON_ASCII = /[^\u0000-\u007f]/;
+
 export function scriptBlockStats(scriptBlock: string): ScriptBlockStats | undefined {
   let text = scriptBlock.trim();
   const sig = text.indexOf(SIGNATURE);
   if (sig >= 0) text = text.slice(0, sig);
   if (text.length === 0 || isSignatureContinuation(text)) return undefined;
-  text = text.normalize('NFC');
+  if (NON_ASCII.test(text)) text = text.normalize('NFC');
   const length = text.length;
-  const counts = new Map<number, number>();
+  const seen: number[] = [];
   for (let i = 0; i < length; i++) {
     const c = text.charCodeAt(i);
-    counts.set(c, (counts.get(c) ?? 0) + 1);
+    if (counts[c]++ === 0) seen.push(c);
   }
   let entropy = 0;
-  for (const n of counts.values()) { const p = n / length; entropy -= p * Math.log2(p); }
+  for (const c of seen) { const p = counts[c] / length; entropy -= p * Math.log2(p); }
   let variance = 0;
-  for (const n of counts.values()) { const p = n / length; const d = -Math.log2(p) - entropy; variance += p * d * d; }
+  for (const c of seen) {
+    const p = counts[c] / length;
+    const d = -Math.log2(p) - entropy;
+    variance += p * d * d;
+    counts[c] = 0;
+  }
   const normalized = length > 1 ? Math.min(1, Math.max(0, entropy / Math.log2(length))) : 0;
   return {
     entropy_bits: entropy === 0 ? 0 : entropy,
     entropy_normalized: normalized,
     surprisal_stdev: Math.sqrt(Math.max(0, variance)),
     length,
-    unique_symbols: counts.size,
+    unique_symbols: seen.length,
   };
 }
