@@ -82,6 +82,20 @@ describe('enrichment parts', () => {
     expect(registryData('%SystemRoot%\\x.dll')).to.deep.equal({ strings: ['%SystemRoot%\\x.dll'], type: 'REG_SZ' });
   });
 
+  it('reads the hive of registry paths in the short, long and kernel forms', () => {
+    const reg = (path: string): unknown => {
+      const doc: EventDoc = { winlog: { channel: 'Microsoft-Windows-Sysmon/Operational', event_id: 12, event_data: { TargetObject: path } } };
+      return enrichWindowsEvent(doc).registry;
+    };
+    expect(reg('HKU\\S-1-5-18\\Run\\x')).to.deep.equal({ path: 'HKU\\S-1-5-18\\Run\\x', hive: 'HKU', key: 'S-1-5-18\\Run\\x', value: 'x' });
+    expect(reg('HKEY_LOCAL_MACHINE\\SOFTWARE')).to.deep.equal({ path: 'HKEY_LOCAL_MACHINE\\SOFTWARE', hive: 'HKLM', key: 'SOFTWARE', value: 'SOFTWARE' });
+    expect(reg('\\REGISTRY\\MACHINE\\SYSTEM\\ControlSet001\\Services\\x\\Start')).to.deep.equal({
+      path: '\\REGISTRY\\MACHINE\\SYSTEM\\ControlSet001\\Services\\x\\Start', hive: 'HKLM', key: 'SYSTEM\\ControlSet001\\Services\\x\\Start', value: 'Start',
+    });
+    expect(reg('\\REGISTRY\\USER\\.DEFAULT\\Software')).to.include({ hive: 'HKU', key: '.DEFAULT\\Software' });
+    expect(reg('\\REGISTRY\\A\\x')).to.deep.equal({ path: '\\REGISTRY\\A\\x', value: 'x' }); // an app hive: none
+  });
+
   it('computes the Community ID of the specification\'s example flow, in either direction, and none without a transport it knows', () => {
     // the example of the public Community ID specification (corelight/community-id-spec)
     expect(communityId('128.232.110.120', 34855, '66.35.250.204', 80, 'tcp')).to.equal('1:LQU9qZlK+B5F3KDmev6m5PMibrg=');
