@@ -1,4 +1,6 @@
 import { securityModule } from './security-module';
+import { sysmonModule } from './sysmon/module';
+import { powershellModule } from './powershell/module';
 import type { EnrichModule } from './types';
 
 /**
@@ -7,4 +9,6 @@ import type { EnrichModule } from './types';
  */
 export const ENRICH_MODULES: readonly EnrichModule[] = [
   securityModule,
+  sysmonModule,
+  powershellModule,
 ];
