@@ -190,8 +190,9 @@ describe('enrichment parts', () => {
   it('leaves documents without winlog, and channels without a module, as they are; enriching twice changes nothing', () => {
     const plain: EventDoc = { message: 'x', process: { pid: 1 } };
     expect(enrichWindowsEvent(structuredClone(plain))).to.deep.equal(plain);
+    // a channel without a module gets what every Windows event gets (the all-channel stage), nothing more
     const other: EventDoc = { winlog: { channel: 'Application', event_id: 1000, event_data: { Image: 'C:\\x.exe' } } };
-    expect(enrichWindowsEvent(structuredClone(other))).to.deep.equal(other);
+    expect(enrichWindowsEvent(structuredClone(other))).to.deep.equal({ ...other, host: { os: { type: 'windows', family: 'windows' } } });
     const sysmon: EventDoc = {
       event: { code: '1' },
       winlog: {

@@ -44,11 +44,13 @@ export function enrichAllChannels(doc: EventDoc, winlog: Winlog, timeCreated: st
     if (name) winlog.task = name;
   }
 
-  const ev = objAt(doc, 'event');
-  if (ev.action === undefined && typeof winlog.task === 'string' && winlog.task !== '' && !/^\d+$/.test(winlog.task)) ev.action = winlog.task;
-  if (ev.outcome === undefined && Array.isArray(winlog.keywords)) {
-    if (winlog.keywords.includes('Audit Success')) ev.outcome = 'success';
-    else if (winlog.keywords.includes('Audit Failure')) ev.outcome = 'failure';
+  const action = typeof winlog.task === 'string' && winlog.task !== '' && !/^\d+$/.test(winlog.task) ? winlog.task : undefined;
+  const outcome = !Array.isArray(winlog.keywords) ? undefined
+    : winlog.keywords.includes('Audit Success') ? 'success' : winlog.keywords.includes('Audit Failure') ? 'failure' : undefined;
+  if (action !== undefined || outcome !== undefined) {
+    const ev = objAt(doc, 'event');
+    if (ev.action === undefined && action !== undefined) ev.action = action;
+    if (ev.outcome === undefined && outcome !== undefined) ev.outcome = outcome;
   }
 
   if (isObj(doc.log) && typeof doc.log.level === 'string') {
