@@ -126,7 +126,7 @@ export function requirementOptions(ast: Ast): Array<{ field: string; values: str
 export function requiredValues(ast: Ast): { field: string; values: string[] } | null {
   switch (ast.type) {
     case 'match': {
-      if (fieldKind(ast.field) !== 'keyword') return null;
+      if (ast.fieldPattern || fieldKind(ast.field) !== 'keyword') return null;
       if (ast.value.kind === 'wildcard') return null;
       return { field: ast.field, values: [ast.value.text] };
     }

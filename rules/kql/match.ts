@@ -4,6 +4,7 @@ import { dateValueMs, parseDateSpan } from './dates';
 import { fieldKind, keywordOf, type FieldKind } from './fields';
 import { compileFieldVisitor } from '../field-path';
 import { compileGlob, splitWildcardWords } from './glob';
+import { compilePatternMatcher } from './field-pattern';
 
 /** A compiled query: true when the event matches. */
 export type Matcher = (doc: Record<string, unknown>) => boolean;
@@ -34,8 +35,14 @@ export function compileMatcher(ast: Ast): Matcher {
       const inner = compileMatcher(ast.child);
       return (doc) => !inner(doc);
     }
-    case 'exists': return anyValue(ast.field, existsTest(fieldKind(ast.field)));
-    case 'match': return anyValue(ast.field, valueTest(fieldKind(ast.field), ast.value));
+    case 'exists':
+      if (ast.fieldPattern) return compilePatternMatcher(ast.fieldPattern, existsTest);
+      return anyValue(ast.field, existsTest(fieldKind(ast.field)));
+    case 'match': {
+      const value = ast.value;
+      if (ast.fieldPattern) return compilePatternMatcher(ast.fieldPattern, (kind) => valueTest(kind, value));
+      return anyValue(ast.field, valueTest(fieldKind(ast.field), value));
+    }
     case 'text': return anyValue(FREE_TEXT_FIELD, valueTest(fieldKind(FREE_TEXT_FIELD), ast.value));
     case 'range': return anyValue(ast.field, rangeTest(fieldKind(ast.field), ast.op, ast.value));
   }
@@ -222,7 +229,7 @@ function textPieces(value: KqlValue): TextPieces {
  * at once. null when the children are not such.
  */
 function sameFieldOr(children: Ast[]): Matcher | null {
-  const fieldOf = (c: Ast): string | null => (c.type === 'match' ? c.field : c.type === 'text' ? FREE_TEXT_FIELD : null);
+  const fieldOf = (c: Ast): string | null => (c.type === 'match' && !c.fieldPattern ? c.field : c.type === 'text' ? FREE_TEXT_FIELD : null);
   const field = fieldOf(children[0]);
   if (field === null || children.some((c) => fieldOf(c) !== field)) return null;
   const kind = fieldKind(field);

@@ -1,6 +1,7 @@
 import { FREE_TEXT_FIELD, type Ast, type KqlValue } from './ast';
 import { fieldKind, type FieldKind } from './fields';
 import { splitWildcardWords } from './glob';
+import { fieldPatternText } from './field-pattern';
 
 /** Elasticsearch query DSL (a plain JSON object). */
 export type EsQuery = Record<string, unknown>;
@@ -18,8 +19,12 @@ export function toEsQuery(ast: Ast): EsQuery {
     case 'and': return { bool: { must: ast.children.map(toEsQuery) } };
     case 'or': return { bool: { should: ast.children.map(toEsQuery), minimum_should_match: 1 } };
     case 'not': return { bool: { must_not: [toEsQuery(ast.child)] } };
-    case 'exists': return fieldKind(ast.field) === 'unindexed' ? MATCH_NONE : { exists: { field: ast.field } };
-    case 'match': return valueQuery(ast.field, fieldKind(ast.field), ast.value);
+    case 'exists':
+      if (ast.fieldPattern) return { exists: { field: fieldPatternText(ast.fieldPattern) } };
+      return fieldKind(ast.field) === 'unindexed' ? MATCH_NONE : { exists: { field: ast.field } };
+    case 'match':
+      if (ast.fieldPattern) return patternQuery(fieldPatternText(ast.fieldPattern), ast.value);
+      return valueQuery(ast.field, fieldKind(ast.field), ast.value);
     case 'text': return valueQuery(FREE_TEXT_FIELD, fieldKind(FREE_TEXT_FIELD), ast.value);
     case 'range': {
       const kind = fieldKind(ast.field);
@@ -43,6 +48,25 @@ function escapeWildcard(s: string): string {
 /** Escapes a literal piece for query_string, where almost every punctuation character is syntax. */
 function escapeQueryString(s: string): string {
   return s.replace(/[^\p{L}\p{N}]/gu, '\\$&');
+}
+
+/**
+ * A value on a field pattern: Elasticsearch expands the pattern over the index's mapping (the fields
+ * Vigil's template names and those it mapped on first sight) and runs, on each field, the query its
+ * type calls for: a keyword compares whole values, a text field its terms, a number its value
+ * (lenient: a value that is not a number matches nothing there instead of failing the search).
+ */
+function patternQuery(pattern: string, value: KqlValue): EsQuery {
+  if (value.kind === 'wildcard') {
+    return {
+      query_string: {
+        query: value.segments.map(escapeQueryString).join('*'),
+        fields: [pattern], lenient: true, analyze_wildcard: false, allow_leading_wildcard: true,
+      },
+    };
+  }
+  const type = value.kind === 'phrase' ? 'phrase' : 'best_fields';
+  return { multi_match: { query: value.text, fields: [pattern], type, operator: 'or', lenient: true } };
 }
 
 function valueQuery(field: string, kind: FieldKind, value: KqlValue): EsQuery {

@@ -1,0 +1,64 @@
+import type { FieldPattern } from './ast';
+import { fieldKind, type FieldKind } from './fields';
+import { compileGlob } from './glob';
+
+/**
+ * Field patterns (`file.hash.*`, `target_resources.*.display_name`) read locally: every leaf of the
+ * event whose dotted path the pattern matches, a star spanning any characters (dots too), as
+ * Elasticsearch matches field patterns against the mapping's field names. An array contributes each
+ * element under the same path, so `a: [{b: 1}]` holds `a.b`, as in Elasticsearch's flattened objects.
+ */
+
+/** The pattern as Elasticsearch's field-name patterns write it. */
+export function fieldPatternText(pattern: FieldPattern): string {
+  return pattern.join('*');
+}
+
+/** Calls `visit` with each leaf value and its path, stopping at the first call that returns true. */
+function someLeaf(node: unknown, path: string, visit: (path: string, v: unknown) => boolean): boolean {
+  if (node === null || node === undefined) return false;
+  if (Array.isArray(node)) {
+    for (const el of node) if (someLeaf(el, path, visit)) return true;
+    return false;
+  }
+  if (typeof node === 'object') {
+    for (const [k, v] of Object.entries(node as Record<string, unknown>)) {
+      if (someLeaf(v, path === '' ? k : `${path}.${k}`, visit)) return true;
+    }
+    return false;
+  }
+  return path !== '' && visit(path, node);
+}
+
+/** How many paths a compiled pattern remembers the test of before it starts over (events may carry any names). */
+const PATH_CACHE_LIMIT = 4096;
+
+/**
+ * A predicate over events: whether some leaf on a path the pattern matches passes the test made for
+ * that path's field kind. `testFor` is called once per kind.
+ */
+export function compilePatternMatcher(
+  pattern: FieldPattern, testFor: (kind: FieldKind) => (v: unknown) => boolean,
+): (doc: Record<string, unknown>) => boolean {
+  const matches = compileGlob(pattern);
+  const byKind = new Map<FieldKind, (v: unknown) => boolean>();
+  const byPath = new Map<string, ((v: unknown) => boolean) | null>();
+  const testOf = (path: string): ((v: unknown) => boolean) | null => {
+    let t = byPath.get(path);
+    if (t !== undefined) return t;
+    if (!matches(path)) t = null;
+    else {
+      const kind = fieldKind(path);
+      t = byKind.get(kind) ?? null;
+      if (!t) { t = testFor(kind); byKind.set(kind, t); }
+    }
+    if (byPath.size >= PATH_CACHE_LIMIT) byPath.clear();
+    byPath.set(path, t);
+    return t;
+  };
+  const visit = (path: string, v: unknown): boolean => {
+    const t = testOf(path);
+    return t !== null && t(v);
+  };
+  return (doc) => someLeaf(doc, '', visit);
+}
