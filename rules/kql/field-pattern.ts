@@ -1,5 +1,5 @@
 import type { FieldPattern } from './ast';
-import { fieldKind, type FieldKind } from './fields';
+import type { FieldKind, FieldMap } from './fields';
 import { compileGlob } from './glob';
 
 /**
@@ -38,20 +38,24 @@ const PATH_CACHE_LIMIT = 4096;
  * that path's field kind. `testFor` is called once per kind.
  */
 export function compilePatternMatcher(
-  pattern: FieldPattern, testFor: (kind: FieldKind) => (v: unknown) => boolean,
+  pattern: FieldPattern, fields: FieldMap, testFor: (kind: FieldKind) => (v: unknown) => boolean,
 ): (doc: Record<string, unknown>) => boolean {
   const matches = compileGlob(pattern);
   const byKind = new Map<FieldKind, (v: unknown) => boolean>();
   const byPath = new Map<string, ((v: unknown) => boolean) | null>();
+  const testOfKind = (kind: FieldKind): ((v: unknown) => boolean) => {
+    let t = byKind.get(kind);
+    if (!t) { t = testFor(kind); byKind.set(kind, t); }
+    return t;
+  };
+  // a document path's value passes when it passes the test of the field, or of a multi-field of it, that the pattern names
   const testOf = (path: string): ((v: unknown) => boolean) | null => {
     let t = byPath.get(path);
     if (t !== undefined) return t;
-    if (!matches(path)) t = null;
-    else {
-      const kind = fieldKind(path);
-      t = byKind.get(kind) ?? null;
-      if (!t) { t = testFor(kind); byKind.set(kind, t); }
-    }
+    const tests: Array<(v: unknown) => boolean> = [];
+    if (matches(path)) tests.push(testOfKind(fields.kind(path)));
+    for (const sub of fields.subfields(path)) if (matches(sub.path)) tests.push(testOfKind(sub.kind));
+    t = tests.length === 0 ? null : tests.length === 1 ? tests[0] : (v) => tests.some((x) => x(v));
     if (byPath.size >= PATH_CACHE_LIMIT) byPath.clear();
     byPath.set(path, t);
     return t;

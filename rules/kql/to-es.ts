@@ -1,5 +1,6 @@
 import { FREE_TEXT_FIELD, type Ast, type KqlValue } from './ast';
-import { fieldKind, type FieldKind } from './fields';
+import { VIGIL_FIELDS, type FieldKind, type FieldMap } from './fields';
+import { ipSpan, ipValue } from './ip';
 import { splitWildcardWords } from './glob';
 import { fieldPatternText } from './field-pattern';
 
@@ -14,22 +15,24 @@ const MATCH_NONE: EsQuery = { match_none: {} };
  * Kibana does for KQL: term/match for exact and analysed values, match_phrase for quoted text,
  * wildcard for patterns, range, exists; boolean structure maps to bool.
  */
-export function toEsQuery(ast: Ast): EsQuery {
+export function toEsQuery(ast: Ast, fields: FieldMap = VIGIL_FIELDS): EsQuery {
+  const translate = (a: Ast): EsQuery => toEsQuery(a, fields);
   switch (ast.type) {
-    case 'and': return { bool: { must: ast.children.map(toEsQuery) } };
-    case 'or': return { bool: { should: ast.children.map(toEsQuery), minimum_should_match: 1 } };
-    case 'not': return { bool: { must_not: [toEsQuery(ast.child)] } };
+    case 'and': return { bool: { must: ast.children.map(translate) } };
+    case 'or': return { bool: { should: ast.children.map(translate), minimum_should_match: 1 } };
+    case 'not': return { bool: { must_not: [translate(ast.child)] } };
     case 'exists':
       if (ast.fieldPattern) return { exists: { field: fieldPatternText(ast.fieldPattern) } };
-      return fieldKind(ast.field) === 'unindexed' ? MATCH_NONE : { exists: { field: ast.field } };
+      return fields.kind(ast.field) === 'unindexed' ? MATCH_NONE : { exists: { field: ast.field } };
     case 'match':
       if (ast.fieldPattern) return patternQuery(fieldPatternText(ast.fieldPattern), ast.value);
-      return valueQuery(ast.field, fieldKind(ast.field), ast.value);
-    case 'text': return valueQuery(FREE_TEXT_FIELD, fieldKind(FREE_TEXT_FIELD), ast.value);
+      return valueQuery(ast.field, fields.kind(ast.field), ast.value);
+    case 'text': return valueQuery(FREE_TEXT_FIELD, fields.kind(FREE_TEXT_FIELD), ast.value);
     case 'range': {
-      const kind = fieldKind(ast.field);
-      if (kind === 'object' || kind === 'unindexed') return MATCH_NONE;
+      const kind = fields.kind(ast.field);
+      if (kind === 'object' || kind === 'unindexed' || kind === 'boolean') return MATCH_NONE;
       if (kind === 'long' && !isNumber(ast.value)) return MATCH_NONE;
+      if (kind === 'ip' && ipValue(ast.value) === undefined) return MATCH_NONE;
       // dates keep their text: Elasticsearch then rounds partial dates by operator, as the matcher does
       return { range: { [ast.field]: { [ast.op]: kind === 'long' ? Number(ast.value) : ast.value } } };
     }
@@ -72,7 +75,14 @@ function patternQuery(pattern: string, value: KqlValue): EsQuery {
 function valueQuery(field: string, kind: FieldKind, value: KqlValue): EsQuery {
   switch (kind) {
     case 'object': case 'unindexed': return MATCH_NONE;
-    case 'keyword':
+    case 'ip':
+      // an address or a CIDR block (a term query on an ip field takes either); no wildcards
+      if (value.kind === 'wildcard' || !ipSpan(value.text)) return MATCH_NONE;
+      return { term: { [field]: { value: value.text } } };
+    case 'boolean':
+      if (value.kind === 'wildcard' || (value.text !== 'true' && value.text !== 'false')) return MATCH_NONE;
+      return { term: { [field]: { value: value.text === 'true' } } };
+    case 'keyword': case 'wildcard':
       return value.kind === 'wildcard'
         ? { wildcard: { [field]: { value: value.segments.map(escapeWildcard).join('*'), case_insensitive: false } } }
         : { term: { [field]: { value: value.text } } };

@@ -1,5 +1,6 @@
 import type { Ast, KqlValue, RangeOp } from '../../rules/kql';
-import { FREE_TEXT_FIELD, fieldKind } from '../../rules/kql';
+import { FREE_TEXT_FIELD, fieldKind, VIGIL_FIELDS } from '../../rules/kql';
+import { ipSpan, ipValue } from '../../rules/kql/ip';
 
 /**
  * Events made from a KQL query's AST, to show that a query both selects and leaves out events:
@@ -15,7 +16,7 @@ import { FREE_TEXT_FIELD, fieldKind } from '../../rules/kql';
 export type Doc = Record<string, unknown>;
 type Rng = () => number;
 
-type JsonType = 'string' | 'long' | 'float' | 'boolean';
+type JsonType = 'string' | 'long' | 'float' | 'boolean' | 'ip';
 
 /** The JSON type each field is generated with, shared by every query of one corpus. */
 export class FieldTypes {
@@ -23,7 +24,8 @@ export class FieldTypes {
 
   typeOf(field: string, hint: JsonType): JsonType {
     const kind = fieldKind(field);
-    if (kind === 'long') return 'long';
+    if (kind === 'long') return hint === 'float' ? 'float' : 'long';
+    if (kind === 'ip' || kind === 'boolean') return kind;
     if (kind !== 'dynamic') return 'string';
     let t = this.types.get(field);
     if (!t) { t = hint; this.types.set(field, t); }
@@ -59,7 +61,8 @@ function underLeafField(field: string): boolean {
 /** One candidate event, built leaf by leaf: field path → values (several make an array). */
 class Builder {
   readonly values = new Map<string, unknown[]>();
-  add(field: string, v: unknown): void {
+  add(queried: string, v: unknown): void {
+    const field = VIGIL_FIELDS.source(queried); // a multi-field's value is its parent's
     if (underLeafField(field)) return; // e.g. process.name.caseless, where the template has process.name a keyword
     const list = this.values.get(field);
     if (list) list.push(v); else this.values.set(field, [v]);
@@ -120,6 +123,23 @@ function concreteField(pattern: string[], r: Rng): string {
   return pattern.map((seg, i) => (i === 0 ? seg : pick(r, ['0', 'sha256', 'md5', 'x', '1.y']) + seg)).join('');
 }
 
+/** An address as text: IPv4-mapped ones dotted, the rest as IPv6. */
+function formatIp(n: bigint): string {
+  if (n >> 32n === 0xffffn) return [24n, 16n, 8n, 0n].map((s) => String((n >> s) & 0xffn)).join('.');
+  const groups: string[] = [];
+  for (let s = 112n; s >= 0n; s -= 16n) groups.push(((n >> s) & 0xffffn).toString(16));
+  return groups.join(':');
+}
+
+/** An address inside the value's span (wantMatch) or just after it. */
+function ipFor(text: string, wantMatch: boolean): string | undefined {
+  const span = ipSpan(text);
+  if (!span) return wantMatch ? undefined : '10.99.0.1';
+  const max = (1n << 128n) - 1n;
+  if (wantMatch) return formatIp(span.from + (span.to > span.from ? 1n : 0n));
+  return formatIp(span.to < max ? span.to + 1n : span.from - 1n);
+}
+
 function words(s: string): string[] { return s.split(/\s+/).filter(Boolean); }
 
 /** A value that the leaf `field: value` accepts (wantMatch) or probably rejects, by the field's kind. */
@@ -136,6 +156,7 @@ function valueFor(field: string, value: KqlValue, wantMatch: boolean, types: Fie
     if (text !== 'true' && text !== 'false') return wantMatch ? undefined : r() < 0.5;
     return wantMatch ? text === 'true' : text !== 'true';
   }
+  if (type === 'ip') return value.kind === 'wildcard' ? (wantMatch ? undefined : '10.98.0.1') : ipFor(text, wantMatch);
   if (kind === 'text') {
     if (value.kind === 'wildcard') {
       const filled = value.segments.join(pick(r, ['', 'ab', 'Q']));
@@ -161,6 +182,14 @@ function valueFor(field: string, value: KqlValue, wantMatch: boolean, types: Fie
 function rangeValue(field: string, op: RangeOp, bound: string, wantMatch: boolean, types: FieldTypes): unknown {
   const type = types.typeOf(field, hintFor(field, { type: 'range', text: bound }));
   const n = Number(bound);
+  if (type === 'ip') {
+    const b = ipValue(bound);
+    if (b === undefined) return undefined;
+    const above = op === 'gt' || op === 'gte';
+    const inclusive = op === 'gte' || op === 'lte';
+    const at = wantMatch ? (inclusive ? b : above ? b + 1n : b - 1n) : inclusive ? (above ? b - 1n : b + 1n) : b;
+    return at >= 0n && at < (1n << 128n) ? formatIp(at) : undefined;
+  }
   if ((type === 'long' || type === 'float') && Number.isFinite(n)) {
     const step = type === 'long' ? 1 : 0.25;
     const above = op === 'gt' || op === 'gte';
@@ -182,6 +211,7 @@ function existsValue(field: string, types: FieldTypes, r: Rng): unknown {
   if (type === 'long') return Math.floor(r() * 1000);
   if (type === 'float') return 0.5 + Math.floor(r() * 100);
   if (type === 'boolean') return r() < 0.5;
+  if (type === 'ip') return pick(r, ['10.0.0.5', '2001:db8::5', '192.168.1.1']);
   return fieldKind(field) === 'text' ? 'some words' : `v${Math.floor(r() * 100)}`;
 }
 
