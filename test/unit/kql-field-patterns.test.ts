@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { KqlSyntaxError, compileMatcher, parseKql, toEsQuery } from '../../rules/kql';
+import { KqlSyntaxError, compileMatcher, fieldMapOf, parseKql, toEsQuery } from '../../rules/kql';
 
 const m = (q: string, doc: Record<string, unknown>): boolean => compileMatcher(parseKql(q))(doc);
 
@@ -42,6 +42,12 @@ describe('KQL field patterns (file.hash.*: *)', function () {
     expect(m('process.p*: 0042', { process: { pid: 42 } })).to.equal(true);
   });
 
+  it('reads each pattern of an or on its own (never as one field named by the pattern)', function () {
+    const doc = { winlog: { event_data: { TargetUserName: 'bob', SubjectUserName: 'alice' } } };
+    expect(m('winlog.event_data.*: carol or winlog.event_data.*: alice', doc)).to.equal(true);
+    expect(m('winlog.event_data.*: carol or winlog.event_data.*: dave', doc)).to.equal(false);
+  });
+
   it('translates to queries on the pattern, which Elasticsearch expands over its mapping', function () {
     expect(toEsQuery(parseKql('file.hash.*: *'))).to.deep.equal({ exists: { field: 'file.hash.*' } });
     expect(toEsQuery(parseKql('a.*.b: "x y"'))).to.deep.equal({ multi_match: { query: 'x y', fields: ['a.*.b'], type: 'phrase', operator: 'or', lenient: true } });
@@ -77,5 +83,44 @@ describe('KQL nested groups (field: { a: x and b: y })', function () {
     expect(m(q, deltas([{ action: 'REMOVE', role: 'roles/owner' }]))).to.equal(false);
     // flattened as Elasticsearch indexes an object array: the two conditions on different elements
     expect(m(q, deltas([{ action: 'ADD', role: 'roles/viewer' }, { action: 'REMOVE', role: 'roles/owner' }]))).to.equal(true);
+  });
+});
+
+describe('KQL on ip, boolean and multi-fields (a mapping of ECS types)', function () {
+  const fields = fieldMapOf({
+    properties: {
+      source: { properties: { ip: { type: 'ip' } } },
+      dll: { properties: { code_signature: { properties: { trusted: { type: 'boolean' } } } } },
+      process: { properties: { command_line: { type: 'keyword', fields: { text: { type: 'text' } } } } },
+    },
+  });
+  const mm = (q: string, doc: Record<string, unknown>): boolean => compileMatcher(parseKql(q), fields)(doc);
+
+  it('compares addresses and CIDR blocks, IPv4 within IPv6', function () {
+    expect(mm('source.ip: 10.0.0.0/8', { source: { ip: '10.200.3.4' } })).to.equal(true);
+    expect(mm('source.ip: 10.0.0.0/8', { source: { ip: '11.0.0.1' } })).to.equal(false);
+    expect(mm('source.ip: 10.0.0.0/8', { source: { ip: '::ffff:10.0.0.1' } })).to.equal(true);
+    expect(mm('source.ip: "fe80::/10"', { source: { ip: 'FE80::1' } })).to.equal(true);
+    expect(mm('source.ip: "::1"', { source: { ip: '0:0:0:0:0:0:0:1' } })).to.equal(true);
+    expect(mm('source.ip >= 10.0.0.5', { source: { ip: '10.0.0.6' } })).to.equal(true);
+    expect(mm('source.ip: 10.*', { source: { ip: '10.0.0.6' } })).to.equal(false); // no wildcards on ip
+    expect(mm('source.ip: *', { source: { ip: 'not-an-ip' } })).to.equal(false); // dropped as malformed
+    expect(toEsQuery(parseKql('source.ip: 10.0.0.0/8'), fields)).to.deep.equal({ term: { 'source.ip': { value: '10.0.0.0/8' } } });
+    expect(toEsQuery(parseKql('source.ip: x'), fields)).to.deep.equal({ match_none: {} });
+  });
+
+  it('reads booleans as Elasticsearch does: true, false, "true", "false" and "" (false)', function () {
+    expect(mm('dll.code_signature.trusted: false', { dll: { code_signature: { trusted: '' } } })).to.equal(true);
+    expect(mm('dll.code_signature.trusted: true', { dll: { code_signature: { trusted: 'true' } } })).to.equal(true);
+    expect(mm('dll.code_signature.trusted: *', { dll: { code_signature: { trusted: 'yes' } } })).to.equal(false);
+    expect(toEsQuery(parseKql('dll.code_signature.trusted: false'), fields)).to.deep.equal({ term: { 'dll.code_signature.trusted': { value: false } } });
+  });
+
+  it("reads a multi-field's parent value by the multi-field's type, by name and through patterns", function () {
+    const doc = { process: { command_line: 'C:\\Windows\\PowerShell.exe -enc abc' } };
+    expect(mm('process.command_line.text: powershell.exe', doc)).to.equal(true);
+    expect(mm('process.command_line: *powershell*', doc)).to.equal(false); // the keyword: case-sensitive
+    expect(mm('process.*: "-enc abc"', doc)).to.equal(true); // via process.command_line.text
+    expect(mm('process.command_line.text: *', doc)).to.equal(true);
   });
 });
