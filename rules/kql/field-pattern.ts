@@ -14,6 +14,11 @@ export function fieldPatternText(pattern: FieldPattern): string {
   return pattern.join('*');
 }
 
+/** Whether the pattern is `*` alone: `*: *` selects every event (Kibana's match_all). */
+export function isAllFields(pattern: FieldPattern): boolean {
+  return pattern.length === 2 && pattern[0] === '' && pattern[1] === '';
+}
+
 /** Calls `visit` with each leaf value and its path, stopping at the first call that returns true. */
 function someLeaf(node: unknown, path: string, visit: (path: string, v: unknown) => boolean): boolean {
   if (node === null || node === undefined) return false;

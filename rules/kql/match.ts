@@ -5,7 +5,7 @@ import { keywordOf, KEYWORD_IGNORE_ABOVE, VIGIL_FIELDS, type FieldKind, type Fie
 import { ipOf, ipSpan, ipValue } from './ip';
 import { compileFieldVisitor } from '../field-path';
 import { compileGlob, splitWildcardWords } from './glob';
-import { compilePatternMatcher } from './field-pattern';
+import { compilePatternMatcher, isAllFields } from './field-pattern';
 
 /** A compiled query: true when the event matches. */
 export type Matcher = (doc: Record<string, unknown>) => boolean;
@@ -40,6 +40,7 @@ export function compileMatcher(ast: Ast, fields: FieldMap = VIGIL_FIELDS): Match
       return (doc) => !inner(doc);
     }
     case 'exists':
+      if (ast.fieldPattern && isAllFields(ast.fieldPattern)) return () => true; // `*: *`, as Kibana: every event
       if (ast.fieldPattern) return compilePatternMatcher(ast.fieldPattern, fields, existsTest);
       return anyValue(ast.field, existsTest(fields.kind(ast.field)));
     case 'match': {

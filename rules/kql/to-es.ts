@@ -2,7 +2,7 @@ import { FREE_TEXT_FIELD, type Ast, type KqlValue } from './ast';
 import { VIGIL_FIELDS, type FieldKind, type FieldMap } from './fields';
 import { ipSpan, ipValue } from './ip';
 import { splitWildcardWords } from './glob';
-import { fieldPatternText } from './field-pattern';
+import { fieldPatternText, isAllFields } from './field-pattern';
 
 /** Elasticsearch query DSL (a plain JSON object). */
 export type EsQuery = Record<string, unknown>;
@@ -22,6 +22,7 @@ export function toEsQuery(ast: Ast, fields: FieldMap = VIGIL_FIELDS): EsQuery {
     case 'or': return { bool: { should: ast.children.map(translate), minimum_should_match: 1 } };
     case 'not': return { bool: { must_not: [translate(ast.child)] } };
     case 'exists':
+      if (ast.fieldPattern && isAllFields(ast.fieldPattern)) return { match_all: {} };
       if (ast.fieldPattern) return { exists: { field: fieldPatternText(ast.fieldPattern) } };
       return fields.kind(ast.field) === 'unindexed' ? MATCH_NONE : { exists: { field: ast.field } };
     case 'match':

@@ -1,10 +1,9 @@
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { Client } from '@elastic/elasticsearch';
 import { expect } from 'chai';
 import { compileMatcher, parseKql, toEsQuery, type Ast } from '../../rules/kql';
 import { setupTarget } from '../../sinks/elasticsearch/template';
 import { es, testEsUrl } from '../helpers/es';
+import { readKqlCorpus, type CorpusRule } from '../helpers/kql-corpus';
 import { candidateDocs, FieldTypes, seededRng, type Doc } from '../helpers/kql-docs-from-ast';
 
 /**
@@ -14,9 +13,6 @@ import { candidateDocs, FieldTypes, seededRng, type Doc } from '../helpers/kql-d
  * them are indexed through the sink's template into the shared Elasticsearch, and for each query the
  * local matcher and Elasticsearch (the query translated by toEsQuery) must select the same events.
  */
-
-const CORPUS = join(__dirname, '../../../../shared/data/kql-corpus/elastic-detection-rules-kuery.json');
-interface CorpusRule { rule_file: string; index?: string[]; query: string }
 
 const WINDOWS_INDEX = /winlogbeat|logs-windows|logs-system/;
 const PER_QUERY = 3; // matching and missing events kept per query
@@ -35,7 +31,7 @@ function usesNewSyntax(ast: Ast, query: string): boolean {
 interface Sampled { rule: CorpusRule; ast: Ast; match: (d: Doc) => boolean; hits: number; misses: number }
 
 describe('Elastic prebuilt KQL rules: local matcher and Elasticsearch agree', function () {
-  const rules = JSON.parse(readFileSync(CORPUS, 'utf8')) as CorpusRule[];
+  const rules = readKqlCorpus();
   const sample: Sampled[] = [];
   let rest = 0;
   for (const rule of rules) {

@@ -1,13 +1,11 @@
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { expect } from 'chai';
 import { compileMatcher, parseKql, toEsQuery } from '../../rules/kql';
+import { readKqlCorpus } from '../helpers/kql-corpus';
 
 /** Every query of Elastic's prebuilt KQL rules (../shared/data/kql-corpus) parses, compiles and translates. */
 describe('KQL: the queries of Elastic prebuilt rules', function () {
   it('parses, compiles and translates all 736', function () {
-    const file = join(__dirname, '../../../../shared/data/kql-corpus/elastic-detection-rules-kuery.json');
-    const rules = JSON.parse(readFileSync(file, 'utf8')) as Array<{ rule_file: string; query: string }>;
+    const rules = readKqlCorpus();
     expect(rules).to.have.length(736);
     const failed: string[] = [];
     for (const r of rules) {

@@ -50,6 +50,9 @@ describe('KQL field patterns (file.hash.*: *)', function () {
 
   it('translates to queries on the pattern, which Elasticsearch expands over its mapping', function () {
     expect(toEsQuery(parseKql('file.hash.*: *'))).to.deep.equal({ exists: { field: 'file.hash.*' } });
+    // `*: *` is every event, as in Kibana, even one without fields
+    expect(toEsQuery(parseKql('*: *'))).to.deep.equal({ match_all: {} });
+    expect(m('*: *', {})).to.equal(true);
     expect(toEsQuery(parseKql('a.*.b: "x y"'))).to.deep.equal({ multi_match: { query: 'x y', fields: ['a.*.b'], type: 'phrase', operator: 'or', lenient: true } });
     expect(toEsQuery(parseKql('a.*.b: x'))).to.deep.equal({ multi_match: { query: 'x', fields: ['a.*.b'], type: 'best_fields', operator: 'or', lenient: true } });
     expect(toEsQuery(parseKql('a.*: *Guest*'))).to.deep.equal({
