@@ -215,23 +215,27 @@ function existsValue(field: string, types: FieldTypes, r: Rng): unknown {
   return fieldKind(field) === 'text' ? 'some words' : `v${Math.floor(r() * 100)}`;
 }
 
-/** Adds to `b` the values that make `ast` true (want) or false, choosing among the ways at random. */
-function assign(ast: Ast, want: boolean, b: Builder, types: FieldTypes, r: Rng): void {
+/**
+ * Adds to `b` the values that make `ast` true (want) or false, choosing among the ways at random.
+ * `fill`: how likely the other children of an `and` made false are made true (near misses when
+ * high; when low, queries with many `not (a and b)` sharing fields can still be satisfied).
+ */
+function assign(ast: Ast, want: boolean, b: Builder, types: FieldTypes, r: Rng, fill: number): void {
   switch (ast.type) {
     case 'and':
-      if (want) for (const c of ast.children) assign(c, true, b, types, r);
+      if (want) for (const c of ast.children) assign(c, true, b, types, r, fill);
       else {
         const k = Math.floor(r() * ast.children.length);
-        ast.children.forEach((c, i) => { if (i === k) assign(c, false, b, types, r); else if (r() < 0.7) assign(c, true, b, types, r); });
+        ast.children.forEach((c, i) => { if (i === k) assign(c, false, b, types, r, fill); else if (r() < fill) assign(c, true, b, types, r, fill); });
       }
       return;
     case 'or':
-      if (want) assign(pick(r, ast.children), true, b, types, r);
+      if (want) assign(pick(r, ast.children), true, b, types, r, fill);
       // false: every child false; near misses of long value lists often hit another value, so
       // sometimes nothing is added at all (which leaves out the fields these children test)
-      else if (r() >= 0.4) for (const c of ast.children) assign(c, false, b, types, r);
+      else if (r() >= 0.4) for (const c of ast.children) assign(c, false, b, types, r, fill);
       return;
-    case 'not': assign(ast.child, !want, b, types, r); return;
+    case 'not': assign(ast.child, !want, b, types, r, fill); return;
     case 'exists': {
       if (!want) return; // absent
       const field = ast.fieldPattern ? concreteField(ast.fieldPattern, r) : ast.field;
@@ -258,7 +262,7 @@ export function candidateDocs(ast: Ast, n: number, types: FieldTypes, r: Rng, ti
   const out: Doc[] = [];
   for (let i = 0; i < n; i++) {
     const b = new Builder();
-    assign(ast, i % 2 === 0, b, types, r);
+    assign(ast, i % 2 === 0, b, types, r, [0.7, 0.3, 0][Math.floor(i / 2) % 3]);
     out.push(b.build(r, timestamp));
   }
   return out;
