@@ -1,9 +1,10 @@
 import type { XmlElement } from '../windows-event/xml-tree';
 import type { Span } from '../../src/core/event';
-import { windowsEventDoc, windowsDocId } from '../windows-event/event-mapping';
+import { windowsDocId } from '../windows-event/event-mapping';
 import { CHUNK_SIZE } from './format/chunk-header';
 import { FILE_HEADER_SIZE } from './format/file-header';
 import { readEvtx } from './format/reader';
+import { evtxRecordDoc } from './record-doc';
 import type { EvtxIssue } from './format/types';
 
 /**
@@ -56,6 +57,8 @@ export interface PassResult {
   records: number;
   /** records read past because the input's filter does not keep them (not in `records`) */
   skipped: number;
+  /** of `records`, those from chunks whose checksums failed (their events carry the checksum tag) */
+  unverified: number;
   /** read to the end of what was asked (false: stopped early, or the file could not be read) */
   finished: boolean;
   /** why the file could not be read (opened, or read on), if so */
@@ -84,6 +87,7 @@ export async function readPass(path: string, from: number, chunks: number | unde
   let next = from;
   let records = 0;
   let skipped = 0;
+  let unverified = 0;
   let inSpan = 0;
   let finished = true;
   let span: Span | null = null;
@@ -97,7 +101,8 @@ export async function readPass(path: string, from: number, chunks: number | unde
       inSpan = 0;
     }
     if (ctx.accept === undefined || ctx.accept(rec.tree)) {
-      const doc = windowsEventDoc(rec.tree, { hostName: ctx.hostName, ingested });
+      const doc = evtxRecordDoc(rec, { hostName: ctx.hostName, ingested });
+      if (rec.checksumMismatch) unverified++;
       span.events.push({ id: windowsDocId(doc), doc, span });
       records++;
     } else {
@@ -113,5 +118,5 @@ export async function readPass(path: string, from: number, chunks: number | unde
     if (!ctx.proceed()) { finished = false; break; } // leaving the loop closes the file
   }
   if (span) await ctx.submit(span);
-  return { next, records, skipped, finished: finished && ioError === null, ioError };
+  return { next, records, skipped, unverified, finished: finished && ioError === null, ioError };
 }

@@ -4,3 +4,4 @@ export type { EvtxReader } from './format/reader';
 export type { EvtxRecord, EvtxStats, EvtxIssue, EvtxIssueKind, EvtxReadOptions } from './format/types';
 export { serialiseXml } from './format/xml-serialise';
 export { readProblems } from './format/read-problems';
+export { evtxRecordDoc, EVTX_CHECKSUM_TAG } from './record-doc';

@@ -1,4 +1,4 @@
-import { analyze, NON_ASCII } from './analyze';
+import { analyze } from './analyze';
 import { FREE_TEXT_FIELD, type Ast, type KqlValue, type RangeOp } from './ast';
 import { dateValueMs, parseDateSpan } from './dates';
 import { keywordOf, KEYWORD_IGNORE_ABOVE, VIGIL_FIELDS, type FieldKind, type FieldMap } from './fields';
@@ -26,14 +26,20 @@ export function compileMatcher(ast: Ast, fields: FieldMap = VIGIL_FIELDS): Match
   switch (ast.type) {
     case 'and': {
       const parts = ast.children.map(compile);
-      return (doc) => parts.every((p) => p(doc));
+      return (doc) => {
+        for (let i = 0; i < parts.length; i++) if (!parts[i](doc)) return false;
+        return true;
+      };
     }
     case 'or': {
       // values of one field (`message: *OutOfMemory* or message: panic*`): the field is read once, each value meeting every test
       const merged = sameFieldOr(ast.children, fields);
       if (merged) return merged;
       const parts = ast.children.map(compile);
-      return (doc) => parts.some((p) => p(doc));
+      return (doc) => {
+        for (let i = 0; i < parts.length; i++) if (parts[i](doc)) return true;
+        return false;
+      };
     }
     case 'not': {
       const inner = compile(ast.child);
@@ -84,18 +90,6 @@ function numberOf(v: unknown): number | undefined {
 let lastText: string | null = null;
 let lastTokens: string[] = [];
 
-// and whether it is ASCII (there a token, a lower-cased piece of the text, is a piece of the text in some case)
-let asciiFor: string | null = null;
-let asciiIs = false;
-
-function isAscii(v: string): boolean {
-  if (v !== asciiFor) {
-    asciiIs = !NON_ASCII.test(v);
-    asciiFor = v;
-  }
-  return asciiIs;
-}
-
 /**
  * What a text value must hold for a test to pass: alternatives, each a list of pieces that the lower-cased
  * text holds all of when the test passes (a term is a token; a pattern's token holds its literal parts).
@@ -104,18 +98,22 @@ function isAscii(v: string): boolean {
 type TextPieces = string[][] | null;
 
 /**
- * A search, in any case, for one piece of each alternative (its longest): on an ASCII text, a test whose
- * pieces are not found cannot pass, found without tokens or a lower-cased copy. null: no such search.
+ * A search, in any case, for one piece of each alternative (its longest), or for any character outside
+ * ASCII: on an ASCII text, a test whose pieces are not found cannot pass, found without tokens or a
+ * lower-cased copy; a text that is not ASCII is always tested. One scan of the text answers both.
+ * (With the `i` flag no ASCII character matches the class of the others: case folding never maps a
+ * character outside ASCII into it.) null: no such search.
  */
-function piecesSearch(alternatives: TextPieces): RegExp | null {
+export function piecesSearch(alternatives: TextPieces): RegExp | null {
   if (!alternatives || alternatives.length === 0 || alternatives.some((a) => a.length === 0)) return null;
   const longest = alternatives.map((a) => a.reduce((x, y) => (y.length > x.length ? y : x)));
-  return new RegExp([...new Set(longest)].map((p) => p.replace(/[.*+?^${}()|[\]\\/-]/g, '\\$&')).join('|'), 'i');
+  const pieces = [...new Set(longest)].map((p) => p.replace(/[.*+?^${}()|[\]\\/-]/g, '\\$&'));
+  return new RegExp([...pieces, '[^\\x00-\\x7f]'].join('|'), 'i');
 }
 
-/** Whether `v` may pass a test whose pieces `search` looks for (always, for what is not an ASCII string). */
+/** Whether `v` may pass a test whose pieces (or a character outside ASCII) `search` looks for. */
 function mayHold(search: RegExp | null, v: unknown): boolean {
-  return search === null || typeof v !== 'string' || !isAscii(v) || search.test(v);
+  return search === null || typeof v !== 'string' || search.test(v);
 }
 
 function tokensOf(v: unknown): string[] | undefined {

@@ -95,9 +95,30 @@ export function parseTimestamp(v: unknown): string | undefined {
   if (typeof v === 'string') return parseTimeString(v);
   if (typeof v === 'number') {
     const ms = epochToMs(v);
-    return ms === undefined ? undefined : formatEpochMs(ms);
+    return ms === undefined ? undefined : formatParsed(ms);
   }
   return undefined;
+}
+
+/** The last time string parseTimestamp/parseTimeString returned, and its epoch milliseconds. */
+let lastOut: string | undefined;
+let lastOutMs = NaN;
+
+function formatParsed(ms: number): string {
+  const s = formatEpochMs(ms);
+  lastOut = s;
+  lastOutMs = ms;
+  return s;
+}
+
+/**
+ * Epoch milliseconds of a canonical time string: without parsing it again when it is the one the
+ * normaliser's last parse returned (the collector asks right after normalising a line, so that the rules
+ * engine does not read every event's time twice); parseIsoMs otherwise.
+ */
+export function timeMsOf(s: unknown): number {
+  if (s === lastOut && s !== undefined) return lastOutMs;
+  return typeof s === 'string' ? parseIsoMs(s) : NaN;
 }
 
 function isSpace(c: number): boolean {
@@ -106,6 +127,8 @@ function isSpace(c: number): boolean {
 
 /** The last canonical time string taken as it was: the lines of a log repeat its "YYYY-MM-DDTHH:mm:ss." */
 let lastCanonical = '';
+/** its epoch milliseconds less its milliseconds digits */
+let lastCanonicalSecMs = NaN;
 
 /** True when `s` is the canonical form and shares its second with the last one taken as it was. */
 function sameSecondCanonical(s: string): boolean {
@@ -119,7 +142,11 @@ function sameSecondCanonical(s: string): boolean {
 }
 
 export function parseTimeString(s: string): string | undefined {
-  if (sameSecondCanonical(s)) return s;
+  if (sameSecondCanonical(s)) {
+    lastOut = s;
+    lastOutMs = lastCanonicalSecMs + (s.charCodeAt(20) - 48) * 100 + (s.charCodeAt(21) - 48) * 10 + (s.charCodeAt(22) - 48);
+    return s;
+  }
   let n = s.length;
   if (n === 0) return undefined;
   if (isSpace(s.charCodeAt(0)) || isSpace(s.charCodeAt(n - 1))) {
@@ -133,7 +160,7 @@ export function parseTimeString(s: string): string | undefined {
     const num = numericString(s);
     if (num !== undefined) {
       const ms = epochToMs(num);
-      return ms === undefined ? undefined : formatEpochMs(ms);
+      return ms === undefined ? undefined : formatParsed(ms);
     }
   }
   return parseOther(s);
@@ -189,7 +216,7 @@ export function daysFromCivil(y: number, m: number, d: number): number {
 }
 
 function finish(ms: number): string | undefined {
-  return ms >= MIN_MS && ms <= MAX_MS ? formatEpochMs(ms) : undefined;
+  return ms >= MIN_MS && ms <= MAX_MS ? formatParsed(ms) : undefined;
 }
 
 function isLetter(c: number): boolean {
@@ -270,6 +297,9 @@ function parseIso(s: string): string | undefined {
   if (zulu && n === 24 && t === 84 && digits === 3 && sec < 60 && s.charCodeAt(23) === 90) {
     if (!(ms >= MIN_MS && ms <= MAX_MS)) return undefined;
     lastCanonical = s;
+    lastCanonicalSecMs = ms - frac;
+    lastOut = s;
+    lastOutMs = ms;
     return s; // already canonical: no new string
   }
   return finish(ms);

@@ -1,7 +1,7 @@
 import { statSync } from 'node:fs';
 import { hostname } from 'node:os';
-import { readEvtx, readProblems } from '../../../collectors/evtx';
-import { windowsEventDoc, windowsDocId } from '../../../collectors/windows-event/event-mapping';
+import { evtxRecordDoc, readEvtx, readProblems } from '../../../collectors/evtx';
+import { windowsDocId } from '../../../collectors/windows-event/event-mapping';
 import { encodeRecord } from '../../../sinks/spool/record-line';
 import { ProgressBar } from '../progress-bar';
 
@@ -31,7 +31,7 @@ export async function runEvtx(files: string[], format: string): Promise<number> 
       if (++records % 512 === 0) bar.update(done + rec.fileOffset, records);
       if (format === 'xml') out.push(`${rec.xml()}\n`);
       else {
-        const doc = windowsEventDoc(rec.tree, { hostName: host, ingested });
+        const doc = evtxRecordDoc(rec, { hostName: host, ingested });
         out.push(encodeRecord(windowsDocId(doc), doc));
       }
       if (out.length >= 1000) {
