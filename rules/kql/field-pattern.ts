@@ -19,16 +19,23 @@ export function isAllFields(pattern: FieldPattern): boolean {
   return pattern.length === 2 && pattern[0] === '' && pattern[1] === '';
 }
 
+/**
+ * How deep (objects and arrays) the walk goes: Elasticsearch refuses documents whose objects nest past
+ * `index.mapping.depth.limit` (20 by default), so nothing deeper can be found there either, and a
+ * hostile event nested a million levels cannot exhaust the stack.
+ */
+const MAX_WALK_DEPTH = 100;
+
 /** Calls `visit` with each leaf value and its path, stopping at the first call that returns true. */
-function someLeaf(node: unknown, path: string, visit: (path: string, v: unknown) => boolean): boolean {
-  if (node === null || node === undefined) return false;
+function someLeaf(node: unknown, path: string, visit: (path: string, v: unknown) => boolean, depth = 0): boolean {
+  if (node === null || node === undefined || depth > MAX_WALK_DEPTH) return false;
   if (Array.isArray(node)) {
-    for (const el of node) if (someLeaf(el, path, visit)) return true;
+    for (const el of node) if (someLeaf(el, path, visit, depth + 1)) return true;
     return false;
   }
   if (typeof node === 'object') {
     for (const [k, v] of Object.entries(node as Record<string, unknown>)) {
-      if (someLeaf(v, path === '' ? k : `${path}.${k}`, visit)) return true;
+      if (someLeaf(v, path === '' ? k : `${path}.${k}`, visit, depth + 1)) return true;
     }
     return false;
   }

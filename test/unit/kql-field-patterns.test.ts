@@ -42,6 +42,13 @@ describe('KQL field patterns (file.hash.*: *)', function () {
     expect(m('process.p*: 0042', { process: { pid: 42 } })).to.equal(true);
   });
 
+  it('walks a hostile event nested far deeper than Elasticsearch accepts without exhausting the stack', function () {
+    let deep: unknown = 'x';
+    for (let i = 0; i < 200_000; i++) deep = i % 2 ? [deep] : { a: deep };
+    expect(m('a*: x', { a: deep })).to.equal(false);
+    expect(m('a*: x', { b: deep, a: { a: 'x' } })).to.equal(true);
+  });
+
   it('reads each pattern of an or on its own (never as one field named by the pattern)', function () {
     const doc = { winlog: { event_data: { TargetUserName: 'bob', SubjectUserName: 'alice' } } };
     expect(m('winlog.event_data.*: carol or winlog.event_data.*: alice', doc)).to.equal(true);
