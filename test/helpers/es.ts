@@ -48,3 +48,34 @@ export async function deleteTarget(target: string): Promise<void> {
 export function uniqueTarget(name: string): string {
   return `logs-vigil-${name}-${Date.now().toString(36)}${Math.floor(Math.random() * 1e4)}`;
 }
+
+/**
+ * A fresh index named `<prefix>-<unique>` with `mappings` (the settings of Vigil's template), holding
+ * `docs` (ids "0", "1", …), refreshed; the bulk request must take every document.
+ */
+export async function createTestIndex(prefix: string, docs: Array<Record<string, unknown>>, mappings: unknown): Promise<string> {
+  const index = `${prefix}-${Date.now().toString(36)}${Math.floor(Math.random() * 1e6)}`;
+  const created = await es('PUT', `/${index}`, {
+    settings: { 'index.mapping.total_fields.limit': 2000, 'index.mapping.ignore_malformed': true, number_of_replicas: 0 },
+    mappings,
+  });
+  if (created.status !== 200) throw new Error(`creating ${index}: ${JSON.stringify(created.body)}`);
+  const lines = docs.flatMap((d, i) => [JSON.stringify({ index: { _id: String(i) } }), JSON.stringify(d)]).join('\n') + '\n';
+  const res = await fetch(`${testEsUrl()}/${index}/_bulk?refresh=true`, { method: 'POST', headers: { 'content-type': 'application/x-ndjson' }, body: lines });
+  const body = await res.json() as { errors: boolean };
+  if (body.errors) throw new Error(`indexing into ${index}: ${JSON.stringify(body).slice(0, 2000)}`);
+  return index;
+}
+
+/**
+ * The ids ("0", "1", … as createTestIndex gave them) of `docs` that a KQL query selects locally and
+ * that its translation selects in `index`, each sorted, with what only one side selected.
+ */
+export async function selectedBothWays(index: string, docs: Array<Record<string, unknown>>, match: (d: Record<string, unknown>) => boolean, dsl: unknown):
+Promise<{ local: string[]; remote: string[]; onlyLocal: string[]; onlyRemote: string[] }> {
+  const local = docs.map((d, i) => (match(d) ? String(i) : '')).filter(Boolean).sort();
+  const r = await es('POST', `/${index}/_search`, { query: dsl, size: 10000, _source: false });
+  if (r.status !== 200) throw new Error(`search in ${index}: ${JSON.stringify(r.body).slice(0, 1000)}`);
+  const remote = (r.body.hits.hits as Array<{ _id: string }>).map((h) => h._id).sort();
+  return { local, remote, onlyLocal: local.filter((id) => !remote.includes(id)), onlyRemote: remote.filter((id) => !local.includes(id)) };
+}

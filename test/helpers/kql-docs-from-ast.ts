@@ -14,7 +14,9 @@ import { ipSpan, ipValue } from '../../rules/kql/ip';
  */
 
 export type Doc = Record<string, unknown>;
-type Rng = () => number;
+import { seededRng, type Rng } from './seeded-rng';
+
+export { seededRng };
 
 type JsonType = 'string' | 'long' | 'float' | 'boolean' | 'ip';
 
@@ -268,13 +270,3 @@ export function candidateDocs(ast: Ast, n: number, types: FieldTypes, r: Rng, ti
   return out;
 }
 
-/** Small deterministic PRNG (mulberry32) so failures reproduce. */
-export function seededRng(seed: number): Rng {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}

@@ -5,7 +5,7 @@ import { windowsEventDoc } from '../../collectors/windows-event/event-mapping';
 import { eventMappings } from '../../src/core/ecs-fields';
 import { compileMatcher, parseKql, toEsQuery } from '../../rules/kql';
 import { EVTX_DATA } from '../helpers/evtx-samples';
-import { es, testEsUrl } from '../helpers/es';
+import { createTestIndex, es, selectedBothWays, testEsUrl } from '../helpers/es';
 
 /**
  * Every Sysmon and PowerShell event of the sample files, enriched, indexed with Vigil's mapping: none is
@@ -58,22 +58,14 @@ const QUERIES = [
 ];
 
 describe('Sysmon and PowerShell enrichment in Elasticsearch', function () {
-  const index = `vigil-enrich-${Date.now().toString(36)}${Math.floor(Math.random() * 1e6)}`;
+  let index = '';
   const docs: Array<Record<string, unknown>> = [];
 
   before(async function () {
     testEsUrl();
     const ctx = { hostName: 'collector-host', ingested: '2024-05-01T10:00:00.000Z' };
     for (const f of FILES) for await (const rec of readEvtx(join(EVTX_DATA, f))) docs.push(windowsEventDoc(rec.tree, ctx));
-    const created = await es('PUT', `/${index}`, {
-      settings: { 'index.mapping.total_fields.limit': 2000, 'index.mapping.ignore_malformed': true, number_of_replicas: 0 },
-      mappings: eventMappings,
-    });
-    expect(created.status, JSON.stringify(created.body)).to.equal(200);
-    const lines = docs.flatMap((d, i) => [JSON.stringify({ index: { _id: String(i) } }), JSON.stringify(d)]).join('\n') + '\n';
-    const res = await fetch(`${testEsUrl()}/${index}/_bulk?refresh=true`, { method: 'POST', headers: { 'content-type': 'application/x-ndjson' }, body: lines });
-    const body = await res.json() as { errors: boolean };
-    expect(body.errors, JSON.stringify(body).slice(0, 2000)).to.equal(false);
+    index = await createTestIndex('vigil-enrich', docs, eventMappings);
   });
 
   after(async function () {
@@ -93,13 +85,8 @@ describe('Sysmon and PowerShell enrichment in Elasticsearch', function () {
     it(`agrees on: ${q}`, async function () {
       const ast = parseKql(q);
       const match = compileMatcher(ast);
-      const local = docs.map((d, i) => (match(d) ? String(i) : '')).filter(Boolean).sort();
       const dsl = toEsQuery(ast);
-      const r = await es('POST', `/${index}/_search`, { query: dsl, size: 10000, _source: false });
-      expect(r.status, JSON.stringify(r.body).slice(0, 1000)).to.equal(200);
-      const remote = (r.body.hits.hits as Array<{ _id: string }>).map((h) => h._id).sort();
-      const onlyLocal = local.filter((id) => !remote.includes(id));
-      const onlyRemote = remote.filter((id) => !local.includes(id));
+      const { local, onlyLocal, onlyRemote } = await selectedBothWays(index, docs, match, dsl);
       expect({ onlyLocal: onlyLocal.slice(0, 5), onlyRemote: onlyRemote.slice(0, 5) }, JSON.stringify(dsl)).to.deep.equal({ onlyLocal: [], onlyRemote: [] });
       expect(local.length, 'query selects nothing').to.be.greaterThan(0);
       expect(local.length, 'query selects everything').to.be.lessThan(docs.length);

@@ -1,7 +1,8 @@
 import { expect } from 'chai';
+import { seededRng } from '../helpers/seeded-rng';
 import { eventMappings } from '../../src/core/ecs-fields';
 import { compileMatcher, parseKql, toEsQuery } from '../../rules/kql';
-import { es, testEsUrl } from '../helpers/es';
+import { createTestIndex, es, selectedBothWays, testEsUrl } from '../helpers/es';
 
 /**
  * The KQL matcher and the Elasticsearch translation must select the same events. A generated corpus
@@ -11,16 +12,6 @@ import { es, testEsUrl } from '../helpers/es';
 
 type Doc = Record<string, unknown>;
 
-/** Small deterministic PRNG (mulberry32) so failures reproduce. */
-function rng(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const WIN_CODES = ['4624', '4625', '4672', '4688', '4720', '1102', '7045'];
 const CHANNELS = ['Security', 'System', 'Application'];
@@ -42,7 +33,7 @@ const APP_MESSAGES = [
 const WIN_MESSAGES = ['An account failed to log on.', 'An account was successfully logged on.', 'Special privileges assigned to new logon.', 'A new process has been created.'];
 
 function makeCorpus(n: number): Doc[] {
-  const r = rng(42);
+  const r = seededRng(42);
   const pick = <T>(xs: readonly T[]): T => xs[Math.floor(r() * xs.length)];
   const start = Date.parse('2026-03-10T00:00:00Z');
   const docs: Doc[] = [];
@@ -117,20 +108,12 @@ const QUERIES = [
 ];
 
 describe('KQL agreement with Elasticsearch', function () {
-  const index = `vigil-kql-${Date.now().toString(36)}${Math.floor(Math.random() * 1e6)}`;
+  let index = '';
   const docs = makeCorpus(240);
 
   before(async function () {
     testEsUrl();
-    const created = await es('PUT', `/${index}`, {
-      settings: { 'index.mapping.total_fields.limit': 2000, 'index.mapping.ignore_malformed': true, number_of_replicas: 0 },
-      mappings: eventMappings,
-    });
-    expect(created.status, JSON.stringify(created.body)).to.equal(200);
-    const lines = docs.flatMap((d, i) => [JSON.stringify({ index: { _id: String(i) } }), JSON.stringify(d)]).join('\n') + '\n';
-    const res = await fetch(`${testEsUrl()}/${index}/_bulk?refresh=true`, { method: 'POST', headers: { 'content-type': 'application/x-ndjson' }, body: lines });
-    const body = await res.json() as { errors: boolean };
-    expect(body.errors, JSON.stringify(body).slice(0, 2000)).to.equal(false);
+    index = await createTestIndex('vigil-kql', docs, eventMappings);
   });
 
   after(async function () {
@@ -146,13 +129,8 @@ describe('KQL agreement with Elasticsearch', function () {
     it(`agrees on: ${q}`, async function () {
       const ast = parseKql(q);
       const match = compileMatcher(ast);
-      const local = docs.map((d, i) => (match(d) ? String(i) : '')).filter(Boolean).sort();
       const dsl = toEsQuery(ast);
-      const r = await es('POST', `/${index}/_search`, { query: dsl, size: 1000, _source: false });
-      expect(r.status, JSON.stringify(r.body).slice(0, 1000)).to.equal(200);
-      const remote = (r.body.hits.hits as Array<{ _id: string }>).map((h) => h._id).sort();
-      const onlyLocal = local.filter((id) => !remote.includes(id));
-      const onlyRemote = remote.filter((id) => !local.includes(id));
+      const { local, onlyLocal, onlyRemote } = await selectedBothWays(index, docs, match, dsl);
       expect({ onlyLocal, onlyRemote }, `${JSON.stringify(dsl)}\nonly local: ${onlyLocal.slice(0, 5).map((id) => JSON.stringify(docs[Number(id)])).join('\n')}\nonly ES: ${onlyRemote.slice(0, 5).map((id) => JSON.stringify(docs[Number(id)])).join('\n')}`)
         .to.deep.equal({ onlyLocal: [], onlyRemote: [] });
       expect(local.length, 'query selects nothing').to.be.greaterThan(0);

@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import { eventMappings } from '../../src/core/ecs-fields';
 import { compileMatcher, fieldMapOf, parseKql, toEsQuery } from '../../rules/kql';
-import { es, testEsUrl } from '../helpers/es';
+import { createTestIndex, es, testEsUrl } from '../helpers/es';
 
 /**
  * The field types ECS uses beyond Vigil's first mapping (ip, keyword with a text
@@ -56,18 +56,13 @@ const QUERIES = [
 ];
 
 describe('KQL agreement with Elasticsearch: ip, multi-field, boolean and float fields', function () {
-  const index = `vigil-kql-types-${Date.now().toString(36)}${Math.floor(Math.random() * 1e6)}`;
+  let index = '';
   const mappings = mergedMappings();
   const fields = fieldMapOf(mappings as unknown as Parameters<typeof fieldMapOf>[0]);
 
   before(async function () {
     testEsUrl();
-    const created = await es('PUT', `/${index}`, { settings: { 'index.mapping.ignore_malformed': true, number_of_replicas: 0 }, mappings });
-    expect(created.status, JSON.stringify(created.body)).to.equal(200);
-    const lines = DOCS.flatMap((d, i) => [JSON.stringify({ index: { _id: String(i) } }), JSON.stringify(d)]).join('\n') + '\n';
-    const res = await fetch(`${testEsUrl()}/${index}/_bulk?refresh=true`, { method: 'POST', headers: { 'content-type': 'application/x-ndjson' }, body: lines });
-    const body = await res.json() as { errors: boolean };
-    expect(body.errors, JSON.stringify(body).slice(0, 2000)).to.equal(false);
+    index = await createTestIndex('vigil-kql-types', DOCS, mappings);
   });
 
   after(async function () {

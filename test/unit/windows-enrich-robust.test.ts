@@ -1,4 +1,5 @@
 import { expect } from 'chai';
+import { seededRng } from '../helpers/seeded-rng';
 import { enrichWindowsEvent, ENRICH_FAILURE_TAG } from '../../collectors/windows-event/enrich';
 import { normaliseNdjsonLine } from '../../collectors/ndjson/ndjson';
 
@@ -6,16 +7,6 @@ import { normaliseNdjsonLine } from '../../collectors/ndjson/ndjson';
 // throws, never loses a value of the line (what is in the way goes to vigil.original, tagged
 // vigil_ecs_conflict), and a line that is not a Windows event is left as it was.
 
-/** Small deterministic PRNG (mulberry32) so a failure reproduces. */
-function rng(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const CODES = ['4624', '4625', '4688', '4689', '4720', '4728', '4732', '4738', '4740', '4741', '4778', '4781', '1102', '4697', '9999'];
 const FIELDS = ['TargetUserName', 'TargetDomainName', 'TargetUserSid', 'TargetSid', 'SubjectUserName', 'SubjectUserSid', 'SubjectDomainName', 'SubjectLogonId',
@@ -43,7 +34,7 @@ function junk(r: () => number, depth = 0): unknown {
 
 describe('Windows enrichment: any input', () => {
   it('never throws, on 5000 events of random values (winlog, event_data, and the ECS objects it writes)', () => {
-    const r = rng(14);
+    const r = seededRng(14);
     for (let i = 0; i < 5000; i++) {
       const ed: Record<string, unknown> = {};
       for (const f of FIELDS) if (r() < 0.4) ed[f] = junk(r);

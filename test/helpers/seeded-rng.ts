@@ -1,0 +1,12 @@
+/** A small deterministic PRNG (mulberry32): the same seed gives the same numbers, so a failure reproduces. */
+export type Rng = () => number;
+
+export function seededRng(seed: number): Rng {
+  let a = seed;
+  return () => {
+    a = (a + 0x6d2b79f5) | 0;
+    let t = Math.imul(a ^ (a >>> 15), 1 | a);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
