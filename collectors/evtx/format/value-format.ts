@@ -1,21 +1,28 @@
 /** Text renderings of Binary XML scalar values, in the form Windows prints them in Event XML. */
 
-const FILETIME_EPOCH_DIFF_MS = 11644473600000n;
-
 function pad(n: number | bigint, w: number): string {
   return n.toString().padStart(w, '0');
 }
 
+const FILETIME_EPOCH_DIFF_S = 11644473600n;
+/** The last second formatted ("2016-07-08T18:12:51."): a record's write time and its TimeCreated mostly share it. */
+let lastSecond = Number.NaN;
+let lastPrefix = '';
+
 /** FILETIME (100 ns ticks since 1601-01-01 UTC) as ISO 8601 with 7 fractional digits: 2016-07-08T18:12:51.6816410Z. */
 export function formatFiletime(ticks: bigint): string {
-  const ms = ticks / 10000n - FILETIME_EPOCH_DIFF_MS;
-  const frac = ticks % 10000000n;
-  const d = new Date(Number(ms));
-  if (Number.isNaN(d.getTime())) return '';
-  const y = d.getUTCFullYear();
-  const year = y >= 0 && y <= 9999 ? pad(y, 4) : (y < 0 ? '-' : '+') + pad(Math.abs(y), 6);
-  return `${year}-${pad(d.getUTCMonth() + 1, 2)}-${pad(d.getUTCDate(), 2)}T${pad(d.getUTCHours(), 2)}:` +
-    `${pad(d.getUTCMinutes(), 2)}:${pad(d.getUTCSeconds(), 2)}.${pad(frac, 7)}Z`;
+  const second = Number(ticks / 10000000n - FILETIME_EPOCH_DIFF_S);
+  const frac = Number(ticks % 10000000n);
+  if (second !== lastSecond) {
+    const d = new Date(second * 1000);
+    if (Number.isNaN(d.getTime())) return '';
+    const y = d.getUTCFullYear();
+    const year = y >= 0 && y <= 9999 ? pad(y, 4) : (y < 0 ? '-' : '+') + pad(Math.abs(y), 6);
+    lastPrefix = `${year}-${pad(d.getUTCMonth() + 1, 2)}-${pad(d.getUTCDate(), 2)}T${pad(d.getUTCHours(), 2)}:` +
+      `${pad(d.getUTCMinutes(), 2)}:${pad(d.getUTCSeconds(), 2)}.`;
+    lastSecond = second;
+  }
+  return `${lastPrefix}${pad(frac, 7)}Z`;
 }
 
 /** SYSTEMTIME (8 little-endian uint16: year, month, weekday, day, hour, minute, second, ms) as ISO 8601. */
