@@ -80,7 +80,7 @@ function decodeArray(buf: Buffer, base: number, p: number, size: number): SubVal
   }
   let width = WIDTH[base];
   if (base === ValueType.SizeT) width = size % 8 === 0 ? 8 : 4;
-  if (!width) return { k: 'text', text: formatBinary(buf, p, size) };
+  if (!width) return formatBinary(buf, p, size);
   const items: string[] = [];
   for (let q = p; q + width <= p + size; q += width) items.push(scalar(buf, base, q, width) ?? '');
   return { k: 'array', items };
@@ -94,14 +94,14 @@ export function decodeValue(buf: Buffer, type: number, p: number, size: number, 
   if (type & ValueType.ArrayFlag) return decodeArray(buf, type & 0x7f, p, size);
   switch (type) {
     case ValueType.Null: return NULL_VALUE;
-    case ValueType.String: return { k: 'text', text: stripNuls(utf16(buf, p, size)) };
-    case ValueType.AnsiString: return { k: 'text', text: stripNuls(buf.toString('latin1', p, p + size)) };
-    case ValueType.Binary: return { k: 'text', text: formatBinary(buf, p, size) };
-    case ValueType.Sid: return { k: 'text', text: formatSid(buf, p, size) ?? formatBinary(buf, p, size) };
+    case ValueType.String: return stripNuls(utf16(buf, p, size));
+    case ValueType.AnsiString: return stripNuls(buf.toString('latin1', p, p + size));
+    case ValueType.Binary: return formatBinary(buf, p, size);
+    case ValueType.Sid: return formatSid(buf, p, size) ?? formatBinary(buf, p, size);
     case ValueType.BinXml: return size === 0 ? NULL_VALUE : { k: 'xml', nodes: nested(p, size) };
     default: {
       const s = scalar(buf, type, p, size);
-      return { k: 'text', text: s ?? formatBinary(buf, p, size) };
+      return s ?? formatBinary(buf, p, size);
     }
   }
 }
