@@ -17,8 +17,12 @@ export function decodeWorkers(setting: WorkersSetting, cores = availableParallel
 
 interface Waiter { resolve: (r: ChunkResult) => void; reject: (e: Error) => void }
 
-/** Each worker's own heap: a chunk's decoding holds little (its records and their documents). */
+/**
+ * Each worker's own heap: a chunk's decoding holds little (its records and their documents). The young
+ * generation is kept small: V8's default (48 MB) adds some 25 MB of RSS a worker for no measured gain.
+ */
 const WORKER_HEAP_MB = 64;
+const WORKER_YOUNG_MB = 12;
 
 /**
  * Decode workers (worker_threads) running chunk jobs: `run` gives a job to the worker with the fewest
@@ -33,7 +37,7 @@ export class DecodePool {
 
   constructor(readonly size: number) {
     for (let i = 0; i < size; i++) {
-      const w = new Worker(join(__dirname, 'chunk-worker.js'), { resourceLimits: { maxOldGenerationSizeMb: WORKER_HEAP_MB } });
+      const w = new Worker(join(__dirname, 'chunk-worker.js'), { resourceLimits: { maxOldGenerationSizeMb: WORKER_HEAP_MB, maxYoungGenerationSizeMb: WORKER_YOUNG_MB } });
       const queue: Waiter[] = [];
       w.on('message', (m: { ok?: ChunkResult; error?: string }) => {
         const waiter = queue.shift();
