@@ -7,7 +7,7 @@ import { DecodePool, decodedChunks, decodeWorkers, readEvtx } from '../../collec
 import type { EvtxIssue, EvtxStats } from '../../collectors/evtx';
 import { readPass, type PassContext } from '../../collectors/evtx/file-pass';
 import { crc32, crc32Table } from '../../collectors/evtx/format/crc32';
-import { formatFiletime } from '../../collectors/evtx/format/value-format';
+import { formatFiletime, formatHex64, formatSid, formatUint64 } from '../../collectors/evtx/format/value-format';
 import { recordEvent } from '../../collectors/evtx/record-event';
 import { recordFilter } from '../../collectors/windows-event/record-filter';
 import type { Span } from '../../src/core/event';
@@ -151,5 +151,23 @@ describe('evtx decoding: the same output, faster (read ahead, decode workers)', 
       [131124751716816410n, '2016-07-08T18:12:51.6816410Z'],
     ];
     for (const [ticks, text] of cases) expect(formatFiletime(ticks)).to.equal(text);
+  });
+
+  it('64-bit values read without BigInts: hex and decimal, below and past 2^53', () => {
+    const cases: Array<[string, string, string]> = [
+      ['0000000000000000', '0x0', '0'],
+      ['0a00000001000000', '0x10000000a', '4294967306'],
+      ['ffffffffffff1f00', '0x1fffffffffffff', '9007199254740991'], // 2^53 - 1
+      ['0000000000002000', '0x20000000000000', '9007199254740992'], // 2^53
+      ['0000000000002080', '0x8020000000000000', '9232379236109516800'], // the keywords of an audit success
+      ['ffffffffffffffff', '0xffffffffffffffff', '18446744073709551615'],
+    ];
+    for (const [le, hex, dec] of cases) {
+      const b = Buffer.from(`ff${le}`, 'hex');
+      expect([formatHex64(b, 1), formatUint64(b, 1)], le).to.deep.equal([hex, dec]);
+    }
+    // S-1-5-21-… with sub-authorities past 2^31 (unsigned)
+    const sid = Buffer.from('010400000000000515000000ffffffff00000080e8030000', 'hex');
+    expect(formatSid(sid, 0, sid.length)).to.equal('S-1-5-21-4294967295-2147483648-1000');
   });
 });

@@ -1,7 +1,7 @@
 import type { XmlNode } from '../../windows-event/xml-tree';
 import type { SubValue } from './template-nodes';
 import { NULL_VALUE } from './template-nodes';
-import { formatBinary, formatFiletime, formatGuid, formatHex, formatSid, formatSystemtime } from './value-format';
+import { formatBinary, formatFiletime, formatGuid, formatHex, formatHex64, formatSid, formatSystemtime, formatUint64 } from './value-format';
 
 /** Value type codes of Binary XML substitutions (array = type | 0x80). */
 export const enum ValueType {
@@ -34,7 +34,7 @@ function scalar(buf: Buffer, type: number, p: number, size: number): string | un
     case ValueType.Int32: return size >= 4 ? String(buf.readInt32LE(p)) : '';
     case ValueType.UInt32: return size >= 4 ? String(buf.readUInt32LE(p)) : '';
     case ValueType.Int64: return size >= 8 ? buf.readBigInt64LE(p).toString() : '';
-    case ValueType.UInt64: return size >= 8 ? buf.readBigUInt64LE(p).toString() : '';
+    case ValueType.UInt64: return size >= 8 ? formatUint64(buf, p) : '';
     case ValueType.Real32: return size >= 4 ? String(buf.readFloatLE(p)) : '';
     case ValueType.Real64: return size >= 8 ? String(buf.readDoubleLE(p)) : '';
     case ValueType.Bool: return size >= 1 ? (buf.readUIntLE(p, Math.min(size, 4)) !== 0 ? 'true' : 'false') : '';
@@ -42,9 +42,9 @@ function scalar(buf: Buffer, type: number, p: number, size: number): string | un
     case ValueType.FileTime: return size >= 8 ? formatFiletime(buf.readBigUInt64LE(p)) : '';
     case ValueType.SysTime: return size >= 16 ? formatSystemtime(buf, p) : '';
     case ValueType.HexInt32: return size >= 4 ? formatHex(buf.readUInt32LE(p)) : '';
-    case ValueType.HexInt64: return size >= 8 ? formatHex(buf.readBigUInt64LE(p)) : '';
+    case ValueType.HexInt64: return size >= 8 ? formatHex64(buf, p) : '';
     case ValueType.SizeT:
-      if (size >= 8) return formatHex(buf.readBigUInt64LE(p));
+      if (size >= 8) return formatHex64(buf, p);
       return size >= 4 ? formatHex(buf.readUInt32LE(p)) : '';
     default: return undefined;
   }

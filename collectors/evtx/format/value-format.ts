@@ -52,8 +52,7 @@ export function formatSid(b: Uint8Array, p: number, len: number): string | undef
   let auth = 0;
   for (let i = 0; i < 6; i++) auth = auth * 256 + b[p + 2 + i];
   let s = `S-${rev}-${auth}`;
-  const dv = new DataView(b.buffer, b.byteOffset, b.byteLength);
-  for (let i = 0; i < n; i++) s += '-' + dv.getUint32(p + 8 + 4 * i, true);
+  for (let i = 0; i < n; i++) s += '-' + u32(b, p + 8 + 4 * i);
   return s;
 }
 
@@ -67,4 +66,22 @@ export function formatBinary(b: Uint8Array, p: number, len: number): string {
 /** Unsigned hex with 0x prefix, no padding (Windows HexInt32/HexInt64). */
 export function formatHex(v: number | bigint): string {
   return '0x' + v.toString(16);
+}
+
+function u32(b: Uint8Array, p: number): number {
+  return (b[p] | (b[p + 1] << 8) | (b[p + 2] << 16)) + b[p + 3] * 0x1000000;
+}
+
+/** The little-endian uint64 at b[p] as formatHex gives it, without a BigInt. */
+export function formatHex64(b: Uint8Array, p: number): string {
+  const lo = u32(b, p);
+  const hi = u32(b, p + 4);
+  return hi === 0 ? '0x' + lo.toString(16) : '0x' + hi.toString(16) + lo.toString(16).padStart(8, '0');
+}
+
+/** The little-endian uint64 at b[p] in decimal (a BigInt only past 2^53). */
+export function formatUint64(b: Uint8Array, p: number): string {
+  const lo = u32(b, p);
+  const hi = u32(b, p + 4);
+  return hi < 0x200000 ? String(hi * 0x100000000 + lo) : ((BigInt(hi) << 32n) | BigInt(lo)).toString();
 }
