@@ -124,6 +124,19 @@ describe('evtx decoding: the same output, faster (read ahead, decode workers)', 
     expect(r.next).to.equal(last);
   });
 
+  it('a pool whose workers are gone fails the read with the reason, and does not hang', async () => {
+    const pool = new DecodePool(1);
+    await pool.close();
+    const chunks = decodedChunks(join(EVTX_DATA, 'python-evtx', 'system.evtx'), {}, { output: 'ndjson', hostName: HOST }, pool);
+    let error: Error | null = null;
+    try {
+      for await (const c of chunks) expect(c).to.equal(undefined);
+    } catch (e) {
+      error = e as Error;
+    }
+    expect(error?.message).to.equal('evtx decode pool closed');
+  });
+
   it('workers: auto is one per core but one, at most 4; a number is taken as it is', () => {
     expect(decodeWorkers('auto', 1)).to.equal(0);
     expect(decodeWorkers('auto', 2)).to.equal(1);

@@ -39,10 +39,17 @@ export async function runEvtx(files: string[], format: string, workers = 'auto')
   try {
     for (const [i, file] of files.entries()) {
       const chunks = decodedChunks(file, {}, { output: format, hostName: host, ingested }, pool);
-      for await (const c of chunks) {
-        records += c.count;
-        if (c.lastOffset >= 0) bar.update(done + c.lastOffset, records);
-        if (c.lines && c.lines.length > 0 && !process.stdout.write(c.lines)) await new Promise((r) => process.stdout.once('drain', r));
+      try {
+        for await (const c of chunks) {
+          records += c.count;
+          if (c.lastOffset >= 0) bar.update(done + c.lastOffset, records);
+          if (c.lines && c.lines.length > 0 && !process.stdout.write(c.lines)) await new Promise((r) => process.stdout.once('drain', r));
+        }
+      } catch (e) {
+        // a decode worker that died (out of memory, a bug): not the file's fault, and the rest would fail alike
+        bar.finish();
+        process.stderr.write(`vigil evtx: ${file}: ${(e as Error).message} (--workers 0 decodes without workers)\n`);
+        return 1;
       }
       done += sizes[i];
       bar.update(done, records);
