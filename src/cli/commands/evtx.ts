@@ -3,10 +3,10 @@ import { hostname } from 'node:os';
 import { DecodePool, decodedChunks, decodeWorkers, readProblems } from '../../../collectors/evtx';
 import { ProgressBar } from '../progress-bar';
 
-/** `--workers` as given: a count or auto; undefined when it is neither. */
+/** `--workers` as given: a count (up to 64, as the evtx input's option) or auto; undefined when it is neither. */
 function workersOption(text: string): number | 'auto' | undefined {
   if (text === 'auto') return 'auto';
-  return /^\d+$/.test(text) ? Number(text) : undefined;
+  return /^\d+$/.test(text) && Number(text) <= 64 ? Number(text) : undefined;
 }
 
 /**
@@ -23,7 +23,7 @@ export async function runEvtx(files: string[], format: string, workers = 'auto')
   }
   const setting = workersOption(workers);
   if (setting === undefined) {
-    process.stderr.write(`vigil evtx: --workers must be a number or auto, not ${JSON.stringify(workers)}\n`);
+    process.stderr.write(`vigil evtx: --workers must be a number from 0 to 64 or auto, not ${JSON.stringify(workers)}\n`);
     return 2;
   }
   // `vigil evtx x.evtx | head`: a closed pipe ends the output quietly
