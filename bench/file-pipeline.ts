@@ -4,7 +4,8 @@
  *   node file-pipeline.js vigil FILE LINES      the file collector → normaliser → rules entry → null sink
  *   node file-pipeline.js store FILE LINES RULES  the file collector → normaliser → rules (the file RULES) →
  *                                               the local event store (the embedded default's sink, in a temp folder)
- * Prints one JSON line: {mode, lines, bytes, seconds, cpu_seconds, peak_rss_mb}.
+ * Prints one JSON line: {mode, lines, bytes, seconds, cpu_seconds, peak_rss_mb}, and in store mode start_seconds
+ * (the part of `seconds` that daemon.start() took: loading the rules, opening the store).
  */
 import { openSync, readSync, closeSync, statSync, mkdtempSync, rmSync, copyFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -67,6 +68,9 @@ async function vigil(file: string, expected: number): Promise<number> {
   return sink.events;
 }
 
+/** store: how long daemon.start() took (loading the rules among others), within `seconds` */
+let startSeconds: number | undefined;
+
 /** Into the event store (fsynced daily files), through the rules of `rulesFile` (copied into the state folder). */
 async function store(file: string, expected: number, rulesFile: string): Promise<number> {
   const state = mkdtempSync(join(tmpdir(), 'vigil-bench-state-'));
@@ -77,7 +81,9 @@ async function store(file: string, expected: number, rulesFile: string): Promise
   let written = 0;
   const write = sink.write.bind(sink);
   sink.write = async (events) => { await write(events); written += events.length; };
+  const t0 = process.hrtime.bigint();
   await daemon.start();
+  startSeconds = Number(process.hrtime.bigint() - t0) / 1e9;
   while (written < expected) await new Promise((r) => setTimeout(r, 5));
   await daemon.stop();
   rmSync(state, { recursive: true, force: true });
@@ -94,7 +100,7 @@ async function main(): Promise<void> {
   const cpu = process.cpuUsage(cpu0);
   peakRss = Math.max(peakRss, process.memoryUsage().rss);
   clearInterval(sampler);
-  process.stdout.write(`${JSON.stringify({ mode, lines, bytes: statSync(file).size, seconds, cpu_seconds: (cpu.user + cpu.system) / 1e6, peak_rss_mb: peakRss / 1048576 })}\n`);
+  process.stdout.write(`${JSON.stringify({ mode, lines, bytes: statSync(file).size, seconds, cpu_seconds: (cpu.user + cpu.system) / 1e6, peak_rss_mb: peakRss / 1048576, ...(startSeconds !== undefined ? { start_seconds: startSeconds } : {}) })}\n`);
 }
 
 main().catch((err) => { console.error(err); process.exit(1); });

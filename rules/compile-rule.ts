@@ -14,6 +14,8 @@ import { compileRuleRegex, type RuleRegex } from './regex-safety/rule-regex';
 /** Regexes look at the first MiB of a field: a huge value (a 10 MB stack dump) must not stall the engine. */
 const REGEX_INPUT_MAX = 1024 * 1024;
 const MAX_GROUPS_PER_RULE = 10_000;
+/** one-field groups kept ready, per rule (see groupOf) */
+const RECENT_GROUPS = 256;
 
 /** A rule ready to run: its filter, its grouping, its detector and its alert lifecycle. */
 export interface CompiledRule {
@@ -85,7 +87,21 @@ export function compileRule(def: RuleDef): CompiledRule {
   }
   const readers = def.group_by.map((f) => [f, compileGroupValueReader(f)] as const);
   const noGroup = { key: '[]', values: {} };
-  const groupOf = (doc: Record<string, unknown>): { key: string; values: Record<string, unknown> } => {
+  // one field (most rules): the groups of recent values are kept, as a rule sees few groups at a time
+  // (never modified by those that get them: detectors and alerts copy what they change)
+  const recent = new Map<string | number | boolean | null, { key: string; values: Record<string, unknown> }>();
+  const oneField = (doc: Record<string, unknown>): { key: string; values: Record<string, unknown> } => {
+    const [f, read] = readers[0];
+    const v = read(doc);
+    let g = recent.get(v);
+    if (g === undefined) {
+      if (recent.size >= RECENT_GROUPS) recent.clear();
+      g = { key: `[${JSON.stringify(v)}]`, values: { [f]: v } };
+      recent.set(v, g);
+    }
+    return g;
+  };
+  const groupOf = readers.length === 1 ? oneField : (doc: Record<string, unknown>): { key: string; values: Record<string, unknown> } => {
     if (readers.length === 0) return noGroup;
     const values: Record<string, unknown> = {};
     const list: unknown[] = [];

@@ -71,6 +71,8 @@ export class RulesEngine implements RulesEntry {
   private processed = new Map<string, number>();
   private curSource: string | null = null;
   private curPos = 0;
+  /** the last event of the current source, whose position has not been filed yet */
+  private curEvent: PipelineEvent | null = null;
   private skipBelow = new Map<string, number>();
   private pendingState: EngineState | null = null;
   /** the alert changes of the event being processed */
@@ -135,37 +137,44 @@ export class RulesEngine implements RulesEntry {
   /** The pipeline's entry: an event read by a collector. */
   process(event: PipelineEvent): void {
     const source = event.span.source;
-    const pos = positionOf(event);
     if (this.skipBelow.size > 0) {
       const skip = this.skipBelow.get(source);
       if (skip !== undefined) {
-        if (pos < skip) return; // counted before the crash; the checkpointed windows hold it
+        if (positionOf(event) < skip) return; // counted before the crash; the checkpointed windows hold it
         this.skipBelow.delete(source);
       }
     }
-    // where each source is (for the checkpoint); the current source is kept aside, not looked up per event
+    // where each source is (for the checkpoint); the current source is kept aside, not looked up per
+    // event, and the position of its last event is read only when it is asked for (a source's events
+    // come in the order of their positions)
     if (source !== this.curSource) {
-      if (this.curSource !== null) this.processed.set(this.curSource, this.curPos);
+      this.settlePosition();
       this.curSource = source;
       this.curPos = this.processed.get(source) ?? 0;
     }
-    if (pos + 1 > this.curPos) this.curPos = pos + 1;
+    this.curEvent = event;
     if (event.span !== this.lastSpan) {
       this.lastSpan = event.span;
       this.lastArrivalAt = this.now();
     }
-    if (this.compiled.length > 0) this.processDoc(event.doc);
+    if (this.compiled.length > 0) this.processDoc(event.doc, event.time);
     else this.evaluated++;
   }
 
-  /** Runs one event document through the rules (backtests and rule examples call this directly). */
-  processDoc(doc: Record<string, unknown>): AlertChange[] {
+  /**
+   * Runs one event document through the rules (backtests and rule examples call this directly); `time`,
+   * when the caller has it, is its `@timestamp` in epoch milliseconds.
+   */
+  processDoc(doc: Record<string, unknown>, time?: number): AlertChange[] {
     this.evaluated++;
     if (this.compiled.length === 0) return [];
     // (most events change no alert: the list is the engine's own until one does)
     const out = this.changes;
-    const ts = doc['@timestamp'];
-    let t = typeof ts === 'string' ? parseIsoMs(ts) : typeof ts === 'number' ? ts : NaN;
+    let t = time;
+    if (t === undefined) {
+      const ts = doc['@timestamp'];
+      t = typeof ts === 'string' ? parseIsoMs(ts) : typeof ts === 'number' ? ts : NaN;
+    }
     if (!Number.isFinite(t)) t = this.now();
     // event time moves first: windows that end before this event are decided without it
     if (t > this.newest) {
@@ -259,8 +268,19 @@ export class RulesEngine implements RulesEntry {
   snapshot(): EngineState {
     const rules: EngineState['rules'] = {};
     for (const r of this.compiled) rules[r.def.id] = { fingerprint: r.def.fingerprint, detection: r.def.detection_fingerprint, detector: r.detector.snapshot(), lifecycle: r.lifecycle.snapshot() };
-    if (this.curSource !== null) this.processed.set(this.curSource, this.curPos);
+    this.settlePosition();
     return { version: 1, processed: Object.fromEntries(this.processed), newest: Number.isFinite(this.newest) ? this.newest : 0, rules };
+  }
+
+  /** Files the current source's position: past its last event processed. */
+  private settlePosition(): void {
+    if (this.curSource === null) return;
+    if (this.curEvent !== null) {
+      const pos = positionOf(this.curEvent) + 1;
+      if (pos > this.curPos) this.curPos = pos;
+      this.curEvent = null;
+    }
+    this.processed.set(this.curSource, this.curPos);
   }
 
   /** Takes back a checkpointed state (before `load`): windows, alerts, and what not to count twice. */
@@ -270,6 +290,7 @@ export class RulesEngine implements RulesEntry {
     this.skipBelow = new Map(Object.entries(s.processed ?? {}));
     this.processed = new Map(this.skipBelow);
     this.curSource = null;
+    this.curEvent = null;
     if (s.newest > 0) { this.newest = s.newest; this.lastArrivalAt = this.now(); }
     this.pendingState = s;
     if (this.compiled.length > 0) {

@@ -24,3 +24,6 @@ export { buildReport } from './backtest/build-report';
 export { renderBacktestReport, BACKTEST_FORMATS } from './backtest/render-report';
 export { leftOutNotes } from './backtest/report-text';
 export type { BacktestFormat } from './backtest/report-data';
+
+// converting Elastic's prebuilt detection rules (TOML) into rules.yaml
+export { importElasticRules, type ImportReport } from './import-elastic';

@@ -1,5 +1,5 @@
 import type { Ast } from './kql/ast';
-import { fieldKind, keywordOf } from './kql/fields';
+import { keywordOf, VIGIL_FIELDS } from './kql/fields';
 import { compileFieldVisitor } from './field-path';
 
 const NONE: readonly never[] = [];
@@ -126,7 +126,8 @@ export function requirementOptions(ast: Ast): Array<{ field: string; values: str
 export function requiredValues(ast: Ast): { field: string; values: string[] } | null {
   switch (ast.type) {
     case 'match': {
-      if (fieldKind(ast.field) !== 'keyword') return null;
+      // (a multi-field reads another path of the event: not filed under)
+      if (ast.fieldPattern || VIGIL_FIELDS.kind(ast.field) !== 'keyword' || VIGIL_FIELDS.source(ast.field) !== ast.field) return null;
       if (ast.value.kind === 'wildcard') return null;
       return { field: ast.field, values: [ast.value.text] };
     }

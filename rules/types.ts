@@ -118,6 +118,8 @@ export interface RuleExample {
 export interface RuleDef {
   id: string;
   description?: string;
+  /** links that explain what the rule detects (e.g. an imported Elastic rule's references) */
+  references?: string[];
   type: RuleType;
   /** KQL; '' selects every event */
   where: string;

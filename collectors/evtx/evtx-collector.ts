@@ -26,6 +26,10 @@ export interface EvtxFileStatus {
   /** the position after the last record read */
   next: number;
   records_read: number;
+  /** of records_read, those from chunks whose checksums failed (their events carry the tag vigil_evtx_checksum_mismatch) */
+  records_checksum_mismatch: number;
+  /** records lost to damage (see vigil_evtx_skipped_records_total) */
+  records_skipped: number;
   /** read to its end and every record acknowledged: not read again unless it grows */
   done: boolean;
   /** other paths holding the same content (not read again) */
@@ -60,6 +64,8 @@ interface TrackedFile {
   /** what the last finished read covered (read_to 0: not read through, or not all of it acknowledged) */
   read: { to: number; dev: number; ino: number; mtimeMs: number };
   records: number;
+  /** of `records`, those tagged for a checksum mismatch */
+  unverified: number;
   problems: FileProblems;
   damageLogged: boolean;
   lastError: string | null;
@@ -115,6 +121,7 @@ export class EvtxCollector extends PolledCollector {
       const checkpoint = this.d.registry.get(t.source)?.offset ?? 0;
       return {
         path: t.found.path, identity: t.identity, size: t.found.size, checkpoint, next: t.next, records_read: t.records,
+        records_checksum_mismatch: t.unverified, records_skipped: t.problems.skippedRecords,
         done: !this.due(t, Number.MAX_SAFE_INTEGER) && t.extent >= t.found.size && checkpoint >= t.next,
         copies: t.copies - 1, dirty: t.problems.dirty, problems: { ...t.problems.counts }, last_error: t.lastError,
       };
@@ -241,7 +248,7 @@ export class EvtxCollector extends PolledCollector {
     const t: TrackedFile = {
       identity, source, found: f, copies: 1, extent: 0, next: offset,
       read: acknowledged ? { to: num(meta.read_to), dev: num(meta.dev), ino: num(meta.ino), mtimeMs: num(meta.mtime) } : { to: 0, dev: 0, ino: 0, mtimeMs: 0 },
-      records: 0, problems: new FileProblems(), damageLogged: false, lastError: null, retryAt: 0,
+      records: 0, unverified: 0, problems: new FileProblems(), damageLogged: false, lastError: null, retryAt: 0,
     };
     this.files.set(identity, t);
     return t;
@@ -261,7 +268,11 @@ export class EvtxCollector extends PolledCollector {
       isFull: this.d.isFull,
       proceed: () => this.loop.running && !this.paused,
       wait: (ms) => this.loop.sleep(ms),
-      onIssue: (issue) => { if (t.problems.add(issue)) this.m.problems.inc({ input: this.cfg.id, kind: issue.kind }); },
+      onIssue: (issue) => {
+        if (!t.problems.add(issue)) return;
+        this.m.problems.inc({ input: this.cfg.id, kind: issue.kind });
+        if (issue.records) this.m.skippedRecords.inc({ input: this.cfg.id }, issue.records);
+      },
       filter: this.accept ? { event_ids: this.cfg.event_ids, levels: this.cfg.levels, providers: this.cfg.providers } : undefined,
       workers: this.workers,
       file: { dev: f.dev, ino: f.ino },
@@ -270,6 +281,8 @@ export class EvtxCollector extends PolledCollector {
     t.records += res.records;
     if (res.records) this.m.events.inc({ input: this.cfg.id }, res.records);
     if (res.skipped) this.m.filtered.inc({ input: this.cfg.id }, res.skipped);
+    t.unverified += res.unverified;
+    if (res.unverified) this.m.checksumMismatch.inc({ input: this.cfg.id }, res.unverified);
     if (res.ioError) {
       t.lastError = res.ioError;
       this.loop.lastError = `${f.path}: ${res.ioError}`;
@@ -288,8 +301,8 @@ export class EvtxCollector extends PolledCollector {
     if (p.total > 0 && !t.damageLogged) {
       t.damageLogged = true;
       this.m.files.inc({ input: this.cfg.id, event: 'damaged' });
-      this.d.log.warn({ input: this.cfg.id, path: f.path, identity: t.identity, records: t.records, problems: p.total, by_kind: p.counts, first_problem: p.first },
-        'damaged .evtx file: read as far as it goes, the damaged parts skipped');
+      this.d.log.warn({ input: this.cfg.id, path: f.path, identity: t.identity, records: t.records, records_skipped: p.skippedRecords, records_checksum_mismatch: t.unverified, problems: p.total, by_kind: p.counts, first_problem: p.first },
+        'damaged .evtx file: read as far as it goes, the damaged parts skipped, records of chunks failing their checksums tagged');
     }
     this.d.log[first ? 'info' : 'debug']({ input: this.cfg.id, path: f.path, records: res.records, read_to: extent, size: f.size }, '.evtx file read');
   }

@@ -61,6 +61,8 @@ export interface PassResult {
   records: number;
   /** records read past because the input's filter does not keep them (not in `records`) */
   skipped: number;
+  /** of `records`, those from chunks whose checksums failed (their events carry the checksum tag) */
+  unverified: number;
   /** read to the end of what was asked (false: stopped early, or the file could not be read) */
   finished: boolean;
   /** why the file could not be read (opened, or read on), if so */
@@ -91,6 +93,7 @@ export async function readPass(path: string, from: number, chunks: number | unde
   let next = from;
   let records = 0;
   let skipped = 0;
+  let unverified = 0;
   let inSpan = 0;
   let finished = true;
   let span: Span | null = null;
@@ -106,6 +109,7 @@ export async function readPass(path: string, from: number, chunks: number | unde
         if (rec.doc !== undefined && rec.id !== undefined) {
           span.events.push({ id: rec.id, doc: rec.doc, span });
           records++;
+          if (rec.unverified) unverified++;
         } else {
           skipped++;
         }
@@ -123,5 +127,5 @@ export async function readPass(path: string, from: number, chunks: number | unde
     await pool?.close();
   }
   if (span) await ctx.submit(span);
-  return { next, records, skipped, finished: finished && ioError === null, ioError };
+  return { next, records, skipped, unverified, finished: finished && ioError === null, ioError };
 }

@@ -9,6 +9,8 @@ export class FileProblems {
   private seen = new Set<string>();
   readonly counts: Partial<Record<EvtxIssueKind, number>> = {};
   total = 0;
+  /** records lost to the damage (each problem's `records`) */
+  skippedRecords = 0;
   dirty = false;
   /** the first problem found, for the status */
   first: string | null = null;
@@ -21,6 +23,7 @@ export class FileProblems {
     this.seen.add(key);
     this.counts[issue.kind] = (this.counts[issue.kind] ?? 0) + 1;
     this.total++;
+    this.skippedRecords += issue.records ?? 0;
     if (!this.first) this.first = issue.message;
     return true;
   }

@@ -2,6 +2,7 @@ import type { Span, PipelineEvent } from '../../src/core/event';
 import { FileEventIds, fileIdPrefix } from '../../src/core/event';
 import { lineHadTime, normaliseNdjsonLine, normaliseNdjsonAscii, type NdjsonLineContext, type NdjsonStats } from '../ndjson/ndjson';
 import { SourceClock } from '../ndjson/inferred-time';
+import { timeMsOf } from '../../src/core/timestamp';
 import type { LineHandler } from './line-splitter';
 
 export interface SpanContext {
@@ -50,7 +51,7 @@ export class SpanBuilder {
     ctx.truncated = truncated;
     const doc = line === null ? normaliseNdjsonAscii(text!, ctx, this.c.stats) : normaliseNdjsonLine(line, ctx, this.c.stats);
     this.clock.place(doc, lineHadTime());
-    this.events.push({ id: this.ids.of(start), doc, span: this.span! });
+    this.events.push({ id: this.ids.of(start), doc, span: this.span!, time: timeMsOf(doc['@timestamp']) });
     this.lines++;
   };
 

@@ -25,6 +25,7 @@ import type { Obj } from './json-objects';
 import { beginLine, shapeObject } from './ecs-shape';
 import { rawLineDoc } from './raw-line';
 import { shapeWithPlan } from './shape-plans';
+import { enrichWindowsEvent } from '../windows-event/enrich';
 
 export interface NdjsonLineContext {
   hostName: string;         // host.name when the line has none
@@ -153,7 +154,14 @@ function normaliseDecoded(text: string, invalidUtf8: boolean, ctx: NdjsonLineCon
     }
     // (a configured timestamp field is looked up after expansion: the general shaping)
     const tf = ctx.timestampField;
+    // (read before shaping, which consumes it: a Windows event keeps its full-precision time in winlog.time_created)
+    const rawTime = (parsed as Obj)['@timestamp'];
     const doc = tf === undefined || tf === '' ? shapeWithPlan(parsed as Obj, ctx) : shapeObject(parsed as Obj, ctx);
+    // a Winlogbeat-shaped Windows event (a Winlogbeat or NXLog JSON export) is enriched as a live one
+    const winlog = doc.winlog;
+    if (typeof winlog === 'object' && winlog !== null && !Array.isArray(winlog)) {
+      enrichWindowsEvent(doc, { timeCreated: typeof rawTime === 'string' ? rawTime : undefined });
+    }
     if (stats && lineState.flags & F_CONFLICT) stats.conflicts++;
     return doc;
   } catch (e) {

@@ -1,11 +1,13 @@
 import type { EventDoc } from '../../src/core/event';
 import { windowsEventId } from '../../src/core/event';
 import { childNamed, textOf, type XmlElement } from './xml-tree';
+import { enrichWindowsEvent } from './enrich';
 
 /**
  * One Windows event (an `<Event>` element tree, from `wevtutil`'s RenderedXml or from an .evtx file)
- * → the normalised document, with the field names Winlogbeat uses (SPEC section 2). Shared by the
- * live collector and the .evtx reader so that an event gives the same document either way.
+ * → the normalised document, with the field names Winlogbeat uses (SPEC section 2), enriched as
+ * Winlogbeat's modules enrich it (./enrich). Shared by the live collector and the .evtx reader so that an
+ * event gives the same document either way.
  */
 export interface WindowsMappingContext {
   hostName: string;
@@ -186,7 +188,7 @@ export function windowsEventDoc(event: XmlElement, ctx: WindowsMappingContext): 
   doc.host = { name: computer || ctx.hostName };
   doc.agent = { type: 'vigil' };
   doc.winlog = winlog;
-  return doc;
+  return enrichWindowsEvent(doc, { timeCreated: timeCreated?.attrs.SystemTime });
 }
 
 /** Security audit keywords: bit 0x20000000000000 Audit Success, 0x10000000000000 Audit Failure (as Winlogbeat sets event.outcome). */

@@ -11,6 +11,8 @@ export interface Alert {
   id: string;
   rule: string;
   description?: string;
+  /** the rule's references (links) */
+  references?: string[];
   severity: Severity;
   state: 'firing' | 'resolved';
   /** canonical group key and the group_by values by field */

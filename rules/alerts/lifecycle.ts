@@ -186,6 +186,7 @@ export class RuleLifecycle {
       tags: r.tags,
     };
     if (r.description) a.description = r.description;
+    if (r.references?.length) a.references = r.references;
     if (view.reference !== undefined) a.reference = view.reference;
     if (view.value !== undefined) a.value = view.value;
     if (state === 'resolved') a.resolved_at = iso(c.at);

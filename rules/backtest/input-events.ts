@@ -3,8 +3,7 @@ import type { ReadStream } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { createGunzip } from 'node:zlib';
 import { basename } from 'node:path';
-import { readEvtx, readProblems } from '../../collectors/evtx';
-import { windowsEventDoc } from '../../collectors/windows-event/event-mapping';
+import { evtxRecordDoc, readEvtx, readProblems } from '../../collectors/evtx';
 import { lineHadTime, normaliseNdjsonAscii } from '../../collectors/ndjson/ndjson';
 import { SourceClock } from '../../collectors/ndjson/inferred-time';
 import type { EventDoc } from '../../src/core/event';
@@ -94,7 +93,7 @@ function evtxInput(file: string, ingested: string): InputEvents {
   async function* events(): AsyncGenerator<EventDoc, void, undefined> {
     for await (const rec of reader) {
       position = rec.fileOffset;
-      const doc = windowsEventDoc(rec.tree, ctx);
+      const doc = evtxRecordDoc(rec, ctx);
       if (clock.place(doc, doc['@timestamp'] !== ingested) === 'ingest') untimed.add(doc);
       yield doc;
     }

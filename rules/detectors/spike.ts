@@ -50,6 +50,7 @@ export class SpikeDetector extends CountingDetector {
     const st = g.state;
     const lo = Math.max(this.firstUndecided(upTo), g.firstSeen + w + b);
     if (lo > upTo) return; // nothing new to decide, or a group whose history is shorter than window + baseline
+    if (!st.fired && this.cfg.direction === 'up' && !this.mayRise(g, lo, upTo)) return;
     const ends = st.counts.edges(lo, upTo, [0, w, w + b]);
     if (st.fired && st.holdUntil > lo && st.holdUntil <= upTo && !ends.includes(st.holdUntil)) {
       ends.push(st.holdUntil);
@@ -60,6 +61,21 @@ export class SpikeDetector extends CountingDetector {
       if (e.holds) changed.push(...this.held(g, e, end));
       else if (st.fired && end >= st.holdUntil) changed.push(this.resolve(g, e.count, end, e.baselineAvg));
     }
+  }
+
+  /**
+   * Whether an `up` spike may hold at some window end in [lo, upTo], by bounds that need no look at each
+   * end: no window ending there holds more events than [lo − window, upTo), and every baseline ending
+   * there holds at least the events of the span all of them share. Between two advances, a quiet group
+   * is so decided in four binary searches rather than a few at each event entering or leaving a window.
+   */
+  private mayRise(g: Group<CountingGroup>, lo: number, upTo: number): boolean {
+    const { windowMs: w, baselineMs: b, ratio, minCount } = this.cfg;
+    const counts = g.state.counts;
+    const maxCount = counts.sum(lo - w, upTo);
+    if (maxCount < minCount) return false;
+    const minBase = upTo - lo < b ? counts.sum(upTo - w - b, lo - w) : 0;
+    return maxCount * b >= ratio * minBase * w;
   }
 
   /** the spike held in e: extends the alert, or starts it (the only case that is a change) */

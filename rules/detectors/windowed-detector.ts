@@ -43,6 +43,11 @@ export abstract class WindowedDetector<S> implements Detector {
   advance(watermark: number): Condition[] {
     // event time does not go back: a watermark at or before the last one decides nothing new
     if (typeof this.decidedTo === 'number' && watermark <= this.decidedTo) return [];
+    if (this.groups.size === 0) {
+      // (most rules of a set see few of the events: nothing to forget, slide or decide)
+      this.decidedTo = watermark;
+      return [];
+    }
     const changed: Condition[] = [];
     for (const g of this.groups.expire(watermark)) {
       const ended = this.forgotten(g, watermark);

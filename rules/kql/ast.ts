@@ -20,12 +20,25 @@ export type RangeOp = 'gt' | 'gte' | 'lt' | 'lte';
 export interface OrNode { type: 'or'; children: Ast[] }
 export interface AndNode { type: 'and'; children: Ast[] }
 export interface NotNode { type: 'not'; child: Ast }
+/**
+ * A field pattern (`file.hash.*`): the literal parts between the stars, as WildcardValue.segments; a
+ * star also spans dots. A node with one tests every field the pattern names (Kibana expands the name
+ * over the fields its data view knows): locally the fields the event holds, in Elasticsearch the
+ * fields the index's mapping holds. `field` is then the pattern as written, for messages only.
+ * A nested group `path: { a: x }` is parsed into nodes on `path.a`: Vigil's mapping has no nested
+ * fields, so its conditions may be met by different elements of an array of objects.
+ */
+export type FieldPattern = string[];
+
 /** `field: value` */
-export interface MatchNode { type: 'match'; field: string; value: KqlValue }
-/** `field >= value`; the value is kept as written (numbers, dates and strings are told apart by field type). */
+export interface MatchNode { type: 'match'; field: string; fieldPattern?: FieldPattern; value: KqlValue }
+/**
+ * `field >= value`; the value is kept as written (numbers, dates and strings are told apart by field type).
+ * Never on a field pattern: the parser refuses that.
+ */
 export interface RangeNode { type: 'range'; field: string; op: RangeOp; value: string }
 /** `field: *` */
-export interface ExistsNode { type: 'exists'; field: string }
+export interface ExistsNode { type: 'exists'; field: string; fieldPattern?: FieldPattern }
 /** A value without a field. Kibana searches every field; Vigil searches `message` (see FREE_TEXT_FIELD). */
 export interface FreeTextNode { type: 'text'; value: KqlValue }
 

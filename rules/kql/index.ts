@@ -4,5 +4,5 @@ export { FREE_TEXT_FIELD } from './ast';
 export { KqlSyntaxError, parseKql } from './parse';
 export { compileMatcher, type Matcher } from './match';
 export { toEsQuery, type EsQuery } from './to-es';
-export { fieldKind, type FieldKind } from './fields';
+export { fieldKind, fieldMapOf, VIGIL_FIELDS, type FieldKind, type FieldMap } from './fields';
 export { validateWhere } from './validate-where';

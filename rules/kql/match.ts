@@ -1,9 +1,11 @@
-import { analyze, NON_ASCII } from './analyze';
+import { analyze } from './analyze';
 import { FREE_TEXT_FIELD, type Ast, type KqlValue, type RangeOp } from './ast';
 import { dateValueMs, parseDateSpan } from './dates';
-import { fieldKind, keywordOf, type FieldKind } from './fields';
+import { keywordOf, KEYWORD_IGNORE_ABOVE, VIGIL_FIELDS, type FieldKind, type FieldMap } from './fields';
+import { ipOf, ipSpan, ipValue } from './ip';
 import { compileFieldVisitor } from '../field-path';
 import { compileGlob, splitWildcardWords } from './glob';
+import { compilePatternMatcher, isAllFields } from './field-pattern';
 
 /** A compiled query: true when the event matches. */
 export type Matcher = (doc: Record<string, unknown>) => boolean;
@@ -17,34 +19,50 @@ const never: ValueTest = () => false;
  * mapping (see fields.ts). All per-query work (field paths, analysed terms, patterns, dates) happens
  * here, once; the returned closure only walks the event.
  */
-export function compileMatcher(ast: Ast): Matcher {
+export function compileMatcher(ast: Ast, fields: FieldMap = VIGIL_FIELDS): Matcher {
+  const compile = (a: Ast): Matcher => compileMatcher(a, fields);
+  // a field's value is read at its source path (a multi-field reads its parent's value)
+  const anyValue = (path: string, test: ValueTest): Matcher => anyValueAt(fields.source(path), test);
   switch (ast.type) {
     case 'and': {
-      const parts = ast.children.map(compileMatcher);
-      return (doc) => parts.every((p) => p(doc));
+      const parts = ast.children.map(compile);
+      return (doc) => {
+        for (let i = 0; i < parts.length; i++) if (!parts[i](doc)) return false;
+        return true;
+      };
     }
     case 'or': {
       // values of one field (`message: *OutOfMemory* or message: panic*`): the field is read once, each value meeting every test
-      const merged = sameFieldOr(ast.children);
+      const merged = sameFieldOr(ast.children, fields);
       if (merged) return merged;
-      const parts = ast.children.map(compileMatcher);
-      return (doc) => parts.some((p) => p(doc));
+      const parts = ast.children.map(compile);
+      return (doc) => {
+        for (let i = 0; i < parts.length; i++) if (parts[i](doc)) return true;
+        return false;
+      };
     }
     case 'not': {
-      const inner = compileMatcher(ast.child);
+      const inner = compile(ast.child);
       return (doc) => !inner(doc);
     }
-    case 'exists': return anyValue(ast.field, existsTest(fieldKind(ast.field)));
-    case 'match': return anyValue(ast.field, valueTest(fieldKind(ast.field), ast.value));
-    case 'text': return anyValue(FREE_TEXT_FIELD, valueTest(fieldKind(FREE_TEXT_FIELD), ast.value));
-    case 'range': return anyValue(ast.field, rangeTest(fieldKind(ast.field), ast.op, ast.value));
+    case 'exists':
+      if (ast.fieldPattern && isAllFields(ast.fieldPattern)) return () => true; // `*: *`, as Kibana: every event
+      if (ast.fieldPattern) return compilePatternMatcher(ast.fieldPattern, fields, existsTest);
+      return anyValue(ast.field, existsTest(fields.kind(ast.field)));
+    case 'match': {
+      const value = ast.value;
+      if (ast.fieldPattern) return compilePatternMatcher(ast.fieldPattern, fields, (kind) => valueTest(kind, value));
+      return anyValue(ast.field, valueTest(fields.kind(ast.field), value));
+    }
+    case 'text': return anyValue(FREE_TEXT_FIELD, valueTest(fields.kind(FREE_TEXT_FIELD), ast.value));
+    case 'range': return anyValue(ast.field, rangeTest(fields.kind(ast.field), ast.op, ast.value));
   }
 }
 
 // ---- reading fields -------------------------------------------------------------------------
 
 /** Whether some value at the path passes `test` (how paths are read: ../field-path.ts). */
-function anyValue(path: string, test: ValueTest): Matcher {
+function anyValueAt(path: string, test: ValueTest): Matcher {
   const visit = compileFieldVisitor(path);
   return (doc) => visit(doc, test);
 }
@@ -72,18 +90,6 @@ function numberOf(v: unknown): number | undefined {
 let lastText: string | null = null;
 let lastTokens: string[] = [];
 
-// and whether it is ASCII (there a token, a lower-cased piece of the text, is a piece of the text in some case)
-let asciiFor: string | null = null;
-let asciiIs = false;
-
-function isAscii(v: string): boolean {
-  if (v !== asciiFor) {
-    asciiIs = !NON_ASCII.test(v);
-    asciiFor = v;
-  }
-  return asciiIs;
-}
-
 /**
  * What a text value must hold for a test to pass: alternatives, each a list of pieces that the lower-cased
  * text holds all of when the test passes (a term is a token; a pattern's token holds its literal parts).
@@ -92,18 +98,22 @@ function isAscii(v: string): boolean {
 type TextPieces = string[][] | null;
 
 /**
- * A search, in any case, for one piece of each alternative (its longest): on an ASCII text, a test whose
- * pieces are not found cannot pass, found without tokens or a lower-cased copy. null: no such search.
+ * A search, in any case, for one piece of each alternative (its longest), or for any character outside
+ * ASCII: on an ASCII text, a test whose pieces are not found cannot pass, found without tokens or a
+ * lower-cased copy; a text that is not ASCII is always tested. One scan of the text answers both.
+ * (With the `i` flag no ASCII character matches the class of the others: case folding never maps a
+ * character outside ASCII into it.) null: no such search.
  */
-function piecesSearch(alternatives: TextPieces): RegExp | null {
+export function piecesSearch(alternatives: TextPieces): RegExp | null {
   if (!alternatives || alternatives.length === 0 || alternatives.some((a) => a.length === 0)) return null;
   const longest = alternatives.map((a) => a.reduce((x, y) => (y.length > x.length ? y : x)));
-  return new RegExp([...new Set(longest)].map((p) => p.replace(/[.*+?^${}()|[\]\\/-]/g, '\\$&')).join('|'), 'i');
+  const pieces = [...new Set(longest)].map((p) => p.replace(/[.*+?^${}()|[\]\\/-]/g, '\\$&'));
+  return new RegExp([...pieces, '[^\\x00-\\x7f]'].join('|'), 'i');
 }
 
-/** Whether `v` may pass a test whose pieces `search` looks for (always, for what is not an ASCII string). */
+/** Whether `v` may pass a test whose pieces (or a character outside ASCII) `search` looks for. */
 function mayHold(search: RegExp | null, v: unknown): boolean {
-  return search === null || typeof v !== 'string' || !isAscii(v) || search.test(v);
+  return search === null || typeof v !== 'string' || search.test(v);
 }
 
 function tokensOf(v: unknown): string[] | undefined {
@@ -120,6 +130,9 @@ function tokensOf(v: unknown): string[] | undefined {
 function existsTest(kind: FieldKind): ValueTest {
   switch (kind) {
     case 'keyword': return (v) => keywordOf(v) !== undefined;
+    case 'wildcard': return (v) => keywordOf(v, Infinity) !== undefined;
+    case 'ip': return (v) => ipOf(v) !== undefined;
+    case 'boolean': return (v) => booleanOf(v) !== undefined;
     case 'long': return (v) => numberOf(v) !== undefined;
     case 'date': return (v) => dateValueMs(v) !== undefined;
     // a text value without any token has no norms in Lucene, so `exists` does not see it
@@ -132,7 +145,10 @@ function existsTest(kind: FieldKind): ValueTest {
 
 function valueTest(kind: FieldKind, value: KqlValue): ValueTest {
   switch (kind) {
-    case 'keyword': return keywordTest(value);
+    case 'keyword': return keywordTest(value, KEYWORD_IGNORE_ABOVE);
+    case 'wildcard': return keywordTest(value, Infinity);
+    case 'ip': return ipTest(value);
+    case 'boolean': return booleanTest(value);
     case 'text': return textTest(value);
     case 'long': return numberTest(value);
     case 'date': return dateTest(value);
@@ -140,19 +156,42 @@ function valueTest(kind: FieldKind, value: KqlValue): ValueTest {
     case 'dynamic': {
       // as Elasticsearch would have mapped the value: JSON numbers numeric, the rest keyword
       const asNumber = numberTest(value);
-      const asKeyword = keywordTest(value);
+      const asKeyword = keywordTest(value, KEYWORD_IGNORE_ABOVE);
       return (v) => (typeof v === 'number' ? asNumber(v) : asKeyword(v));
     }
   }
 }
 
-function keywordTest(value: KqlValue): ValueTest {
+function keywordTest(value: KqlValue, ignoreAbove: number): ValueTest {
   if (value.kind === 'wildcard') {
     const glob = compileGlob(value.segments);
-    return (v) => { const s = keywordOf(v); return s !== undefined && glob(s); };
+    return (v) => { const s = keywordOf(v, ignoreAbove); return s !== undefined && glob(s); };
   }
   const want = value.text;
-  return (v) => keywordOf(v) === want;
+  return (v) => keywordOf(v, ignoreAbove) === want;
+}
+
+/** An address or a CIDR block; no wildcards on ip fields. */
+function ipTest(value: KqlValue): ValueTest {
+  if (value.kind === 'wildcard') return never;
+  const span = ipSpan(value.text);
+  if (!span) return never;
+  return (v) => { const n = ipOf(v); return n !== undefined && n >= span.from && n <= span.to; };
+}
+
+/** A boolean field indexes true/false, the strings "true"/"false" and "" (false); anything else is malformed. */
+function booleanOf(v: unknown): boolean | undefined {
+  if (typeof v === 'boolean') return v;
+  if (v === 'true') return true;
+  if (v === 'false' || v === '') return false;
+  return undefined;
+}
+
+function booleanTest(value: KqlValue): ValueTest {
+  if (value.kind === 'wildcard') return never;
+  const want = booleanOf(value.text);
+  if (want === undefined) return never;
+  return (v) => booleanOf(v) === want;
 }
 
 function numberTest(value: KqlValue): ValueTest {
@@ -221,11 +260,11 @@ function textPieces(value: KqlValue): TextPieces {
  * meeting the tests in turn; on a text field, a value that holds none of the tests' pieces is passed over
  * at once. null when the children are not such.
  */
-function sameFieldOr(children: Ast[]): Matcher | null {
-  const fieldOf = (c: Ast): string | null => (c.type === 'match' ? c.field : c.type === 'text' ? FREE_TEXT_FIELD : null);
+function sameFieldOr(children: Ast[], fields: FieldMap): Matcher | null {
+  const fieldOf = (c: Ast): string | null => (c.type === 'match' && !c.fieldPattern ? c.field : c.type === 'text' ? FREE_TEXT_FIELD : null);
   const field = fieldOf(children[0]);
   if (field === null || children.some((c) => fieldOf(c) !== field)) return null;
-  const kind = fieldKind(field);
+  const kind = fields.kind(field);
   const values = children.map((c) => (c as { value: KqlValue }).value);
   const tests = values.map((v) => valueTest(kind, v));
   let search: RegExp | null = null;
@@ -233,7 +272,7 @@ function sameFieldOr(children: Ast[]): Matcher | null {
     const all = values.map(textPieces);
     search = all.some((a) => a === null) ? null : piecesSearch(all.flatMap((a) => a!));
   }
-  return anyValue(field, (v) => {
+  return anyValueAt(fields.source(field), (v) => {
     if (!mayHold(search, v)) return false;
     for (let i = 0; i < tests.length; i++) if (tests[i](v)) return true;
     return false;
@@ -261,6 +300,13 @@ function rangeTest(kind: FieldKind, op: RangeOp, text: string): ValueTest {
     }
     // keyword ranges are lexicographic, as in Elasticsearch ("500" > "4625")
     case 'keyword': return (v) => { const s = keywordOf(v); return s !== undefined && compare(op, s, text); };
+    case 'wildcard': return (v) => { const s = keywordOf(v, Infinity); return s !== undefined && compare(op, s, text); };
+    case 'ip': {
+      const bound = ipValue(text);
+      if (bound === undefined) return never;
+      return (v) => { const n = ipOf(v); return n !== undefined && compare(op, n, bound); };
+    }
+    case 'boolean': return never;
     case 'text': return (v) => tokensOf(v)?.some((t) => compare(op, t, text)) ?? false;
     case 'object': case 'unindexed': return never;
     case 'dynamic': {

@@ -1,6 +1,8 @@
 import peggy from 'peggy';
 import type { Ast } from './ast';
+import { join } from 'node:path';
 import { KQL_GRAMMAR } from './grammar';
+import { GENERATED_PARSER_FILE, KQL_GRAMMAR_DIGEST } from './grammar-digest';
 
 /** A KQL text that does not parse; `column` is 1-based within its line, `offset` 0-based in the text. */
 export class KqlSyntaxError extends Error {
@@ -12,11 +14,23 @@ export class KqlSyntaxError extends Error {
 
 interface PeggyLocationError { message: string; location?: { start: { offset: number; line: number; column: number } } }
 
-// Generated once per process, on first use: generating takes milliseconds, parsing then is cheap.
+// The parser `npm run build` generated from the grammar (scripts/kql-parser/generate.ts); generated here,
+// once per process, when there is none or it was made from another grammar (generating takes tens of ms).
 let parser: peggy.Parser | undefined;
 function getParser(): peggy.Parser {
-  parser ??= peggy.generate(KQL_GRAMMAR);
+  parser ??= prebuiltParser() ?? peggy.generate(KQL_GRAMMAR);
   return parser;
+}
+
+function prebuiltParser(): peggy.Parser | undefined {
+  let mod: { parse?: peggy.Parser['parse']; grammarDigest?: string };
+  try {
+    mod = require(join(__dirname, GENERATED_PARSER_FILE)) as typeof mod;
+  } catch {
+    return undefined;
+  }
+  if (mod.grammarDigest !== KQL_GRAMMAR_DIGEST || typeof mod.parse !== 'function') return undefined;
+  return mod as peggy.Parser;
 }
 
 /** Parses a KQL query into its AST; throws KqlSyntaxError for bad input (including an empty query). */

@@ -1,6 +1,8 @@
 import { FREE_TEXT_FIELD, type Ast, type KqlValue } from './ast';
-import { fieldKind, type FieldKind } from './fields';
+import { VIGIL_FIELDS, type FieldKind, type FieldMap } from './fields';
+import { ipSpan, ipValue } from './ip';
 import { splitWildcardWords } from './glob';
+import { fieldPatternText, isAllFields } from './field-pattern';
 
 /** Elasticsearch query DSL (a plain JSON object). */
 export type EsQuery = Record<string, unknown>;
@@ -13,18 +15,25 @@ const MATCH_NONE: EsQuery = { match_none: {} };
  * Kibana does for KQL: term/match for exact and analysed values, match_phrase for quoted text,
  * wildcard for patterns, range, exists; boolean structure maps to bool.
  */
-export function toEsQuery(ast: Ast): EsQuery {
+export function toEsQuery(ast: Ast, fields: FieldMap = VIGIL_FIELDS): EsQuery {
+  const translate = (a: Ast): EsQuery => toEsQuery(a, fields);
   switch (ast.type) {
-    case 'and': return { bool: { must: ast.children.map(toEsQuery) } };
-    case 'or': return { bool: { should: ast.children.map(toEsQuery), minimum_should_match: 1 } };
-    case 'not': return { bool: { must_not: [toEsQuery(ast.child)] } };
-    case 'exists': return fieldKind(ast.field) === 'unindexed' ? MATCH_NONE : { exists: { field: ast.field } };
-    case 'match': return valueQuery(ast.field, fieldKind(ast.field), ast.value);
-    case 'text': return valueQuery(FREE_TEXT_FIELD, fieldKind(FREE_TEXT_FIELD), ast.value);
+    case 'and': return { bool: { must: ast.children.map(translate) } };
+    case 'or': return { bool: { should: ast.children.map(translate), minimum_should_match: 1 } };
+    case 'not': return { bool: { must_not: [translate(ast.child)] } };
+    case 'exists':
+      if (ast.fieldPattern && isAllFields(ast.fieldPattern)) return { match_all: {} };
+      if (ast.fieldPattern) return { exists: { field: fieldPatternText(ast.fieldPattern) } };
+      return fields.kind(ast.field) === 'unindexed' ? MATCH_NONE : { exists: { field: ast.field } };
+    case 'match':
+      if (ast.fieldPattern) return patternQuery(fieldPatternText(ast.fieldPattern), ast.value);
+      return valueQuery(ast.field, fields.kind(ast.field), ast.value);
+    case 'text': return valueQuery(FREE_TEXT_FIELD, fields.kind(FREE_TEXT_FIELD), ast.value);
     case 'range': {
-      const kind = fieldKind(ast.field);
-      if (kind === 'object' || kind === 'unindexed') return MATCH_NONE;
+      const kind = fields.kind(ast.field);
+      if (kind === 'object' || kind === 'unindexed' || kind === 'boolean') return MATCH_NONE;
       if (kind === 'long' && !isNumber(ast.value)) return MATCH_NONE;
+      if (kind === 'ip' && ipValue(ast.value) === undefined) return MATCH_NONE;
       // dates keep their text: Elasticsearch then rounds partial dates by operator, as the matcher does
       return { range: { [ast.field]: { [ast.op]: kind === 'long' ? Number(ast.value) : ast.value } } };
     }
@@ -45,10 +54,36 @@ function escapeQueryString(s: string): string {
   return s.replace(/[^\p{L}\p{N}]/gu, '\\$&');
 }
 
+/**
+ * A value on a field pattern: Elasticsearch expands the pattern over the index's mapping (the fields
+ * Vigil's template names and those it mapped on first sight) and runs, on each field, the query its
+ * type calls for: a keyword compares whole values, a text field its terms, a number its value
+ * (lenient: a value that is not a number matches nothing there instead of failing the search).
+ */
+function patternQuery(pattern: string, value: KqlValue): EsQuery {
+  if (value.kind === 'wildcard') {
+    return {
+      query_string: {
+        query: value.segments.map(escapeQueryString).join('*'),
+        fields: [pattern], lenient: true, analyze_wildcard: false, allow_leading_wildcard: true,
+      },
+    };
+  }
+  const type = value.kind === 'phrase' ? 'phrase' : 'best_fields';
+  return { multi_match: { query: value.text, fields: [pattern], type, operator: 'or', lenient: true } };
+}
+
 function valueQuery(field: string, kind: FieldKind, value: KqlValue): EsQuery {
   switch (kind) {
     case 'object': case 'unindexed': return MATCH_NONE;
-    case 'keyword':
+    case 'ip':
+      // an address or a CIDR block (a term query on an ip field takes either); no wildcards
+      if (value.kind === 'wildcard' || !ipSpan(value.text)) return MATCH_NONE;
+      return { term: { [field]: { value: value.text } } };
+    case 'boolean':
+      if (value.kind === 'wildcard' || (value.text !== 'true' && value.text !== 'false')) return MATCH_NONE;
+      return { term: { [field]: { value: value.text === 'true' } } };
+    case 'keyword': case 'wildcard':
       return value.kind === 'wildcard'
         ? { wildcard: { [field]: { value: value.segments.map(escapeWildcard).join('*'), case_insensitive: false } } }
         : { term: { [field]: { value: value.text } } };

@@ -89,6 +89,7 @@ export function commonFields(input: RuleInput, parts: CheckedParts): RuleDef {
     fingerprint: '',
   };
   if (typeof own.description === 'string') rule.description = own.description;
+  if (Array.isArray(own.references)) rule.references = strings(own.references);
   if (parts.regex) rule.regex = parts.regex;
   if (Array.isArray(merged.include)) rule.include = strings(merged.include);
   if (Array.isArray(merged.top_count_keys)) rule.top_count_keys = [...new Set(strings(merged.top_count_keys))];

@@ -16,7 +16,7 @@ export function ruleFingerprint(rule: RuleDef): string {
  * The keys that change what a rule's alerts say and where they go, never what it detects: a rule
  * edited only in these keeps its windows, its new_term history and its alerts on reload and restart.
  */
-const NOT_DETECTION = ['severity', 'description', 'notify', 'notify_resolved', 'realert_ms', 'group_window_ms', 'tags'] as const;
+const NOT_DETECTION = ['severity', 'description', 'references', 'notify', 'notify_resolved', 'realert_ms', 'group_window_ms', 'tags'] as const;
 
 /** Stable hash of what shapes a rule's detector state: its definition without the keys above. */
 export function detectionFingerprint(rule: RuleDef): string {

@@ -4,7 +4,7 @@ import { eventMappings } from '../../src/core/ecs-fields';
 import { ELASTICSEARCH_DEFAULTS } from './config';
 
 /** Bump when the mappings or settings change: a running cluster's template is then replaced. */
-export const TEMPLATE_VERSION = 1;
+export const TEMPLATE_VERSION = 2;
 /** The built-in `logs-*-*` template has priority 100; ours must win for our target. */
 const PRIORITY = 200;
 

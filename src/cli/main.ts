@@ -55,6 +55,20 @@ program
     process.exitCode = await runEvtx(files, opts.format, opts.workers);
   });
 
+const rulesCommand = program
+  .command('rules')
+  .description('work with rule files: import-elastic');
+
+rulesCommand
+  .command('import-elastic')
+  .description("convert Elastic's prebuilt detection rules (TOML, type query or threshold, language kuery) into Vigil rules (YAML); reports on stderr the ones it cannot convert and why")
+  .argument('<files...>', 'rule files (.toml) or folders of them')
+  .option('-o, --out <file>', 'write the rules to a file instead of stdout')
+  .action(async (files: string[], opts: { out?: string }) => {
+    const { runImportElastic } = await import('./commands/import-elastic');
+    process.exitCode = runImportElastic(files, opts);
+  });
+
 program
   .command('test-rules')
   .description("run the examples of every rule on a simulated clock; prints a pass/fail table; exit 0 only if all pass")

@@ -22,6 +22,11 @@ export interface PipelineEvent {
   id: string;
   doc: EventDoc;
   span: Span;
+  /**
+   * `doc['@timestamp']` in epoch milliseconds, when the collector has it at hand (the NDJSON normaliser
+   * has just parsed it): the rules engine then does not parse it again. Absent: read from the document.
+   */
+  time?: number;
 }
 
 const hashOnce: ((algo: string, data: string, enc: 'hex' | 'base64url') => string) | undefined =

@@ -74,9 +74,12 @@ export function epochToMs(n: number): number | undefined {
   if (!(n >= 0) || n === Infinity) return undefined; // also NaN
   let ms: number;
   if (n < 1e11) {
-    // seconds, often a float (zap): round to the microsecond first so that 1700000000.123 (stored as
-    // 1700000000.12299990654) still gives .123, then truncate to the millisecond.
-    ms = Math.floor(Math.round(n * 1e6) / 1000);
+    // seconds, often a float (zap): the largest whole millisecond m with m / 1000 <= n, so that
+    // 1700000000.123 (stored as 1700000000.12299990654, times 1000 = ...122.99999) still gives .123,
+    // and 1767311999.9999996 stays in its second (rounding it to the microsecond first made it the
+    // next second, and at 23:59:59 the next day).
+    ms = Math.floor(n * 1000);
+    if ((ms + 1) / 1000 <= n) ms++;
   } else if (n < 1e14) {
     ms = Math.floor(n);
   } else if (n < 1e17) {
@@ -95,9 +98,30 @@ export function parseTimestamp(v: unknown): string | undefined {
   if (typeof v === 'string') return parseTimeString(v);
   if (typeof v === 'number') {
     const ms = epochToMs(v);
-    return ms === undefined ? undefined : formatEpochMs(ms);
+    return ms === undefined ? undefined : formatParsed(ms);
   }
   return undefined;
+}
+
+/** The last time string parseTimestamp/parseTimeString returned, and its epoch milliseconds. */
+let lastOut: string | undefined;
+let lastOutMs = NaN;
+
+function formatParsed(ms: number): string {
+  const s = formatEpochMs(ms);
+  lastOut = s;
+  lastOutMs = ms;
+  return s;
+}
+
+/**
+ * Epoch milliseconds of a canonical time string: without parsing it again when it is the one the
+ * normaliser's last parse returned (the collector asks right after normalising a line, so that the rules
+ * engine does not read every event's time twice); parseIsoMs otherwise.
+ */
+export function timeMsOf(s: unknown): number {
+  if (s === lastOut && s !== undefined) return lastOutMs;
+  return typeof s === 'string' ? parseIsoMs(s) : NaN;
 }
 
 function isSpace(c: number): boolean {
@@ -106,6 +130,8 @@ function isSpace(c: number): boolean {
 
 /** The last canonical time string taken as it was: the lines of a log repeat its "YYYY-MM-DDTHH:mm:ss." */
 let lastCanonical = '';
+/** its epoch milliseconds less its milliseconds digits */
+let lastCanonicalSecMs = NaN;
 
 /** True when `s` is the canonical form and shares its second with the last one taken as it was. */
 function sameSecondCanonical(s: string): boolean {
@@ -119,7 +145,11 @@ function sameSecondCanonical(s: string): boolean {
 }
 
 export function parseTimeString(s: string): string | undefined {
-  if (sameSecondCanonical(s)) return s;
+  if (sameSecondCanonical(s)) {
+    lastOut = s;
+    lastOutMs = lastCanonicalSecMs + (s.charCodeAt(20) - 48) * 100 + (s.charCodeAt(21) - 48) * 10 + (s.charCodeAt(22) - 48);
+    return s;
+  }
   let n = s.length;
   if (n === 0) return undefined;
   if (isSpace(s.charCodeAt(0)) || isSpace(s.charCodeAt(n - 1))) {
@@ -133,7 +163,7 @@ export function parseTimeString(s: string): string | undefined {
     const num = numericString(s);
     if (num !== undefined) {
       const ms = epochToMs(num);
-      return ms === undefined ? undefined : formatEpochMs(ms);
+      return ms === undefined ? undefined : formatParsed(ms);
     }
   }
   return parseOther(s);
@@ -189,7 +219,7 @@ export function daysFromCivil(y: number, m: number, d: number): number {
 }
 
 function finish(ms: number): string | undefined {
-  return ms >= MIN_MS && ms <= MAX_MS ? formatEpochMs(ms) : undefined;
+  return ms >= MIN_MS && ms <= MAX_MS ? formatParsed(ms) : undefined;
 }
 
 function isLetter(c: number): boolean {
@@ -270,6 +300,9 @@ function parseIso(s: string): string | undefined {
   if (zulu && n === 24 && t === 84 && digits === 3 && sec < 60 && s.charCodeAt(23) === 90) {
     if (!(ms >= MIN_MS && ms <= MAX_MS)) return undefined;
     lastCanonical = s;
+    lastCanonicalSecMs = ms - frac;
+    lastOut = s;
+    lastOutMs = ms;
     return s; // already canonical: no new string
   }
   return finish(ms);

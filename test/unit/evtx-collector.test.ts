@@ -14,6 +14,7 @@ import { tempDir } from '../helpers/temp-dir';
 import { waitFor, sleep } from '../helpers/wait';
 import { captureLogger, type LogLine } from '../helpers/logger';
 import { EVTX_DATA, evtxRecordIds } from '../helpers/evtx-samples';
+import { cutTrailingSize, layoutOf } from '../helpers/evtx-damage';
 
 const SECURITY = join(EVTX_DATA, 'omerbenamram-evtx', 'security.evtx');
 const BAD_CHUNK_MAGIC = join(EVTX_DATA, 'omerbenamram-evtx', 'sample_with_a_bad_chunk_magic.evtx');
@@ -320,5 +321,32 @@ describe('evtx input: the daemon reads .evtx files', function () {
     // reported once: rescans do not report them again
     await sleep(300);
     expect(h.lines.filter((l) => l.level === 40 && /damaged \.evtx file/.test(l.msg))).to.have.length(3);
+  });
+  it('tags the events of a chunk failing its checksums, and counts them and the records lost (metrics, /status)', async () => {
+    // security.evtx with one record of chunk 1 (ids 92-177) broken: 85 records of chunk 1 read and tagged, 1 lost
+    const clean = readFileSync(SECURITY);
+    const chunk1 = layoutOf(clean).find((c) => c.index === 1)!;
+    const d = cutTrailingSize(clean, chunk1, 11);
+    const p = join(tmp.path, 'damaged.evtx');
+    writeFileSync(p, d.bytes);
+    h = harness(join(tmp.path, 'state'), [p]);
+    h.collector.start();
+    await waitFor(() => allDone(h!, 1), 15_000, 'the file read');
+    expect(h.received.length).to.equal(2260);
+    const tagged = h.received.filter((e) => Array.isArray(e.doc.tags));
+    expect(tagged.map((e) => (e.doc.winlog as { record_id: string }).record_id))
+      .to.deep.equal(chunk1.records.filter((r) => r.id !== d.lost[0]).map((r) => r.id));
+    for (const e of tagged) expect(e.doc.tags).to.deep.equal(['vigil_evtx_checksum_mismatch']);
+    const f = h.collector.status().files[0];
+    expect([f.records_read, f.records_checksum_mismatch, f.records_skipped]).to.deep.equal([2260, 85, 1]);
+    expect(f.problems).to.deep.equal({ 'chunk-checksum': 1, 'record-framing': 1 });
+    const metrics = await h.metrics.registry.metrics();
+    expect(metrics).to.contain('vigil_evtx_checksum_mismatch_total{input="evtx-test"} 85');
+    expect(metrics).to.contain('vigil_evtx_skipped_records_total{input="evtx-test"} 1');
+    // counted once: rescans do not count them again
+    await sleep(300);
+    const again = await h.metrics.registry.metrics();
+    expect(again).to.contain('vigil_evtx_checksum_mismatch_total{input="evtx-test"} 85');
+    expect(h.collector.status().files[0].records_checksum_mismatch).to.equal(85);
   });
 });

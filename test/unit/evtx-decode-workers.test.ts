@@ -8,7 +8,8 @@ import type { EvtxIssue, EvtxStats } from '../../collectors/evtx';
 import { readPass, type PassContext } from '../../collectors/evtx/file-pass';
 import { crc32, crc32Table } from '../../collectors/evtx/format/crc32';
 import { formatFiletime, formatHex64, formatSid, formatUint64 } from '../../collectors/evtx/format/value-format';
-import { recordEvent } from '../../collectors/evtx/record-event';
+import { evtxRecordDoc } from '../../collectors/evtx/record-doc';
+import { windowsDocId } from '../../collectors/windows-event/event-mapping';
 import { recordFilter } from '../../collectors/windows-event/record-filter';
 import type { Span } from '../../src/core/event';
 import { encodeRecord } from '../../sinks/spool/record-line';
@@ -27,8 +28,8 @@ async function perRecord(file: string): Promise<{ ndjson: string; xml: string; s
   const reader = readEvtx(file, { onIssue: (i) => issues.push(i) });
   let ndjson = '', xml = '';
   for await (const rec of reader) {
-    const { id, doc } = recordEvent(rec, { hostName: HOST, ingested: INGESTED });
-    ndjson += encodeRecord(id, doc);
+    const doc = evtxRecordDoc(rec, { hostName: HOST, ingested: INGESTED });
+    ndjson += encodeRecord(windowsDocId(doc), doc);
     xml += `${rec.xml()}\n`;
   }
   return { ndjson, xml, stats: reader.stats, issues };

@@ -981,6 +981,18 @@ describe('timestamp helpers', () => {
     expect(epochToMs(Number.POSITIVE_INFINITY)).to.equal(undefined);
   });
 
+  it('epoch seconds with a fraction are truncated to the millisecond, never rounded into the next one (or the next day)', () => {
+    // zap writes seconds with 7 decimals: .9999996 is still in the last millisecond of its second
+    expect(parseTimestamp(1767311999.9999996)).to.equal('2026-01-01T23:59:59.999Z');
+    expect(parseTimestamp('1767311999.9999996')).to.equal('2026-01-01T23:59:59.999Z');
+    expect(parseTimestamp(1767311999.9675)).to.equal('2026-01-01T23:59:59.967Z');
+    expect(parseTimestamp(1572542232.4471812)).to.equal('2019-10-31T17:17:12.447Z');
+    // decimals a double cannot hold exactly still give their own millisecond
+    for (const s of ['1700000000.123', '1700000000.001', '1700000000.999', '1700000000.1239999', '1767311999.0005']) {
+      expect(parseTimestamp(Number(s)), s).to.equal(new Date(Number(s.slice(0, 10)) * 1000 + Number(s.slice(11, 14))).toISOString());
+    }
+  });
+
   it('formatEpochMs formats across second, day and year boundaries', () => {
     const samples = [0, 999, 1000, 1700000000000, 1700000000999, 1700000001000, 1704067199999, 1704067200000, 951782400000, 253402300799999];
     for (const ms of samples) expect(formatEpochMs(ms), String(ms)).to.equal(new Date(ms).toISOString());

@@ -47,6 +47,22 @@ describe('rules engine', () => {
     expect(idx.unindexed).to.equal(1);
   });
 
+  it('runs rules on field patterns (never filed under the pattern as a field name) and gives alerts the rule\'s references', () => {
+    // winlog.event_data.* is a keyword path template: the pattern must not pass for a keyword field
+    expect(requiredValues(parseKql('winlog.event_data.*: alice'))).to.equal(null);
+    const engine = new RulesEngine(silentLogger());
+    engine.use(rulesOf(`
+rules:
+  - id: alice-anywhere
+    type: pattern
+    where: 'winlog.event_data.*: alice'
+    references: [https://example.org/why]
+`));
+    const changes = engine.processDoc({ '@timestamp': at(0), winlog: { event_data: { TargetUserName: 'alice' } } });
+    expect(changes.map((c) => [c.alert.rule, c.alert.references])).to.deep.equal([['alice-anywhere', ['https://example.org/why']]]);
+    expect(engine.processDoc({ '@timestamp': at(1), winlog: { event_data: { TargetUserName: 'bob' } } })).to.have.length(0);
+  });
+
   it('a threshold rule fires once per group at the threshold, holds back repeats (realert), and resolves after a quiet window', () => {
     const engine = new RulesEngine(silentLogger());
     engine.use(rulesOf(FAILED_LOGONS));

@@ -6,6 +6,12 @@ import { parseRulesText } from '../../rules/load/rules-file';
 import { validateWhere } from '../../rules/kql/validate-where';
 import { RulesEngine } from '../../rules/engine';
 import { silentLogger } from '../../src/core/log';
+import { createDetector } from '../../rules/detectors/create';
+import type { Condition } from '../../rules/detectors/types';
+import { compileRule } from '../../rules/compile-rule';
+import { parseTimestamp, timeMsOf } from '../../src/core/timestamp';
+import { GENERATED_PARSER_FILE, KQL_GRAMMAR_DIGEST } from '../../rules/kql/grammar-digest';
+import { join } from 'node:path';
 
 // The engine's shortcuts (bench/rules-engine.ts, bench/rules-cost.ts) must not change what matches or fires.
 const m = (q: string, doc: Record<string, unknown>): boolean => compileMatcher(parseKql(q))(doc);
@@ -64,5 +70,73 @@ describe('rules fast paths', function () {
     wall += 30 * 60_000; // half an hour of silence after it
     engine.tick();
     expect(fired).to.deep.equal(['hb']);
+  });
+});
+
+describe('rules fast paths: what they must not change', function () {
+  it('a spike decided between advances without looking at each window end gives the same alerts', function () {
+    // a small deterministic generator: bursts and lulls, so that spikes start and end on events and on edges
+    let seed = 12345;
+    const rnd = () => { seed = (seed * 1103515245 + 12345) % 2147483648; return seed / 2147483648; };
+    for (let run = 0; run < 40; run++) {
+      const cfg = { windowMs: 1000, threshold: 1, baselineMs: 4000, ratio: 2 + Math.floor(rnd() * 3), minCount: 1 + Math.floor(rnd() * 6), direction: 'up' as const, allowedLatenessMs: 0, maxGroups: 100, groupTtlMs: 1_000_000 };
+      const pruned = createDetector({ ...cfg, type: 'spike' });
+      const full = createDetector({ ...cfg, type: 'spike' });
+      (full as unknown as { mayRise: () => boolean }).mayRise = () => true; // every window end looked at
+      const outA: Condition[] = [], outB: Condition[] = [];
+      let t = 0;
+      for (let i = 0; i < 400; i++) {
+        t += rnd() < 0.1 ? Math.floor(rnd() * 3000) : Math.floor(rnd() * 120);
+        const g = rnd() < 0.5 ? '["a"]' : '["b"]';
+        outA.push(...pruned.observe(t, g, {}));
+        outB.push(...full.observe(t, g, {}));
+        if (rnd() < 0.2) {
+          const watermark = t - Math.floor(rnd() * 500);
+          outA.push(...pruned.advance(watermark));
+          outB.push(...full.advance(watermark));
+        }
+      }
+      outA.push(...pruned.advance(t + 10_000));
+      outB.push(...full.advance(t + 10_000));
+      expect(outA, `run ${run}`).to.deep.equal(outB);
+    }
+  });
+
+  it('group keys of one field: the same as for several, whatever the value type', function () {
+    const yaml = ['rules:', '  - id: one', '    type: pattern', "    where: 'event.code: *'", '    group_by: [user.name]', ''].join('\n');
+    const { rules } = parseRulesText(yaml, 'rules.yaml', { validateWhere, env: {} });
+    const c = compileRule(rules!.rules[0]);
+    const keys = ['a', 1, '1', true, 'true', null, 'x"y'].map((v) => c.groupOf({ user: { name: v } }).key);
+    expect(keys).to.deep.equal(['["a"]', '[1]', '["1"]', '[true]', '["true"]', '[null]', '["x\\"y"]']);
+    expect(c.groupOf({}).key).to.equal('[null]');
+    expect(c.groupOf({ user: { name: 'a' } }).values).to.deep.equal({ 'user.name': 'a' });
+  });
+
+  it('paths named like what objects inherit are read as own keys only', function () {
+    expect(m('constructor.name: Object', {})).to.equal(false);
+    expect(m('constructor.name: x', { constructor: { name: 'x' } })).to.equal(true);
+    expect(compileGroupValueReader('toString.length')({})).to.equal(null);
+    expect(compileGroupValueReader('a.__proto__')({ a: {} })).to.equal(null);
+  });
+
+  it('the time the collector hands over is the time of the document', function () {
+    const ids = ['1767225600000', '1767225600.5', '"2026-01-01T10:00:00.123Z"', '"2026-01-01T10:00:00.124Z"', '"2026-01-01 10:00:01+02:00"', '"Tue, 02 Jan 2024 03:04:05 GMT"'];
+    for (const raw of ids) {
+      const s = parseTimestamp(JSON.parse(raw) as unknown)!;
+      expect(timeMsOf(s), raw).to.equal(Date.parse(s));
+    }
+    // not the string last returned: parsed
+    parseTimestamp('2026-01-01T10:00:00.999Z');
+    expect(timeMsOf('2020-05-05T05:05:05.005Z')).to.equal(Date.parse('2020-05-05T05:05:05.005Z'));
+    expect(timeMsOf(undefined)).to.be.NaN;
+  });
+});
+
+describe('the KQL parser npm run build generates', function () {
+  it('is there, made from the grammar in rules/kql/grammar.ts', function () {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const generated = require(join(__dirname, '..', '..', 'rules', 'kql', GENERATED_PARSER_FILE)) as { grammarDigest: string; parse: (s: string) => unknown };
+    expect(generated.grammarDigest).to.equal(KQL_GRAMMAR_DIGEST);
+    expect(generated.parse('event.code: 4625 and not user.name: bob')).to.deep.equal(parseKql('event.code: 4625 and not user.name: bob'));
   });
 });

@@ -184,6 +184,16 @@ describe('rules loading: the SPEC example', () => {
     for (const bad of ['5x', '5M', '1h30', '', 'm']) expect(re.test(bad), bad).to.equal(false);
   });
 
+  it('keeps a rule\'s references, which change what its alerts say, not what it detects', () => {
+    const plain = ok(lines('rules:', '  - { id: a, type: pattern, where: "x: 1" }')).rules[0];
+    const withRefs = ok(lines('rules:', '  - { id: a, type: pattern, where: "x: 1", references: [https://example.org/a, https://example.org/b] }')).rules[0];
+    expect(withRefs.references).to.deep.equal(['https://example.org/a', 'https://example.org/b']);
+    expect(plain.references).to.equal(undefined);
+    expect(withRefs.detection_fingerprint).to.equal(plain.detection_fingerprint);
+    expect(withRefs.fingerprint).to.not.equal(plain.fingerprint);
+    expect(problems(lines('rules:', '  - { id: a, type: pattern, where: "x: 1", references: [""] }'))).to.have.length(1);
+  });
+
   it('accepts an empty file', () => {
     const r = ok('# no rules yet\n');
     expect(r.rules).to.deep.equal([]);
@@ -200,7 +210,7 @@ describe('rules problems with positions', () => {
 
   it('unknown keys, at the key', () => {
     expect(problems(lines('rules:', '  - id: a', '    type: threshold', '    threshold: 2', '    windw: 5m', '    window: 5m'))).to.deep.equal([
-      '5:5: unknown key "windw" in rules[0] (expected one of: id, description, type, where, regex, group_by, threshold, window, baseline, ratio, min_count, direction, fields, history, history_warmup, max_terms, severity, notify, notify_resolved, realert, group_window, allowed_lateness, enabled, tags, include, top_count_keys, field, max, min, agg, above, below, exact_limit, of, examples)',
+      '5:5: unknown key "windw" in rules[0] (expected one of: id, description, references, type, where, regex, group_by, threshold, window, baseline, ratio, min_count, direction, fields, history, history_warmup, max_terms, severity, notify, notify_resolved, realert, group_window, allowed_lateness, enabled, tags, include, top_count_keys, field, max, min, agg, above, below, exact_limit, of, examples)',
     ]);
     expect(problems(lines('rule:', '  - id: a'))).to.deep.equal(['1:1: unknown key "rule" (expected one of: defaults, notifiers, rules)']);
     expect(problems(lines('notifiers:', '  x: {type: email, to: [a@b], subjekt: hi}'))).to.deep.equal([

@@ -25,7 +25,7 @@ describe('rules.schema.json', () => {
 
   it('rule: id and description, the shared rule fields, examples; each shared one defined only in ruleFields', () => {
     expect(defs.rule.allOf).to.deep.equal([{ $ref: '#/definitions/ruleFields' }]);
-    expect(Object.keys(defs.rule.properties)).to.deep.equal(['id', 'description', ...shared, 'examples']);
+    expect(Object.keys(defs.rule.properties)).to.deep.equal(['id', 'description', 'references', ...shared, 'examples']);
     for (const k of shared) expect(defs.rule.properties[k], k).to.equal(true);
   });
 });

@@ -46,7 +46,8 @@ describe('winevt: event mapping (shared with the .evtx reader)', () => {
     expect(doc['@timestamp']).to.equal('2016-07-08T18:12:51.681Z');
     expect(doc.message).to.equal('An account was successfully logged on.');
     expect(doc.log).to.deep.equal({ level: 'information' });
-    expect(doc.host).to.deep.equal({ name: '37L4247F27-25' });
+    // host.os from the enrichment stage (collectors/windows-event/enrich), as Winlogbeat sets it
+    expect(doc.host).to.deep.equal({ name: '37L4247F27-25', os: { type: 'windows', family: 'windows' } });
     expect(doc.agent).to.deep.equal({ type: 'vigil' });
     const e = doc.event as Record<string, unknown>;
     expect(e.kind).to.equal('event');
@@ -69,8 +70,8 @@ describe('winevt: event mapping (shared with the .evtx reader)', () => {
     expect(w.version).to.equal(5);
     expect(w.user).to.deep.equal({ identifier: 'S-1-5-18' });
     expect(w.keywords).to.deep.equal(['0x8000000000000000']);
-    expect(w.opcode).to.equal('0');
-    expect(w.task).to.equal('1');
+    expect(w.opcode).to.equal('Info'); // the standard opcode 0, named as Windows renders it
+    expect(w.task).to.equal('1'); // Sysmon's own task numbers are not named here
     expect(w.process).to.deep.equal({ pid: 2284, thread: { id: 5252 } });
     expect(w.event_data.Image).to.equal('C:\\Windows\\SysWOW64\\PING.EXE');
     expect(w.event_data.CommandLine).to.equal('ping  -n 6 127.0.0.1 '); // spaces kept

@@ -3,9 +3,10 @@ import { eventLine } from '../../../src/core/event-line';
 import { recordFilter, type RecordFilterSpec } from '../../windows-event/record-filter';
 import type { XmlElement } from '../../windows-event/xml-tree';
 import { chunkRecords } from '../format/chunk-records';
-import type { EvtxIssue, EvtxStats } from '../format/types';
+import type { EvtxIssue, EvtxRecord, EvtxStats } from '../format/types';
 import { newStats } from '../format/types';
-import { recordEvent } from '../record-event';
+import { windowsDocId } from '../../windows-event/event-mapping';
+import { evtxRecordDoc } from '../record-doc';
 
 /**
  * One chunk to decode, and what to make of its records: NDJSON event lines or Event XML lines (`vigil evtx`),
@@ -29,6 +30,8 @@ export interface ChunkEvent {
   offset: number;
   id?: string;
   doc?: EventDoc;
+  /** the event's chunk failed its checksums (the event carries the checksum tag) */
+  unverified?: boolean;
 }
 
 /** What a chunk gave: its counters and issues (merged into the read's by the reader), then its records. */
@@ -77,6 +80,10 @@ export function runChunkJob(job: ChunkJob): ChunkResult {
     chunkIndex: job.index, fileOffset: job.fileOffset, verifyChecksums: job.verifyChecksums, stats, report: (i) => { issues.push(i); },
   });
   const ctx = { hostName: job.hostName, ingested: job.ingested };
+  const event = (rec: EvtxRecord): { id: string; doc: EventDoc } => {
+    const doc = evtxRecordDoc(rec, ctx);
+    return { id: windowsDocId(doc), doc };
+  };
   let count = 0;
   let lastOffset = -1;
   let text = '';
@@ -87,11 +94,11 @@ export function runChunkJob(job: ChunkJob): ChunkResult {
     lastOffset = rec.fileOffset;
     if (job.output === 'xml') text += `${rec.xml()}\n`;
     else if (job.output === 'ndjson') {
-      const { id, doc } = recordEvent(rec, ctx);
+      const { id, doc } = event(rec);
       text += eventLine(id, JSON.stringify(doc));
     } else if (accept === undefined || accept(rec.tree)) {
-      const { id, doc } = recordEvent(rec, ctx);
-      events.push({ offset: rec.fileOffset, id, doc });
+      const { id, doc } = event(rec);
+      events.push(rec.checksumMismatch ? { offset: rec.fileOffset, id, doc, unverified: true } : { offset: rec.fileOffset, id, doc });
     } else events.push({ offset: rec.fileOffset });
   }
   const counts: ChunkCounts = {};

@@ -19,9 +19,17 @@ export interface ChunkHeader {
   headerChecksumOk: boolean;
   /** CRC32 of the record data [512, freeSpaceOffset); false also when that range is not inside the buffer. */
   recordsChecksumOk: boolean;
-  /** Offsets and sizes are plausible enough to try reading records. */
+  /**
+   * The header's record bounds are plausible: free space offset within [512, 65536] and the last record's
+   * offset before it (or no record at all). When false the header cannot say where records are.
+   */
   sane: boolean;
+  /** The header's record id range is ordered and small enough to be a chunk's (at most one record per 28 bytes). */
+  idRangePlausible: boolean;
 }
+
+/** The most records a chunk can hold (the smallest record is a 24-byte header and its 4-byte size copy). */
+export const MAX_CHUNK_RECORDS = Math.floor((CHUNK_SIZE - CHUNK_HEADER_SIZE) / 28);
 
 /** Parse and check a chunk header; `buf` may be shorter than a chunk (a truncated file). Never throws. */
 export function parseChunkHeader(buf: Buffer, verifyChecksums: boolean): ChunkHeader | undefined {
@@ -44,20 +52,23 @@ export function parseChunkHeader(buf: Buffer, verifyChecksums: boolean): ChunkHe
       crc32(buf, CHUNK_HEADER_SIZE, freeSpaceOffset) === buf.readUInt32LE(52);
   }
   const sane = !empty && freeSpaceOffset >= CHUNK_HEADER_SIZE && freeSpaceOffset <= CHUNK_SIZE &&
-    lastRecordOffset >= CHUNK_HEADER_SIZE && lastRecordOffset < freeSpaceOffset &&
-    buf.length >= CHUNK_HEADER_SIZE + 8 && buf.readUInt32LE(CHUNK_HEADER_SIZE) === 0x00002a2a;
+    (freeSpaceOffset === CHUNK_HEADER_SIZE || (lastRecordOffset >= CHUNK_HEADER_SIZE && lastRecordOffset < freeSpaceOffset));
+  const firstRecordId = buf.readBigUInt64LE(24);
+  const lastRecordId = buf.readBigUInt64LE(32);
+  const idRangePlausible = firstRecordId > 0n && firstRecordId <= lastRecordId && lastRecordId - firstRecordId < BigInt(MAX_CHUNK_RECORDS);
   return {
     signatureOk: buf.subarray(0, 8).equals(CHUNK_SIGNATURE),
     empty,
     firstRecordNumber: buf.readBigUInt64LE(8),
     lastRecordNumber: buf.readBigUInt64LE(16),
-    firstRecordId: buf.readBigUInt64LE(24),
-    lastRecordId: buf.readBigUInt64LE(32),
+    firstRecordId,
+    lastRecordId,
     headerSize,
     lastRecordOffset,
     freeSpaceOffset,
     headerChecksumOk,
     recordsChecksumOk,
     sane,
+    idRangePlausible,
   };
 }

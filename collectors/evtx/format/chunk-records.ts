@@ -1,6 +1,9 @@
 import type { XmlElement } from '../../windows-event/xml-tree';
 import { ChunkDecoder } from './binxml';
 import { parseChunkHeader, CHUNK_HEADER_SIZE } from './chunk-header';
+import { ChunkLosses } from './chunk-losses';
+import { chunkPlan } from './chunk-plan';
+import { expandedSize, MAX_EXPANDED_SIZE } from './expanded-size';
 import { frameAt, nextSignature, RECORD_HEADER_SIZE } from './record-frame';
 import type { EvtxIssue, EvtxRecord, EvtxStats } from './types';
 import { formatFiletime } from './value-format';
@@ -13,6 +16,7 @@ class DecodedRecord implements EvtxRecord {
     readonly tree: XmlElement,
     readonly fileOffset: number,
     readonly chunkIndex: number,
+    readonly checksumMismatch: boolean,
   ) {}
 
   xml(): string {
@@ -34,9 +38,32 @@ function allZero(buf: Buffer, from: number, to: number): boolean {
   return true;
 }
 
+/** The offset of the first whole record framed in the chunk, or -1. */
+function firstFrame(buf: Buffer): number {
+  for (let p = nextSignature(buf, CHUNK_HEADER_SIZE, buf.length); p >= 0; p = nextSignature(buf, p + 1, buf.length)) {
+    if (frameAt(buf, p, buf.length)) return p;
+  }
+  return -1;
+}
+
+/** The <Event> element of the record data at [from, to); throws when it does not decode or expands too far. */
+function decodeTree(decoder: ChunkDecoder, from: number, to: number): XmlElement {
+  const nodes = decoder.decodeRecord(from, to);
+  const tree = nodes.find((n): n is XmlElement => typeof n !== 'string');
+  if (!tree) throw new Error('record holds no element');
+  if (expandedSize(nodes) > MAX_EXPANDED_SIZE) {
+    throw new Error(`record expands to more than ${MAX_EXPANDED_SIZE} characters (values nested and repeated)`);
+  }
+  return tree;
+}
+
 /**
- * Decode the records of one chunk held in `buf` (65536 bytes, or fewer for a truncated last chunk).
- * Damaged records are counted and skipped; nothing is thrown for bad data. Every loop step advances.
+ * Decode the records of one chunk held in `buf` (65536 bytes, or fewer for a truncated last chunk), as
+ * chunk-plan.ts decides from the header. Every record whose framing is whole (signature, size and the
+ * size copy at its end agree) and whose Binary XML decodes is yielded; damaged ones are skipped, and
+ * every record lost is counted in `stats.skippedRecords` and reported (chunk-losses.ts). Nothing is
+ * thrown for bad data; every loop step advances, and a record's expansion is capped, so the work is
+ * bounded by the chunk's size.
  */
 export function* chunkRecords(buf: Buffer, ctx: ChunkContext): Generator<EvtxRecord> {
   const { stats, report, chunkIndex } = ctx;
@@ -47,20 +74,21 @@ export function* chunkRecords(buf: Buffer, ctx: ChunkContext): Generator<EvtxRec
     report({ kind: 'chunk-skipped', message: `chunk shorter than its header (${buf.length} bytes)`, chunkIndex, fileOffset: at(0) });
     return;
   }
-  if (header.empty) {
+  if (header.empty && allZero(buf, CHUNK_HEADER_SIZE, buf.length)) {
     stats.emptyChunks++;
     return;
   }
-  if (!header.sane) {
+  const plan = chunkPlan(header, buf.length, !header.sane && firstFrame(buf) >= 0, ctx.verifyChecksums);
+  const described = `signature ${header.signatureOk ? 'ok' : 'bad'}, free space offset ${header.freeSpaceOffset}, last record offset ${header.lastRecordOffset}`;
+  if (!plan.read) {
     stats.skippedChunks++;
-    report({
-      kind: 'chunk-skipped',
-      message: `chunk header not usable (signature ${header.signatureOk ? 'ok' : 'bad'}, free space offset ${header.freeSpaceOffset})`,
-      chunkIndex, fileOffset: at(0),
-    });
+    report({ kind: 'chunk-skipped', message: `chunk header not usable and no record framed in it (${described})`, chunkIndex, fileOffset: at(0) });
     return;
   }
-  if (!header.signatureOk) {
+  if (plan.scanned) {
+    stats.scannedChunks++;
+    report({ kind: 'chunk-header', message: `chunk header not usable (${described}); records found by scanning the chunk`, chunkIndex, fileOffset: at(0) });
+  } else if (!header.signatureOk) {
     stats.badChunkSignatures++;
     report({ kind: 'chunk-signature', message: 'bad chunk signature; structure looks sane, reading it', chunkIndex, fileOffset: at(0) });
   }
@@ -68,52 +96,54 @@ export function* chunkRecords(buf: Buffer, ctx: ChunkContext): Generator<EvtxRec
     stats.checksumMismatches++;
     report({ kind: 'chunk-checksum', message: 'chunk header CRC32 mismatch', chunkIndex, fileOffset: at(0) });
   }
-  if (!header.recordsChecksumOk) {
+  if (!plan.scanned && !header.recordsChecksumOk) {
     stats.checksumMismatches++;
     report({ kind: 'chunk-checksum', message: 'chunk record data CRC32 mismatch', chunkIndex, fileOffset: at(0) });
   }
-  const limit = Math.min(header.freeSpaceOffset, buf.length);
+  const { idRange, limit } = plan;
   const decoder = new ChunkDecoder(buf);
-  const idRangeTrusted = header.headerChecksumOk && header.signatureOk && header.firstRecordId <= header.lastRecordId;
+  const losses = new ChunkLosses(idRange, header.idRangePlausible ? header.firstRecordId : undefined, (loss) => {
+    stats.skippedRecords += loss.records ?? 0;
+    const { offset, ...issue } = loss;
+    report({ ...issue, chunkIndex, fileOffset: at(offset) });
+  });
+  // a header that cannot be trusted may hold a damaged free space offset: records may run past it
+  const end = plan.readOnPastLimit ? buf.length : limit;
   let pos = CHUNK_HEADER_SIZE;
-  while (pos < limit) {
-    const frame = frameAt(buf, pos, limit);
+  while (pos < end) {
+    const frame = frameAt(buf, pos, end);
+    // past the free space offset, only records that go on with the next id (the rest is the chunk's slack)
+    if (pos >= limit && (!frame || losses.lastId === undefined || frame.recordId !== losses.lastId + 1n)) break;
     if (!frame) {
+      // the unused rest (records zeroed in a declared range are counted as missing)
       if (allZero(buf, pos, limit)) break;
-      stats.skippedRecords++;
-      report({ kind: 'record-framing', message: `no valid record at chunk offset ${pos}`, chunkIndex, fileOffset: at(pos) });
-      const next = nextSignature(buf, pos + 1, limit);
+      const next = nextSignature(buf, pos + 1, end);
+      // a chunk scanned without its header: bytes after its last record are its slack, not damage
+      if (plan.scanned && next < 0) break;
+      losses.damaged(pos);
       if (next < 0) break;
       pos = next;
       continue;
     }
-    const recordId = frame.recordId.toString();
-    if (idRangeTrusted && (frame.recordId < header.firstRecordId || frame.recordId > header.lastRecordId)) {
+    if (idRange && (frame.recordId < idRange.first || frame.recordId > idRange.last)) {
       // a left-over record of an earlier use of this chunk (seen in VSS copies): its templates are gone
-      stats.skippedRecords++;
-      report({
-        kind: 'record-stale',
-        message: `record ${recordId} outside the chunk's id range ${header.firstRecordId}-${header.lastRecordId}`,
-        chunkIndex, fileOffset: at(pos), recordId,
-      });
+      losses.stale(frame.recordId, pos);
       pos += frame.size;
       continue;
     }
     let tree: XmlElement | undefined;
     try {
-      const nodes = decoder.decodeRecord(pos + RECORD_HEADER_SIZE, pos + frame.size - 4);
-      for (const n of nodes) if (typeof n !== 'string') { tree = n; break; }
-      if (!tree) throw new Error('record holds no element');
+      tree = decodeTree(decoder, pos + RECORD_HEADER_SIZE, pos + frame.size - 4);
     } catch (e) {
-      stats.skippedRecords++;
-      report({
-        kind: 'record-decode', message: `record ${recordId}: ${(e as Error).message}`, chunkIndex, fileOffset: at(pos), recordId,
-      });
+      losses.undecodable(frame.recordId, pos, (e as Error).message);
     }
     if (tree) {
+      losses.decoded(frame.recordId);
       stats.records++;
-      yield new DecodedRecord(recordId, formatFiletime(frame.writtenTicks), tree, at(pos), chunkIndex);
+      if (plan.checksumMismatch) stats.checksumMismatchRecords++;
+      yield new DecodedRecord(frame.recordId.toString(), formatFiletime(frame.writtenTicks), tree, at(pos), chunkIndex, plan.checksumMismatch);
     }
     pos += frame.size;
   }
+  losses.finish();
 }

@@ -12,6 +12,12 @@ export interface EvtxRecord {
   fileOffset: number;
   /** Index of the chunk holding the record (0 = first chunk after the file header). */
   chunkIndex: number;
+  /**
+   * The record's chunk failed its CRC32 checks (header or record data) or could not be checked (header
+   * not usable, chunk cut short): the record's framing was whole and its Binary XML decoded, but its
+   * bytes are not verified. Mapped events carry the tag `vigil_evtx_checksum_mismatch`.
+   */
+  checksumMismatch: boolean;
   /** The tree serialised as Event XML. */
   xml(): string;
 }
@@ -21,11 +27,13 @@ export type EvtxIssueKind =
   | 'file-dirty' // header flag: the writer did not close the file (usual for copies of a live log; not damage)
   | 'chunk-checksum' // chunk header or record-data CRC32 mismatch (chunk still read)
   | 'chunk-signature' // chunk signature wrong but structure sane (chunk still read)
-  | 'chunk-skipped' // chunk structure not usable: skipped
+  | 'chunk-header' // chunk header not usable but the slot holds records: the chunk is scanned for them
+  | 'chunk-skipped' // neither a usable header nor a record at the chunk's start: skipped
   | 'chunk-truncated' // last chunk cut short by end of file
   | 'record-framing' // bytes that should be a record are not one (skipped, reader resynchronises)
   | 'record-stale' // a record whose id lies outside the chunk header's range: left over from an earlier use (skipped)
   | 'record-decode' // record framed correctly but its Binary XML could not be decoded (skipped)
+  | 'records-missing' // records the chunk header declares that were not found (zeroed, cut off, or several in one damaged spot)
   | 'io'; // the file could not be read
 
 export interface EvtxIssue {
@@ -35,6 +43,8 @@ export interface EvtxIssue {
   /** File offset where the problem was found. */
   fileOffset?: number;
   recordId?: string;
+  /** How many records were lost with this problem (kinds record-framing, -stale, -decode and records-missing). */
+  records?: number;
 }
 
 /** Counters kept while reading; the same object is updated as records stream out. */
@@ -45,8 +55,17 @@ export interface EvtxStats {
   emptyChunks: number;
   /** Records decoded and yielded. */
   records: number;
+  /** Chunks not read: neither a usable header nor a record at their start. */
   skippedChunks: number;
+  /** Chunks whose header was not usable, scanned for records. */
+  scannedChunks: number;
+  /**
+   * Records lost: bytes that are not a whole record (each damaged spot once), records that do not decode,
+   * left-overs outside the chunk's id range, and the records a trustworthy header declares that were not found.
+   */
   skippedRecords: number;
+  /** Records read (in `records`) from chunks whose checksums failed or could not be checked. */
+  checksumMismatchRecords: number;
   /** Header and record-data CRC32 mismatches (file header + chunks). */
   checksumMismatches: number;
   /** Chunks whose signature was wrong but which were still read. */
@@ -83,7 +102,7 @@ export interface EvtxReadOptions {
 
 export function newStats(): EvtxStats {
   return {
-    chunks: 0, emptyChunks: 0, records: 0, skippedChunks: 0, skippedRecords: 0, checksumMismatches: 0,
+    chunks: 0, emptyChunks: 0, records: 0, skippedChunks: 0, scannedChunks: 0, skippedRecords: 0, checksumMismatchRecords: 0, checksumMismatches: 0,
     badChunkSignatures: 0, truncatedChunks: 0, fileHeaderOk: false, issues: [], issueCount: 0,
   };
 }

@@ -29,6 +29,7 @@ export function summaryRows(alert: Alert): SummaryRow[] {
     { label: 'Rule', value: alert.rule },
   ];
   if (alert.description) rows.push({ label: 'Description', value: alert.description });
+  if (alert.references?.length) rows.push({ label: 'References', value: alert.references.join(', ') });
   rows.push(
     { label: 'Severity', value: alert.severity },
     { label: 'State', value: alert.state },
