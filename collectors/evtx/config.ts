@@ -4,6 +4,7 @@
  */
 import { asStrings, duration, nonEmptyStr, resolveGlob, strList, type ConfigContext, type Obj, type YamlPath } from '../../src/core/config-kit';
 import { formatDuration } from '../../src/core/units';
+import type { WorkersSetting } from './decode/decode-pool';
 import { eventIdsSchema, levelsSchema, providersSchema, recordFilterInto, type RecordFilterConfig } from '../windows-event/record-filter-config';
 
 /** An evtx input as resolved (meanings: the schema); which records are kept, as for a channel. */
@@ -13,9 +14,12 @@ export interface EvtxInputConfig extends RecordFilterConfig {
   paths: string[];
   scan_interval_ms: number;
   follow_symlinks?: boolean;
+  /** decode workers: a count (0: in the reading thread) or 'auto' (default EVTX_WORKERS) */
+  workers?: WorkersSetting;
 }
 
 export const EVTX_SCAN_INTERVAL_MS = 10_000;
+export const EVTX_WORKERS: WorkersSetting = 'auto';
 
 export const evtxInputSchema = {
   type: 'object',
@@ -31,6 +35,11 @@ export const evtxInputSchema = {
     levels: levelsSchema,
     providers: providersSchema,
     follow_symlinks: { type: 'boolean', default: false, description: 'read the files behind symbolic links that match the globs (else links are skipped and reported)' },
+    workers: {
+      oneOf: [{ type: 'integer', minimum: 0, maximum: 64 }, { const: 'auto' }],
+      default: EVTX_WORKERS,
+      description: 'threads decoding the chunks of a file of 8 chunks or more, in file order all the same: a number (0: decode in the reading thread) or `auto`, one per core but one, at most 4 (0 on one core)',
+    },
   },
 } as const;
 
@@ -44,6 +53,7 @@ export function buildEvtxInput(ctx: ConfigContext, o: Obj, i: number, id: string
   if (scanInterval <= 0 && !src.hasValueProblem(src.nodeAt(p('scan_interval')))) src.problemAtPath(p('scan_interval'), `inputs[${i}].scan_interval must be greater than 0`, { value: true });
   const ev: EvtxInputConfig = { type: 'evtx', id, paths: paths.map((g) => resolveGlob(baseDir, g)), scan_interval_ms: scanInterval };
   if (o.follow_symlinks === true) ev.follow_symlinks = true;
+  if (typeof o.workers === 'number' || o.workers === 'auto') ev.workers = o.workers;
   recordFilterInto(ctx, ev, o, ['inputs', i]);
   return ev;
 }

@@ -1,7 +1,8 @@
 import { recordFilter } from '../windows-event/record-filter';
 import type { XmlElement } from '../windows-event/xml-tree';
 import { hostname } from 'node:os';
-import type { EvtxInputConfig } from './config';
+import { EVTX_WORKERS, type EvtxInputConfig } from './config';
+import { decodeWorkers } from './decode/decode-pool';
 import type { CollectorDeps } from '../../src/core/contracts/collector-deps';
 import { discover, type FoundFile } from '../file/discovery';
 import { evtxSourceKey, identifyFound } from './evtx-identity';
@@ -91,6 +92,8 @@ export class EvtxCollector extends PolledCollector {
   /** the input's event_ids, levels and providers (undefined: every record is kept) */
   private readonly accept: ((e: XmlElement) => boolean) | undefined;
   private hostName: string;
+  /** decode workers of a long read (cfg.workers resolved) */
+  private readonly workers: number;
   private lastScan = 0;
   private waiting = 0;
 
@@ -99,6 +102,7 @@ export class EvtxCollector extends PolledCollector {
     this.m = evtxMetrics(d.metrics);
     this.hostName = d.hostName ?? hostname();
     this.accept = recordFilter(cfg);
+    this.workers = decodeWorkers(cfg.workers ?? EVTX_WORKERS);
   }
 
   /** One loop; a read in progress stops at its next record when paused or stopped (the span read is submitted, the file closed). */
@@ -269,7 +273,8 @@ export class EvtxCollector extends PolledCollector {
         this.m.problems.inc({ input: this.cfg.id, kind: issue.kind });
         if (issue.records) this.m.skippedRecords.inc({ input: this.cfg.id }, issue.records);
       },
-      accept: this.accept,
+      filter: this.accept ? { event_ids: this.cfg.event_ids, levels: this.cfg.levels, providers: this.cfg.providers } : undefined,
+      workers: this.workers,
       file: { dev: f.dev, ino: f.ino },
     });
     t.next = res.next;

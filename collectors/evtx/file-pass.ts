@@ -1,10 +1,9 @@
-import type { XmlElement } from '../windows-event/xml-tree';
 import type { Span } from '../../src/core/event';
-import { windowsDocId } from '../windows-event/event-mapping';
+import type { RecordFilterSpec } from '../windows-event/record-filter';
+import { decodedChunks } from './decode/decoded-chunks';
+import { DecodePool } from './decode/decode-pool';
 import { CHUNK_SIZE } from './format/chunk-header';
 import { FILE_HEADER_SIZE } from './format/file-header';
-import { readEvtx } from './format/reader';
-import { evtxRecordDoc } from './record-doc';
 import type { EvtxIssue } from './format/types';
 
 /**
@@ -48,8 +47,13 @@ export interface PassContext {
   /** the file identified as this content: a path that holds another one by the time it is opened is not read */
   file?: { dev: number; ino: number };
   /** the records to keep (the input's event_ids, levels, providers); the others are read past, inside the spans */
-  accept?: (event: XmlElement) => boolean;
+  filter?: RecordFilterSpec;
+  /** decode workers for a pass of at least POOL_MIN_CHUNKS chunks (0 or absent: decoded in this thread) */
+  workers?: number;
 }
+
+/** A pass over fewer chunks decodes them in this thread: starting workers would take longer. */
+export const POOL_MIN_CHUNKS = 8;
 
 export interface PassResult {
   /** the position after the last record read: where the next read of the file goes on */
@@ -67,14 +71,16 @@ export interface PassResult {
 
 /**
  * Reads one .evtx file from `from` (a checkpoint position) through `chunks` chunks of it (undefined:
- * to its end; 0: only its header is checked) with the streaming reader, maps each record exactly as `vigil evtx` does, and submits
- * the records as spans `[previous end, last record offset + 1)`. Damage is reported through
- * `onIssue` and never stops the pass.
+ * to its end; 0: only its header is checked), its chunks decoded and mapped as `vigil evtx` does them
+ * (on decode workers for a long pass, in file order all the same), and submits the records as spans
+ * `[previous end, last record offset + 1)`. Damage is reported through `onIssue` and never stops the pass.
  */
 export async function readPass(path: string, from: number, chunks: number | undefined, ctx: PassContext): Promise<PassResult> {
   const firstChunk = resumeChunk(from);
   let ioError: string | null = null;
-  const reader = readEvtx(path, {
+  const workers = ctx.workers ?? 0;
+  const pool = workers > 0 && (chunks === undefined || chunks >= POOL_MIN_CHUNKS) ? new DecodePool(workers) : undefined;
+  const reader = decodedChunks(path, {
     firstChunk,
     maxChunks: chunks,
     expectFile: ctx.file,
@@ -82,7 +88,7 @@ export async function readPass(path: string, from: number, chunks: number | unde
       if (issue.kind === 'io') ioError = issue.message;
       ctx.onIssue(issue);
     },
-  });
+  }, { output: 'events', hostName: ctx.hostName, filter: ctx.filter }, pool);
   const most = ctx.spanRecords ?? SPAN_RECORDS;
   let next = from;
   let records = 0;
@@ -91,31 +97,34 @@ export async function readPass(path: string, from: number, chunks: number | unde
   let inSpan = 0;
   let finished = true;
   let span: Span | null = null;
-  let ingested = '';
-  for await (const rec of reader) {
-    if (rec.fileOffset < from) continue; // read (and acknowledged) before: the checkpoint's chunk is decoded again
-    if (!span) {
-      while (ctx.isFull() && ctx.proceed()) await ctx.wait(5);
-      span = { source: ctx.source, start: next, end: next, pending: 0, events: [] };
-      ingested = new Date().toISOString();
-      inSpan = 0;
+  try {
+    chunks: for await (const chunk of reader) {
+      for (const rec of chunk.events ?? []) {
+        if (rec.offset < from) continue; // read (and acknowledged) before: the checkpoint's chunk is decoded again
+        if (!span) {
+          while (ctx.isFull() && ctx.proceed()) await ctx.wait(5);
+          span = { source: ctx.source, start: next, end: next, pending: 0, events: [] };
+          inSpan = 0;
+        }
+        if (rec.doc !== undefined && rec.id !== undefined) {
+          span.events.push({ id: rec.id, doc: rec.doc, span });
+          records++;
+          if (rec.unverified) unverified++;
+        } else {
+          skipped++;
+        }
+        span.end = next = rec.offset + 1;
+        if (++inSpan >= most) {
+          // (counted in records read, kept or not: a span of records filtered out still moves the checkpoint)
+          const full = span;
+          span = null;
+          await ctx.submit(full);
+        }
+        if (!ctx.proceed()) { finished = false; break chunks; } // leaving the loop closes the file
+      }
     }
-    if (ctx.accept === undefined || ctx.accept(rec.tree)) {
-      const doc = evtxRecordDoc(rec, { hostName: ctx.hostName, ingested });
-      if (rec.checksumMismatch) unverified++;
-      span.events.push({ id: windowsDocId(doc), doc, span });
-      records++;
-    } else {
-      skipped++;
-    }
-    span.end = next = rec.fileOffset + 1;
-    if (++inSpan >= most) {
-      // (counted in records read, kept or not: a span of records filtered out still moves the checkpoint)
-      const full = span;
-      span = null;
-      await ctx.submit(full);
-    }
-    if (!ctx.proceed()) { finished = false; break; } // leaving the loop closes the file
+  } finally {
+    await pool?.close();
   }
   if (span) await ctx.submit(span);
   return { next, records, skipped, unverified, finished: finished && ioError === null, ioError };

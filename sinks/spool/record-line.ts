@@ -1,4 +1,5 @@
 import type { EventDoc, PipelineEvent } from '../../src/core/event';
+import { eventLine } from '../../src/core/event-line';
 
 /**
  * One event as one NDJSON line, its id first: `{"_id":"…","@timestamp":…}`. The local event store
@@ -6,8 +7,7 @@ import type { EventDoc, PipelineEvent } from '../../src/core/event';
  * without parsing the document.
  */
 export function encodeRecord(id: string, doc: EventDoc): string {
-  const body = JSON.stringify(doc);
-  return body.length > 2 ? `{"_id":${JSON.stringify(id)},${body.slice(1)}\n` : `{"_id":${JSON.stringify(id)}}\n`;
+  return eventLine(id, JSON.stringify(doc));
 }
 
 const ID_PREFIX = Buffer.from('{"_id":"');

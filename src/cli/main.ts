@@ -49,9 +49,10 @@ program
   .description('decode exported Windows event logs (.evtx) on any OS: one normalised event per record (ndjson) or the Event XML')
   .argument('<files...>', '.evtx files')
   .option('-f, --format <format>', 'ndjson or xml', 'ndjson')
-  .action(async (files: string[], opts: { format: string }) => {
+  .option('-w, --workers <n>', 'decode workers: a number (0: decode in the reading thread) or auto (one per core but one, at most 4)', 'auto')
+  .action(async (files: string[], opts: { format: string; workers: string }) => {
     const { runEvtx } = await import('./commands/evtx');
-    process.exitCode = await runEvtx(files, opts.format);
+    process.exitCode = await runEvtx(files, opts.format, opts.workers);
   });
 
 const rulesCommand = program

@@ -254,6 +254,20 @@ describe('vigil evtx (the CLI)', function () {
     expect(xml).to.match(/^<Event xmlns="http:\/\/schemas\.microsoft\.com\/win\/2004\/08\/events\/event"><System><Provider Name="Microsoft-Windows-Security-Auditing"/);
   });
 
+  it('prints the same bytes with --workers 0, 1 and 3 (ingested aside), and refuses a bad --workers', () => {
+    const many = join(__dirname, '..', '..', '..', '..', 'shared', 'data', 'evtx', 'DeepBlueCLI', 'smb-password-guessing-security.evtx');
+    const run = (w: string, format = 'ndjson') => execFileSync(process.execPath, cliArgs('evtx', '--format', format, '--workers', w, many, SAMPLE), { encoding: 'utf8', maxBuffer: 64 << 20 })
+      .replace(/"ingested":"[^"]*"/g, '"ingested":"x"');
+    const one = run('0');
+    expect(one.split('\n').length).to.be.greaterThan(3000);
+    expect(run('1') === one).to.equal(true);
+    expect(run('3') === one).to.equal(true);
+    expect(run('3', 'xml') === run('0', 'xml')).to.equal(true);
+    const bad = spawnSync(process.execPath, cliArgs('evtx', '--workers', 'lots', SAMPLE), { encoding: 'utf8' });
+    expect(bad.status).to.equal(2);
+    expect(bad.stderr).to.equal('vigil evtx: --workers must be a number from 0 to 64 or auto, not "lots"\n');
+  });
+
   it('names a file it cannot read and exits 1, after printing the files it could read', () => {
     const r = spawnSync(process.execPath, cliArgs('evtx', SAMPLE, join(__dirname, 'no-such.evtx')), { encoding: 'utf8' });
     expect(r.status).to.equal(1);

@@ -347,6 +347,14 @@ describe('config problems with positions', () => {
     expect(problemsOf('inputs:\n  - type: evtx\n    paths: [a]\n    levels: [loud]\n')[0]).to.match(/^4:14: inputs\[0\]\.levels\[0\]/);
   });
 
+  it('an evtx input: workers, a number of decode threads or auto (left unset: the default, auto)', () => {
+    expect((load('inputs:\n  - type: evtx\n    paths: [a]\n    workers: 2\n').cfg.inputs[0] as EvtxInputConfig).workers).to.equal(2);
+    expect((load('inputs:\n  - type: evtx\n    paths: [a]\n    workers: auto\n').cfg.inputs[0] as EvtxInputConfig).workers).to.equal('auto');
+    expect((load('inputs:\n  - type: evtx\n    paths: [a]\n').cfg.inputs[0] as EvtxInputConfig).workers).to.equal(undefined);
+    expect(problemsOf('inputs:\n  - type: evtx\n    paths: [a]\n    workers: -1\n')).to.have.length(1);
+    expect(problemsOf('inputs:\n  - type: evtx\n    paths: [a]\n    workers: many\n')[0]).to.match(/^4:14: /);
+  });
+
   it('a file input with no paths', () => {
     expect(problemsOf('inputs:\n  - type: file\n    paths: []\n')).to.deep.equal(['3:12: file input inputs[0] has no paths']);
     expect(problemsOf('inputs:\n  - type: file\n')).to.deep.equal(['2:5: missing required key "paths" in inputs[0]']);

@@ -2,7 +2,7 @@ import type { XmlNode } from '../../windows-event/xml-tree';
 import { fail } from './errors';
 import { decodeValue } from './substitution-values';
 import type { SubValue, TAttr, TElem, TPart, TSub } from './template-nodes';
-import { instantiate } from './template-nodes';
+import { instantiate, tattr } from './template-nodes';
 
 /** Binary XML token codes (low 5 bits; 0x40 = "has attributes" / "more data follows"). */
 const enum Token {
@@ -264,11 +264,11 @@ class Parser {
         this.pos++;
         const aname = this.nameRef();
         const parts = this.attributeValue();
-        if (!aname.startsWith('xmlns:')) attrs.push({ name: stripPrefix(aname), parts });
+        if (!aname.startsWith('xmlns:')) attrs.push(tattr(stripPrefix(aname), parts));
         if (!more) break;
       }
     }
-    const el: TElem = { k: 'e', name, attrs, children: [] };
+    const el: TElem = { k: 'e', name, attrs, children: [], only: -2 };
     const close = this.u8();
     if (close === Token.CloseEmptyElement) {
       this.elementDepth--;

@@ -1,7 +1,7 @@
 import type { XmlNode } from '../../windows-event/xml-tree';
 import type { SubValue } from './template-nodes';
 import { NULL_VALUE } from './template-nodes';
-import { formatBinary, formatFiletime, formatGuid, formatHex, formatSid, formatSystemtime } from './value-format';
+import { formatBinary, formatFiletime, formatGuid, formatHex, formatHex64, formatSid, formatSystemtime, formatUint64 } from './value-format';
 
 /** Value type codes of Binary XML substitutions (array = type | 0x80). */
 export const enum ValueType {
@@ -34,7 +34,7 @@ function scalar(buf: Buffer, type: number, p: number, size: number): string | un
     case ValueType.Int32: return size >= 4 ? String(buf.readInt32LE(p)) : '';
     case ValueType.UInt32: return size >= 4 ? String(buf.readUInt32LE(p)) : '';
     case ValueType.Int64: return size >= 8 ? buf.readBigInt64LE(p).toString() : '';
-    case ValueType.UInt64: return size >= 8 ? buf.readBigUInt64LE(p).toString() : '';
+    case ValueType.UInt64: return size >= 8 ? formatUint64(buf, p) : '';
     case ValueType.Real32: return size >= 4 ? String(buf.readFloatLE(p)) : '';
     case ValueType.Real64: return size >= 8 ? String(buf.readDoubleLE(p)) : '';
     case ValueType.Bool: return size >= 1 ? (buf.readUIntLE(p, Math.min(size, 4)) !== 0 ? 'true' : 'false') : '';
@@ -42,9 +42,9 @@ function scalar(buf: Buffer, type: number, p: number, size: number): string | un
     case ValueType.FileTime: return size >= 8 ? formatFiletime(buf.readBigUInt64LE(p)) : '';
     case ValueType.SysTime: return size >= 16 ? formatSystemtime(buf, p) : '';
     case ValueType.HexInt32: return size >= 4 ? formatHex(buf.readUInt32LE(p)) : '';
-    case ValueType.HexInt64: return size >= 8 ? formatHex(buf.readBigUInt64LE(p)) : '';
+    case ValueType.HexInt64: return size >= 8 ? formatHex64(buf, p) : '';
     case ValueType.SizeT:
-      if (size >= 8) return formatHex(buf.readBigUInt64LE(p));
+      if (size >= 8) return formatHex64(buf, p);
       return size >= 4 ? formatHex(buf.readUInt32LE(p)) : '';
     default: return undefined;
   }
@@ -80,7 +80,7 @@ function decodeArray(buf: Buffer, base: number, p: number, size: number): SubVal
   }
   let width = WIDTH[base];
   if (base === ValueType.SizeT) width = size % 8 === 0 ? 8 : 4;
-  if (!width) return { k: 'text', text: formatBinary(buf, p, size) };
+  if (!width) return formatBinary(buf, p, size);
   const items: string[] = [];
   for (let q = p; q + width <= p + size; q += width) items.push(scalar(buf, base, q, width) ?? '');
   return { k: 'array', items };
@@ -94,14 +94,14 @@ export function decodeValue(buf: Buffer, type: number, p: number, size: number, 
   if (type & ValueType.ArrayFlag) return decodeArray(buf, type & 0x7f, p, size);
   switch (type) {
     case ValueType.Null: return NULL_VALUE;
-    case ValueType.String: return { k: 'text', text: stripNuls(utf16(buf, p, size)) };
-    case ValueType.AnsiString: return { k: 'text', text: stripNuls(buf.toString('latin1', p, p + size)) };
-    case ValueType.Binary: return { k: 'text', text: formatBinary(buf, p, size) };
-    case ValueType.Sid: return { k: 'text', text: formatSid(buf, p, size) ?? formatBinary(buf, p, size) };
+    case ValueType.String: return stripNuls(utf16(buf, p, size));
+    case ValueType.AnsiString: return stripNuls(buf.toString('latin1', p, p + size));
+    case ValueType.Binary: return formatBinary(buf, p, size);
+    case ValueType.Sid: return formatSid(buf, p, size) ?? formatBinary(buf, p, size);
     case ValueType.BinXml: return size === 0 ? NULL_VALUE : { k: 'xml', nodes: nested(p, size) };
     default: {
       const s = scalar(buf, type, p, size);
-      return { k: 'text', text: s ?? formatBinary(buf, p, size) };
+      return s ?? formatBinary(buf, p, size);
     }
   }
 }

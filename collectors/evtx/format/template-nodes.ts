@@ -14,6 +14,8 @@ export interface TSub {
 export interface TAttr {
   name: string;
   parts: (string | TSub)[];
+  /** left out when empty: every part an empty string or an optional substitution (and at least one part) */
+  omissible: boolean;
 }
 
 export interface TElem {
@@ -21,6 +23,8 @@ export interface TElem {
   name: string;
   attrs: TAttr[];
   children: TPart[];
+  /** the index of the substitution that is the element's whole content (repeated for an array), else -1; -2 not known yet */
+  only: number;
 }
 
 /** Content already complete (a template instance decoded in place). */
@@ -31,14 +35,21 @@ export interface TDone {
 
 export type TPart = string | TSub | TElem | TDone;
 
-/** A decoded substitution value. */
+/** A decoded substitution value: text as a plain string, the rest as objects. */
 export type SubValue =
+  | string
   | { k: 'null' }
-  | { k: 'text'; text: string }
   | { k: 'array'; items: string[] }
   | { k: 'xml'; nodes: XmlNode[] };
 
 export const NULL_VALUE: SubValue = { k: 'null' };
+
+/** An attribute as the element parser finds it. */
+export function tattr(name: string, parts: (string | TSub)[]): TAttr {
+  let omissible = parts.length > 0;
+  for (const p of parts) if (typeof p === 'string' ? p !== '' : !p.optional) omissible = false;
+  return { name, parts, omissible };
+}
 
 function pushText(out: XmlNode[], s: string): void {
   if (s === '') return;
@@ -55,10 +66,10 @@ function pushNodes(out: XmlNode[], nodes: XmlNode[]): void {
 }
 
 function valueText(v: SubValue | undefined): string {
+  if (typeof v === 'string') return v;
   if (!v) return '';
   switch (v.k) {
     case 'null': return '';
-    case 'text': return v.text;
     case 'array': return v.items.join(', ');
     case 'xml': return v.nodes.map(nodeText).join('');
   }
@@ -69,7 +80,8 @@ function nodeText(n: XmlNode): string {
 }
 
 function isEmpty(v: SubValue | undefined): boolean {
-  return !v || v.k === 'null' || (v.k === 'text' && v.text === '') || (v.k === 'array' && v.items.length === 0);
+  if (typeof v === 'string') return v === '';
+  return !v || v.k === 'null' || (v.k === 'array' && v.items.length === 0);
 }
 
 /**
@@ -78,11 +90,13 @@ function isEmpty(v: SubValue | undefined): boolean {
  * An element whose whole content is one array substitution is repeated once per item (as Windows renders arrays).
  */
 export function instantiate(parts: TPart[], values: SubValue[], out: XmlNode[] = []): XmlNode[] {
-  for (const p of parts) {
+  for (let i = 0; i < parts.length; i++) {
+    const p = parts[i];
     if (typeof p === 'string') pushText(out, p);
     else if (p.k === 's') {
       const v = values[p.index];
-      if (v && v.k === 'xml') pushNodes(out, v.nodes);
+      if (typeof v === 'string') pushText(out, v);
+      else if (v && v.k === 'xml') pushNodes(out, v.nodes);
       else pushText(out, valueText(v));
     } else if (p.k === 'd') pushNodes(out, p.nodes);
     else instantiateElement(p, values, out);
@@ -90,32 +104,53 @@ export function instantiate(parts: TPart[], values: SubValue[], out: XmlNode[] =
   return out;
 }
 
+function attrText(a: TAttr, values: SubValue[]): string {
+  const parts = a.parts;
+  if (parts.length === 1) {
+    const only = parts[0];
+    return typeof only === 'string' ? only : valueText(values[only.index]);
+  }
+  let text = '';
+  for (let i = 0; i < parts.length; i++) {
+    const ap = parts[i];
+    text += typeof ap === 'string' ? ap : valueText(values[ap.index]);
+  }
+  return text;
+}
+
+/** Whether an omissible attribute is left out: its substitutions all empty, and its text empty. */
+function leftOut(a: TAttr, values: SubValue[], text: string): boolean {
+  if (text !== '') return false;
+  for (const ap of a.parts) if (typeof ap !== 'string' && !isEmpty(values[ap.index])) return false;
+  return true;
+}
+
+function onlySubstitution(e: TElem): number {
+  if (e.only === -2) {
+    const c = e.children.length === 1 ? e.children[0] : undefined;
+    e.only = c !== undefined && typeof c !== 'string' && c.k === 's' ? c.index : -1;
+  }
+  return e.only;
+}
+
 function instantiateElement(e: TElem, values: SubValue[], out: XmlNode[]): void {
   const attrs: Record<string, string> = {};
-  for (const a of e.attrs) {
-    let text = '';
-    let onlyOptionalEmpty = a.parts.length > 0;
-    for (const ap of a.parts) {
-      if (typeof ap === 'string') {
-        text += ap;
-        if (ap !== '') onlyOptionalEmpty = false;
-      } else {
-        const v = values[ap.index];
-        if (!(ap.optional && isEmpty(v))) onlyOptionalEmpty = false;
-        text += valueText(v);
-      }
-    }
-    if (onlyOptionalEmpty && text === '') continue;
+  for (let i = 0; i < e.attrs.length; i++) {
+    const a = e.attrs[i];
+    const text = attrText(a, values);
+    if (a.omissible && leftOut(a, values, text)) continue;
     attrs[a.name] = text;
   }
-  if (e.children.length === 1) {
-    const only = e.children[0];
-    if (typeof only !== 'string' && only.k === 's') {
-      const v = values[only.index];
-      if (v && v.k === 'array' && v.items.length > 0) {
-        for (const item of v.items) out.push({ name: e.name, attrs: { ...attrs }, children: item === '' ? [] : [item] });
-        return;
-      }
+  const only = onlySubstitution(e);
+  if (only >= 0) {
+    const v = values[only];
+    if (typeof v === 'string') {
+      out.push({ name: e.name, attrs, children: v === '' ? [] : [v] });
+      return;
+    }
+    if (v && v.k === 'array' && v.items.length > 0) {
+      for (const item of v.items) out.push({ name: e.name, attrs: { ...attrs }, children: item === '' ? [] : [item] });
+      return;
     }
   }
   const el: XmlElement = { name: e.name, attrs, children: [] };

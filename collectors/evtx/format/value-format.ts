@@ -1,21 +1,28 @@
 /** Text renderings of Binary XML scalar values, in the form Windows prints them in Event XML. */
 
-const FILETIME_EPOCH_DIFF_MS = 11644473600000n;
-
 function pad(n: number | bigint, w: number): string {
   return n.toString().padStart(w, '0');
 }
 
+const FILETIME_EPOCH_DIFF_S = 11644473600n;
+/** The last second formatted ("2016-07-08T18:12:51."): a record's write time and its TimeCreated mostly share it. */
+let lastSecond = Number.NaN;
+let lastPrefix = '';
+
 /** FILETIME (100 ns ticks since 1601-01-01 UTC) as ISO 8601 with 7 fractional digits: 2016-07-08T18:12:51.6816410Z. */
 export function formatFiletime(ticks: bigint): string {
-  const ms = ticks / 10000n - FILETIME_EPOCH_DIFF_MS;
-  const frac = ticks % 10000000n;
-  const d = new Date(Number(ms));
-  if (Number.isNaN(d.getTime())) return '';
-  const y = d.getUTCFullYear();
-  const year = y >= 0 && y <= 9999 ? pad(y, 4) : (y < 0 ? '-' : '+') + pad(Math.abs(y), 6);
-  return `${year}-${pad(d.getUTCMonth() + 1, 2)}-${pad(d.getUTCDate(), 2)}T${pad(d.getUTCHours(), 2)}:` +
-    `${pad(d.getUTCMinutes(), 2)}:${pad(d.getUTCSeconds(), 2)}.${pad(frac, 7)}Z`;
+  const second = Number(ticks / 10000000n - FILETIME_EPOCH_DIFF_S);
+  const frac = Number(ticks % 10000000n);
+  if (second !== lastSecond) {
+    const d = new Date(second * 1000);
+    if (Number.isNaN(d.getTime())) return '';
+    const y = d.getUTCFullYear();
+    const year = y >= 0 && y <= 9999 ? pad(y, 4) : (y < 0 ? '-' : '+') + pad(Math.abs(y), 6);
+    lastPrefix = `${year}-${pad(d.getUTCMonth() + 1, 2)}-${pad(d.getUTCDate(), 2)}T${pad(d.getUTCHours(), 2)}:` +
+      `${pad(d.getUTCMinutes(), 2)}:${pad(d.getUTCSeconds(), 2)}.`;
+    lastSecond = second;
+  }
+  return `${lastPrefix}${pad(frac, 7)}Z`;
 }
 
 /** SYSTEMTIME (8 little-endian uint16: year, month, weekday, day, hour, minute, second, ms) as ISO 8601. */
@@ -45,8 +52,7 @@ export function formatSid(b: Uint8Array, p: number, len: number): string | undef
   let auth = 0;
   for (let i = 0; i < 6; i++) auth = auth * 256 + b[p + 2 + i];
   let s = `S-${rev}-${auth}`;
-  const dv = new DataView(b.buffer, b.byteOffset, b.byteLength);
-  for (let i = 0; i < n; i++) s += '-' + dv.getUint32(p + 8 + 4 * i, true);
+  for (let i = 0; i < n; i++) s += '-' + u32(b, p + 8 + 4 * i);
   return s;
 }
 
@@ -60,4 +66,22 @@ export function formatBinary(b: Uint8Array, p: number, len: number): string {
 /** Unsigned hex with 0x prefix, no padding (Windows HexInt32/HexInt64). */
 export function formatHex(v: number | bigint): string {
   return '0x' + v.toString(16);
+}
+
+function u32(b: Uint8Array, p: number): number {
+  return (b[p] | (b[p + 1] << 8) | (b[p + 2] << 16)) + b[p + 3] * 0x1000000;
+}
+
+/** The little-endian uint64 at b[p] as formatHex gives it, without a BigInt. */
+export function formatHex64(b: Uint8Array, p: number): string {
+  const lo = u32(b, p);
+  const hi = u32(b, p + 4);
+  return hi === 0 ? '0x' + lo.toString(16) : '0x' + hi.toString(16) + lo.toString(16).padStart(8, '0');
+}
+
+/** The little-endian uint64 at b[p] in decimal (a BigInt only past 2^53). */
+export function formatUint64(b: Uint8Array, p: number): string {
+  const lo = u32(b, p);
+  const hi = u32(b, p + 4);
+  return hi < 0x200000 ? String(hi * 0x100000000 + lo) : ((BigInt(hi) << 32n) | BigInt(lo)).toString();
 }
