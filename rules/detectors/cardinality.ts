@@ -95,6 +95,11 @@ class CardinalityStore implements MeasureStore {
     return { count, value: count === 0 ? 0 : Math.round(hll.estimate()) };
   }
 
+  edges(from: number, to: number, windowMs: number): number[] {
+    // a sketch is built anew for each window measured: on it, windows are decided at advances only
+    return this.sketch ? [] : this.log.edges(from, to, windowMs);
+  }
+
   pruneBefore(time: number): void {
     if (this.sketch) {
       this.log.pruneBefore(time);

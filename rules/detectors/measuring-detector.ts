@@ -22,6 +22,8 @@ export interface MeasureStore {
   tail(start: number, end: number): Measure | undefined;
   /** the window [start, end) ending at the watermark, on an advance */
   settled(start: number, end: number): Measure;
+  /** the window ends in (from, to] at which an event enters or leaves a window of `windowMs` (ascending) */
+  edges(from: number, to: number, windowMs: number): number[];
   /** forgets what no window still decided can reach */
   pruneBefore(time: number): void;
   snapshot(): unknown;
@@ -77,22 +79,47 @@ export abstract class MeasuringDetector<St extends MeasureStore> extends Windowe
   }
 
   protected slide(watermark: number, changed: Condition[]): void {
-    const start = watermark - this.cfg.windowMs;
+    const w = this.cfg.windowMs;
     const oldest = this.gate.oldestAccepted();
-    // the window decided next starts at or after `start`; a late event admitted from now on, after `oldest`
+    // the windows decided next start at or after `start`; a late event admitted from now on, after `oldest`
+    const start = watermark - w;
     const keepFrom = oldest === undefined ? start : Math.min(start, oldest);
+    const undecided = this.firstUndecided(watermark);
     for (const g of this.groups.all()) {
       const st = g.state;
-      const m = st.store.settled(start, watermark);
-      if (this.holds(m, g, start, true)) {
-        if (watermark > st.holdUntil) st.holdUntil = watermark;
-        if (!st.fired) changed.push((st.fired = this.condition(g, true, m, start, watermark, watermark)));
-      } else if (st.fired && watermark >= st.holdUntil) {
-        st.fired = null;
-        changed.push(this.condition(g, false, m, start, watermark, watermark));
+      // each window end since the last watermark where the window may differ from the one before, in order:
+      // an alert begins and ends at the event time where the condition changed, whatever the steps event
+      // time moved in (a backtest's events, a daemon's wall-clock ticks)
+      for (const end of this.endsToDecide(g, undecided, watermark)) {
+        const m = st.store.settled(end - w, end);
+        if (this.holds(m, g, end - w, true)) {
+          if (!st.fired) changed.push((st.fired = this.condition(g, true, m, end - w, end, end)));
+          if (end > st.holdUntil) st.holdUntil = end;
+        } else if (st.fired && end >= st.holdUntil) {
+          st.fired = null;
+          changed.push(this.condition(g, false, m, end - w, end, end));
+        }
       }
       st.store.pruneBefore(keepFrom);
     }
+  }
+
+  /**
+   * The window ends in [from, to] to decide, ascending, `to` last: those where an event enters or leaves
+   * the window (the store's edges: only there can what a window holds change), and the end at which the
+   * group's history first spans a whole window (a condition about absence needs it). A store that cannot
+   * measure every end cheaply (a cardinality group on its sketch) gives no edges: `to` alone then.
+   */
+  private endsToDecide(g: Group<MeasuredGroup<St>>, from: number, to: number): number[] {
+    if (!(from < to)) return [to];
+    const ends = g.state.store.edges(Number.isFinite(from) ? from - 1 : -Infinity, to - 1, this.cfg.windowMs);
+    const historyEnd = g.firstSeen + this.cfg.windowMs;
+    if (historyEnd >= from && historyEnd < to && !ends.includes(historyEnd)) {
+      ends.push(historyEnd);
+      ends.sort((a, b) => a - b);
+    }
+    ends.push(to);
+    return ends;
   }
 
   protected stateOut(s: MeasuredGroup<St>): unknown {

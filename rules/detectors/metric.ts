@@ -38,6 +38,10 @@ class MetricStore implements MeasureStore {
     return this.measure(this.settledWindow, start, end);
   }
 
+  edges(from: number, to: number, windowMs: number): number[] {
+    return this.log.edges(from, to, windowMs);
+  }
+
   pruneBefore(time: number): void {
     this.log.pruneBefore(time);
   }

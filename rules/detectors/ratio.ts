@@ -24,6 +24,10 @@ class RatioStore implements MeasureStore {
     return { count, value: count > 0 ? this.matched.sum(start, end) / count : undefined };
   }
 
+  edges(from: number, to: number, windowMs: number): number[] {
+    return this.base.edges(from, to, [0, windowMs]); // (the matched events are base events)
+  }
+
   pruneBefore(time: number): void {
     this.base.pruneBefore(time);
     this.matched.pruneBefore(time);

@@ -4,6 +4,8 @@ import type { Condition, Detector, DetectorConfig, MeasureOptions } from '../../
 import { HyperLogLog, hash32 } from '../../rules/detectors/hyperloglog';
 import { LogBuckets } from '../../rules/detectors/log-buckets';
 import { MetricValues } from '../../rules/detectors/metric-values';
+import { EventLog } from '../../rules/detectors/event-log';
+import { SlidingWindow } from '../../rules/detectors/sliding-window';
 
 /**
  * cardinality, metric and ratio (rules/detectors/measuring-detector.ts) against hand-computed
@@ -104,23 +106,33 @@ describe('measuring detectors', () => {
       feed(d, [user(5000, 'alice'), user(6900, 'xavier')]);
       // 5200 and 5400 are admitted (oldest: 3900) but lie before [5901, 6901)
       expect(feed(d, [user(5200, 'bob'), user(5400, 'carol')])).to.deep.equal([]);
-      expect(d.advance(5500).map(brief)).to.deep.equal([{ firing: true, count: 3, value: 3, windowStart: 4500, windowEnd: 5500, at: 5500 }]);
+      // decided at the advance, at the window end where it began: carol enters at 5401, [4401, 5401)
+      // holds alice, bob and carol (at 5400 the window lacked carol), whatever the watermark's step
+      expect(d.advance(5500).map(brief)).to.deep.equal([{ firing: true, count: 3, value: 3, windowStart: 4401, windowEnd: 5401, at: 5401 }]);
     });
 
     it('min: a group seen a whole window before fires when its distinct values fall below min, at an advance', () => {
       const d = detector('cardinality', { min: 2 });
       feed(d, [user(0, 'alice'), user(100, 'bob'), user(1050, 'alice')]);
       expect(d.advance(1000)).to.deep.equal([]); // [0, 1000): alice and bob
-      expect(d.advance(1101).map(brief)).to.deep.equal([{ firing: true, count: 1, value: 1, windowStart: 101, windowEnd: 1101, at: 1101 }]);
+      // decided at 1101, each at its window end: alice (0) leaves at 1001, [1, 1001) holds bob only, below
+      // min; alice (1050) enters at 1051, [51, 1051) holds bob and alice; bob leaves at 1101, alice alone
+      expect(d.advance(1101).map(brief)).to.deep.equal([
+        { firing: true, count: 1, value: 1, windowStart: 1, windowEnd: 1001, at: 1001 },
+        { firing: false, count: 2, value: 2, windowStart: 51, windowEnd: 1051, at: 1051 },
+        { firing: true, count: 1, value: 1, windowStart: 101, windowEnd: 1101, at: 1101 },
+      ]);
       feed(d, [user(1500, 'carol'), user(1600, 'bob')]);
       expect(d.advance(1400)).to.deep.equal([]); // [400, 1400): alice only, still below
-      // [1050, 2050) holds alice, carol and bob: a whole window in which the condition was false
-      expect(d.advance(2050).map(brief)).to.deep.equal([{ firing: false, count: 3, value: 3, windowStart: 1050, windowEnd: 2050, at: 2050 }]);
+      // carol enters at 1501: [501, 1501) holds alice and carol, the first whole window in which the
+      // condition was false (decided at 2050, where [1050, 2050) holds alice, carol and bob)
+      expect(d.advance(2050).map(brief)).to.deep.equal([{ firing: false, count: 2, value: 2, windowStart: 501, windowEnd: 1501, at: 1501 }]);
       // a group first seen less than a window before the watermark is not decided
       const young = detector('cardinality', { min: 2 });
       young.observe(600, G, GV, ['alice']);
       expect(young.advance(1101)).to.deep.equal([]);
-      expect(young.advance(1601).map((c) => [c.firing, c.value])).to.deep.equal([[true, 0]]);
+      // from 1600 its history spans a whole window: [600, 1600) holds alice alone, below min
+      expect(young.advance(1601).map((c) => [c.firing, c.value, c.at])).to.deep.equal([[true, 1, 1600]]);
     });
 
     it('past exact_limit distinct values a group is counted by HyperLogLog at advances, and exactly again once those events are gone', () => {
@@ -130,6 +142,7 @@ describe('measuring detectors', () => {
       expect(feed(d, events)).to.deep.equal([]); // in sketch mode from the 101st value: no decision on events
       const [c] = d.advance(500);
       expect(c.firing).to.equal(true);
+      // on its sketch a group is decided at the watermark only (a sketch per window end would cost too much)
       expect(c.count).to.equal(5000);
       expect(Math.abs(c.value! - 5000) / 5000).to.be.lessThan(0.049); // 3 standard errors
       const mode = () => (asJson(d.snapshot()) as { groups: { groups: Array<{ state: { store: { mode: string } } }> } }).groups.groups[0].state.store.mode;
@@ -227,10 +240,17 @@ describe('measuring detectors', () => {
       expect(Math.abs(q.value! - 95) / 95).to.be.at.most(0.01);
       expect(q.value).to.not.equal(95); // from the buckets, not exact
       expect(window.advance(101)).to.deep.equal([]); // [-899, 101): the 100 values, in buckets too
-      // once 5 values are left (half the limit) the window is exact again: 96..100, rank ceil(4.75) = 5
-      const again = window.advance(1096);
-      expect(again.map((x) => [x.firing, x.count])).to.deep.equal([[false, 5]]);
-      expect(again[0].value).to.equal(100);
+      // 1 leaves at 1002: [2, 1002) holds 99 values, below min_count (p95 of 2..100: 96, from the buckets)
+      const ended = window.advance(1096);
+      expect(ended.map((x) => [x.firing, x.count, x.at])).to.deep.equal([[false, 99, 1002]]);
+      expect(Math.abs(ended[0].value! - 96) / 96).to.be.at.most(0.01);
+      // once 5 values are left (half the limit) a window is exact again: 96..100, rank ceil(4.75) = 5
+      const log = new EventLog<number>();
+      const w = new SlidingWindow(log, new MetricValues('p95', 10, true));
+      for (let i = 1; i <= 100; i++) log.add(i, i);
+      w.moveTo(0, 101);
+      w.moveTo(96, 1096);
+      expect((w.acc as MetricValues).value()).to.equal(100);
     });
 
     it('a window measured at advances merges its values in when measured, to the same order as one kept sorted', () => {
@@ -271,6 +291,56 @@ describe('measuring detectors', () => {
       expect(b.count).to.equal(8);
       expect(Math.abs(b.atRank(8)! - 123_456) / 123_456).to.be.at.most(0.01);
       expect(b.atRank(9)).to.equal(undefined);
+    });
+  });
+
+  describe('when a change is dated, whatever the steps event time moves in', () => {
+    it('ratio: resolves at the window end the fraction fell, not at the watermark that decided it', () => {
+      const make = () => {
+        const d = detector('ratio', {}, { threshold: 0.5, minCount: 2 });
+        // 2 of 2 at 100 (fires); 2 of 4 at 300 still holds (at the threshold); 2 of 5 at 400 does not
+        expect(feed(d, [base(0, true), base(100, true)]).map((c) => [c.firing, c.at])).to.deep.equal([[true, 100]]);
+        expect(feed(d, [base(200, false), base(300, false), base(400, false)])).to.deep.equal([]);
+        return d;
+      };
+      // 400 enters at 401: [-599, 401) holds 5 base events, 2 matching
+      const resolved = { firing: false, count: 5, value: 0.4, windowStart: -599, windowEnd: 401, at: 401 };
+      expect(make().advance(5000).map(brief)).to.deep.equal([resolved]);
+      const steps = make();
+      expect(steps.advance(350)).to.deep.equal([]); // [-650, 350): 2 of 4
+      expect(steps.advance(450).map(brief)).to.deep.equal([resolved]);
+      expect(steps.advance(5000)).to.deep.equal([]);
+    });
+
+    it('metric: resolves at the window end the average fell below, in one step or in many', () => {
+      const make = () => {
+        const d = detector('metric', { agg: 'avg', above: 10 });
+        expect(feed(d, [num(0, 20)]).map((c) => [c.firing, c.value])).to.deep.equal([[true, 20]]);
+        expect(feed(d, [num(500, 5), num(600, 1)])).to.deep.equal([]); // avg 12.5, then 26 / 3
+        return d;
+      };
+      // [-399, 601) holds 20, 5 and 1: avg 8.67, the first whole window not above 10
+      const resolved = { firing: false, count: 3, value: 26 / 3, windowStart: -399, windowEnd: 601, at: 601 };
+      expect(make().advance(3000).map(brief)).to.deep.equal([resolved]);
+      const ticks = make();
+      const got: Condition[] = [];
+      for (let w = 100; w <= 3000; w += 100) got.push(...ticks.advance(w)); // a daemon's ticks
+      expect(got.map(brief)).to.deep.equal([resolved]);
+    });
+
+    it('cardinality: fires on an advance at the end where the window first held max, not at the watermark', () => {
+      const d = detector('cardinality', { max: 2 }, { allowedLatenessMs: 5000 });
+      feed(d, [user(3000, 'alice')]);
+      // late events, admitted: bob at 1000 and carol at 1200 are in no window ending at the newest event
+      expect(feed(d, [user(1000, 'bob'), user(1200, 'carol')])).to.deep.equal([]);
+      // both decided at 2500, neither seen at that watermark ([1500, 2500) is empty): [201, 1201) holds
+      // bob and carol; bob leaves at 2001, [1001, 2001) holds carol alone
+      expect(d.advance(2500).map(brief)).to.deep.equal([
+        { firing: true, count: 2, value: 2, windowStart: 201, windowEnd: 1201, at: 1201 },
+        { firing: false, count: 1, value: 1, windowStart: 1001, windowEnd: 2001, at: 2001 },
+      ]);
+      expect(d.firing()).to.deep.equal([]);
+      expect(d.advance(2600)).to.deep.equal([]);
     });
   });
 
