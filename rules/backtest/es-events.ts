@@ -102,15 +102,20 @@ function place(target: EventDoc, path: string[], v: unknown): void {
   if (path.length === 0) return;
   let o = target;
   for (let i = 0; i < path.length - 1; i++) {
-    const cur = o[path[i]];
+    const cur = ownValue(o, path[i]);
     if (cur === undefined) { const next: EventDoc = {}; Object.defineProperty(o, path[i], { value: next, enumerable: true, writable: true, configurable: true }); o = next; }
     else if (isObject(cur)) o = cur;
     else return; // a scalar holds the place: the first value wins
   }
   const last = path[path.length - 1];
-  const cur = o[last];
+  const cur = ownValue(o, last);
   if (cur === undefined) Object.defineProperty(o, last, { value: v, enumerable: true, writable: true, configurable: true });
   else if (isObject(cur) && isObject(v)) for (const [k, x] of Object.entries(v)) place(cur, [k], x);
+}
+
+/** A key's own value: `__proto__` and inherited names are data, never the prototype. */
+function ownValue(o: EventDoc, k: string): unknown {
+  return Object.prototype.hasOwnProperty.call(o, k) ? o[k] : undefined;
 }
 
 function isObject(v: unknown): v is EventDoc {

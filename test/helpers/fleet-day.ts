@@ -78,7 +78,7 @@ export function fleetDay(seed = 15): Map<string, string[]> {
     event: { code: String(code), action: code === 4625 ? 'logon-failed' : code === 4624 ? 'logged-in' : 'created-process' },
     winlog: { channel: 'Security', event_id: code }, user: { name: user }, source: { ip: `10.0.${Math.floor(rng() * 4)}.${1 + Math.floor(rng() * 200)}` }, ...extra,
   });
-  const users = ['alice', 'bob', 'carol', 'dave', 'erin'];
+  const users = ['alice', 'bob', 'carol', 'dave', 'erin', 'frank', 'grace', 'heidi'];
   for (const [i, host] of ['web-1', 'web-2', 'web-3'].entries()) {
     for (let t = FLEET_DAY_START + i * 7; t < FLEET_DAY_START + 24 * H; t += 20_000) {
       if (host === 'web-3' && t >= FLEET_DAY_START + 18 * H && t < FLEET_DAY_START + 20 * H) continue;
@@ -89,7 +89,7 @@ export function fleetDay(seed = 15): Map<string, string[]> {
   for (let k = 0; k < 30; k++) add('web-2', FLEET_DAY_START + 12 * H + k * 6_000 + 3, app('error', 'database connection refused'));
   for (const [i, host] of ['dc-1', 'dc-2'].entries()) {
     for (let t = FLEET_DAY_START + i * 11; t < FLEET_DAY_START + 24 * H; t += 30_000) {
-      add(host, t + Math.floor(rng() * 10_000), rng() < 0.05 ? win(4625, pick(users)) : win(4624, pick(users)));
+      add(host, t + Math.floor(rng() * 10_000), rng() < 0.01 ? win(4625, pick(users)) : win(4624, pick(users)));
     }
   }
   for (let k = 0; k < 10; k++) add('dc-1', FLEET_DAY_START + 3 * H + k * 6_000 + 1, win(4625, 'admin'));
