@@ -19,7 +19,11 @@ export { engineStateSchema } from './engine-state-schema';
 export { SilenceStore, silencesFileProblems } from './silences';
 
 // the backtest: replaying files through rules and reporting what would have fired
-export { inputFiles, replay } from './backtest/replay';
+export { inputFiles, replay, type ReplayResult } from './backtest/replay';
+export type { LoadedRules } from './types';
+export { replayEs } from './backtest/es-replay';
+export { esSelection } from './backtest/es-selection';
+export { ES_PAGE_SIZE } from './backtest/es-events';
 export { buildReport } from './backtest/build-report';
 export { renderBacktestReport, BACKTEST_FORMATS } from './backtest/render-report';
 export { leftOutNotes } from './backtest/report-text';

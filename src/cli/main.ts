@@ -2,6 +2,7 @@
 import { Command } from 'commander';
 import { createLogger } from '../core/log';
 import { VIGIL_VERSION } from '../core/version';
+import type { BacktestOptions } from './commands/backtest';
 
 const program = new Command();
 program
@@ -33,13 +34,19 @@ program
 
 program
   .command('backtest')
-  .description('replay NDJSON log files and .evtx files through the rules in event time; sends nothing; prints every alert that would have fired')
-  .argument('<files...>', 'files or globs (NDJSON, plain or .gz, and .evtx)')
+  .description('replay NDJSON log files and .evtx files, or events from Elasticsearch (--es), through the rules in event time; sends nothing; prints every alert that would have fired')
+  .argument('[files...]', 'files or globs (NDJSON, plain or .gz, and .evtx); none with --es')
   .option('-r, --rules <file>', 'rules file', 'rules.yaml')
   .option('-f, --format <format>', 'ndjson, table or html', 'table')
   .option('-o, --out <file>', 'write the report to a file instead of stdout')
   .option('--until <time>', "stop event time here (ISO 8601): later events are left out; default the last event's time")
-  .action(async (files: string[], opts: { rules: string; format: string; out?: string; until?: string }) => {
+  .option('--es <url>', 'read the events from Elasticsearch at this URL (user:password@ in it authenticate)')
+  .option('--index <pattern>', 'with --es: the index, data stream, alias or pattern to read (e.g. "logs-*")')
+  .option('--from <time>', 'with --es: start of the events read, a duration back from now (7d, 12h) or an ISO 8601 time')
+  .option('--to <time>', 'with --es: end of the events read, as --from (default now)')
+  .option('--api-key-file <file>', 'with --es: a file holding an API key (encoded form) to authenticate with')
+  .option('--page-size <n>', `with --es: documents per search page (default 5000)`)
+  .action(async (files: string[], opts: BacktestOptions) => {
     const { runBacktest } = await import('./commands/backtest');
     process.exitCode = await runBacktest(files, opts);
   });

@@ -8,6 +8,8 @@ export interface ProgressStream {
 export interface ProgressBarOptions {
   /** What is counted, plural ("records", "events"). */
   unit: string;
+  /** The total is a count of `unit` (events of a search), not bytes: the bar shows `done/total unit`. */
+  totalIsCount?: boolean;
   /** Nothing is drawn for work that ends sooner than this (no flicker for small files). Default 300 ms. */
   delayMs?: number;
   /** At most one redraw per this many ms. Default 100 ms. */
@@ -29,7 +31,7 @@ function duration(seconds: number): string {
 }
 
 /**
- * A one-line progress bar on a terminal, by bytes of input read: `[=====>    ]  45% 12.3/27.4 MB
+ * A one-line progress bar on a terminal, by bytes of input read (or by a count, `totalIsCount`): `[=====>    ]  45% 12.3/27.4 MB
  * 45,120 records 31,204/s ETA 0:05`. It draws only when the stream is a TTY (never into a file or a
  * pipe), only once the work has run for `delayMs`, and clears its line when done.
  */
@@ -74,8 +76,10 @@ export class ProgressBar {
     const rate = count / seconds;
     const eta = fraction > 0 && fraction < 1 ? ` ETA ${duration((seconds / fraction) * (1 - fraction))}` : '';
     const pct = `${Math.floor(fraction * 100)}%`.padStart(4);
-    const tail = `${pct} ${megabytes(bytesRead)}/${megabytes(this.totalBytes)} MB ${count.toLocaleString('en-US')} ${this.opts.unit} ` +
-      `${Math.round(rate).toLocaleString('en-US')}/s${eta}`;
+    const amount = this.opts.totalIsCount
+      ? `${count.toLocaleString('en-US')}/${this.totalBytes.toLocaleString('en-US')} ${this.opts.unit}`
+      : `${megabytes(bytesRead)}/${megabytes(this.totalBytes)} MB ${count.toLocaleString('en-US')} ${this.opts.unit}`;
+    const tail = `${pct} ${amount} ${Math.round(rate).toLocaleString('en-US')}/s${eta}`;
     const columns = this.out.columns && this.out.columns > 0 ? this.out.columns : 80;
     const width = Math.min(40, columns - tail.length - 4); // "[" + bar + "] " + tail, one column spare
     if (width < 5) return tail.slice(0, columns - 1);

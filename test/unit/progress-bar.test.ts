@@ -58,4 +58,12 @@ describe('progress bar (vigil evtx, vigil backtest)', () => {
     expect(mid.line(500, 10).length).to.be.at.most(69);
     expect(mid.line(500, 10)).to.match(/^\[[= >]+\]  50%/);
   });
+
+  it('a total that is a count (events of a search): done/total events, rate and ETA, no megabytes', () => {
+    const term = terminal(true, 100);
+    const bar = new ProgressBar(term.stream, 40_000, { unit: 'events', now: term.now, delayMs: 0, intervalMs: 0, totalIsCount: true });
+    term.clock.t += 2000; // 2 s in, 10,000 of 40,000: 5,000/s, 6 s to go
+    expect(bar.line(10_000, 10_000)).to.match(/\]  25% 10,000\/40,000 events 5,000\/s ETA 0:06$/);
+    expect(bar.line(10_000, 10_000)).to.not.contain('MB');
+  });
 });
