@@ -43,11 +43,13 @@ interface MeasuredGroup<St extends MeasureStore> {
  * against its bounds. Which windows are decided:
  * - on each event, the window that ends at the newest event the rule has seen, (newest − window, newest]
  *   (for an event in time order, the window that ends at it);
- * - on each advance of event time to a watermark w, the window [w − window, w).
+ * - on each advance of event time to a watermark w, every window [T − window, T) with T after the last
+ *   watermark and up to w where what the window holds changes (an event entering or leaving it), and w.
  * An event that comes late (within the allowed lateness) is counted in its own time in every window
  * decided after it came; windows decided before it came are not decided again. The alert starts at the
- * first decided window where the condition holds, and ends on an advance once w has passed the end of
- * the latest window where it held and [w − window, w) does not hold: a whole window in which it was false.
+ * first decided window where the condition holds, and ends at the first decided window end T, not before
+ * the end of the latest window where it held, whose window [T − window, T) does not hold: a whole window
+ * in which it was false.
  */
 export abstract class MeasuringDetector<St extends MeasureStore> extends WindowedDetector<MeasuredGroup<St>> {
   constructor(cfg: DetectorConfig, type: MeasureType, newStore: () => St) {
