@@ -25,12 +25,12 @@ export async function fencedIndex(client: Client, args: { index: string; id: str
     try {
       if (!cur.found) {
         const r = await client.index({ index, id, op_type: 'create', document: body, refresh: false });
-        return { seqNo: r._seq_no, primaryTerm: r._primary_term };
+        return { seqNo: r._seq_no!, primaryTerm: r._primary_term! };
       }
       const current = Number(cur._source?.[FENCE_FIELD] ?? 0);
       if (current > token) throw new FencedOut(index, id, token, current);
       const r = await client.index({ index, id, document: body, if_seq_no: cur._seq_no!, if_primary_term: cur._primary_term! });
-      return { seqNo: r._seq_no, primaryTerm: r._primary_term };
+      return { seqNo: r._seq_no!, primaryTerm: r._primary_term! };
     } catch (err) {
       if ((err as { meta?: { statusCode?: number } }).meta?.statusCode !== 409) throw err;
     }
