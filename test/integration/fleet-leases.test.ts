@@ -1,0 +1,119 @@
+import { strict as assert } from 'node:assert';
+import { Registry } from 'prom-client';
+import { FleetLeaseManager } from '../../src/runtime/fleet';
+import { es } from '../helpers/es';
+import { dropIndex, OwnershipSampler, ruleIds, testEsClient, uniqueLeaseIndex } from '../helpers/fleet';
+import { sleep, waitFor } from '../helpers/wait';
+
+const LEASE_MS = 3000;
+
+describe('fleet leases in one process (the shared Elasticsearch)', () => {
+  const client = testEsClient();
+  let index: string;
+  let managers: FleetLeaseManager[] = [];
+
+  function manager(member: string, rules: string[], registry?: Registry): FleetLeaseManager {
+    const m = new FleetLeaseManager({ client, rules, memberId: member, registry, options: { index, fleet: 'f1', lease_ms: LEASE_MS } });
+    managers.push(m);
+    return m;
+  }
+  const owners = () => managers.map((m) => ({ name: m.member, owned: () => m.owned() }));
+  function allOwnedOnce(rules: string[]): boolean {
+    const counts = new Map<string, number>();
+    for (const m of managers) for (const r of m.owned()) counts.set(r, (counts.get(r) ?? 0) + 1);
+    return rules.every((r) => counts.get(r) === 1) && counts.size === rules.length;
+  }
+
+  beforeEach(() => { index = uniqueLeaseIndex('inproc'); managers = []; });
+  afterEach(async () => {
+    await Promise.all(managers.map((m) => m.stop()));
+    await dropIndex(index);
+  });
+
+  it('two managers: every rule owned by exactly one, never by both, and nothing moves once settled', async () => {
+    const rules = ruleIds(12);
+    const sampler = new OwnershipSampler(owners).start();
+    const a = manager('a', rules);
+    const b = manager('b', rules);
+    await Promise.all([a.start(), b.start()]);
+    await waitFor(() => allOwnedOnce(rules), 4 * LEASE_MS, 'every rule owned by exactly one of two');
+    assert.ok(a.owned().size > 0 && b.owned().size > 0, `both own rules (a ${a.owned().size}, b ${b.owned().size})`);
+    let moves = 0;
+    for (const m of managers) { m.on('acquired', () => moves++); m.on('lost', () => moves++); }
+    await sleep(2 * LEASE_MS);
+    sampler.stop();
+    assert.equal(moves, 0, 'no lease changed hands while both were alive and settled');
+    assert.ok(allOwnedOnce(rules));
+    assert.deepEqual(sampler.overlaps, [], 'no rule owned by two at once');
+    assert.ok(sampler.samples > 100);
+  });
+
+  it('three managers spread 30 rules (none owns more than 15), a third joining takes its share without any overlap', async () => {
+    const rules = ruleIds(30);
+    const sampler = new OwnershipSampler(owners).start();
+    const a = manager('a', rules);
+    const b = manager('b', rules);
+    await Promise.all([a.start(), b.start()]);
+    await waitFor(() => allOwnedOnce(rules), 4 * LEASE_MS, 'every rule owned once by two');
+    const c = manager('c', rules);
+    await c.start();
+    await waitFor(() => allOwnedOnce(rules) && c.owned().size > 0, 4 * LEASE_MS, 'the third member owning its share');
+    await sleep(LEASE_MS);
+    sampler.stop();
+    const sizes = managers.map((m) => m.owned().size);
+    assert.ok(allOwnedOnce(rules), `every rule owned once (${sizes})`);
+    assert.ok(sizes.every((n) => n >= 1 && n <= 15), `owned counts ${sizes}`);
+    assert.deepEqual(sampler.overlaps, []);
+  });
+
+  it('stop() releases: the other member owns the rules well within the lease time', async () => {
+    const rules = ruleIds(8);
+    const a = manager('a', rules);
+    const b = manager('b', rules);
+    await Promise.all([a.start(), b.start()]);
+    await waitFor(() => allOwnedOnce(rules), 4 * LEASE_MS, 'every rule owned once');
+    const sampler = new OwnershipSampler(owners).start();
+    const t0 = Date.now();
+    await a.stop();
+    assert.equal(a.owned().size, 0);
+    await waitFor(() => b.owned().size === rules.length, 2 * LEASE_MS, 'b owning every rule');
+    const took = Date.now() - t0;
+    sampler.stop();
+    assert.ok(took <= LEASE_MS, `released rules moved in ${took} ms`);
+    assert.deepEqual(sampler.overlaps, []);
+  });
+
+  it('rules added and removed on reload: new ones owned once, removed ones released by their owner', async () => {
+    const before = ruleIds(10);
+    const a = manager('a', before);
+    const b = manager('b', before);
+    await Promise.all([a.start(), b.start()]);
+    await waitFor(() => allOwnedOnce(before), 4 * LEASE_MS, 'every rule owned once');
+    const after = [...before.slice(3), ...ruleIds(4, 'new')];
+    const lost: string[] = [];
+    for (const m of managers) m.on('lost', (r: string, why: string) => lost.push(`${r}:${why}`));
+    a.setRules(after);
+    b.setRules(after);
+    await waitFor(() => allOwnedOnce(after), 4 * LEASE_MS, 'the reloaded rules owned once');
+    assert.deepEqual(lost.sort(), ['rule-0:removed', 'rule-1:removed', 'rule-2:removed']);
+    await es('POST', `/${index}/_refresh`);
+    const r = await es('POST', `/${index}/_search`, { query: { terms: { rule: ['rule-0', 'rule-1', 'rule-2'] } } });
+    assert.deepEqual(r.body.hits.hits.map((h: { _source: { owner: unknown } }) => h._source.owner), [null, null, null]);
+  });
+
+  it('status and metrics: members, owned rules with their fencing token and validity', async () => {
+    const rules = ruleIds(4);
+    const registry = new Registry();
+    const a = manager('a', rules, registry);
+    await a.start();
+    await waitFor(() => a.owned().size === 4, 3 * LEASE_MS, 'a single member owning every rule');
+    const s = a.status();
+    assert.equal(s.member, 'a');
+    assert.deepEqual(s.members, [{ member: 'a', self: true }]);
+    assert.deepEqual(s.owned.map((o) => [o.rule, o.fencing_token]), rules.map((r) => [r, 1]));
+    assert.ok(s.owned.every((o) => o.valid_for_ms > 0 && o.valid_for_ms <= a.times.ownerValidMs));
+    const text = await registry.metrics();
+    assert.match(text, /vigil_fleet_owned_rules 4/);
+    assert.match(text, /vigil_fleet_lease_changes_total\{change="acquired"\} 4/);
+  });
+});
