@@ -25,11 +25,12 @@ async function writer(index: string): Promise<void> {
     const snapshot = [...tokens];
     await new Promise((r) => setTimeout(r, 100));
     for (const [rule, token] of snapshot) {
+      const managerSays = mgr.fencingToken(rule) ?? null;
       try {
         await fencedIndex(client, { index, id: rule, token, document: { rule, by: args.member } });
-        out({ ev: 'write', rule, token, outcome: 'accepted' });
+        out({ ev: 'write', rule, token, managerSays, outcome: 'accepted' });
       } catch (err) {
-        out({ ev: 'write', rule, token, outcome: err instanceof FencedOut ? 'refused' : `error ${String(err)}` });
+        out({ ev: 'write', rule, token, managerSays, outcome: err instanceof FencedOut ? 'refused' : `error ${String(err)}` });
       }
     }
     await new Promise((r) => setTimeout(r, 50));
