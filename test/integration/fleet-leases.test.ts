@@ -1,15 +1,19 @@
 import { strict as assert } from 'node:assert';
+import { createServer, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { Client } from '@elastic/elasticsearch';
 import { Registry } from 'prom-client';
 import { FleetLeaseManager } from '../../src/runtime/fleet';
-import { es } from '../helpers/es';
+import { es, testEsUrl } from '../helpers/es';
 import { dropIndex, OwnershipSampler, ruleIds, testEsClient, uniqueLeaseIndex } from '../helpers/fleet';
 import { sleep, waitFor } from '../helpers/wait';
 
 const LEASE_MS = 3000;
 
 describe('fleet leases in one process (the shared Elasticsearch)', () => {
-  const client = testEsClient();
+  let client: Client;
   let index: string;
+  before(() => { client = testEsClient(); });
   let managers: FleetLeaseManager[] = [];
 
   function manager(member: string, rules: string[], registry?: Registry): FleetLeaseManager {
@@ -115,5 +119,63 @@ describe('fleet leases in one process (the shared Elasticsearch)', () => {
     const text = await registry.metrics();
     assert.match(text, /vigil_fleet_owned_rules 4/);
     assert.match(text, /vigil_fleet_lease_changes_total\{change="acquired"\} 4/);
+  });
+});
+
+/** An HTTP proxy to the test Elasticsearch that can stop answering (a network partition for one member). */
+async function partitionableProxy(): Promise<{ url: string; cut(): void; close(): Promise<void> }> {
+  let cut = false;
+  const held: ServerResponse[] = [];
+  const server = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      if (cut) { held.push(res); return; }
+      void fetch(`${testEsUrl()}${req.url}`, { method: req.method, headers: { 'content-type': req.headers['content-type'] ?? 'application/json', accept: req.headers.accept ?? 'application/json' }, body: chunks.length ? Buffer.concat(chunks) : undefined })
+        .then(async (r) => { res.writeHead(r.status, { 'content-type': r.headers.get('content-type') ?? 'application/json', 'x-elastic-product': r.headers.get('x-elastic-product') ?? '' }); res.end(Buffer.from(await r.arrayBuffer())); })
+        .catch(() => { res.writeHead(502); res.end(); });
+    });
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const port = (server.address() as AddressInfo).port;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    cut: () => { cut = true; },
+    close: async () => { for (const r of held) r.destroy(); server.closeAllConnections(); await new Promise((r) => server.close(r)); },
+  };
+}
+
+describe('fleet leases under a network partition (the shared Elasticsearch)', () => {
+  it('an owner cut from Elasticsearch stops acting on each rule before another member takes it', async () => {
+    const index = uniqueLeaseIndex('partition');
+    const proxy = await partitionableProxy();
+    const rules = ruleIds(6);
+    const opts = { index, fleet: 'p', lease_ms: LEASE_MS };
+    const a = new FleetLeaseManager({ client: new Client({ node: proxy.url, maxRetries: 0, requestTimeout: 1000 }), rules, memberId: 'a', options: opts });
+    const b = new FleetLeaseManager({ client: testEsClient(), rules, memberId: 'b', options: opts });
+    const events: string[] = [];
+    a.on('lost', (r: string, why: string) => events.push(`a lost ${r} ${why}`));
+    b.on('acquired', (r: string) => events.push(`b acquired ${r}`));
+    try {
+      await a.start();
+      await waitFor(() => a.owned().size === rules.length, 3 * LEASE_MS, 'a owning every rule');
+      const sampler = new OwnershipSampler(() => [{ name: 'a', owned: () => a.owned() }, { name: 'b', owned: () => b.owned() }]).start();
+      proxy.cut();
+      await b.start();
+      await waitFor(() => b.owned().size === rules.length, 3 * LEASE_MS, 'b owning every rule');
+      sampler.stop();
+      assert.deepEqual(sampler.overlaps, []);
+      assert.equal(a.owned().size, 0);
+      for (const r of rules) {
+        const lost = events.indexOf(`a lost ${r} expired`);
+        assert.ok(lost >= 0 && lost < events.indexOf(`b acquired ${r}`), `${r}: ${events.join(', ')}`);
+      }
+      await waitFor(() => /timed out/i.test(a.status().last_error ?? ''), 3 * LEASE_MS, 'a reporting its failed rounds in its status');
+    } finally {
+      await b.stop();
+      await proxy.close();
+      await a.stop();
+      await dropIndex(index);
+    }
   });
 });

@@ -83,7 +83,7 @@ export class FleetLeaseManager extends EventEmitter {
     super();
     this.options = resolveFleetLeaseOptions(deps.options);
     this.times = leaseTimes(this.options);
-    this.store = new LeaseStore(deps.client, this.options.index);
+    this.store = new LeaseStore(deps.client, this.options.index, this.times.renewMs);
     this.clock = deps.clock ?? monotonicClock;
     this.log = deps.log;
     this.metrics = deps.registry ? leaseMetrics(deps.registry) : undefined;

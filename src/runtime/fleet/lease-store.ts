@@ -23,11 +23,12 @@ export const MAX_FLEET_DOCS = 10_000;
 
 /** The lease index in Elasticsearch: created with its mapping, read whole, written in one `_bulk` per round. */
 export class LeaseStore {
-  constructor(private readonly client: Client, readonly index: string) {}
+  /** `timeoutMs` bounds every request (a round must not outlive the renewal period by much). */
+  constructor(private readonly client: Client, readonly index: string, private readonly timeoutMs: number) {}
 
   async ensureIndex(): Promise<void> {
     try {
-      await this.client.indices.create({ index: this.index, ...LEASE_INDEX_BODY } as never);
+      await this.client.indices.create({ index: this.index, ...LEASE_INDEX_BODY } as never, { requestTimeout: this.timeoutMs });
     } catch (err) {
       const type = (err as { body?: { error?: { type?: string } } }).body?.error?.type
         ?? (err as { meta?: { body?: { error?: { type?: string } } } }).meta?.body?.error?.type;
@@ -37,14 +38,14 @@ export class LeaseStore {
 
   /** A refresh then one search: every member and lease of `fleet`, with versions. */
   async read(fleet: string): Promise<FleetSnapshot> {
-    await this.client.indices.refresh({ index: this.index });
+    await this.client.indices.refresh({ index: this.index }, { requestTimeout: this.timeoutMs });
     const res = await this.client.search<MemberDoc | LeaseDoc>({
       index: this.index,
       size: MAX_FLEET_DOCS,
       seq_no_primary_term: true,
       track_total_hits: true,
       query: { term: { fleet } },
-    });
+    }, { requestTimeout: this.timeoutMs });
     const total = typeof res.hits.total === 'number' ? res.hits.total : res.hits.total?.value ?? 0;
     if (total > MAX_FLEET_DOCS) throw new Error(`lease index ${this.index}: fleet ${fleet} holds ${total} documents, more than ${MAX_FLEET_DOCS}`);
     const snap: FleetSnapshot = { members: new Map(), leases: new Map() };
@@ -71,7 +72,7 @@ export class LeaseStore {
       if (w.op === 'delete') operations.push({ delete: meta });
       else operations.push({ [w.op === 'create' ? 'create' : 'index']: meta }, w.doc);
     }
-    const res = await this.client.bulk({ operations: operations as never });
+    const res = await this.client.bulk({ operations: operations as never }, { requestTimeout: this.timeoutMs });
     return res.items.map((item): WriteResult => {
       const r = Object.values(item)[0]!;
       if (r.status >= 200 && r.status < 300 && r._seq_no !== undefined && r._primary_term !== undefined) {
