@@ -116,6 +116,7 @@ describe('fleet leases in one process (the shared Elasticsearch)', () => {
     assert.deepEqual(s.members, [{ member: 'a', self: true }]);
     assert.deepEqual(s.owned.map((o) => [o.rule, o.fencing_token]), rules.map((r) => [r, 1]));
     assert.ok(s.owned.every((o) => o.valid_for_ms > 0 && o.valid_for_ms <= a.times.ownerValidMs));
+    assert.ok(s.last_round_ms !== null && s.last_error === null);
     const text = await registry.metrics();
     assert.match(text, /vigil_fleet_owned_rules 4/);
     assert.match(text, /vigil_fleet_lease_changes_total\{change="acquired"\} 4/);

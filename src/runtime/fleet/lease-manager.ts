@@ -38,6 +38,8 @@ export interface FleetLeaseStatus {
   rules: number;
   owned: Array<{ rule: string; fencing_token: number; valid_for_ms: number }>;
   last_round_ms_ago: number | null;
+  /** How long the last successful round took (read and write); rounds near the renewal period risk lapses. */
+  last_round_ms: number | null;
   last_error: string | null;
 }
 
@@ -76,6 +78,7 @@ export class FleetLeaseManager extends EventEmitter {
   private expiryTimer?: { cancel(): void };
   private inRound?: Promise<void>;
   private lastRoundAt: number | null = null;
+  private lastRoundMs: number | null = null;
   private lastError: string | null = null;
   private readonly startedAt = new Date().toISOString();
 
@@ -158,6 +161,7 @@ export class FleetLeaseManager extends EventEmitter {
       owned: [...this.held].filter(([, h]) => h.acting && now < h.validUntil).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
         .map(([rule, h]) => ({ rule, fencing_token: h.token, valid_for_ms: Math.round(h.validUntil - now) })),
       last_round_ms_ago: this.lastRoundAt === null ? null : Math.round(now - this.lastRoundAt),
+      last_round_ms: this.lastRoundMs,
       last_error: this.lastError,
     };
   }
@@ -186,6 +190,7 @@ export class FleetLeaseManager extends EventEmitter {
   private async round(): Promise<void> {
     const firstRead = this.rounds === 0;
     this.rounds += 1;
+    const began = this.clock.now();
     const snap = await this.store.read(this.options.fleet);
     if (!this.running) return;
     const now = this.clock.now();
@@ -249,6 +254,7 @@ export class FleetLeaseManager extends EventEmitter {
     const failed = results.find((r) => r.outcome === 'error');
     this.lastError = failed && failed.outcome === 'error' ? `lease write: ${failed.reason}` : null;
     this.lastRoundAt = this.clock.now();
+    this.lastRoundMs = Math.round(this.lastRoundAt - began);
   }
 
   private afterRenew(rule: string, h: Held, r: WriteResult, sentAt: number): void {
