@@ -1,0 +1,70 @@
+/** The lease options of a fleet runner: where the leases live, how long one lasts, how often it is renewed. */
+export interface FleetLeaseOptions {
+  /** The Elasticsearch index holding member heartbeats and rule leases (one shard, created on first start). */
+  index: string;
+  /** The fleet's name: runners with the same name share the rules; several fleets may share one index. */
+  fleet: string;
+  /** A dead runner's rules are taken over within this time (plus one Elasticsearch round trip). */
+  lease_ms: number;
+  /** Renewals (and reads of the others' leases) happen every lease_ms × renew_fraction. */
+  renew_fraction: number;
+  /** The share of its lease an owner gives up to bound clock rate drift between hosts. */
+  drift_margin: number;
+}
+
+export const FLEET_LEASE_DEFAULTS: FleetLeaseOptions = {
+  index: 'vigil-fleet-leases',
+  fleet: 'default',
+  lease_ms: 30_000,
+  renew_fraction: 1 / 3,
+  drift_margin: 0.1,
+};
+
+/** The part of the vigil.yaml JSON Schema for `fleet.leases` (composed into the root schema when the fleet runner is wired). */
+export const fleetLeaseSchema = {
+  type: 'object',
+  additionalProperties: false,
+  properties: {
+    index: { type: 'string', minLength: 1, default: FLEET_LEASE_DEFAULTS.index, description: 'Elasticsearch index of the fleet\'s member heartbeats and rule leases' },
+    fleet: { type: 'string', minLength: 1, default: FLEET_LEASE_DEFAULTS.fleet, description: 'Fleet name: runners with the same name share the rules' },
+    lease_ms: { type: 'integer', minimum: 500, default: FLEET_LEASE_DEFAULTS.lease_ms, description: 'Time within which a dead runner\'s rules move to another runner (ms)' },
+    renew_fraction: { type: 'number', exclusiveMinimum: 0, maximum: 0.5, default: FLEET_LEASE_DEFAULTS.renew_fraction, description: 'Renewal period as a fraction of lease_ms' },
+    drift_margin: { type: 'number', minimum: 0, maximum: 0.5, default: FLEET_LEASE_DEFAULTS.drift_margin, description: 'Share of its lease an owner gives up to bound clock rate drift' },
+  },
+} as const;
+
+const INDEX_NAME = /^[a-z0-9][a-z0-9._-]*$/;
+
+/** Defaults filled in and every value checked; an error names the option (`fleet.leases.<option>`) and the bad value. */
+export function resolveFleetLeaseOptions(given: Partial<FleetLeaseOptions> = {}): FleetLeaseOptions {
+  const o: FleetLeaseOptions = { ...FLEET_LEASE_DEFAULTS, ...stripUndefined(given) };
+  const bad = (k: keyof FleetLeaseOptions, why: string): never => {
+    throw new Error(`fleet.leases.${k}: ${why} (got ${JSON.stringify(o[k])})`);
+  };
+  if (typeof o.index !== 'string' || !INDEX_NAME.test(o.index) || o.index.length > 200) bad('index', 'must be a lower-case Elasticsearch index name');
+  if (typeof o.fleet !== 'string' || o.fleet.length === 0 || o.fleet.length > 100 || o.fleet.includes('/')) bad('fleet', 'must be a name of 1 to 100 characters without "/"');
+  if (!Number.isInteger(o.lease_ms) || o.lease_ms < 500) bad('lease_ms', 'must be an integer of at least 500');
+  if (!(o.renew_fraction > 0 && o.renew_fraction <= 0.5)) bad('renew_fraction', 'must be above 0 and at most 0.5');
+  if (!(o.drift_margin >= 0 && o.drift_margin <= 0.5)) bad('drift_margin', 'must be between 0 and 0.5');
+  return o;
+}
+
+/** The times the protocol runs on, all derived from the options (see README, "Running a fleet"). */
+export interface LeaseTimes {
+  /** Period of renewals and reads. */
+  renewMs: number;
+  /** A document version unchanged for this long, as one observer measures it on its own clock, is expired. */
+  expireAfterMs: number;
+  /** An owner acts on a lease for this long after it sent its last successful renewal. */
+  ownerValidMs: number;
+}
+
+export function leaseTimes(o: FleetLeaseOptions): LeaseTimes {
+  const renewMs = Math.max(1, Math.round(o.lease_ms * o.renew_fraction));
+  const expireAfterMs = o.lease_ms - renewMs;
+  return { renewMs, expireAfterMs, ownerValidMs: Math.floor(expireAfterMs * (1 - o.drift_margin)) };
+}
+
+function stripUndefined<T extends object>(o: T): Partial<T> {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
+}
