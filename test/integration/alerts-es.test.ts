@@ -3,6 +3,7 @@ import { createServer, createConnection, type Server, type Socket } from 'node:n
 import { appendFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
+import { createServer as createHttpServer } from 'node:http';
 import { Client } from '@elastic/elasticsearch';
 import type { Alert } from '../../rules/alerts/alert';
 import type { WebhookNotifierDef } from '../../rules';
@@ -114,10 +115,10 @@ describe('Alerts in Elasticsearch: written once, delivered once across runners (
     return w;
   }
 
-  function runner(owner: string, opts: { leaseMs?: number; dying?: 'after-receiver' | 'before-receiver' } = {}): FleetDeliveryDispatcher {
+  function runner(owner: string, opts: { leaseMs?: number; dying?: 'after-receiver' | 'before-receiver'; client?: Client } = {}): FleetDeliveryDispatcher {
     const real = new HttpWebhookDelivery(hookDef(port));
     const delivery = opts.dying ? new DyingDelivery(real, opts.dying === 'before-receiver') : real;
-    const d = new FleetDeliveryDispatcher({ ledger: new DeliveryLedger(client), owner, deliveryFor: (n) => (n === 'hook' ? delivery : undefined), log, leaseMs: opts.leaseMs ?? 1500, pollMs: 200, backoffBaseMs: 100, backoffMaxMs: 500 });
+    const d = new FleetDeliveryDispatcher({ ledger: new DeliveryLedger(opts.client ?? client), owner, deliveryFor: (n) => (n === 'hook' ? delivery : undefined), log, leaseMs: opts.leaseMs ?? 1500, pollMs: 200, backoffBaseMs: 100, backoffMaxMs: 500 });
     stops.push(() => d.stop());
     return d;
   }
@@ -159,10 +160,16 @@ describe('Alerts in Elasticsearch: written once, delivered once across runners (
       const w = writer();
       w.record(a);
       expect(await w.drained(20_000)).to.equal(true);
-      const A = runner('runner-A', { dying: c.dying });
+      // runner A reaches Elasticsearch through a proxy: closing it for good is A's death, as the cluster sees it
+      const proxy = new OutageProxy();
+      await proxy.up();
+      const viaProxy = new Client({ node: `http://127.0.0.1:${proxy.port}`, maxRetries: 0, requestTimeout: 3000 });
+      stops.push(async () => { await proxy.down(); await viaProxy.close(); });
+      const A = runner('runner-A', { dying: c.dying, client: viaProxy });
       void A.deliverOne(key);
       await waitFor(async () => (await deliveryRecord(key))?.status === 'sending', 10_000, 'A to record sending');
       if (c.dying === 'after-receiver') await waitFor(() => byKey(receiver).get(key)?.requests === 1, 10_000, 'the receiver to get it from A');
+      await proxy.down(); // A is dead: it renews and records nothing more
       const B = runner('runner-B');
       expect(await B.deliverOne(key)).to.equal('owned-by-other'); // A's lease still holds
       await sleep(1600);
@@ -195,6 +202,44 @@ describe('Alerts in Elasticsearch: written once, delivered once across runners (
     const rec = await deliveryRecord(key);
     expect(rec).to.include({ status: 'sent', sent_by: 'runner-B', attempts: 1 });
     expect(rec.takeovers[0]).to.include({ from: 'runner-A', seen: 'claimed' });
+  });
+
+  it('a send slower than the lease keeps its claim (the lease is renewed while sending): no other runner repeats it', async () => {
+    const a = freshAlert();
+    const key = outboxKey(a, 'hook');
+    const w = writer();
+    w.record(a);
+    expect(await w.drained(20_000)).to.equal(true);
+    let slowRequests = 0;
+    const slow = createHttpServer((req, res) => {
+      slowRequests++;
+      req.resume();
+      setTimeout(() => res.writeHead(200).end('ok'), 3000);
+    });
+    await new Promise<void>((r) => slow.listen(0, '127.0.0.1', () => r()));
+    const slowPort = (slow.address() as { port: number }).port;
+    try {
+      const delivery = new HttpWebhookDelivery(hookDef(slowPort));
+      const ledger = new DeliveryLedger(client);
+      const mk = (owner: string): FleetDeliveryDispatcher => new FleetDeliveryDispatcher({ ledger, owner, deliveryFor: () => delivery, log, leaseMs: 900 });
+      const A = mk('runner-A');
+      const B = mk('runner-B');
+      const sendingA = A.deliverOne(key);
+      const seenByB: string[] = [];
+      const t0 = Date.now();
+      while (Date.now() - t0 < 3500) {
+        seenByB.push(await B.deliverOne(key));
+        await sleep(200);
+      }
+      expect(await sendingA).to.equal('sent');
+      // B never sends: it finds the record owned (or loses the race for it, or finds it sent)
+      expect(seenByB.filter((o) => !['owned-by-other', 'lost-race', 'done-already'].includes(o)), seenByB.join(', ')).to.deep.equal([]);
+      expect(slowRequests).to.equal(1);
+      expect(await deliveryRecord(key)).to.include({ status: 'sent', sent_by: 'runner-A', attempts: 1 });
+    } finally {
+      slow.closeAllConnections();
+      await new Promise<void>((r) => slow.close(() => r()));
+    }
   });
 
   it('two runners racing for the same deliveries: each is sent by one of them, once', async () => {

@@ -42,6 +42,8 @@ export type DeliveryOutcome = 'sent' | 'failed' | 'retry' | 'done-already' | 'no
 export class FleetDeliveryDispatcher {
   private readonly lanes = new Map<string, NotifierLane>();
   private readonly wanted = new Set<string>();
+  /** lease renewals of sends under way (stopped with the dispatcher: their records are then taken over after the lease) */
+  private readonly renewals = new Set<NodeJS.Timeout>();
   private readonly abort = new AbortController();
   private busy: Promise<void> | null = null;
   private timer: NodeJS.Timeout | null = null;
@@ -63,6 +65,8 @@ export class FleetDeliveryDispatcher {
     this.stopped = true;
     if (this.timer) clearInterval(this.timer);
     this.abort.abort();
+    for (const t of this.renewals) clearInterval(t);
+    this.renewals.clear();
     await this.busy;
   }
 
@@ -151,9 +155,11 @@ export class FleetDeliveryDispatcher {
       throw err;
     }
     let detail: string;
+    const renewal = this.renewWhileSending(sending);
     try {
       detail = await delivery.deliver({ key: r.key, notifier: r.notifier, alerts: [r.alert] }, this.abort.signal);
     } catch (err) {
+      sending = await renewal.stop();
       if (this.abort.signal.aborted) return 'retry'; // stopped mid-send: `sending`, taken over after the lease
       const e = asDeliveryError(err);
       const tries = sending.rec.attempts;
@@ -171,6 +177,7 @@ export class FleetDeliveryDispatcher {
       this.o.log.warn({ notifier: r.notifier, key: r.key, err: e.message, retry_in_ms: wait }, 'notification not delivered; will retry');
       return this.release(sending, e.message, Date.now() + wait);
     }
+    sending = await renewal.stop();
     lane.onSent();
     this.o.metrics?.notifications.inc({ notifier: r.notifier, outcome: 'sent' });
     this.o.log.info({ notifier: r.notifier, key: r.key, rule: r.rule, via: delivery.kind }, 'notification sent');
@@ -182,6 +189,36 @@ export class FleetDeliveryDispatcher {
     const notifiers: Record<string, unknown> = {};
     for (const [name, lane] of this.lanes) notifiers[name] = lane.status(0);
     return { owner: this.o.owner, lease_ms: this.leaseMs, ...(this.lastScanError ? { last_error: this.lastScanError } : {}), notifiers };
+  }
+
+  /**
+   * Extends the lease of a record being sent every third of the lease (fenced), so that a slow
+   * receiver does not let another runner take over a send that is still running. `stop` waits for a
+   * renewal under way and gives the record's latest fence.
+   */
+  private renewWhileSending(start: FencedRecord): { stop: () => Promise<FencedRecord> } {
+    let current = start;
+    let chain: Promise<void> = Promise.resolve();
+    const timer = setInterval(() => {
+      chain = chain.then(async () => {
+        try {
+          current = await this.o.ledger.replace(current, { ...current.rec, lease_until: Date.now() + this.leaseMs });
+        } catch (err) {
+          // lost (taken over) or Elasticsearch unreachable: the send goes on; its outcome is recorded if the fence still holds
+          this.o.log.warn({ key: current.rec.key, err: (err as Error).message }, 'could not extend the lease of a delivery being sent');
+        }
+      });
+    }, Math.max(50, Math.floor(this.leaseMs / 3)));
+    timer.unref();
+    this.renewals.add(timer);
+    return {
+      stop: async () => {
+        clearInterval(timer);
+        this.renewals.delete(timer);
+        await chain;
+        return current;
+      },
+    };
   }
 
   /** A final state, ownership dropped; false when another runner took the record over meanwhile. */
