@@ -86,7 +86,7 @@ export class Daemon implements ControlTarget {
     if (cfg.elasticsearch?.alerts_data_stream) {
       this.history = new AlertHistoryWriter({
         client: createClient(cfg.elasticsearch), observer: cfg.host_name ?? hostname(), deliveries: false,
-        spoolDir: join(cfg.state_dir, 'alerts-es'), log: this.log,
+        spoolDir: join(cfg.state_dir, 'alerts-es'), log: this.log, metrics: this.metrics,
       });
     }
     this.alerts = new AlertRouter({

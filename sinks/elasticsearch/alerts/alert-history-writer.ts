@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import type { Client } from '@elastic/elasticsearch';
 import type { Alert } from '../../../rules';
 import type { Logger } from '../../../src/core/log';
+import type { Metrics } from '../../../src/core/metrics';
 import { writeFileAtomicSync } from '../../../src/core/fs/atomic-write';
 import { Backoff } from '../../../src/core/retry/backoff';
 import { outboxKey } from '../../notify/outbox/alert-outbox';
@@ -23,6 +24,7 @@ export interface AlertHistoryOptions {
   /** where changes wait until Elasticsearch took them (one file each, survives a restart); none: in memory */
   spoolDir?: string;
   log: Logger;
+  metrics?: Metrics;
   /** called with the delivery keys just written (the dispatcher tries them at once) */
   onWritten?: (keys: string[]) => void;
   backoffBaseMs?: number;
@@ -89,6 +91,7 @@ export class AlertHistoryWriter {
     const p: Pending = { changeId, doc: alertDocument(alert, { observer: this.o.observer, silenced: opts.silenced }), deliveries };
     if (this.o.spoolDir) writeFileAtomicSync(this.spoolPath(changeId), JSON.stringify(p));
     this.queue.set(changeId, p);
+    this.o.metrics?.alertHistoryWaiting.set(this.queue.size);
     this.kick();
   }
 
@@ -162,6 +165,7 @@ export class AlertHistoryWriter {
     } catch (err) {
       this.failed((err as Error).message);
     }
+    this.o.metrics?.alertHistoryWaiting.set(this.queue.size);
   }
 
   /** `create` of each document; per owner: ok (all 201 or 409), retry (some 429/5xx) or refused. */
@@ -174,8 +178,8 @@ export class AlertHistoryWriter {
       const owner = items[i].owner;
       const was = out.get(owner) ?? 'ok';
       let o: Outcome = 'ok';
-      if (res.status === 201) { if (index === ALERTS_DATA_STREAM) this.written++; }
-      else if (res.status === 409) { if (index === ALERTS_DATA_STREAM) this.duplicates++; }
+      if (res.status === 201) { if (index === ALERTS_DATA_STREAM) { this.written++; this.o.metrics?.alertHistoryWrites.inc({ outcome: 'written' }); } }
+      else if (res.status === 409) { if (index === ALERTS_DATA_STREAM) { this.duplicates++; this.o.metrics?.alertHistoryWrites.inc({ outcome: 'duplicate' }); } }
       else if (res.status === 429 || res.status >= 500) { o = 'retry'; this.lastError = `${index}: ${res.status} ${res.error?.reason ?? ''}`.trim(); }
       else {
         o = 'refused';
@@ -195,6 +199,7 @@ export class AlertHistoryWriter {
 
   private refuse(p: Pending): void {
     this.refused++;
+    this.o.metrics?.alertHistoryWrites.inc({ outcome: 'refused' });
     this.o.log.error({ change: p.changeId, err: this.lastError, ...(this.o.spoolDir ? { kept_in: join(this.o.spoolDir, 'failed') } : {}) }, 'Elasticsearch refused an alert change for good; it is not in the alert history');
     if (this.o.spoolDir) renameSync(this.spoolPath(p.changeId), join(this.o.spoolDir, 'failed', `${safeName(p.changeId)}.json`));
     this.queue.delete(p.changeId);
