@@ -123,6 +123,7 @@ export class FleetDeliveryDispatcher {
     const next: DeliveryRecord = { ...r, status: 'claimed', owner: this.o.owner, lease_until: now + this.leaseMs };
     delete next.retry_at;
     if (r.status === 'claimed' || r.status === 'sending') {
+      this.o.metrics?.deliveryTakeovers.inc({ seen: r.status });
       next.takeovers = [...(r.takeovers ?? []), { from: r.owner ?? '?', by: this.o.owner, at: new Date(now).toISOString(), seen: r.status }];
       this.o.log.info({ key, from: r.owner, seen: r.status }, r.status === 'sending'
         ? 'taking over a delivery whose runner stopped while sending; it is sent again with the same key'
