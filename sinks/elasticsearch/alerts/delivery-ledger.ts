@@ -52,6 +52,7 @@ export class DeliveryLedger {
     const query: estypes.QueryDslQueryContainer = { bool: { should: [free, orphaned] as estypes.QueryDslQueryContainer[], minimum_should_match: 1 } };
     const r = await this.client.search<DeliveryRecord>({
       index: this.index,
+      ignore_unavailable: true, // before the first alert wrote the index: nothing is due
       size,
       _source: ['key'],
       sort: [{ created: 'asc' }, { key: 'asc' }],
