@@ -36,6 +36,8 @@ export interface ElasticsearchConfig {
   request_timeout_ms: number;
   spool_max_bytes: number;
   spool_segment_bytes: number;
+  /** write the alert changes to the alerts data stream too (absent: false) */
+  alerts_data_stream?: boolean;
 }
 
 export const ELASTICSEARCH_DEFAULTS = {
@@ -71,6 +73,7 @@ export const elasticsearchSchema = {
     request_timeout: { ...duration, default: formatDuration(d.request_timeout_ms), description: 'a request unanswered for this long fails, and is tried again' },
     spool_max_bytes: { ...size, default: formatByteSize(d.spool_max_bytes), description: 'the disk spool (`state_dir/spool/elasticsearch`) at most; past it reading waits' },
     spool_segment_bytes: { ...size, default: formatByteSize(d.spool_segment_bytes), description: 'size of one spool segment file' },
+    alerts_data_stream: { type: 'boolean', default: false, description: 'also write every alert change (firing, resolved) to the data stream `logs-vigil.alerts-default`, one alert history for the fleet; waiting changes are kept in `state_dir/alerts-es`' },
   },
 } as const;
 
@@ -95,6 +98,7 @@ export function buildElasticsearch(ctx: ConfigContext, o: Obj, defaultBatchSize:
     spool_max_bytes: read.size(at('spool_max_bytes'), o.spool_max_bytes, d.spool_max_bytes),
     spool_segment_bytes: read.size(at('spool_segment_bytes'), o.spool_segment_bytes, d.spool_segment_bytes),
   };
+  if (o.alerts_data_stream === true) es.alerts_data_stream = true;
   if (typeof o.api_key === 'string') es.api_key = o.api_key;
   if (typeof o.username === 'string') es.username = o.username;
   if (typeof o.password === 'string') es.password = o.password;

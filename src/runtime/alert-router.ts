@@ -7,6 +7,7 @@ import type { Logger } from '../core/log';
 import type { Metrics } from '../core/metrics';
 import type { AlertChange, SilenceStore } from '../../rules';
 import type { AlertOutbox } from '../../sinks/notify/outbox/alert-outbox';
+import type { AlertHistoryWriter } from '../../sinks/elasticsearch/alerts/alert-history-writer';
 
 export interface AlertRouterOptions {
   silences: SilenceStore;
@@ -17,6 +18,8 @@ export interface AlertRouterOptions {
   groupWindowMs: (rule: string) => number | undefined;
   log: Logger;
   metrics: Metrics;
+  /** the alert history in Elasticsearch (`elasticsearch.alerts_data_stream`): every change, silenced ones marked */
+  history?: AlertHistoryWriter;
 }
 
 export class AlertRouter {
@@ -28,7 +31,10 @@ export class AlertRouter {
     for (const c of changes) {
       const a = c.alert;
       metrics.alerts.inc({ rule: a.rule, state: a.state, outcome: !c.send ? 'realert' : silences.isSilenced(a.rule, a.group) ? 'silenced' : 'queued' });
-      if (!c.send || silences.isSilenced(a.rule, a.group)) continue;
+      if (!c.send) continue;
+      const silenced = silences.isSilenced(a.rule, a.group);
+      this.recordHistory(c.alert, silenced);
+      if (silenced) continue;
       try {
         // group_window travels with the entry: the dispatcher bundles by it even after a reload
         const added = outbox.add(a, a.notify, { groupWindowMs: this.o.groupWindowMs(a.rule) });
@@ -39,6 +45,14 @@ export class AlertRouter {
       } catch (err) {
         log.error({ rule: a.rule, id: a.id, err: (err as Error).message, dir: outbox.dir }, 'could not write an alert to the outbox');
       }
+    }
+  }
+
+  private recordHistory(alert: AlertChange['alert'], silenced: boolean): void {
+    try {
+      this.o.history?.record(alert, { silenced });
+    } catch (err) {
+      this.o.log.error({ rule: alert.rule, id: alert.id, err: (err as Error).message }, 'could not queue an alert change for the alert history in Elasticsearch');
     }
   }
 }

@@ -20,6 +20,8 @@ import { Deliveries } from '../../sinks/notify/outbox/deliveries';
 import { Scheduler } from './scheduler';
 import { outboxRetentionJob } from './outbox-retention-job';
 import { AlertRouter } from './alert-router';
+import { AlertHistoryWriter } from '../../sinks/elasticsearch/alerts/alert-history-writer';
+import { createClient } from '../../sinks/elasticsearch/client';
 import { RulesWatcher } from './rules-watcher';
 import { RulesClock } from './rules-clock';
 import { CheckpointCommitter } from './checkpoint-committer';
@@ -52,6 +54,8 @@ export class Daemon implements ControlTarget {
   readonly startedAt = new Date();
   private readonly scheduler: Scheduler;
   private readonly alerts: AlertRouter;
+  /** `elasticsearch.alerts_data_stream`: the alert changes written to Elasticsearch too */
+  private readonly history?: AlertHistoryWriter;
   private readonly rulesWatcher: RulesWatcher;
   private readonly rulesClock: RulesClock;
   private readonly committer: CheckpointCommitter;
@@ -79,7 +83,14 @@ export class Daemon implements ControlTarget {
     this.dispatcher = new OutboxDispatcher({ outbox: this.outbox, deliveryFor: (n) => deliveries.for(n), log: this.log, metrics: this.metrics });
     this.scheduler = new Scheduler(this.log, this.metrics);
     this.scheduler.add(outboxRetentionJob(cfg.outbox_dir, cfg.outbox_keep_days, this.log));
+    if (cfg.elasticsearch?.alerts_data_stream) {
+      this.history = new AlertHistoryWriter({
+        client: createClient(cfg.elasticsearch), observer: cfg.host_name ?? hostname(), deliveries: false,
+        spoolDir: join(cfg.state_dir, 'alerts-es'), log: this.log, metrics: this.metrics,
+      });
+    }
     this.alerts = new AlertRouter({
+      history: this.history,
       silences: this.silences,
       outbox: this.outbox,
       dispatcher: this.dispatcher,
@@ -117,7 +128,7 @@ export class Daemon implements ControlTarget {
     this.collectors = cfg.inputs.map((input) => createCollector(input, deps));
     this.report = new DaemonStatus({
       cfg, startedAt: this.startedAt, collectors: this.collectors, sinks: this.sinks, pipeline: this.pipeline,
-      rules: this.rules, dispatcher: this.dispatcher, silences: this.silences, registry: this.registry,
+      rules: this.rules, dispatcher: this.dispatcher, history: this.history, silences: this.silences, registry: this.registry,
       commitError: () => this.committer.error, paused: () => this.paused,
     });
   }
@@ -132,6 +143,7 @@ export class Daemon implements ControlTarget {
     this.rulesWatcher.start();
     // entries left pending by the last run (a crash, a receiver that was down) go out first
     this.dispatcher.start();
+    this.history?.start();
     this.scheduler.start();
     this.rulesClock.start();
     for (const s of this.sinks) await s.start();
@@ -166,6 +178,9 @@ export class Daemon implements ControlTarget {
     for (const s of this.sinks) await s.stop().catch((err) => this.log.warn({ sink: s.name, err: (err as Error).message }, 'sink stop failed'));
     await sending;
     await jobs;
+    // changes still waiting stay in their spool files for the next start
+    if (this.history && !(await this.history.drained(Math.min(2000, drainMs)))) this.log.warn({ waiting: this.history.waiting }, 'alert changes not yet in Elasticsearch; they are written at the next start');
+    await this.history?.stop();
     this.log.info({ ms: Date.now() - t0 }, 'vigil stopped');
   }
 

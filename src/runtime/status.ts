@@ -22,6 +22,8 @@ export interface StatusSources {
   pipeline: Pipeline;
   rules: RulesEngine;
   dispatcher: OutboxDispatcher;
+  /** the alert history in Elasticsearch, when switched on */
+  history?: { status(): Record<string, unknown> };
   silences: SilenceStore;
   registry: CheckpointRegistry;
   /** why the last checkpoint commit failed, while it does */
@@ -89,6 +91,7 @@ export class DaemonStatus {
       },
       alerts: this.alerts(),
       outbox: dispatcher.status(),
+      ...(this.s.history ? { alert_history: this.s.history.status() } : {}),
       // /health shows names only (it needs no token); the details are here
       components: this.health(),
       silences: silences.list(),

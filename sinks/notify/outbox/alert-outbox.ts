@@ -65,7 +65,7 @@ export class AlertOutbox {
   add(alert: Alert, notifiers: string[], opts: { groupWindowMs?: number } = {}): OutboxEntry[] {
     const out: OutboxEntry[] = [];
     for (const notifier of notifiers.length > 0 ? notifiers : [NO_NOTIFIER]) {
-      const key = `${alert.id}-${alert.state}-${safe(notifier)}`;
+      const key = outboxKey(alert, notifier);
       if (this.known(key)) { this.duplicates++; continue; }
       const entry: OutboxEntry = { key, notifier, created: new Date().toISOString(), alert };
       if (opts.groupWindowMs) entry.group_window_ms = opts.groupWindowMs;
@@ -162,6 +162,11 @@ function serialise(e: OutboxEntry): string {
 /** Entry files of a folder (the temp files of atomic writes start with "."). */
 function listJson(dir: string): string[] {
   try { return readdirSync(dir).filter((f) => f.endsWith('.json') && !f.startsWith('.')); } catch { return []; }
+}
+
+/** The idempotency key of an alert change for one notifier: `<alert id>-<firing|resolved>-<notifier>`. */
+export function outboxKey(alert: Pick<Alert, 'id' | 'state'>, notifier: string): string {
+  return `${alert.id}-${alert.state}-${safe(notifier)}`;
 }
 
 function safe(name: string): string {
