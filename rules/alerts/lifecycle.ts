@@ -58,7 +58,7 @@ export interface FiringAlert {
 /** the rule types whose every occurrence is an alert of its own, also while the group's alert is firing */
 const FIRES_PER_OCCURRENCE = new Set<RuleDef['type']>(['pattern', 'change']);
 
-const SAMPLE_FIELDS = ['@timestamp', 'message', 'log.level', 'host.name', 'event.code', 'event.action', 'user.name', 'service.name', 'winlog.channel', 'winlog.event_id', 'error.message'];
+export const SAMPLE_FIELDS = ['@timestamp', 'message', 'log.level', 'host.name', 'event.code', 'event.action', 'user.name', 'service.name', 'winlog.channel', 'winlog.event_id', 'error.message'];
 
 /**
  * The alert lifecycle of one rule (SPEC 3.4): a group's alert fires when its condition starts to
