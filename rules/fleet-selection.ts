@@ -53,7 +53,7 @@ export function fleetSelection(rules: RuleDef[], filter?: string): EventSelectio
 }
 
 function withFilter(s: EventSelection, filter: string): EventSelection {
-  const ast = parsed(filter);
+  const ast = parsed(filter); // parsed even when nothing is fetched: a bad filter is reported at once
   if (!ast || s.none) return s;
   const f = toEsQuery(ast);
   return { ...s, query: s.query ? { bool: { filter: [f, s.query] } } : f };
