@@ -100,6 +100,10 @@ export function buildEsInput(ctx: ConfigContext, o: Obj, i: number, id: string):
   else if (split.username !== undefined && o.api_key === undefined) { cfg.username = split.username; cfg.password = split.password ?? ''; }
   if (typeof o.ca === 'string' && o.ca) cfg.ca = resolvePath(baseDir, o.ca);
   if (typeof o.ca_fingerprint === 'string') cfg.ca_fingerprint = o.ca_fingerprint.replace(/:/g, '').toUpperCase();
-  if (typeof o.filter === 'string' && o.filter.trim() !== '') cfg.filter = o.filter;
+  if (typeof o.filter === 'string' && o.filter.trim() !== '') {
+    cfg.filter = o.filter;
+    const bad = ctx.validateKql?.(o.filter);
+    if (bad) src.problemAtPath(p('filter'), `inputs[${i}].filter is not valid KQL: ${bad.message} (at character ${bad.offset + 1})`, { value: true });
+  }
   return cfg;
 }
