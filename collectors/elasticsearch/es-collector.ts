@@ -141,6 +141,10 @@ export class EsCollector extends PolledCollector {
     }
     for (const c of found) this.shards.get(this.sourceOf(c))!.esCheckpoint = c.globalCheckpoint;
     this.polls++;
+    if (this.loop.lastError) {
+      this.d.log.info({ input: this.cfg.id }, 'elasticsearch input polls again');
+      this.loop.lastError = null;
+    }
     this.lastPollAt = new Date().toISOString();
     const elapsed = Date.now() - started;
     return Math.max(0, this.cfg.poll_interval_ms - elapsed);

@@ -98,7 +98,9 @@ describe('elasticsearch input (the shared Elasticsearch)', function () {
   it('reads documents shipped late (old @timestamps after newer ones were read) each once', async () => {
     await createIndex(`${p}-a`);
     const h = start(harness(t.path, { index: `${p}-*` }));
-    await bulk(`${p}-a`, docs(0, 100, (i) => new Date(Date.UTC(2026, 0, 1, 12, 0, i % 60)).toISOString()));
+    // as an agent ships them: event.ingested is when it read them, 5 s ago
+    const ingested = new Date(Date.now() - 5000).toISOString();
+    await bulk(`${p}-a`, docs(0, 100, (i) => new Date(Date.UTC(2026, 0, 1, 12, 0, i % 60)).toISOString(), { event: { ingested } }));
     await waitFor(() => h.received.length >= 100, WAIT_MS, 'first 100 read');
     // an agent's spool drains: documents an hour older than those read
     await bulk(`${p}-a`, docs(100, 250, (i) => new Date(Date.UTC(2026, 0, 1, 11, 0, i % 60)).toISOString()));
@@ -111,6 +113,9 @@ describe('elasticsearch input (the shared Elasticsearch)', function () {
     expect(late.time).to.equal(Date.UTC(2026, 0, 1, 11, 0, 0));
     const st = h.collector.status();
     expect(st.events_read).to.equal(250);
+    // the lag of the first 100 (the others carry no event.ingested): at least the 5 s since the agent read them
+    expect(st.lag_seconds).to.be.at.least(5).and.below(300);
+    expect(st.events_per_s).to.be.greaterThan(0);
     expect(st.shards).to.have.length(2);
     // every shard read up to its checkpoint, and acknowledged
     for (const s of st.shards) { expect(s.read_to).to.equal(s.es_checkpoint); expect(s.checkpoint).to.equal(s.es_checkpoint); }
@@ -216,6 +221,15 @@ describe('elasticsearch input (the shared Elasticsearch)', function () {
     await waitFor(() => h2.collector.status().shards[0]?.checkpoint === 3, WAIT_MS, 'passed over');
     expect(h2.received).to.have.length(0);
     expect(h2.collector.status().requests).to.be.greaterThan(0);
+  });
+
+  it('a cluster it cannot reach: the poll fails, /status names the problem, and nothing moves', async () => {
+    const h = start(harness(t.path, { index: `${p}-*`, url: 'http://127.0.0.1:1' }));
+    await waitFor(() => h.collector.status().last_error !== null, WAIT_MS, 'the error reported');
+    const st = h.collector.status();
+    expect(st.last_error).to.match(/ECONNREFUSED|connect/i);
+    expect(st.polls).to.equal(0);
+    expect([...h.registry.entries()].filter(([k]) => k.startsWith('es:'))).to.deep.equal([]);
   });
 
   it('names the input and the filter when the filter is not KQL', () => {
