@@ -159,6 +159,28 @@ describe('elasticsearch input (the shared Elasticsearch)', function () {
     expect(sources()).to.have.length(1);
   });
 
+  it('reads a data stream through its pattern, and follows its rollover to the new backing index', async () => {
+    // the test Elasticsearch cannot delete a data stream (no data-stream API): the name is unique and small
+    const ds = `logs-${p}`;
+    const tpl = await es('PUT', `/_index_template/${ds}`, { index_patterns: [`${ds}*`], data_stream: {}, priority: 500, template: { settings: { number_of_replicas: 0 } } });
+    expect(tpl.status).to.equal(200);
+    const create = async (from: number, to: number): Promise<void> => {
+      const body = docs(from, to, () => '2026-01-01T00:00:00.000Z').flatMap((d) => [JSON.stringify({ create: { _index: ds, _id: d.id } }), JSON.stringify(d.doc)]).join('\n') + '\n';
+      const out = await (await fetch(`${testEsUrl()}/_bulk`, { method: 'POST', headers: { 'content-type': 'application/x-ndjson' }, body })).json() as { errors: boolean };
+      expect(out.errors).to.equal(false);
+    };
+    await create(0, 20);
+    const h = start(harness(t.path, { index: `logs-${p}*` }));
+    await waitFor(() => h.received.length >= 20, WAIT_MS, 'first backing index read');
+    const roll = await es('POST', `/${ds}/_rollover`);
+    expect(roll.status).to.equal(200);
+    await create(20, 35);
+    await waitFor(() => h.received.length >= 35, WAIT_MS, 'new backing index read');
+    await sleep(300);
+    expect(ids(h.received)).to.deep.equal(Array.from({ length: 35 }, (_, i) => `d${i}`).sort());
+    expect(h.collector.status().shards.map((s) => s.index)).to.deep.equal([roll.body.old_index, roll.body.new_index]);
+  });
+
   it('a restart reads again only what was not acknowledged; start_at end skips what is already there', async () => {
     await createIndex(`${p}-a`, 2);
     await bulk(`${p}-a`, docs(0, 40, () => '2026-01-01T00:00:00.000Z'));
