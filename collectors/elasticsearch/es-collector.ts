@@ -92,10 +92,6 @@ export class EsCollector extends PolledCollector {
     }];
   }
 
-  override async stop(): Promise<void> {
-    await super.stop();
-  }
-
   private sourceOf(c: ShardCheckpoint): string {
     return `${this.prefix}${c.uuid}:${c.shard}`;
   }
