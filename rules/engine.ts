@@ -353,6 +353,7 @@ function sameDetection(detection: string | undefined, def: RuleDef): boolean {
 
 /** Where an event sits in its source: a file line's byte offset, else the end of its span. */
 function positionOf(e: PipelineEvent): number {
+  if (e.position !== undefined) return e.position;
   const log = e.doc.log as { offset?: unknown } | undefined;
   const off = log?.offset;
   return typeof off === 'number' ? off : e.span.end - 1;

@@ -31,3 +31,6 @@ export type { BacktestFormat } from './backtest/report-data';
 
 // converting Elastic's prebuilt detection rules (TOML) into rules.yaml
 export { importElasticRules, type ImportReport } from './import-elastic';
+
+// what a fleet runner fetches from Elasticsearch for the loaded rules (the Elasticsearch input's selection)
+export { fleetSelection } from './fleet-selection';

@@ -22,6 +22,7 @@ export const OPTION_TABLES: OptionTableSpec[] = [
   { id: 'file', owns: ['inputs[type=file]'], strip: 'inputs[type=file].' },
   { id: 'notify', owns: ['smtp', 'outbox_dir', 'outbox_keep_days', 'kibana_url'] },
   { id: 'elasticsearch', owns: ['elasticsearch'] },
+  { id: 'elasticsearch_input', owns: ['inputs[type=elasticsearch]'], strip: 'inputs[type=elasticsearch].' },
   { id: 'winevt', owns: ['inputs[type=winevt]'], strip: 'inputs[type=winevt].' },
   { id: 'control', owns: ['control'] },
 ];

@@ -27,6 +27,12 @@ export interface PipelineEvent {
    * has just parsed it): the rules engine then does not parse it again. Absent: read from the document.
    */
   time?: number;
+  /**
+   * The event's position in its source when the collector knows it and it is not the document's
+   * `log.offset` (an Elasticsearch document's `_seq_no` in its shard): what the rules engine files as
+   * counted, so that a restart does not count it twice.
+   */
+  position?: number;
 }
 
 const hashOnce: ((algo: string, data: string, enc: 'hex' | 'base64url') => string) | undefined =

@@ -21,6 +21,7 @@ import type { Metrics } from '../core/metrics';
 import { VIGIL_VERSION } from '../core/version';
 import { buildEvtxInput, evtxInputSchema, type EvtxInputConfig } from '../../collectors/evtx/config';
 import { buildFileInput, defaultFileInput, fileInputSchema, type FileInputConfig } from '../../collectors/file/config';
+import { buildEsInput, esInputSchema, type EsInputConfig } from '../../collectors/elasticsearch/config';
 import { buildWinevtInput, channelSchema, winevtInputSchema, type WinevtInputConfig } from '../../collectors/winevt/config';
 import { buildElasticsearch, elasticsearchSchema, type ElasticsearchConfig } from '../../sinks/elasticsearch/config';
 import { buildEventStore, defaultEventStore, EVENT_STORE_KEEP_DAYS, eventStoreSchema, type EventStoreConfig } from '../../sinks/event-store/config';
@@ -88,6 +89,15 @@ export const INPUT_TYPES = {
       return new EvtxCollector(cfg, deps);
     },
   } satisfies InputType<EvtxInputConfig>,
+  // documents read back from Elasticsearch (a fleet runner)
+  elasticsearch: {
+    configSchema: esInputSchema,
+    build: buildEsInput,
+    create: (cfg, deps) => {
+      const { EsCollector } = require('../../collectors/elasticsearch/es-collector') as typeof import('../../collectors/elasticsearch/es-collector');
+      return new EsCollector(cfg, deps);
+    },
+  } satisfies InputType<EsInputConfig>,
 };
 
 export type InputTypeName = keyof typeof INPUT_TYPES;

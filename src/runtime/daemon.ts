@@ -13,7 +13,7 @@ import type { Logger } from '../core/log';
 import type { EventSink } from '../core/contracts/event-sink';
 import type { Collector } from '../core/contracts/collector';
 import { createCollector, createSinks } from './components';
-import { RulesEngine, SilenceStore } from '../../rules';
+import { RulesEngine, SilenceStore, fleetSelection } from '../../rules';
 import { AlertOutbox } from '../../sinks/notify/outbox/alert-outbox';
 import { OutboxDispatcher } from '../../sinks/notify/outbox/dispatcher';
 import { Deliveries } from '../../sinks/notify/outbox/deliveries';
@@ -40,6 +40,9 @@ export interface DaemonOptions {
  * assembles the parts from the config (components.ts makes the collectors and sinks), starts them
  * and stops them in order; the control API sees it through ControlTarget.
  */
+/** the rule list of a daemon without rules loaded (one object, so its selection is computed once) */
+const NO_RULES: Parameters<typeof fleetSelection>[0] = [];
+
 export class Daemon implements ControlTarget {
   readonly metrics: Metrics;
   readonly registry: CheckpointRegistry;
@@ -124,6 +127,8 @@ export class Daemon implements ControlTarget {
       log: this.log,
       metrics: this.metrics,
       hostName: cfg.host_name ?? hostname(),
+      // inputs reading a shared store fetch only what the loaded rules can match and read
+      selection: (filter) => fleetSelection(this.rules.rules?.rules ?? NO_RULES, filter),
     };
     this.collectors = cfg.inputs.map((input) => createCollector(input, deps));
     this.report = new DaemonStatus({

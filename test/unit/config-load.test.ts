@@ -300,12 +300,12 @@ describe('config problems with positions', () => {
   it('missing keys, at the mapping', () => {
     expect(problemsOf('smtp:\n  host: mail\n')).to.deep.equal(['2:3: missing required key "from" in smtp']);
     expect(problemsOf('inputs:\n  - paths: [a]\n')).to.deep.equal([
-      '2:5: missing required key "type" in inputs[0] (one of: file, winevt, evtx)',
+      '2:5: missing required key "type" in inputs[0] (one of: file, winevt, evtx, elasticsearch)',
     ]);
   });
 
   it('wrong types and values, at the value', () => {
-    expect(problemsOf('inputs:\n  - type: syslog\n')).to.deep.equal(['2:11: inputs[0].type must be one of: file, winevt, evtx (got "syslog")']);
+    expect(problemsOf('inputs:\n  - type: syslog\n')).to.deep.equal(['2:11: inputs[0].type must be one of: file, winevt, evtx, elasticsearch (got "syslog")']);
     expect(problemsOf('pipeline:\n  batch_size: lots\n')).to.deep.equal(['2:15: pipeline.batch_size must be an integer, got a string']);
     expect(problemsOf('logging:\n  level: loud\n')).to.deep.equal([
       '2:10: logging.level must be one of: trace, debug, info, warn, error, fatal (got "loud")',

@@ -126,6 +126,29 @@ rules:
     expect(early).to.have.length(1);
   });
 
+  it('an event with a position of its own (an Elasticsearch _seq_no) is filed by it, not by its log.offset', () => {
+    const rules = rulesOf(FAILED_LOGONS);
+    // documents of three agents in one shard: their log.offset runs on per agent, the _seq_no across the shard
+    const span: Span = { source: 'es:in:uuid:0', start: 0, end: 1000, pending: 0, events: [] };
+    const event = (i: number): PipelineEvent => ({
+      id: `d${i}`, span, position: i,
+      doc: { '@timestamp': at(i), event: { code: '4625' }, winlog: { channel: 'Security' }, user: { name: 'bob' }, log: { offset: Math.floor(i / 3) * 100 } },
+    });
+    const fired: AlertChange[] = [];
+    const a = new RulesEngine(silentLogger(), { onAlerts: (c) => fired.push(...c) });
+    a.use(rules);
+    for (let i = 0; i < 3; i++) a.process(event(i));
+    const state = JSON.parse(JSON.stringify(a.snapshot()));
+    expect(state.processed).to.deep.equal({ 'es:in:uuid:0': 3 });
+    // restart: the input resends 1..2 (not acknowledged), then 3 and 4 come (agent 0's offset 100, below
+    // the 101 that filing by log.offset would have kept: they would not be counted)
+    const b = new RulesEngine(silentLogger(), { onAlerts: (c) => fired.push(...c) });
+    b.restore(state);
+    b.use(rules);
+    for (let i = 1; i < 5; i++) b.process(event(i));
+    expect(fired.map((c) => [c.alert.state, c.alert.count])).to.deep.equal([['firing', 5]]);
+  });
+
   it('a 10 MB field value does not stall a regex rule', () => {
     const engine = new RulesEngine(silentLogger());
     engine.use(rulesOf(`

@@ -73,8 +73,10 @@ export interface ConfigContext {
   /** the folder of the config file: relative paths are resolved against it */
   baseDir: string;
   read: ValueReaders;
+  /** checks a KQL string (an input's `filter`): null when valid, else where and why; absent: not checked here */
+  validateKql?: (text: string) => { offset: number; message: string } | null;
 }
 
-export function configContext(src: YamlSource, baseDir: string): ConfigContext {
-  return { src, baseDir, read: new ValueReaders(src, baseDir) };
+export function configContext(src: YamlSource, baseDir: string, validateKql?: ConfigContext['validateKql']): ConfigContext {
+  return { src, baseDir, read: new ValueReaders(src, baseDir), validateKql };
 }

@@ -3,6 +3,7 @@ import type { CheckpointRegistry } from '../checkpoints/registry';
 import type { AckTracker } from '../checkpoints/ack-tracker';
 import type { Logger } from '../log';
 import type { Metrics } from '../metrics';
+import type { EventSelectionProvider } from './event-selection';
 
 /** What the daemon gives every collector: the checkpoints, the pipeline's entry and its backpressure. */
 export interface CollectorDeps {
@@ -16,4 +17,6 @@ export interface CollectorDeps {
   metrics: Metrics;
   /** host.name for events that carry none (default: this machine's name) */
   hostName?: string;
+  /** what the loaded rules can match and read (inputs that fetch from a shared store use it); absent: everything */
+  selection?: EventSelectionProvider;
 }

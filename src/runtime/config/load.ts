@@ -33,6 +33,7 @@ import { DURATION_PATTERN, SIZE_PATTERN } from '../../core/units';
 import { buildControl } from '../../control/config';
 import { buildSmtp } from '../../../sinks/notify/email/config';
 import { SINK_TYPE_LIST, type SinkConfigs } from '../components';
+import { validateWhere } from '../../../rules';
 import { embeddedDefaultConfig } from './embedded-default';
 import { buildInputs } from './inputs';
 import { vigilConfigSchema } from './schema';
@@ -151,7 +152,7 @@ export function parseConfigText(
   }
   const raw = asObj(data);
   const rulesPath = typeof raw.rules === 'string' && raw.rules ? resolvePath(baseDir, raw.rules) : path.join(baseDir, 'rules.yaml');
-  const config = buildConfig(configContext(src, baseDir), raw, sourcePath);
+  const config = buildConfig(configContext(src, baseDir, validateWhere), raw, sourcePath);
   const problems = src.finish();
   if (problems.length > 0) return { problems, rulesPath };
   registerSecrets(config, src.secretValues);

@@ -43,7 +43,7 @@ export const rulesPathSchema = {
 export const inputsSchema = {
   type: 'array',
   items: { $ref: '#/definitions/input' },
-  description: `what is read, each entry with its type: file, evtx or winevt (default: one file input on ${FILE_INPUT_DEFAULT_PATHS.map((g) => `\`./${g}\``).join(' and ')})`,
+  description: `what is read, each entry with its type: file, evtx, winevt or elasticsearch (default: one file input on ${FILE_INPUT_DEFAULT_PATHS.map((g) => `\`./${g}\``).join(' and ')})`,
 } as const;
 
 export const loggingSchema = {
