@@ -25,12 +25,14 @@ async function writer(index: string): Promise<void> {
     const snapshot = [...tokens];
     await new Promise((r) => setTimeout(r, 100));
     for (const [rule, token] of snapshot) {
+      // (asked: when the manager was asked; a pause may fall between that and the write)
+      const asked = Date.now();
       const managerSays = mgr.fencingToken(rule) ?? null;
       try {
         await fencedIndex(client, { index, id: rule, token, document: { rule, by: args.member } });
-        out({ ev: 'write', rule, token, managerSays, outcome: 'accepted' });
+        out({ ev: 'write', rule, token, managerSays, asked, outcome: 'accepted' });
       } catch (err) {
-        out({ ev: 'write', rule, token, managerSays, outcome: err instanceof FencedOut ? 'refused' : `error ${String(err)}` });
+        out({ ev: 'write', rule, token, managerSays, asked, outcome: err instanceof FencedOut ? 'refused' : `error ${String(err)}` });
       }
     }
     await new Promise((r) => setTimeout(r, 50));

@@ -8,10 +8,14 @@ import { sleep, waitFor } from '../helpers/wait';
 
 const MEMBER = join(__dirname, '..', 'helpers', 'fleet-member.js');
 const LEASE_MS = 4000;
-/** What a takeover may take beyond the lease time: the Elasticsearch round trips of one round. */
-const ROUND_TRIP_SLACK_MS = 1000;
+/**
+ * What a takeover may take beyond the lease time: the requests of the rounds it spans (a member's next
+ * round starts a renewal period after its last one ended, so each round's requests add up; on a shared
+ * test machine a round has taken over half a second).
+ */
+const ROUND_TRIP_SLACK_MS = 2000;
 
-interface Line { t: number; member: string; ev: string; rule?: string; token?: number; reason?: string; outcome?: string; managerSays?: number | null }
+interface Line { t: number; member: string; ev: string; rule?: string; token?: number; reason?: string; outcome?: string; managerSays?: number | null; asked?: number }
 
 /** A fleet member in a child process (test/helpers/fleet-member.ts), with what it printed. */
 class Member {
@@ -121,7 +125,9 @@ describe('fleet leases across processes (the shared Elasticsearch)', function ()
     for (const h of docs.body.hits.hits as Array<{ _id: string; _source: { vigil_fence: number } }>) {
       assert.ok(h._source.vigil_fence > aTokens.get(h._id)!, `${h._id} last written with token ${h._source.vigil_fence} > a's ${aTokens.get(h._id)}`);
     }
-    assert.deepEqual(staleWrites.filter((l) => l.managerSays !== null), [], "a's manager had already given up the old token when the write was attempted");
+    // a write whose manager was asked before the pause went out with the token it had then (refused above);
+    // asked after the resume, the manager no longer gives the old token
+    assert.deepEqual(staleWrites.filter((l) => l.asked! >= resumedAt && l.managerSays !== null), [], "a's manager had already given up the old token when asked after resuming");
     assert.ok(!a.lines.some((l) => l.ev === 'acquired' && l.t >= resumedAt && l.token === aTokens.get(l.rule!)), 'a never acts again with an old token');
   });
 
