@@ -95,12 +95,26 @@ export function epochToMs(n: number): number | undefined {
  * or undefined when the value is not a time we can read.
  */
 export function parseTimestamp(v: unknown): string | undefined {
+  lastIn = v;
   if (typeof v === 'string') return parseTimeString(v);
   if (typeof v === 'number') {
     const ms = epochToMs(v);
     return ms === undefined ? undefined : formatParsed(ms);
   }
   return undefined;
+}
+
+/** The value parseTimestamp was last given, as it was written (full precision). */
+let lastIn: unknown;
+
+/**
+ * The value parseTimestamp was last given, as written: the NDJSON normaliser asks right after a line
+ * whose time was its own (the last value parsed is then the one its time came from: no candidate is
+ * parsed after the one that gives the time), for what the millisecond form dropped (a Windows event's
+ * 100-ns TimeCreated), without reading the parsed line again.
+ */
+export function lastTimestampInput(): unknown {
+  return lastIn;
 }
 
 /** The last time string parseTimestamp/parseTimeString returned, and its epoch milliseconds. */
