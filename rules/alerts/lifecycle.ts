@@ -35,15 +35,7 @@ interface GroupState {
 }
 
 /** The part of a firing alert that its resolved notice repeats: the window that fired, its count and samples. */
-interface FiringView {
-  count: number;
-  reference?: number;
-  value?: number;
-  window: { start: string; end: string };
-  first_event: string;
-  last_event: string;
-  samples: AlertSample[];
-}
+type FiringView = Pick<Alert, 'count' | 'reference' | 'value' | 'window' | 'first_event' | 'last_event' | 'samples'>;
 
 /** An alert firing now, as /status lists it. */
 export interface FiringAlert {

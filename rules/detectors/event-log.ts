@@ -1,4 +1,5 @@
 import { lowerBound, upperBound } from '../sorted-search';
+import { windowEdges } from './window-edges';
 
 /**
  * A group's events on event time with the value its rule measures in each (a cardinality rule's field
@@ -57,25 +58,9 @@ export class EventLog<V> {
     for (let i = lowerBound(this.times, from, this.head); i < len && this.times[i] < to; i++) fn(this.vals[i], this.ns[i], this.times[i]);
   }
 
-  /**
-   * The window ends T in (from, to] at which an entry enters [T − window, T) (T = t + 1) or leaves it
-   * (T = t + window + 1): the only ends at which what a window holds can change. Ascending, each once.
-   */
+  /** the window ends in (from, to] where an entry enters or leaves a window of `windowMs` (see windowEdges) */
   edges(from: number, to: number, windowMs: number): number[] {
-    const out: number[] = [];
-    for (const o of [0, windowMs]) {
-      // t + 1 + o > from  ⇔  t >= from − o
-      for (let i = lowerBound(this.times, from - o, this.head); i < this.times.length; i++) {
-        const e = this.times[i] + 1 + o;
-        if (e > to) break;
-        if (out.length === 0 || out[out.length - 1] !== e) out.push(e);
-      }
-    }
-    out.sort((a, b) => a - b);
-    let n = 0;
-    for (let i = 0; i < out.length; i++) if (n === 0 || out[i] !== out[n - 1]) out[n++] = out[i];
-    out.length = n;
-    return out;
+    return windowEdges(this.times, this.head, from, to, [0, windowMs]);
   }
 
   /** forgets the entries before `time` (each passed to onDrop first) */

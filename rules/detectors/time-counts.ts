@@ -1,4 +1,5 @@
 import { lowerBound } from '../sorted-search';
+import { windowEdges } from './window-edges';
 
 /**
  * Event counts of one group on event time, exact to the millisecond. Each distinct millisecond holds
@@ -95,26 +96,9 @@ export class TimeCounts {
     return lowerBound(this.times, time, this.head);
   }
 
-  /**
-   * The window ends T in (from, to] at which a window boundary crosses an event: an event at t enters
-   * [T − window, T) at T = t + 1 and leaves it at T = t + window + 1, so with offsets [0, window] these
-   * are the only ends at which the count of a window can change. Ascending, each once.
-   */
+  /** the window ends in (from, to] where an event enters or leaves a window (see windowEdges) */
   edges(from: number, to: number, offsets: readonly number[]): number[] {
-    const out: number[] = [];
-    for (const o of offsets) {
-      // t + 1 + o > from  ⇔  t >= from − o
-      for (let i = this.lowerBound(from - o); i < this.times.length; i++) {
-        const e = this.times[i] + 1 + o;
-        if (e > to) break;
-        out.push(e);
-      }
-    }
-    if (offsets.length > 1) out.sort((a, b) => a - b);
-    let n = 0;
-    for (let i = 0; i < out.length; i++) if (n === 0 || out[i] !== out[n - 1]) out[n++] = out[i];
-    out.length = n;
-    return out;
+    return windowEdges(this.times, this.head, from, to, offsets);
   }
 
   /** the time of live entry `i` (from lowerBound) */

@@ -3,19 +3,10 @@
  * notifier, never the URL: a robot's webhook URL is a credential), `timeout` and `retries`.
  */
 import { parseDuration } from '../../src/core/units';
-import type { YamlPath, YamlSource } from '../../src/core/config-kit';
+import { isHttpUrl, type YamlPath, type YamlSource } from '../../src/core/config-kit';
 import { hasUserinfo } from '../../src/core/config-kit/url-userinfo';
 import { NOTIFIER_DEFAULTS } from '../defaults';
 import type { Obj } from './raw-values';
-
-export function isHttpUrl(s: string): boolean {
-  try {
-    const u = new URL(s);
-    return (u.protocol === 'http:' || u.protocol === 'https:') && !!u.hostname;
-  } catch {
-    return false;
-  }
-}
 
 /**
  * Checks `notifiers.<name>.url` as written (an http(s) URL without user-info) and returns it ('' when

@@ -4,13 +4,12 @@
  * notifiers that call an API of their own are in api-notifiers.ts).
  */
 import { parseDuration } from '../../src/core/units';
-import type { YamlPath, YamlSource } from '../../src/core/config-kit';
+import { isHttpUrl, type YamlPath, type YamlSource } from '../../src/core/config-kit';
 import { hasUserinfo } from '../../src/core/config-kit/url-userinfo';
 import { NOTIFIER_DEFAULTS } from '../defaults';
 import type { EmailNotifierDef, NotifierDef, WebhookNotifierDef } from '../types';
 import { asObj, posOf, strings, type Obj } from './raw-values';
 import { apiNotifier } from './api-notifiers';
-import { isHttpUrl } from './http-notifier-fields';
 import { checkTemplate, checkTemplateTree } from './template-check';
 
 export function buildNotifiers(src: YamlSource, raw: Obj): Record<string, NotifierDef> {
