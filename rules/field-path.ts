@@ -27,6 +27,10 @@ export function compileFieldVisitor(path: string): FieldVisitor {
 }
 
 /** The values at the end of a path: a value, or each element of an array (nested arrays flattened). */
+export function eachLeaf(v: unknown, test: (v: unknown) => boolean): boolean {
+  return leaf(v, test);
+}
+
 function leaf(v: unknown, test: (v: unknown) => boolean): boolean {
   if (v === null || v === undefined) return false;
   if (!Array.isArray(v)) return test(v);
