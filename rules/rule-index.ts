@@ -1,6 +1,6 @@
 import type { Ast } from './kql/ast';
 import { VIGIL_FIELDS } from './kql/fields';
-import { compileIndexProbe, type IndexProbe, type ProbeField } from './index-probe';
+import { compileIndexProbe, type IndexProbes, type ProbeField } from './index-probe';
 
 const NONE: readonly never[] = [];
 
@@ -14,7 +14,7 @@ const NONE: readonly never[] = [];
 export class RuleIndex<R> {
   private byField = new Map<string, ProbeField<R>>();
   /** reads the index's fields of a document into `hits` (no array built per event) */
-  private probe: IndexProbe | null = null;
+  private probes: IndexProbes | null = null;
   /** the lists of rules found for the current document */
   private hits: R[][] = [];
   private always: R[] = [];
@@ -57,7 +57,7 @@ export class RuleIndex<R> {
       }
     }
     this.pending = [];
-    this.probe = this.byField.size === 0 ? null : compileIndexProbe([...this.byField.values()], this.hits);
+    this.probes = this.byField.size === 0 ? null : compileIndexProbe([...this.byField.values()], this.hits);
   }
 
   /** The rules that may match `doc`, each once, in no particular order (do not modify the array). */
@@ -72,12 +72,14 @@ export class RuleIndex<R> {
   /**
    * The rules filed under a value `doc` has, each once (with `unfiled`, every rule that may match), so
    * that the engine walks the two lists without joining them per event. Do not modify the array.
+   * `nestedRoot`: the document has no dotted key at its root (an EventDoc from a collector).
    */
-  filed(doc: Record<string, unknown>): readonly R[] {
+  filed(doc: Record<string, unknown>, nestedRoot = false): readonly R[] {
     if (this.pending.length > 0) this.build();
-    if (this.probe === null) return NONE;
+    if (this.probes === null) return NONE;
     const hits = this.hits;
-    this.probe(doc);
+    if (nestedRoot) this.probes.nestedRoot(doc);
+    else this.probes.any(doc);
     if (hits.length === 0) return NONE;
     const first = hits[0];
     if (hits.length === 1) { hits.length = 0; return first; }

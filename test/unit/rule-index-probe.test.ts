@@ -1,6 +1,11 @@
 import { expect } from 'chai';
 import { parseKql } from '../../rules/kql';
 import { RuleIndex } from '../../rules/rule-index';
+import { RulesEngine } from '../../rules/engine';
+import { parseRulesText } from '../../rules/load/rules-file';
+import { validateWhere } from '../../rules/kql/validate-where';
+import { silentLogger } from '../../src/core/log';
+import type { Span } from '../../src/core/event';
 
 // The index reads its fields with one generated function (rules/index-probe.ts); every shape a field
 // can take must give the rules the field's values file, as reading the field by its path does.
@@ -46,4 +51,26 @@ describe('rule index: the generated probe of its fields', function () {
     expect([...idx.filed({ event: { code: '9999' } })]).to.deep.equal([]);
     expect([...idx.filed({ log: { level: 'error' } })]).to.deep.equal(['errors']);
   });
+
+  it('on a document without dotted root keys, files as on any document', function () {
+    const docs: Array<Record<string, unknown>> = [
+      { event: { code: '4625', dataset: 'app.heartbeat' }, log: { level: 'error' } },
+      { event: { code: ['1102', 4625] } }, { event: [{ code: '1102' }] }, { event: 'x', log: null }, {},
+      { winlog: { event_data: { TargetUserName: 'bob' } } }, { 'winlog.event_data': { TargetUserName: 'bob' } },
+    ];
+    for (const doc of docs) expect([...index().filed(doc, true)].sort(), JSON.stringify(doc)).to.deep.equal(filed(doc));
+  });
+
+  it('reads dotted root keys of the events that may have them (read back from Elasticsearch), and of rule examples', function () {
+    const { rules, problems } = parseRulesText("rules:\n  - id: logon\n    type: pattern\n    where: 'event.code: 4625'\n", 'rules.yaml', { validateWhere, env: {} });
+    expect(problems).to.deep.equal([]);
+    const fired: string[] = [];
+    const engine = new RulesEngine(silentLogger(), { onAlerts: (cs) => { for (const c of cs) fired.push(`${c.alert.state} ${c.alert.rule}`); } });
+    engine.use(rules!);
+    const span: Span = { source: 'es:x', start: 0, end: 2, pending: 0, events: [] };
+    engine.process({ id: 'a', span, doc: { '@timestamp': '2026-01-01T10:00:00Z', 'event.code': '4625' }, position: 0, dottedRoot: true });
+    expect(fired).to.deep.equal(['firing logon']);
+    expect(engine.processDoc({ '@timestamp': '2026-01-01T11:00:00Z', 'event.code': '4625' }).map((c) => c.alert.state)).to.include('firing');
+  });
 });
+
