@@ -180,7 +180,8 @@ export class RulesEngine implements RulesEntry {
     // event time moves first: windows that end before this event are decided without it
     if (t > this.newest) {
       this.newest = t;
-      this.advance(t, false, out);
+      // (one comparison per event: the rules are visited only when the earliest of them is due)
+      if (t >= this.nextDue) this.advance(t, false, out);
     }
     // the rules filed under the event's values, then those checked on every event (two lists, not joined per event)
     const filed = this.index.filed(doc, nestedRoot);
