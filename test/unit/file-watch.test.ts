@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { appendFileSync, copyFileSync, mkdirSync, renameSync, truncateSync, watch, writeFileSync, type FSWatcher } from 'node:fs';
+import { appendFileSync, copyFileSync, mkdirSync, renameSync, rmSync, truncateSync, watch, writeFileSync, type FSWatcher } from 'node:fs';
 import { join } from 'node:path';
 import { Daemon } from '../../src/runtime/daemon';
 import { Metrics } from '../../src/core/metrics';
@@ -9,6 +9,8 @@ import type { Span } from '../../src/core/event';
 import { FileCollector } from '../../collectors/file/file-collector';
 import type { WatchFunction } from '../../collectors/file/folder-watch';
 import type { FileInputConfig } from '../../src/runtime/config/types';
+import { checkConfigFile, loadConfig } from '../../src/runtime/config/load';
+import { embeddedDefaultConfig } from '../../src/runtime/config/embedded-default';
 import { tempDir } from '../helpers/temp-dir';
 import { testConfig } from '../helpers/config';
 import { testLogger, captureLogger } from '../helpers/logger';
@@ -100,6 +102,39 @@ describe('file input: wake on write (filesystem notifications)', function () {
       await sleep(200);
       expect([...msgs(dir)].sort()).to.deep.equal(['a1', 'a2', 'b1', 'b2', 'c1, after the truncation']);
     }, (logs) => writeFileSync(join(logs, 'app.log'), line('a1')));
+  });
+
+  it('a watched folder removed and made again is watched again (found by the scan, then notified)', async () => {
+    await withDaemon({ poll_interval_ms: MINUTE, scan_interval_ms: 300, watch: true }, '*.ndjson', async (logs, dir) => {
+      await waitFor(() => msgs(dir).includes('first'), 10_000, 'the line there at start');
+      rmSync(logs, { recursive: true });
+      mkdirSync(logs);
+      writeFileSync(join(logs, 'again.ndjson'), line('in the new folder'));
+      await waitFor(() => msgs(dir).includes('in the new folder'), 5000, 'the file in the folder made again');
+      await sleep(100);
+      appendFileSync(join(logs, 'again.ndjson'), line('appended there'));
+      await waitFor(() => msgs(dir).includes('appended there'), 1000, 'the line appended in the new folder, on its notification', 10);
+    }, (logs) => writeFileSync(join(logs, 'app.ndjson'), line('first')));
+  });
+
+  it('vigil.yaml: `watch` is on by default (the embedded default too), `watch: false` turns it off, a non-boolean is refused', () => {
+    const tmp = tempDir('watch-cfg');
+    try {
+      const cfgOf = (input: string) => {
+        writeFileSync(join(tmp.path, 'vigil.yaml'), `inputs:\n  - { type: file, paths: ["logs/*.json"]${input} }\n`);
+        return loadConfig('vigil.yaml', { cwd: tmp.path, env: {} }).inputs[0] as FileInputConfig;
+      };
+      expect(cfgOf('').watch).to.equal(true);
+      expect(cfgOf(', watch: false').watch).to.equal(false);
+      expect(cfgOf('').poll_interval_ms).to.equal(250); // the fallback poll as it was
+      expect((embeddedDefaultConfig(tmp.path).inputs[0] as FileInputConfig).watch).to.equal(true);
+      writeFileSync(join(tmp.path, 'vigil.yaml'), 'inputs:\n  - { type: file, paths: ["logs/*.json"], watch: sometimes }\n');
+      const problems = checkConfigFile('vigil.yaml', { cwd: tmp.path, env: {} }).map((p) => `${p.line}:${p.col}: ${p.message}`);
+      expect(problems).to.have.length(1);
+      expect(problems[0]).to.match(/^2:\d+: .*watch/);
+    } finally {
+      tmp.cleanup();
+    }
   });
 
   describe('when folders cannot be watched', () => {
