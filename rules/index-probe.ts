@@ -67,6 +67,21 @@ function fieldVisit<R>(f: ProbeField<R>, hits: R[][]): FieldVisit {
  * order the visitors would give them); the objects the fields of two segments sit under are loaded
  * once, at the top. `dotted`: also look up `{"a.b": …}` at the root.
  */
+/** Values up to which a field's values are compared one by one rather than looked up in its map. */
+const COMPARED_VALUES = 8;
+
+/**
+ * The code that finds the rules filed under the string `v` of field `i`. A field with a few values
+ * compares `v` with each (a string of another length is passed over at once, and nothing is hashed:
+ * an event's strings are new, and a map lookup hashes each first); one with more looks `v` up in its
+ * map. Values longer than Elasticsearch's ignore_above are never filed, so they are not looked up.
+ */
+function lookup<R>(f: ProbeField<R>, i: number): string {
+  if (f.byValue.size > COMPARED_VALUES) return `if (v.length <= ${KEYWORD_IGNORE_ABOVE}) { h = maps[${i}].get(v); if (h !== undefined) hits.push(h); }`;
+  const cases = [...f.byValue.keys()].map((value) => `case ${JSON.stringify(value)}: hits.push(maps[${i}].get(v)); break;`);
+  return `switch (v) { ${cases.join(' ')} }`;
+}
+
 function generatedProbe<R>(fields: ReadonlyArray<ProbeField<R>>, hits: R[][], slow: FieldVisit[], dotted: boolean): IndexProbe | undefined {
   const parents = new Map<string, string>(); // first segment -> its local variable
   const lines: string[] = [];
@@ -85,7 +100,7 @@ function generatedProbe<R>(fields: ReadonlyArray<ProbeField<R>>, hits: R[][], sl
       'else {',
       `  if (${n} !== undefined) {`,
       `    v = ${n}[${B}];`,
-      `    if (typeof v === 'string') { if (v.length <= ${KEYWORD_IGNORE_ABOVE}) { h = maps[${i}].get(v); if (h !== undefined) hits.push(h); } }`,
+      `    if (typeof v === 'string') { ${lookup(f, i)} }`,
       `    else if (v !== undefined && v !== null) slow[${i}].leaf(v);`,
       '  }',
       ...(dotted ? [`  v = doc[${AB}];`, `  if (v !== undefined) slow[${i}].leaf(v);`] : []),
