@@ -67,6 +67,8 @@ export class RulesEngine implements RulesEntry {
   private lastArrivalAt = 0;
   /** the span the last event came in: the arrival time is taken once per span, not per event */
   private lastSpan: unknown = null;
+  /** event time follows the inputs' progress (advanceTo), not the events' `@timestamp`s (fleet runner) */
+  private byInputs = false;
   private readonly now: () => number;
   private processed = new Map<string, number>();
   private curSource: string | null = null;
@@ -177,7 +179,7 @@ export class RulesEngine implements RulesEntry {
     }
     if (!Number.isFinite(t)) t = this.now();
     // event time moves first: windows that end before this event are decided without it
-    if (t > this.newest) {
+    if (t > this.newest && !this.byInputs) {
       this.newest = t;
       this.advance(t, false, out);
     }
@@ -218,6 +220,34 @@ export class RulesEngine implements RulesEntry {
     const out: AlertChange[] = [];
     const idle = now - this.lastArrivalAt;
     if (this.opts.live && Number.isFinite(this.newest) && idle >= 1000) this.advance(this.newest + idle, true, out, idle);
+    if (out.length > 0) this.opts.onAlerts?.(out);
+    return out;
+  }
+
+  /** From now on event time moves only by `advanceTo` (an input reporting its progress will call it). */
+  followInputs(): void {
+    if (this.opts.live) this.byInputs = true;
+  }
+
+  /**
+   * Live fleet runner (RulesClock): its inputs have passed on every event their store took before
+   * `time`, the runner's own wall clock. Event time moves there (never back), whether or not events
+   * came, so every rule decides its windows up to `time` less its allowed lateness: the delay between
+   * an event's `@timestamp` and its arrival in the store that the rule waits for (an agent's flush, a
+   * spool draining after an outage). This replaces `tick`'s idle rule, which would take a quiet store
+   * for a finished one: an agent may still ship late events, and a store that cannot be read (input
+   * down) must not make every host look dead. A flatline thus fires window + lateness after a host's
+   * last event, plus up to one poll. From the first call on (or `followInputs`), the events'
+   * `@timestamp`s only place them in windows and no longer move event time: a host whose clock runs
+   * ahead decides nobody's windows early. Off outside live daemons (a backtest has no wall clock).
+   */
+  advanceTo(time: number): AlertChange[] {
+    if (!this.opts.live) return NO_CHANGES;
+    this.byInputs = true;
+    if (!(time > this.newest)) return NO_CHANGES;
+    const out: AlertChange[] = [];
+    this.newest = time;
+    this.advance(time, false, out);
     if (out.length > 0) this.opts.onAlerts?.(out);
     return out;
   }

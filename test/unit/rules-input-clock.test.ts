@@ -1,0 +1,159 @@
+import { expect } from 'chai';
+import { parseRulesText } from '../../rules/load/rules-file';
+import { validateWhere } from '../../rules/kql/validate-where';
+import type { LoadedRules } from '../../rules/types';
+import { RulesEngine } from '../../rules/engine';
+import type { AlertChange } from '../../rules/alerts/lifecycle';
+import { silentLogger } from '../../src/core/log';
+import { Metrics } from '../../src/core/metrics';
+import type { PipelineEvent, Span } from '../../src/core/event';
+import { RulesClock } from '../../src/runtime/rules-clock';
+
+/**
+ * A fleet runner's rules clock: the Elasticsearch input reports, after each whole poll, the wall-clock
+ * instant before which everything stored has been read (`RulesClock.progress`), and event time follows
+ * it rather than the hosts' clocks or the idle rule of file inputs. The simulated fleet below ships
+ * each host's heartbeat 1.5 s after its `@timestamp`; each second a poll that started 0.3 s earlier
+ * completes. Every expected time is worked out by hand in the comments.
+ */
+
+function rulesOf(yaml: string): LoadedRules {
+  const { rules, problems } = parseRulesText(yaml, 'rules.yaml', { validateWhere, env: {} });
+  expect(problems.map((p) => `${p.line}:${p.col} ${p.message}`)).to.deep.equal([]);
+  return rules!;
+}
+
+const iso = (ms: number) => new Date(ms).toISOString();
+const S = 1000;
+
+const DEAD_HOST = `
+rules:
+  - id: host-dead
+    type: flatline
+    where: 'event.dataset: "app.heartbeat"'
+    group_by: [host.name]
+    window: 10s
+    allowed_lateness: 2s
+    notify_resolved: true
+`;
+
+const W0 = Date.UTC(2026, 5, 1, 8);
+const SHIP_MS = 1500;
+const POLL_LAG_MS = 300;
+
+/** a live engine and its RulesClock on a wall clock the test moves; `follows`: the clock follows an elasticsearch input */
+function fleet(follows: string[]) {
+  let wall = W0;
+  const emitted: Array<{ wall: number; change: AlertChange }> = [];
+  const engine = new RulesEngine(silentLogger(), { live: true, now: () => wall, onAlerts: (c) => emitted.push(...c.map((change) => ({ wall, change }))) });
+  engine.use(rulesOf(DEAD_HOST));
+  const clock = new RulesClock(engine, new Metrics());
+  for (const input of follows) clock.follow(input);
+  let seq = 0;
+  /** the pages of one poll: the heartbeats of `hosts` at event time `t` */
+  const read = (hosts: string[], t: number): void => {
+    if (hosts.length === 0) return;
+    const span: Span = { source: 'es:fleet:uuid:0', start: seq, end: seq + hosts.length, pending: 0, events: [] };
+    for (const h of hosts) {
+      const e: PipelineEvent = { id: `d${seq}`, span, position: seq, doc: { '@timestamp': iso(t), event: { dataset: 'app.heartbeat' }, host: { name: h } } };
+      seq++;
+      engine.process(e);
+    }
+  };
+  /**
+   * One second passes: the daemon's timer ticks; when `polled`, a poll that started POLL_LAG_MS ago
+   * completes, having read the heartbeats `hosts` sent SHIP_MS ago, and reports its progress.
+   */
+  const second = (hosts: string[], polled = true, inputs = follows): void => {
+    wall += S;
+    if (polled) {
+      read(hosts, wall - SHIP_MS);
+      for (const input of inputs) clock.progress(input, wall - POLL_LAG_MS);
+    }
+    clock.tick();
+  };
+  return { second, read, emitted, now: () => wall };
+}
+
+const brief = (e: { change: AlertChange }) => [e.change.alert.rule, (e.change.alert.group as Record<string, unknown>)['host.name'], e.change.alert.state,
+  e.change.alert.state === 'resolved' ? e.change.alert.resolved_at : e.change.alert.fired_at];
+
+describe('a fleet runner\'s rules clock: event time follows the elasticsearch input\'s progress', () => {
+  it('a host whose events stop fires its flatline window + lateness after its last event, while the others\' keep coming; it resolves when they return', () => {
+    const f = fleet(['fleet']);
+    // seconds 1..10: a, b and c; c's last heartbeat is read at W0 + 10 s, its @timestamp W0 + 8.5 s
+    for (let i = 1; i <= 10; i++) f.second(['a', 'b', 'c']);
+    const lastC = W0 + 10 * S - SHIP_MS;
+    // the first window without it ends at lastC + 10 s + 1 ms = W0 + 18.501 s; decided once the progress
+    // less the lateness (2 s) reaches it: progress W0 + 20.501 s, i.e. the poll completing at W0 + 20.801 s,
+    // the one of second 21 (12.5 s after the heartbeat)
+    for (let i = 11; i <= 20; i++) f.second(['a', 'b']);
+    expect(f.emitted.map(brief)).to.deep.equal([]);
+    f.second(['a', 'b']);
+    expect(f.emitted.map(brief)).to.deep.equal([['host-dead', 'c', 'firing', iso(lastC + 10 * S + 1)]]);
+    expect(f.emitted[0].wall - lastC).to.equal(12.5 * S);
+    expect(f.emitted[0].change.alert.count).to.equal(0);
+    for (let i = 22; i <= 30; i++) f.second(['a', 'b']);
+    expect(f.emitted).to.have.length(1);
+    // c back: its heartbeat of W0 + 29.5 s, read at second 31, ends the alert on the event itself
+    f.second(['a', 'b', 'c']);
+    expect(f.emitted.slice(1).map(brief)).to.deep.equal([['host-dead', 'c', 'resolved', iso(W0 + 29.5 * S + 1)]]);
+    for (let i = 32; i <= 40; i++) f.second(['a', 'b', 'c']);
+    expect(f.emitted).to.have.length(2);
+  });
+
+  it('a quiet fleet: the flatline fires from the input\'s progress alone, with no event coming', () => {
+    const f = fleet(['fleet']);
+    for (let i = 1; i <= 10; i++) f.second(['a']);
+    // a's last heartbeat W0 + 8.5 s: fires at the poll of second 21 as above, though nothing at all came
+    for (let i = 11; i <= 20; i++) f.second([]);
+    expect(f.emitted).to.deep.equal([]);
+    f.second([]);
+    expect(f.emitted.map(brief)).to.deep.equal([['host-dead', 'a', 'firing', iso(W0 + 18.5 * S + 1)]]);
+  });
+
+  it('Elasticsearch unreadable for two minutes: no host looks dead meanwhile, nor once the backlog is read', () => {
+    const f = fleet(['fleet']);
+    for (let i = 1; i <= 15; i++) f.second(['a', 'b', 'c']);
+    // the polls fail for 120 s (the daemon's timer goes on ticking); the hosts go on shipping
+    for (let i = 16; i <= 135; i++) f.second([], false);
+    expect(f.emitted.map(brief)).to.deep.equal([]);
+    // back: one poll reads the heartbeats of the whole outage (event times W0 + 13.5 s … W0 + 133.5 s)
+    // before it reports its progress, so every window it then decides holds them
+    for (let i = 16; i <= 136; i++) f.read(['a', 'b', 'c'], W0 + i * S - SHIP_MS);
+    f.second([]);
+    for (let i = 137; i <= 140; i++) f.second(['a', 'b', 'c']);
+    expect(f.emitted.map(brief)).to.deep.equal([]);
+  });
+
+  it('two inputs: event time waits for the one behind, and for one that has reported nothing yet', () => {
+    const f = fleet(['east', 'west']);
+    // west never reports: event time does not move, however long
+    for (let i = 1; i <= 10; i++) f.second(['a'], true, ['east']);
+    for (let i = 11; i <= 40; i++) f.second([], true, ['east']);
+    expect(f.emitted).to.deep.equal([]);
+    // west reports: event time is the older of the two progresses, W0 + 40.7 s: a's window decided
+    f.second([], true, ['west']);
+    expect(f.emitted.map(brief)).to.deep.equal([['host-dead', 'a', 'firing', iso(W0 + 18.5 * S + 1)]]);
+  });
+
+  it('without a followed input (files only), the idle rule of the live engine still moves event time', () => {
+    const f = fleet([]);
+    for (let i = 1; i <= 10; i++) f.second(['a']);
+    // idle since the read at W0 + 10 s: after the lateness (2 s) event time is the newest event
+    // (W0 + 8.5 s) plus the time idle; the window ending at W0 + 18.501 s is decided at W0 + 20.001 s or later
+    for (let i = 11; i <= 19; i++) f.second([]);
+    expect(f.emitted).to.deep.equal([]);
+    f.second([]);
+    f.second([]);
+    expect(f.emitted.map(brief)).to.deep.equal([['host-dead', 'a', 'firing', iso(W0 + 18.5 * S + 1)]]);
+  });
+
+  it('a backtest engine (not live) ignores progress: its event time is its events\'', () => {
+    const engine = new RulesEngine(silentLogger(), { live: false });
+    engine.use(rulesOf(DEAD_HOST));
+    engine.processDoc({ '@timestamp': iso(W0), event: { dataset: 'app.heartbeat' }, host: { name: 'a' } });
+    expect(engine.advanceTo(W0 + 3600 * S)).to.deep.equal([]);
+    expect(engine.finish().map((c) => c.alert.state)).to.deep.equal([]);
+  });
+});
