@@ -67,8 +67,10 @@ export class RulesEngine implements RulesEntry {
   private lastArrivalAt = 0;
   /** the span the last event came in: the arrival time is taken once per span, not per event */
   private lastSpan: unknown = null;
-  /** event time follows the inputs' progress (advanceTo), not the events' `@timestamp`s (fleet runner) */
-  private byInputs = false;
+  /** wall-clock time at which the span carrying the newest event came (inputs' progress is measured from it) */
+  private newestArrivedAt = 0;
+  /** the event time the inputs' progress last moved to (progressTo) */
+  private progressTime = -Infinity;
   private readonly now: () => number;
   private processed = new Map<string, number>();
   private curSource: string | null = null;
@@ -179,8 +181,9 @@ export class RulesEngine implements RulesEntry {
     }
     if (!Number.isFinite(t)) t = this.now();
     // event time moves first: windows that end before this event are decided without it
-    if (t > this.newest && !this.byInputs) {
+    if (t > this.newest) {
       this.newest = t;
+      this.newestArrivedAt = this.lastArrivalAt;
       this.advance(t, false, out);
     }
     // the rules filed under the event's values, then those checked on every event (two lists, not joined per event)
@@ -224,29 +227,27 @@ export class RulesEngine implements RulesEntry {
     return out;
   }
 
-  /** From now on event time moves only by `advanceTo` (an input reporting its progress will call it). */
-  followInputs(): void {
-    if (this.opts.live) this.byInputs = true;
-  }
-
   /**
    * Live fleet runner (RulesClock): its inputs have passed on every event their store took before
-   * `time`, the runner's own wall clock. Event time moves there (never back), whether or not events
-   * came, so every rule decides its windows up to `time` less its allowed lateness: the delay between
-   * an event's `@timestamp` and its arrival in the store that the rule waits for (an agent's flush, a
-   * spool draining after an outage). This replaces `tick`'s idle rule, which would take a quiet store
-   * for a finished one: an agent may still ship late events, and a store that cannot be read (input
-   * down) must not make every host look dead. A flatline thus fires window + lateness after a host's
-   * last event, plus up to one poll. From the first call on (or `followInputs`), the events'
-   * `@timestamp`s only place them in windows and no longer move event time: a host whose clock runs
-   * ahead decides nobody's windows early. Off outside live daemons (a backtest has no wall clock).
+   * `at`, the runner's own wall clock. The time since the newest event came has then passed with no
+   * newer event stored: event time moves on from the newest event by that much, whether or not other
+   * events came (an idle fleet, a quiet rule), and every rule decides its windows up to that time less
+   * its allowed lateness. Unlike `tick`'s idle rule, the lateness is always kept: a store that is quiet
+   * may still receive an agent's late events (a spool draining after an outage). And time moves only
+   * as far as the inputs have read: a store that cannot be read (input down) stops it, so no host
+   * looks dead for that. While events come, they move event time as in files (`processDoc`), so the
+   * events' own time frame is kept (history read from the start, clocks all off by the same amount);
+   * only the passing of time comes from the runner's clock. Off outside live daemons (a backtest has no
+   * wall clock).
    */
-  advanceTo(time: number): AlertChange[] {
-    if (!this.opts.live) return NO_CHANGES;
-    this.byInputs = true;
-    if (!(time > this.newest)) return NO_CHANGES;
+  progressTo(at: number): AlertChange[] {
+    if (!this.opts.live || !Number.isFinite(this.newest)) return NO_CHANGES;
+    const idle = at - this.newestArrivedAt;
+    if (idle <= 0) return NO_CHANGES;
+    const time = this.newest + idle;
+    if (!(time > this.progressTime)) return NO_CHANGES;
+    this.progressTime = time;
     const out: AlertChange[] = [];
-    this.newest = time;
     this.advance(time, false, out);
     if (out.length > 0) this.opts.onAlerts?.(out);
     return out;
@@ -321,7 +322,7 @@ export class RulesEngine implements RulesEntry {
     this.processed = new Map(this.skipBelow);
     this.curSource = null;
     this.curEvent = null;
-    if (s.newest > 0) { this.newest = s.newest; this.lastArrivalAt = this.now(); }
+    if (s.newest > 0) { this.newest = s.newest; this.lastArrivalAt = this.now(); this.newestArrivedAt = this.lastArrivalAt; }
     this.pendingState = s;
     if (this.compiled.length > 0) {
       for (const r of this.compiled) {

@@ -2,9 +2,9 @@
  * The rules' wall clock in the daemon. Once a second its gauges are published and, in a daemon that
  * reads only files (and Windows channels), the engine is told the time, so that a flatline fires on
  * silence and alerts resolve when no events come (the idle rule of `RulesEngine.tick`). Inputs reading
- * a shared store (the Elasticsearch input of a fleet runner) `follow` it instead: event time then moves
- * to the oldest of their reported progress (`RulesEngine.advanceTo`), in this process's wall-clock
- * time, and waits while one of them has reported none (Elasticsearch down at start: no host looks dead).
+ * a shared store (the Elasticsearch input of a fleet runner) `follow` it instead: the engine is told
+ * the oldest of their reported progress (`RulesEngine.progressTo`), in this process's wall-clock time,
+ * and nothing while one of them has reported none (Elasticsearch down at start: no host looks dead).
  */
 import type { Metrics } from '../core/metrics';
 import type { InputClock } from '../core/contracts/input-clock';
@@ -23,7 +23,6 @@ export class RulesClock implements InputClock {
 
   follow(input: string): void {
     if (!this.followed.has(input)) this.followed.set(input, -Infinity);
-    this.rules.followInputs();
   }
 
   progress(input: string, atMs: number): void {
@@ -34,13 +33,8 @@ export class RulesClock implements InputClock {
     for (const t of this.followed.values()) oldest = Math.min(oldest, t);
     if (oldest > this.readTo && Number.isFinite(oldest)) {
       this.readTo = oldest;
-      this.rules.advanceTo(oldest);
+      this.rules.progressTo(oldest);
     }
-  }
-
-  /** the event time the followed inputs have moved the engine to (null: none followed, or no progress yet) */
-  inputTime(): number | null {
-    return Number.isFinite(this.readTo) ? this.readTo : null;
   }
 
   start(): void {
