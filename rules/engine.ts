@@ -161,15 +161,16 @@ export class RulesEngine implements RulesEntry {
       this.lastSpan = event.span;
       this.lastArrivalAt = this.now();
     }
-    if (this.compiled.length > 0) this.processDoc(event.doc, event.time);
+    if (this.compiled.length > 0) this.processDoc(event.doc, event.time, event.dottedRoot !== true);
     else this.evaluated++;
   }
 
   /**
    * Runs one event document through the rules (backtests and rule examples call this directly); `time`,
-   * when the caller has it, is its `@timestamp` in epoch milliseconds.
+   * when the caller has it, is its `@timestamp` in epoch milliseconds. `nestedRoot`: the document has no
+   * dotted key at its root, as a collector's EventDoc (by default it may have: rule examples, tests).
    */
-  processDoc(doc: Record<string, unknown>, time?: number): AlertChange[] {
+  processDoc(doc: Record<string, unknown>, time?: number, nestedRoot = false): AlertChange[] {
     this.evaluated++;
     if (this.compiled.length === 0) return [];
     // (most events change no alert: the list is the engine's own until one does)
@@ -184,10 +185,11 @@ export class RulesEngine implements RulesEntry {
     if (t > this.newest) {
       this.newest = t;
       this.newestArrivedAt = this.lastArrivalAt;
-      this.advance(t, false, out);
+      // (one comparison per event: the rules are visited only when the earliest of them is due)
+      if (t >= this.nextDue) this.advance(t, false, out);
     }
     // the rules filed under the event's values, then those checked on every event (two lists, not joined per event)
-    const filed = this.index.filed(doc);
+    const filed = this.index.filed(doc, nestedRoot);
     for (let i = 0; i < filed.length; i++) this.meet(filed[i], doc, t, out);
     const unfiled = this.index.unfiled;
     for (let i = 0; i < unfiled.length; i++) this.meet(unfiled[i], doc, t, out);
