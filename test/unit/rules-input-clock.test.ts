@@ -43,11 +43,11 @@ const SHIP_MS = 1500;
 const POLL_LAG_MS = 300;
 
 /** a live engine and its RulesClock on a wall clock the test moves; `follows`: the clock follows an elasticsearch input */
-function fleet(follows: string[]) {
+function fleet(follows: string[], rulesYaml = DEAD_HOST) {
   let wall = W0;
   const emitted: Array<{ wall: number; change: AlertChange }> = [];
   const engine = new RulesEngine(silentLogger(), { live: true, now: () => wall, onAlerts: (c) => emitted.push(...c.map((change) => ({ wall, change }))) });
-  engine.use(rulesOf(DEAD_HOST));
+  engine.use(rulesOf(rulesYaml));
   const clock = new RulesClock(engine, new Metrics());
   for (const input of follows) clock.follow(input);
   let seq = 0;
@@ -73,7 +73,7 @@ function fleet(follows: string[]) {
     }
     clock.tick();
   };
-  return { second, read, emitted, now: () => wall };
+  return { second, read, emitted, now: () => wall, engine };
 }
 
 const brief = (e: { change: AlertChange }) => [e.change.alert.rule, (e.change.alert.group as Record<string, unknown>)['host.name'], e.change.alert.state,
@@ -129,6 +129,44 @@ describe('a fleet runner\'s rules clock: the elasticsearch input\'s progress mov
     f.second([]);
     for (let i = 137; i <= 140; i++) f.second(['a', 'b', 'c']);
     expect(f.emitted.map(brief)).to.deep.equal([]);
+  });
+
+  it('an agent cut off for a minute: dead to a rule whose lateness is shorter, until its backlog comes; not to one whose lateness covers it', () => {
+    const f = fleet(['fleet'], `
+rules:
+  - id: strict
+    type: flatline
+    where: 'event.dataset: "app.heartbeat"'
+    group_by: [host.name]
+    window: 10s
+    allowed_lateness: 2s
+    notify_resolved: true
+  - id: patient
+    type: flatline
+    where: 'event.dataset: "app.heartbeat"'
+    group_by: [host.name]
+    window: 10s
+    allowed_lateness: 90s
+    notify_resolved: true
+`);
+    for (let i = 1; i <= 10; i++) f.second(['a', 'b', 'late']);
+    // seconds 11 to 70: the late host's heartbeats wait in its spool
+    for (let i = 11; i <= 70; i++) f.second(['a', 'b']);
+    // strict: its last heartbeat read was of W0 + 8.5 s; a and b move the watermark to wall − 3.5 s,
+    // past the window end W0 + 18.501 s at second 23
+    expect(f.emitted.map(brief)).to.deep.equal([['strict', 'late', 'firing', iso(W0 + 18.5 * S + 1)]]);
+    expect(f.emitted[0].wall).to.equal(W0 + 23 * S);
+    // second 71: the backlog (heartbeats of W0 + 9.5 s … W0 + 68.5 s) comes in the poll's first pages
+    for (let i = 11; i <= 70; i++) f.read(['late'], W0 + i * S - SHIP_MS);
+    f.second(['a', 'b', 'late']);
+    // strict admits events from its newest (a's and b's W0 + 68.5 s) − 2 s − 10 s = W0 + 56.5 s on: the
+    // 47 older ones are late; the first admitted ends the alert in the window that holds it
+    expect(f.emitted.slice(1).map(brief)).to.deep.equal([['strict', 'late', 'resolved', iso(W0 + 56.5 * S + 1)]]);
+    expect(f.engine.counts().late).to.equal(47);
+    // patient: its watermark (wall − 91.5 s) had not reached the late host's window when the backlog
+    // came, and every event of it counts: no alert, then or later
+    for (let i = 72; i <= 130; i++) f.second(['a', 'b', 'late']);
+    expect(f.emitted).to.have.length(2);
   });
 
   it('two inputs: event time waits for the one behind, and for one that has reported nothing yet', () => {
