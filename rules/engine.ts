@@ -67,6 +67,10 @@ export class RulesEngine implements RulesEntry {
   private lastArrivalAt = 0;
   /** the span the last event came in: the arrival time is taken once per span, not per event */
   private lastSpan: unknown = null;
+  /** wall-clock time at which the span carrying the newest event came (inputs' progress is measured from it) */
+  private newestArrivedAt = 0;
+  /** the event time the inputs' progress last moved to (progressTo) */
+  private progressTime = -Infinity;
   private readonly now: () => number;
   private processed = new Map<string, number>();
   private curSource: string | null = null;
@@ -180,6 +184,7 @@ export class RulesEngine implements RulesEntry {
     // event time moves first: windows that end before this event are decided without it
     if (t > this.newest) {
       this.newest = t;
+      this.newestArrivedAt = this.lastArrivalAt;
       // (one comparison per event: the rules are visited only when the earliest of them is due)
       if (t >= this.nextDue) this.advance(t, false, out);
     }
@@ -220,6 +225,32 @@ export class RulesEngine implements RulesEntry {
     const out: AlertChange[] = [];
     const idle = now - this.lastArrivalAt;
     if (this.opts.live && Number.isFinite(this.newest) && idle >= 1000) this.advance(this.newest + idle, true, out, idle);
+    if (out.length > 0) this.opts.onAlerts?.(out);
+    return out;
+  }
+
+  /**
+   * Live fleet runner (RulesClock): its inputs have passed on every event their store took before
+   * `at`, the runner's own wall clock. The time since the newest event came has then passed with no
+   * newer event stored: event time moves on from the newest event by that much, whether or not other
+   * events came (an idle fleet, a quiet rule), and every rule decides its windows up to that time less
+   * its allowed lateness. Unlike `tick`'s idle rule, the lateness is always kept: a store that is quiet
+   * may still receive an agent's late events (a spool draining after an outage). And time moves only
+   * as far as the inputs have read: a store that cannot be read (input down) stops it, so no host
+   * looks dead for that. While events come, they move event time as in files (`processDoc`), so the
+   * events' own time frame is kept (history read from the start, clocks all off by the same amount);
+   * only the passing of time comes from the runner's clock. Off outside live daemons (a backtest has no
+   * wall clock).
+   */
+  progressTo(at: number): AlertChange[] {
+    if (!this.opts.live || !Number.isFinite(this.newest)) return NO_CHANGES;
+    const idle = at - this.newestArrivedAt;
+    if (idle <= 0) return NO_CHANGES;
+    const time = this.newest + idle;
+    if (!(time > this.progressTime)) return NO_CHANGES;
+    this.progressTime = time;
+    const out: AlertChange[] = [];
+    this.advance(time, false, out);
     if (out.length > 0) this.opts.onAlerts?.(out);
     return out;
   }
@@ -293,7 +324,7 @@ export class RulesEngine implements RulesEntry {
     this.processed = new Map(this.skipBelow);
     this.curSource = null;
     this.curEvent = null;
-    if (s.newest > 0) { this.newest = s.newest; this.lastArrivalAt = this.now(); }
+    if (s.newest > 0) { this.newest = s.newest; this.lastArrivalAt = this.now(); this.newestArrivedAt = this.lastArrivalAt; }
     this.pendingState = s;
     if (this.compiled.length > 0) {
       for (const r of this.compiled) {

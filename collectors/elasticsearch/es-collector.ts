@@ -55,6 +55,10 @@ export class EsCollector extends PolledCollector {
   polls = 0;
   lastLagSeconds: number | null = null;
   lastPollAt: string | null = null;
+  /** wall-clock start of the last poll that completed (refresh: false reads up to what that poll saw) */
+  private lastCompletedStart: number | null = null;
+  /** the last progress reported to the rules' clock (status) */
+  progressAt: number | null = null;
 
   constructor(readonly cfg: EsInputConfig, private d: EsCollectorDeps) {
     super(cfg.id, d.log);
@@ -65,6 +69,8 @@ export class EsCollector extends PolledCollector {
     this.marker = `es-started:${cfg.id}`;
     // the filter is checked now: a bad one stops the input with a message naming it
     this.selection();
+    // event time follows this input's progress (fleet rules: a dead host is told by the runner's clock)
+    d.clock?.follow(cfg.id);
   }
 
   /** What to fetch now: the loaded rules' selection with the input's filter. */
@@ -104,6 +110,7 @@ export class EsCollector extends PolledCollector {
   private async turn(): Promise<number> {
     if (this.paused) return this.cfg.poll_interval_ms;
     const sel = this.selection();
+    // taken before the checkpoints are asked for: whatever the store had taken by now is at or below them
     const started = Date.now();
     this.request('stats');
     const found = await readShardCheckpoints(this.client, this.cfg.index);
@@ -111,6 +118,7 @@ export class EsCollector extends PolledCollector {
     this.follow(found, firstStart);
     if (firstStart) this.d.registry.touch(this.marker, { input: this.cfg.id, started: new Date().toISOString() });
     const behind = found.filter((c) => this.shards.get(this.sourceOf(c))!.readTo < c.globalCheckpoint);
+    let complete = true;
     if (behind.length > 0 && !sel.none) {
       if (this.cfg.refresh) {
         this.request('refresh');
@@ -125,7 +133,7 @@ export class EsCollector extends PolledCollector {
           onRequest: () => this.request('search'),
           onEvent: (_e, ingestedMs) => this.counted(ingestedMs),
         }, sh, upTo, sel);
-        if (!done) break;
+        if (!done) { complete = false; break; }
       }
     } else if (sel.none) {
       // no rule loaded: nothing can match, the shards are passed over
@@ -136,6 +144,7 @@ export class EsCollector extends PolledCollector {
       }
     }
     for (const c of found) this.shards.get(this.sourceOf(c))!.esCheckpoint = c.globalCheckpoint;
+    if (complete) this.reportProgress(started);
     this.polls++;
     if (this.loop.lastError) {
       this.d.log.info({ input: this.cfg.id }, 'elasticsearch input polls again');
@@ -144,6 +153,19 @@ export class EsCollector extends PolledCollector {
     this.lastPollAt = new Date().toISOString();
     const elapsed = Date.now() - started;
     return Math.max(0, this.cfg.poll_interval_ms - elapsed);
+  }
+
+  /**
+   * A poll that started at `started` has read every shard to its checkpoint: every document the
+   * indices had taken before `started` has gone through the rules (refresh: false reads only up to
+   * the previous poll's checkpoints, so that poll's start). Event time may go there.
+   */
+  private reportProgress(started: number): void {
+    const at = this.cfg.refresh ? started : this.lastCompletedStart;
+    this.lastCompletedStart = started;
+    if (at === null) return;
+    this.progressAt = at;
+    this.d.clock?.progress(this.cfg.id, at);
   }
 
   private request(kind: string): void {
@@ -195,14 +217,15 @@ export class EsCollector extends PolledCollector {
     this.m.shards.set(this.labels, this.shards.size);
   }
 
-  status(): { id: string; last_error: string | null; index: string; events_read: number; events_per_s: number; lag_seconds: number | null; requests: number; polls: number; last_poll: string | null; shards: EsShardStatus[] } {
+  status(): { id: string; last_error: string | null; index: string; events_read: number; events_per_s: number; lag_seconds: number | null; requests: number; polls: number; last_poll: string | null; read_up_to: string | null; shards: EsShardStatus[] } {
     const shards = [...this.shards.values()].map((s) => ({
       index: s.index, shard: s.shard, uuid: s.uuid, checkpoint: this.checkpointOf(s.source) - 1, read_to: s.readTo, es_checkpoint: s.esCheckpoint,
     })).sort((a, b) => a.index.localeCompare(b.index) || a.shard - b.shard);
     return {
       id: this.cfg.id, last_error: this.loop.lastError, index: this.cfg.index, events_read: this.eventsRead,
       events_per_s: this.rate.perSecond(Date.now()), lag_seconds: this.lastLagSeconds, requests: this.requests,
-      polls: this.polls, last_poll: this.lastPollAt, shards,
+      polls: this.polls, last_poll: this.lastPollAt,
+      read_up_to: this.progressAt === null ? null : new Date(this.progressAt).toISOString(), shards,
     };
   }
 }

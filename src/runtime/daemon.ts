@@ -128,6 +128,8 @@ export class Daemon implements ControlTarget {
       hostName: cfg.host_name ?? hostname(),
       // inputs reading a shared store fetch only what the loaded rules can match and read
       selection: (filter) => fleetSelection(this.rules.rules?.rules ?? NO_RULES, filter),
+      // and drive the rules' event time by their progress in wall-clock time
+      clock: this.rulesClock,
     };
     this.collectors = cfg.inputs.map((input) => createCollector(input, deps));
     this.report = new DaemonStatus({

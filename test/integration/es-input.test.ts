@@ -5,6 +5,7 @@ import { AckTracker } from '../../src/core/checkpoints/ack-tracker';
 import { Metrics } from '../../src/core/metrics';
 import type { Span, PipelineEvent } from '../../src/core/event';
 import type { EventSelectionProvider } from '../../src/core/contracts/event-selection';
+import type { InputClock } from '../../src/core/contracts/input-clock';
 import { EsCollector } from '../../collectors/elasticsearch/es-collector';
 import { ES_INPUT_DEFAULTS, type EsInputConfig } from '../../collectors/elasticsearch/config';
 import { fleetSelection } from '../../rules/fleet-selection';
@@ -49,7 +50,7 @@ interface Harness {
   release: () => void;
 }
 
-function harness(dir: string, cfg: Partial<EsInputConfig> & { index: string }, opts: { hold?: boolean; selection?: EventSelectionProvider } = {}): Harness {
+function harness(dir: string, cfg: Partial<EsInputConfig> & { index: string }, opts: { hold?: boolean; selection?: EventSelectionProvider; clock?: InputClock } = {}): Harness {
   const registry = new CheckpointRegistry(join(dir, 'state'));
   registry.load();
   const tracker = new AckTracker(registry);
@@ -63,7 +64,7 @@ function harness(dir: string, cfg: Partial<EsInputConfig> & { index: string }, o
   };
   const metrics = new Metrics();
   const collector = new EsCollector(full, {
-    registry, tracker, log, metrics, errorRetryMs: 100, isFull: () => false, selection: opts.selection,
+    registry, tracker, log, metrics, errorRetryMs: 100, isFull: () => false, selection: opts.selection, clock: opts.clock,
     submit: async (b) => {
       tracker.issue(b);
       b.pending = 1;
@@ -245,12 +246,56 @@ describe('elasticsearch input (the shared Elasticsearch)', function () {
     expect(h2.collector.status().requests).to.be.greaterThan(0);
   });
 
+  it('reports its progress to the rules\' clock after each whole poll: the poll\'s start, by which every document indexed before it was submitted', async () => {
+    await createIndex(`${p}-a`);
+    const followed: string[] = [];
+    const reports: Array<{ at: number; received: number }> = [];
+    let h: Harness | null = null;
+    const clock: InputClock = {
+      follow: (input) => followed.push(input),
+      progress: (input, at) => { expect(input).to.equal('es-in'); reports.push({ at, received: h!.received.length }); },
+    };
+    h = start(harness(t.path, { index: `${p}-*`, poll_interval_ms: 200 }, { clock }));
+    expect(followed).to.deep.equal(['es-in']);
+    // an idle index: every poll still reports (event time moves on while nothing comes)
+    await waitFor(() => reports.length >= 2, WAIT_MS, 'two reports with nothing to read');
+    expect(h.received).to.have.length(0);
+    await bulk(`${p}-a`, docs(0, 40, () => '2026-01-01T00:00:00.000Z'));
+    const indexed = Date.now();
+    await waitFor(() => reports.some((r) => r.at >= indexed), WAIT_MS, 'a report past the indexing');
+    // every report from an instant after the bulk request was answered comes once all 40 were submitted
+    for (const r of reports.filter((x) => x.at >= indexed)) expect(r.received).to.equal(40);
+    // reports never go back, and none claims a time after it was made
+    for (let i = 1; i < reports.length; i++) expect(reports[i].at).to.be.greaterThan(reports[i - 1].at);
+    expect(reports[reports.length - 1].at).to.be.at.most(Date.now());
+    expect(h.collector.status().read_up_to).to.be.a('string');
+  });
+
+  it('refresh: false reports the previous poll\'s start (the checkpoints it reads up to)', async () => {
+    await createIndex(`${p}-a`);
+    const reports: Array<{ at: number; received: number }> = [];
+    let h: Harness | null = null;
+    const clock: InputClock = { follow: () => undefined, progress: (_i, at) => reports.push({ at, received: h!.received.length }) };
+    // the index refreshes every second: polls 1.5 s apart see what the previous one's checkpoints named
+    h = start(harness(t.path, { index: `${p}-*`, poll_interval_ms: 1500, refresh: false }, { clock }));
+    await waitFor(() => reports.length >= 1, WAIT_MS, 'a first report');
+    await bulk(`${p}-a`, docs(0, 25, () => '2026-01-01T00:00:00.000Z'));
+    const indexed = Date.now();
+    await waitFor(() => reports.some((r) => r.at >= indexed), WAIT_MS, 'a report past the indexing');
+    for (const r of reports.filter((x) => x.at >= indexed)) expect(r.received).to.equal(25);
+  });
+
   it('a cluster it cannot reach: the poll fails, /status names the problem, and nothing moves', async () => {
-    const h = start(harness(t.path, { index: `${p}-*`, url: 'http://127.0.0.1:1' }));
+    const reports: number[] = [];
+    const clock: InputClock = { follow: () => undefined, progress: (_i, at) => reports.push(at) };
+    const h = start(harness(t.path, { index: `${p}-*`, url: 'http://127.0.0.1:1' }, { clock }));
     await waitFor(() => h.collector.status().last_error !== null, WAIT_MS, 'the error reported');
     const st = h.collector.status();
     expect(st.last_error).to.match(/ECONNREFUSED|connect/i);
     expect(st.polls).to.equal(0);
+    // nor does the rules' event time: no report while nothing can be read
+    expect(reports).to.deep.equal([]);
+    expect(st.read_up_to).to.equal(null);
     expect([...h.registry.entries()].filter(([k]) => k.startsWith('es:'))).to.deep.equal([]);
   });
 

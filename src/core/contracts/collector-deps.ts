@@ -4,6 +4,7 @@ import type { AckTracker } from '../checkpoints/ack-tracker';
 import type { Logger } from '../log';
 import type { Metrics } from '../metrics';
 import type { EventSelectionProvider } from './event-selection';
+import type { InputClock } from './input-clock';
 
 /** What the daemon gives every collector: the checkpoints, the pipeline's entry and its backpressure. */
 export interface CollectorDeps {
@@ -19,4 +20,6 @@ export interface CollectorDeps {
   hostName?: string;
   /** what the loaded rules can match and read (inputs that fetch from a shared store use it); absent: everything */
   selection?: EventSelectionProvider;
+  /** where an input reading a shared store reports its progress in wall-clock time (the rules' clock); absent: not reported */
+  clock?: InputClock;
 }
