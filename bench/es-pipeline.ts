@@ -14,7 +14,7 @@ import { silentLogger } from '../src/core/log';
 import { Metrics } from '../src/core/metrics';
 import type { VigilConfig, ElasticsearchConfig } from '../src/runtime/config/types';
 import { normaliseNdjsonLine } from '../collectors/ndjson/ndjson';
-import { fileEventId, fileIdPrefix } from '../src/core/event';
+import { fileEventId, fileIdPrefix, hostIdTag } from '../src/core/event';
 import { createClient } from '../sinks/elasticsearch/client';
 import { setupTarget } from '../sinks/elasticsearch/template';
 import { VIGIL_VERSION } from '../src/core/version';
@@ -35,13 +35,14 @@ async function count(url: string, target: string): Promise<number> {
 function bulkBodies(file: string): string[] {
   const text = readFileSync(file);
   const prefix = fileIdPrefix('0'.repeat(32));
+  const tag = hostIdTag('bench');
   const ingested = new Date().toISOString();
   const bodies: string[] = [];
   let parts: string[] = [];
   let start = 0;
   for (let nl = text.indexOf(10); nl >= 0; start = nl + 1, nl = text.indexOf(10, start)) {
     const doc = normaliseNdjsonLine(text.subarray(start, nl), { hostName: 'bench', path: file, offset: start, dataset: 'bench', truncated: false, ingested });
-    parts.push(`{"create":{"_id":"${fileEventId(prefix, start)}"}}\n${JSON.stringify(doc)}\n`);
+    parts.push(`{"create":{"_id":"${fileEventId(prefix, start, tag)}"}}\n${JSON.stringify(doc)}\n`);
     if (parts.length === 1000) { bodies.push(parts.join('')); parts = []; }
   }
   if (parts.length) bodies.push(parts.join(''));

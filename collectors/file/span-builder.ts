@@ -1,5 +1,5 @@
 import type { Span, PipelineEvent } from '../../src/core/event';
-import { FileEventIds, fileIdPrefix } from '../../src/core/event';
+import { FileEventIds, fileIdPrefix, hostIdTag } from '../../src/core/event';
 import { lineHadTime, normaliseNdjsonLine, normaliseNdjsonAscii, type NdjsonLineContext, type NdjsonStats } from '../ndjson/ndjson';
 import { SourceClock } from '../ndjson/inferred-time';
 import { timeMsOf } from '../../src/core/timestamp';
@@ -30,7 +30,7 @@ export class SpanBuilder {
   lines = 0;
 
   constructor(private c: SpanContext) {
-    this.ids = new FileEventIds(fileIdPrefix(c.identity));
+    this.ids = new FileEventIds(fileIdPrefix(c.identity), hostIdTag(c.hostName));
     this.ctx = { hostName: c.hostName, path: c.path, offset: 0, dataset: c.dataset, timestampField: c.timestampField, truncated: false, ingested: '' };
   }
 

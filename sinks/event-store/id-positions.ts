@@ -22,7 +22,7 @@ export class IdPositions {
     return source;
   }
 
-  /** The line offset of an id that `sourceOf` knows. */
+  /** The line offset of an id that `sourceOf` knows (parseInt stops at the dot before the host's tag). */
   offsetOf(id: string): number {
     return parseInt(id.slice(id.indexOf('.') + 1), 36);
   }

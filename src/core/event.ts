@@ -58,12 +58,23 @@ export function fileIdPrefix(fileIdentity: string): string {
 }
 
 /**
- * Document id of a line of a file: the file identity (itself a hash of the file's first line) and
- * the byte offset of the line, e.g. `Xk3…Q.1f4a`. Deterministic and collision-free without hashing
- * every line; ids of one file share a prefix, which Elasticsearch's terms dictionary compresses well.
+ * The part of a file line's id that names the host that read it: the first 8 characters (48 bits) of a
+ * hash of its host name. Two hosts' files often begin with the same line (a CSV or IIS header, the
+ * same application's first message), so their identities, hashes of that line, are the same: without
+ * the host, their lines at equal offsets would share a document id, and Elasticsearch would keep one.
  */
-export function fileEventId(prefix: string, offset: number): string {
-  return `${prefix}.${offset.toString(36)}`;
+export function hostIdTag(hostName: string): string {
+  return digest(`h|${hostName.toLowerCase()}`).slice(0, 8);
+}
+
+/**
+ * Document id of a line of a file: the file identity (itself a hash of the file's first line), the byte
+ * offset of the line and the host's tag, e.g. `Xk3…Q.1f4a.Hh7_0aZq`. Deterministic and collision-free
+ * without hashing every line; ids of one file share a prefix, which Elasticsearch's terms dictionary
+ * compresses well.
+ */
+export function fileEventId(prefix: string, offset: number, hostTag: string): string {
+  return `${prefix}.${offset.toString(36)}.${hostTag}`;
 }
 
 /** "00".."zz": the lowest two base-36 digits of an offset */
@@ -76,22 +87,24 @@ const BASE36_PAIRS: string[] = Array.from({ length: 36 * 36 }, (_, i) => i.toStr
  */
 export class FileEventIds {
   private readonly head: string;
+  private readonly tail: string;
   private high = -1;
   private highText = '';
 
-  constructor(prefix: string) {
+  constructor(prefix: string, hostTag: string) {
     this.head = `${prefix}.`;
+    this.tail = `.${hostTag}`;
   }
 
-  /** The same string as `fileEventId(prefix, offset)`, for an integer offset >= 0. */
+  /** The same string as `fileEventId(prefix, offset, hostTag)`, for an integer offset >= 0. */
   of(offset: number): string {
-    if (offset < 1296) return this.head + offset.toString(36);
+    if (offset < 1296) return this.head + offset.toString(36) + this.tail;
     const high = Math.floor(offset / 1296);
     if (high !== this.high) {
       this.high = high;
       this.highText = this.head + high.toString(36);
     }
-    return this.highText + BASE36_PAIRS[offset - high * 1296];
+    return this.highText + BASE36_PAIRS[offset - high * 1296] + this.tail;
   }
 }
 
@@ -107,8 +120,10 @@ export function fileSourceKey(fileIdentity: string): string {
  */
 export function filePositionOfId(id: string): { source: string; offset: number } | null {
   const dot = id.indexOf('.');
-  if (dot !== 22 || id.length > 40) return null;
-  const offset = parseInt(id.slice(dot + 1), 36);
+  if (dot !== 22 || id.length > 48) return null;
+  // (ids written before the host's tag was added end at the offset)
+  const end = id.indexOf('.', dot + 1);
+  const offset = parseInt(id.slice(dot + 1, end < 0 ? id.length : end), 36);
   if (!Number.isFinite(offset)) return null;
   const bytes = Buffer.from(id.slice(0, dot), 'base64url');
   if (bytes.length !== 16) return null;

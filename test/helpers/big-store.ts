@@ -1,6 +1,6 @@
 import { openSync, writeSync, closeSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { FileEventIds, fileIdPrefix, fileSourceKey } from '../../src/core/event';
+import { FileEventIds, fileIdPrefix, fileSourceKey, hostIdTag } from '../../src/core/event';
 import { storeFileName } from '../../sinks/event-store/store-files';
 
 /** A run of lines of one file source, as the file collector and the event store sink write them. */
@@ -37,7 +37,7 @@ export function appendStoreLines(dir: string, day: Date, runs: SourceRun[]): { e
       pending = 0;
     };
     for (const run of runs) {
-      const ids = new FileEventIds(fileIdPrefix(run.identity));
+      const ids = new FileEventIds(fileIdPrefix(run.identity), hostIdTag('big-store'));
       let offset = ends.get(run.identity) ?? 0;
       for (let i = 0; i < run.lines; i++) {
         const message = `GET /api/items/${i % 9973} 200 ${i % 97}ms user=u${i % 1000}`;

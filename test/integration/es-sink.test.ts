@@ -6,7 +6,7 @@ import { gunzipSync } from 'node:zlib';
 import { Daemon } from '../../src/runtime/daemon';
 import { silentLogger, createLogger } from '../../src/core/log';
 import { Metrics } from '../../src/core/metrics';
-import { fileEventId, fileIdPrefix } from '../../src/core/event';
+import { fileEventId, fileIdPrefix, hostIdTag } from '../../src/core/event';
 import { fingerprintOf } from '../../collectors/file/fingerprint';
 import type { VigilConfig } from '../../src/runtime/config/types';
 import { tempDir } from '../helpers/temp-dir';
@@ -27,7 +27,7 @@ export function esConfig(dir: string, paths: string[], target: string, over: Par
   });
 }
 
-/** The document id every line on disk must have: its file's identity (first line) and its offset. */
+/** The document id every line on disk must have: its file's identity (first line), its offset and the host's tag (testConfig's test-host). */
 function expectedIds(logDir: string): Map<string, number> {
   const ids = new Map<string, number>();
   for (const f of readdirSync(logDir)) {
@@ -40,7 +40,7 @@ function expectedIds(logDir: string): Map<string, number> {
       const nl = buf.indexOf(10, off);
       if (nl < 0) break;
       const seq = (JSON.parse(buf.toString('utf8', off, nl)) as { seq?: number }).seq;
-      if (seq !== undefined) ids.set(fileEventId(prefix, off), seq);
+      if (seq !== undefined) ids.set(fileEventId(prefix, off, hostIdTag('test-host')), seq);
       off = nl + 1;
     }
   }
@@ -120,6 +120,36 @@ describe('Elasticsearch sink (real server)', function () {
     } finally {
       await daemon.stop();
       tmp.cleanup();
+    }
+  });
+
+  it('two hosts whose files begin with the same line: every line of both is a document of its own', async () => {
+    // a fleet's files often share their first line (a CSV or IIS header, the same app's start message):
+    // the same file identity on both hosts, so the ids must also name the host
+    const target = uniqueTarget('twohosts');
+    targets.push(target);
+    const lines = Array.from({ length: 500 }, (_, i) => JSON.stringify({ '@timestamp': new Date(Date.UTC(2026, 1, 1, 12, 0, i)).toISOString(), message: i === 0 ? '#Fields: date time cs-method' : `GET /item/${i}` }));
+    const daemons: Daemon[] = [];
+    for (const host of ['web-01', 'web-02']) {
+      const tmp = tempDir(`es-${host}`);
+      const logDir = join(tmp.path, 'logs');
+      mkdirSync(logDir);
+      writeFileSync(join(logDir, 'access.ndjson'), `${lines.join('\n')}\n`);
+      const cfg = { ...esConfig(tmp.path, [join(logDir, '*.ndjson')], target), host_name: host };
+      const d = new Daemon(cfg, { log: silentLogger(), metrics: new Metrics() });
+      daemons.push(d);
+      await d.start();
+    }
+    try {
+      await waitFor(async () => (await countDocs(target)) >= 1000, 60_000, '1000 documents', 300);
+      await sleep(1000);
+      expect(await countDocs(target)).to.equal(1000);
+      const hits = await allHits(target, ['host']);
+      const perHost = new Map<string, number>();
+      for (const h of hits) { const name = (h._source.host as { name: string }).name; perHost.set(name, (perHost.get(name) ?? 0) + 1); }
+      expect(Object.fromEntries(perHost)).to.deep.equal({ 'web-01': 500, 'web-02': 500 });
+    } finally {
+      for (const d of daemons) await d.stop();
     }
   });
 

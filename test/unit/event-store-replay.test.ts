@@ -8,18 +8,20 @@ import { ReplaySet } from '../../sinks/event-store/replay-set';
 import { SOURCE_GONE_AFTER_MS, REPLAY_HOLD_MS } from '../../sinks/event-store/write-mark';
 import { CheckpointRegistry } from '../../src/core/checkpoints/registry';
 import { Metrics } from '../../src/core/metrics';
-import { fileEventId, fileIdPrefix, fileSourceKey, type PipelineEvent, type Span } from '../../src/core/event';
+import { fileEventId, fileIdPrefix, fileSourceKey, hostIdTag, type PipelineEvent, type Span } from '../../src/core/event';
 import { encodeRecord } from '../../sinks/spool/record-line';
 import { tempDir } from '../helpers/temp-dir';
 import { readStore } from '../helpers/event-store';
 import { captureLogger } from '../helpers/logger';
+
+const HOST = hostIdTag('test-host');
 
 /** Events of lines `from`..`to`-1 of a file (ids as the file collector makes them; offsets are line numbers here). */
 function fileLines(identity: string, from: number, to: number, pending = 1): PipelineEvent[] {
   const span: Span = { source: fileSourceKey(identity), start: from, end: to, pending, events: [] };
   const prefix = fileIdPrefix(identity);
   const out: PipelineEvent[] = [];
-  for (let i = from; i < to; i++) out.push({ id: fileEventId(prefix, i), doc: { message: `${identity.slice(0, 4)} ${i}` }, span });
+  for (let i = from; i < to; i++) out.push({ id: fileEventId(prefix, i, HOST), doc: { message: `${identity.slice(0, 4)} ${i}` }, span });
   return out;
 }
 
@@ -158,9 +160,10 @@ describe('local event store: the replay window and the mark after a restart', ()
   it('keeps ids as they are: a file line\'s id and one that only looks like it are told apart', () => {
     const r = new ReplaySet();
     const P = fileIdPrefix('2'.repeat(32));
-    const ids = [fileEventId(P, 10), `${P}.0a`, `${P}.A`, `${P}.a!`, `${P}.`, 'w1', 'x.1', fileEventId(P, 2 ** 40)];
+    const ids = [fileEventId(P, 10, HOST), fileEventId(P, 10, hostIdTag('other')), `${P}.a`, `${P}.0a`, `${P}.A`, `${P}.a!`, `${P}.`, `${P}.a.short`, `${P}.a.${HOST}x`, 'w1', 'x.1', fileEventId(P, 2 ** 40, HOST)];
     for (const id of ids) expect(r.add(id), id).to.equal(true);
-    expect(r.add(fileEventId(P, 10))).to.equal(false);
+    expect(r.add(fileEventId(P, 10, HOST))).to.equal(false);
+    expect(r.add(`${P}.a`)).to.equal(false);
     expect(r.size).to.equal(ids.length);
     expect([...r].sort()).to.deep.equal([...ids].sort());
     expect(r.has(`${P}.b`)).to.equal(false);

@@ -5,16 +5,18 @@ import { EventStoreSink } from '../../sinks/event-store/event-store-sink';
 import { CheckpointRegistry } from '../../src/core/checkpoints/registry';
 import { silentLogger } from '../../src/core/log';
 import { Metrics } from '../../src/core/metrics';
-import { fileEventId, fileIdPrefix, fileSourceKey, type PipelineEvent, type Span } from '../../src/core/event';
+import { fileEventId, fileIdPrefix, fileSourceKey, hostIdTag, type PipelineEvent, type Span } from '../../src/core/event';
 import { tempDir } from '../helpers/temp-dir';
 import { readStore } from '../helpers/event-store';
+
+const HOST = hostIdTag('test-host');
 
 /** Events of lines `from`..`to`-1 of a file (ids as the file collector makes them; offsets are line numbers here). */
 function fileLines(identity: string, from: number, to: number): PipelineEvent[] {
   const span: Span = { source: fileSourceKey(identity), start: from, end: to, pending: 1, events: [] };
   const prefix = fileIdPrefix(identity);
   const out: PipelineEvent[] = [];
-  for (let i = from; i < to; i++) out.push({ id: fileEventId(prefix, i), doc: { '@timestamp': '2026-01-01T00:00:00.000Z', message: `${identity.slice(0, 4)} ${i}` }, span });
+  for (let i = from; i < to; i++) out.push({ id: fileEventId(prefix, i, HOST), doc: { '@timestamp': '2026-01-01T00:00:00.000Z', message: `${identity.slice(0, 4)} ${i}` }, span });
   return out;
 }
 
