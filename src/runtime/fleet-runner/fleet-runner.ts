@@ -95,8 +95,7 @@ export class FleetRunner {
 
   /** Starts the leases (retried in the background while Elasticsearch does not answer), the deliveries and the takeovers. */
   start(): void {
-    this.rulesSeen = this.d.engine.rules;
-    this.warnTimeouts();
+    this.checkRules(); // the rules loaded by now are the leases' rule set
     this.takeovers.start();
     this.history.start();
     this.dispatcher.start();
