@@ -27,7 +27,7 @@ export const fleetLeaseSchema = {
   properties: {
     index: { type: 'string', minLength: 1, default: FLEET_LEASE_DEFAULTS.index, description: 'Elasticsearch index of the fleet\'s member heartbeats and rule leases' },
     fleet: { type: 'string', minLength: 1, default: FLEET_LEASE_DEFAULTS.fleet, description: 'Fleet name: runners with the same name share the rules' },
-    lease_ms: { type: 'integer', minimum: 500, default: FLEET_LEASE_DEFAULTS.lease_ms, description: 'Time within which a dead runner\'s rules move to another runner (ms)' },
+    lease_ms: { type: 'integer', minimum: 500, default: FLEET_LEASE_DEFAULTS.lease_ms, description: 'Time within which a dead runner\'s rules, and its deliveries\' claims, move to another runner (ms); longer than every notifier\'s timeout' },
     renew_fraction: { type: 'number', exclusiveMinimum: 0, maximum: 0.5, default: FLEET_LEASE_DEFAULTS.renew_fraction, description: 'Renewal period as a fraction of lease_ms' },
     drift_margin: { type: 'number', minimum: 0, maximum: 0.5, default: FLEET_LEASE_DEFAULTS.drift_margin, description: 'Share of its lease an owner gives up to bound clock rate drift' },
   },

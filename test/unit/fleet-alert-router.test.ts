@@ -1,0 +1,40 @@
+import { expect } from 'chai';
+import { join } from 'node:path';
+import { mkdtempSync, readdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { AlertRouter } from '../../src/runtime/alert-router';
+import { SilenceStore } from '../../rules/silences';
+import { AlertOutbox } from '../../sinks/notify/outbox/alert-outbox';
+import { Metrics } from '../../src/core/metrics';
+import { silentLogger } from '../../src/core/log';
+import { testAlert } from '../helpers/alert';
+import type { Alert } from '../../rules/alerts/alert';
+
+describe('alert router on a fleet runner', () => {
+  it('writes an owned rule\'s change to the alert history with the rule\'s fencing token, never to the local outbox; a rule not owned (any more) is dropped', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'vigil-fleet-router-'));
+    const owned = new Map<string, number>([['mine', 7]]);
+    const recorded: Array<{ rule: string; fence?: number; silenced?: boolean }> = [];
+    const metrics = new Metrics();
+    let kicked = 0;
+    const router = new AlertRouter({
+      silences: new SilenceStore(join(dir, 'silences.json')),
+      outbox: new AlertOutbox(join(dir, 'outbox')),
+      dispatcher: { kick: () => { kicked++; } },
+      groupWindowMs: () => undefined,
+      log: silentLogger(),
+      metrics,
+      fleet: { fence: (rule) => owned.get(rule), history: { record: (a: Alert, o?: { silenced?: boolean; fence?: number }) => { recorded.push({ rule: a.rule, fence: o?.fence, silenced: o?.silenced }); } } },
+    });
+    router.route([{ alert: testAlert({ rule: 'mine' }), send: true }, { alert: testAlert({ rule: 'theirs' }), send: true }]);
+    owned.delete('mine'); // lost
+    router.route([{ alert: testAlert({ rule: 'mine', state: 'resolved' }), send: true }]);
+    expect(recorded).to.deep.equal([{ rule: 'mine', fence: 7, silenced: false }]);
+    expect(kicked).to.equal(0);
+    expect(readdirSync(join(dir, 'outbox')).filter((f) => f.endsWith('.json'))).to.deep.equal([]);
+    const text = await metrics.registry.metrics();
+    expect(text).to.match(/vigil_alerts_total\{rule="theirs",state="firing",outcome="not-owned"\} 1/);
+    expect(text).to.match(/vigil_alerts_total\{rule="mine",state="resolved",outcome="not-owned"\} 1/);
+    expect(text).to.match(/vigil_alerts_total\{rule="mine",state="firing",outcome="queued"\} 1/);
+  });
+});
