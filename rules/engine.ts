@@ -8,7 +8,7 @@ import type { LoadedRules, RuleDef } from './types';
 import { validateWhere } from './kql/validate-where';
 import { compileRule, type CompiledRule } from './compile-rule';
 import { RuleIndex } from './rule-index';
-import type { AlertChange, FiringAlert } from './alerts/lifecycle';
+import type { AlertChange, FiringAlert, OpenAlert } from './alerts/lifecycle';
 import { RuleOwnership, type RebuildEvent } from './rule-ownership';
 
 /** One running rule as /status shows it: the events its filter let through, its alerts fired and resolved, and those firing now. */
@@ -293,6 +293,7 @@ export class RulesEngine implements RulesEntry {
     r.nextAdvance = wm + r.advanceEvery;
     const conds = r.detector.advance(wm);
     if (conds.length > 0) out.push(...r.lifecycle.onConditions(conds));
+    if (r.lifecycle.adopting) out.push(...r.lifecycle.settleAdopted(wm, new Set(r.detector.firing().map((c) => c.group))));
     r.lifecycle.slide(wm);
     r.lifecycle.expire(wm - 24 * 3_600_000);
   }
@@ -318,11 +319,14 @@ export class RulesEngine implements RulesEntry {
    * the same deterministic id). The rule is evaluated from then on. Undefined when the takeover was
    * given up meanwhile (`releaseRule`) or the rule is gone.
    */
-  completeTakeover(rule: string, reread: RebuildEvent[]): { events: number; changes: AlertChange[] } | undefined {
+  completeTakeover(rule: string, reread: RebuildEvent[], open: Array<Omit<OpenAlert, 'groupValues'>> = [], takeoverAt = this.now()): { events: number; changes: AlertChange[] } | undefined {
     const r = this.compiled.find((c) => c.def.id === rule);
     if (!this.ownership || !r) return undefined;
     const events = this.ownership.completeTakeover(rule, reread);
     if (!events) return undefined;
+    // the former owner's open alerts go on under their ids; not held by the re-read windows once
+    // event time passed the takeover, they resolve
+    r.lifecycle.adopt(open.map((o) => ({ ...o, groupValues: groupValuesOf(r.def.group_by, o.groupKey) })), takeoverAt);
     const out: AlertChange[] = [];
     for (const e of events) {
       const wm = e.t - r.def.allowed_lateness_ms;
@@ -439,6 +443,15 @@ export class RulesEngine implements RulesEntry {
 /** a rule's detection fingerprint is known and the same: its detector state fits the rule as it is now */
 function sameDetection(detection: string | undefined, def: RuleDef): boolean {
   return detection !== undefined && detection === def.detection_fingerprint;
+}
+
+/** The group_by values of a group key (JSON of the values in rule order), by field. */
+function groupValuesOf(groupBy: string[], key: string): Record<string, unknown> {
+  let values: unknown;
+  try { values = JSON.parse(key); } catch { values = []; }
+  const out: Record<string, unknown> = {};
+  if (Array.isArray(values)) groupBy.forEach((f, i) => { out[f] = values[i]; });
+  return out;
 }
 
 /** Where an event sits in its source: a file line's byte offset, else the end of its span. */

@@ -118,4 +118,52 @@ describe('fleet runner: the rules engine evaluates only the rules it owns', () =
     expect(changes).to.deep.equal([]);
     expect(engine.ownership!.wanted()).to.deep.equal([]);
   });
+
+  describe('alerts a former owner left firing (read from the alert history)', () => {
+    const RESOLVING = `
+rules:
+  - id: burst
+    type: threshold
+    where: 'event.code: 4625'
+    group_by: [user.name]
+    threshold: 5
+    window: 1m
+    allowed_lateness: 1s
+    notify_resolved: true
+`;
+    const open = { id: 'fired-by-the-dead-owner', groupKey: '["bob"]', firedAt: T0 - 600_000, sent: true,
+      shown: { count: 7, window: { start: new Date(T0 - 660_000).toISOString(), end: new Date(T0 - 600_000).toISOString() }, first_event: new Date(T0 - 660_000).toISOString(), last_event: new Date(T0 - 600_000).toISOString(), samples: [] } };
+    function clocked(): { engine: RulesEngine; changes: AlertChange[]; set: (t: number) => void } {
+      let clock = T0 + 100_000;
+      const changes: AlertChange[] = [];
+      const engine = new RulesEngine(silentLogger(), { fleet: true, live: true, now: () => clock, onAlerts: (c) => changes.push(...c) });
+      engine.use(rulesOf(RESOLVING));
+      return { engine, changes, set: (t) => { clock = t; } };
+    }
+
+    it('still held by the re-read windows: it goes on under its id (no second firing), and resolves under it', () => {
+      const { engine, changes, set } = clocked();
+      engine.beginTakeover('burst');
+      const reread = [60, 61, 62, 63, 64].map((n) => { const e = logon(n, { source: 'x', start: 0, end: 0, pending: 0, events: [] }); return { doc: e.doc, t: e.time!, id: e.id }; });
+      engine.completeTakeover('burst', reread, [open], T0 + 100_000);
+      expect(changes).to.deep.equal([]);
+      set(T0 + 300_000);
+      engine.tick();
+      expect(changes.map((c) => [c.alert.id, c.alert.state, c.send, c.alert.group])).to.deep.equal([['fired-by-the-dead-owner', 'resolved', true, { 'user.name': 'bob' }]]);
+    });
+
+    it('no longer held by the re-read windows: resolved under its id once event time passed the takeover', () => {
+      const { engine, changes, set } = clocked();
+      engine.beginTakeover('burst');
+      engine.completeTakeover('burst', [], [open], T0 + 100_000);
+      // event time moves with an event no owned rule matches, then with the wall clock
+      const span: Span = { source: 'es:in:uuid:0', start: 0, end: 1, pending: 0, events: [] };
+      engine.process({ id: 'other', doc: { '@timestamp': new Date(T0 + 90_000).toISOString(), event: { code: '4624' } }, span, position: 0, time: T0 + 90_000 });
+      engine.tick();
+      expect(changes).to.deep.equal([]);
+      set(T0 + 150_000);
+      engine.tick();
+      expect(changes.map((c) => [c.alert.id, c.alert.state, c.alert.count])).to.deep.equal([['fired-by-the-dead-owner', 'resolved', 7]]);
+    });
+  });
 });

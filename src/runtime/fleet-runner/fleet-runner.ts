@@ -17,6 +17,7 @@ import type { EsInputConfig } from '../../../collectors/elasticsearch/config';
 import { AlertHistoryWriter } from '../../../sinks/elasticsearch/alerts/alert-history-writer';
 import { DeliveryLedger } from '../../../sinks/elasticsearch/alerts/delivery-ledger';
 import { FleetDeliveryDispatcher } from '../../../sinks/elasticsearch/alerts/fleet-delivery-dispatcher';
+import { readOpenAlerts } from '../../../sinks/elasticsearch/alerts/open-alerts';
 import type { Delivery } from '../../../sinks/notify/outbox/delivery';
 import { FleetLeaseManager } from '../fleet';
 import type { FleetConfig } from '../fleet/config';
@@ -73,6 +74,7 @@ export class FleetRunner {
     this.takeovers = new RuleTakeovers({
       engine: d.engine, log: d.log, metrics: this.takeoverMetrics,
       reread: (def, now) => rereadRuleEvents(this.client, { index: d.input.index, def, filter: d.input.filter, now }),
+      openAlerts: (rule) => readOpenAlerts(this.client, rule),
       inputPolls: () => d.inputStatus().polls,
       owns: (rule) => this.leases.fencingToken(rule) !== undefined,
     });

@@ -3,17 +3,20 @@
  * brings for it, its windows are re-read from Elasticsearch (./window-rebuild.ts), the two are counted
  * together (each `_id` once), and from then on the rule is evaluated. Until the input has polled twice
  * more (by then it has read past everything the re-read could see), the rule passes by the events the
- * re-read counted. A failed re-read is retried with backoff while the lease holds; a lease lost meanwhile
+ * re-read counted. The alerts a former owner left firing (in the alert history) go on under their
+ * ids rather than firing anew; those the rebuilt windows no longer hold resolve. A failed re-read is retried with backoff while the lease holds; a lease lost meanwhile
  * abandons it.
  */
 import type { Logger } from '../../core/log';
-import type { RebuildEvent, RuleDef, RulesEngine } from '../../../rules';
+import type { OpenAlert, RebuildEvent, RuleDef, RulesEngine } from '../../../rules';
 import type { TakeoverMetrics } from './takeover-metrics';
 
 export interface RuleTakeoversDeps {
   engine: RulesEngine;
   /** the re-read of one rule's windows */
   reread: (def: RuleDef, now: number) => Promise<RebuildEvent[]>;
+  /** the rule's alerts the alert history holds as firing (a former owner's), carried on under their ids */
+  openAlerts?: (rule: string) => Promise<Array<Omit<OpenAlert, 'groupValues'>>>;
   /** polls the input has completed so far */
   inputPolls: () => number;
   /** still the owner (the lease may end while the re-read runs) */
@@ -31,6 +34,8 @@ export interface TakeoverReport {
   events?: number;
   /** alert changes the re-read made (a firing the former owner wrote already is a duplicate in the alert history) */
   alert_changes?: number;
+  /** alerts the former owner left firing, carried on under their ids */
+  open_alerts?: number;
   ms?: number;
   state: 'rebuilding' | 'done' | 'abandoned';
   last_error?: string;
@@ -97,15 +102,17 @@ export class RuleTakeovers {
     for (;;) {
       if (!this.current(rule, gen)) break;
       try {
-        const events = await this.d.reread(def, Date.now());
+        const now = Date.now();
+        const [events, open] = await Promise.all([this.d.reread(def, now), this.d.openAlerts?.(rule) ?? []]);
         if (!this.current(rule, gen)) break;
         const polls = this.d.inputPolls();
-        const done = engine.completeTakeover(rule, events);
+        const done = engine.completeTakeover(rule, events, open, now);
         if (!done) break;
         this.settling.set(rule, polls + 2);
         report.state = 'done';
         report.events = done.events;
         report.alert_changes = done.changes.length;
+        report.open_alerts = open.length;
         report.ms = Date.now() - began;
         delete report.last_error;
         metrics?.takeovers.inc({ outcome: 'done' });
