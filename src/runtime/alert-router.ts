@@ -44,13 +44,14 @@ export class AlertRouter {
         continue;
       }
       metrics.alerts.inc({ rule: a.rule, state: a.state, outcome: !c.send ? 'realert' : silences.isSilenced(a.rule, a.group) ? 'silenced' : 'queued' });
-      if (!c.send) continue;
       const silenced = silences.isSilenced(a.rule, a.group);
       if (fleet) {
-        this.recordHistory(fleet.history, c.alert, silenced, fence);
-        if (!silenced) log.info({ rule: a.rule, state: a.state, group: a.group, count: a.count, id: a.id, fence, notifiers: a.notify }, `alert ${a.state}`);
+        // every change is kept (a takeover reads the open alerts back), only those to send get delivery records
+        this.recordHistory(fleet.history, c.alert, silenced, fence, c.send);
+        if (c.send && !silenced) log.info({ rule: a.rule, state: a.state, group: a.group, count: a.count, id: a.id, fence, notifiers: a.notify }, `alert ${a.state}`);
         continue;
       }
+      if (!c.send) continue;
       if (this.o.history) this.recordHistory(this.o.history, c.alert, silenced);
       if (silenced) continue;
       try {
@@ -66,9 +67,9 @@ export class AlertRouter {
     }
   }
 
-  private recordHistory(history: Pick<AlertHistoryWriter, 'record'>, alert: AlertChange['alert'], silenced: boolean, fence?: number): void {
+  private recordHistory(history: Pick<AlertHistoryWriter, 'record'>, alert: AlertChange['alert'], silenced: boolean, fence?: number, notify?: boolean): void {
     try {
-      history.record(alert, { silenced, fence });
+      history.record(alert, { silenced, fence, ...(notify === false ? { notify } : {}) });
     } catch (err) {
       this.o.log.error({ rule: alert.rule, id: alert.id, err: (err as Error).message }, 'could not queue an alert change for the alert history in Elasticsearch');
     }

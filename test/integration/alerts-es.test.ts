@@ -12,6 +12,7 @@ import type { Delivery, Notification } from '../../sinks/notify/outbox/delivery'
 import { AlertHistoryWriter } from '../../sinks/elasticsearch/alerts/alert-history-writer';
 import { DeliveryLedger } from '../../sinks/elasticsearch/alerts/delivery-ledger';
 import { FleetDeliveryDispatcher } from '../../sinks/elasticsearch/alerts/fleet-delivery-dispatcher';
+import { readOpenAlerts } from '../../sinks/elasticsearch/alerts/open-alerts';
 import { ALERTS_DATA_STREAM, DELIVERIES_INDEX } from '../../sinks/elasticsearch/alerts/alerts-targets';
 import { outboxKey } from '../../sinks/notify/outbox/alert-outbox';
 import type { FencedRecord } from '../../sinks/elasticsearch/alerts/delivery-record';
@@ -280,6 +281,26 @@ describe('Alerts in Elasticsearch: written once, delivered once across runners (
     const done = (await ledger.get(key))!.rec;
     expect([done.status, done.fence, done.sent_by]).to.deep.equal(['sent', 4, 'owner']);
     expect(byKey(receiver).get(key)?.requests).to.equal(1);
+  });
+
+  it('a rule\'s open alerts (fired, not resolved) as a runner taking the rule over reads them from the alert history', async () => {
+    const w = writer();
+    const rule = `alerts-es-open-${randomBytes(4).toString('hex')}`;
+    const closed = freshAlert({ rule, groupKey: '["alice"]' });
+    const open = freshAlert({ rule, groupKey: '["bob"]', count: 31 });
+    const silenced = freshAlert({ rule, groupKey: '["carol"]' });
+    w.record(closed);
+    w.record({ ...closed, state: 'resolved', resolved_at: '2026-01-01T10:20:00.000Z' });
+    w.record(open);
+    w.record(silenced, { silenced: true });
+    w.record(freshAlert({ groupKey: '["bob"]' })); // another rule's
+    expect(await w.drained(20_000)).to.equal(true);
+    const got = (await readOpenAlerts(client, rule)).sort((x, y) => x.groupKey.localeCompare(y.groupKey));
+    expect(got.map((o) => [o.id, o.groupKey, o.sent, o.firedAt, o.shown.count, o.shown.window])).to.deep.equal([
+      [open.id, '["bob"]', true, Date.parse(open.fired_at), 31, open.window],
+      [silenced.id, '["carol"]', false, Date.parse(silenced.fired_at), silenced.count, silenced.window],
+    ]);
+    expect(got[0].shown.samples).to.have.length(10);
   });
 
   it('two live runners polling the deliveries send every alert exactly once', async () => {

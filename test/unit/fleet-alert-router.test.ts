@@ -14,7 +14,7 @@ describe('alert router on a fleet runner', () => {
   it('writes an owned rule\'s change to the alert history with the rule\'s fencing token, never to the local outbox; a rule not owned (any more) is dropped', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'vigil-fleet-router-'));
     const owned = new Map<string, number>([['mine', 7]]);
-    const recorded: Array<{ rule: string; fence?: number; silenced?: boolean }> = [];
+    const recorded: Array<{ rule: string; fence?: number; silenced?: boolean; notify?: boolean }> = [];
     const metrics = new Metrics();
     let kicked = 0;
     const router = new AlertRouter({
@@ -24,12 +24,14 @@ describe('alert router on a fleet runner', () => {
       groupWindowMs: () => undefined,
       log: silentLogger(),
       metrics,
-      fleet: { fence: (rule) => owned.get(rule), history: { record: (a: Alert, o?: { silenced?: boolean; fence?: number }) => { recorded.push({ rule: a.rule, fence: o?.fence, silenced: o?.silenced }); } } },
+      fleet: { fence: (rule) => owned.get(rule), history: { record: (a: Alert, o?: { silenced?: boolean; fence?: number; notify?: boolean }) => { recorded.push({ rule: a.rule, fence: o?.fence, silenced: o?.silenced, ...(o?.notify !== undefined ? { notify: o.notify } : {}) }); } } },
     });
     router.route([{ alert: testAlert({ rule: 'mine' }), send: true }, { alert: testAlert({ rule: 'theirs' }), send: true }]);
+    // held back by realert: kept in the history (a takeover reads the open alerts), without delivery records
+    router.route([{ alert: testAlert({ rule: 'mine', id: 'again' }), send: false }]);
     owned.delete('mine'); // lost
     router.route([{ alert: testAlert({ rule: 'mine', state: 'resolved' }), send: true }]);
-    expect(recorded).to.deep.equal([{ rule: 'mine', fence: 7, silenced: false }]);
+    expect(recorded).to.deep.equal([{ rule: 'mine', fence: 7, silenced: false }, { rule: 'mine', fence: 7, silenced: false, notify: false }]);
     expect(kicked).to.equal(0);
     expect(readdirSync(join(dir, 'outbox')).filter((f) => f.endsWith('.json'))).to.deep.equal([]);
     const text = await metrics.registry.metrics();

@@ -4,7 +4,7 @@ import { ALERTS_DATA_STREAM } from './alerts-targets';
 
 /** An alert document's `vigil.alert`, as far as an open alert is read from it. */
 interface AlertFields {
-  id?: string; state?: string; group_key?: string; fired_at?: string; silenced?: boolean;
+  id?: string; state?: string; group_key?: string; fired_at?: string; silenced?: boolean; notified?: boolean;
   count?: number; reference?: number; value?: number; window?: { start: string; end: string };
   first_event?: string; last_event?: string; samples?: OpenAlert['shown']['samples'];
 }
@@ -13,8 +13,8 @@ interface AlertFields {
 const MAX_DOCS = 10_000;
 
 /**
- * The alerts of `rule` the alert history holds as fired and not resolved (a firing document whose
- * alert id has no resolved one), without their group values (the rules engine reads them from the
+ * The alerts of `rule` the alert history holds as fired and not resolved (per group, the newest
+ * firing document, when its alert id has no resolved one), without their group values (the rules engine reads them from the
  * group key). The data stream is refreshed first, so that a dead owner's last writes are seen.
  */
 export async function readOpenAlerts(client: Client, rule: string): Promise<Array<Omit<OpenAlert, 'groupValues'>>> {
@@ -23,20 +23,21 @@ export async function readOpenAlerts(client: Client, rule: string): Promise<Arra
     index: ALERTS_DATA_STREAM, ignore_unavailable: true, allow_no_indices: true, size: MAX_DOCS,
     query: { term: { 'vigil.alert.rule': rule } }, sort: [{ '@timestamp': 'desc' }], _source: ['vigil.alert'],
   });
-  const firing = new Map<string, AlertFields>();
+  // a group has one alert at a time: its newest firing, open unless resolved
+  const newest = new Map<string, AlertFields & { id: string; group_key: string }>();
   const resolved = new Set<string>();
   for (const h of r.hits.hits) {
     const a = h._source?.vigil?.alert;
-    if (!a?.id) continue;
+    if (!a?.id || typeof a.group_key !== 'string') continue;
     if (a.state === 'resolved') resolved.add(a.id);
-    else if (a.state === 'firing') firing.set(a.id, a);
+    else if (a.state === 'firing' && !newest.has(a.group_key)) newest.set(a.group_key, a as AlertFields & { id: string; group_key: string });
   }
   const out: Array<Omit<OpenAlert, 'groupValues'>> = [];
-  for (const [id, a] of firing) {
+  for (const a of newest.values()) {
     const firedAt = Date.parse(a.fired_at ?? '');
-    if (resolved.has(id) || typeof a.group_key !== 'string' || !Number.isFinite(firedAt) || !a.window) continue;
+    if (resolved.has(a.id) || !Number.isFinite(firedAt) || !a.window) continue;
     out.push({
-      id, groupKey: a.group_key, firedAt, sent: a.silenced !== true,
+      id: a.id, groupKey: a.group_key, firedAt, sent: a.silenced !== true && a.notified !== false,
       shown: {
         count: a.count ?? 0, window: a.window, first_event: a.first_event ?? a.fired_at!, last_event: a.last_event ?? a.fired_at!, samples: a.samples ?? [],
         ...(a.reference !== undefined ? { reference: a.reference } : {}), ...(a.value !== undefined ? { value: a.value } : {}),
