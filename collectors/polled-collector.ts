@@ -9,8 +9,9 @@ export abstract class PolledCollector implements Collector {
   abstract readonly type: string;
   protected readonly loop: PollingLoop;
 
-  constructor(readonly id: string, log: LoopLog) {
-    this.loop = new PollingLoop(log);
+  /** @param wakeGapMs see {@link PollingLoop}: the least time between turns brought on by wake() */
+  constructor(readonly id: string, log: LoopLog, wakeGapMs = 0) {
+    this.loop = new PollingLoop(log, wakeGapMs);
   }
 
   /** set by the control API: the turns read nothing while paused (what is open stays open, checkpoints stay) */

@@ -171,16 +171,17 @@ export class RulesEngine implements RulesEntry {
     }
     if (this.compiled.length > 0) {
       this.curId = event.id;
-      this.processDoc(event.doc, event.time);
+      this.processDoc(event.doc, event.time, event.dottedRoot !== true);
       this.curId = undefined;
     } else this.evaluated++;
   }
 
   /**
    * Runs one event document through the rules (backtests and rule examples call this directly); `time`,
-   * when the caller has it, is its `@timestamp` in epoch milliseconds.
+   * when the caller has it, is its `@timestamp` in epoch milliseconds. `nestedRoot`: the document has no
+   * dotted key at its root, as a collector's EventDoc (by default it may have: rule examples, tests).
    */
-  processDoc(doc: Record<string, unknown>, time?: number): AlertChange[] {
+  processDoc(doc: Record<string, unknown>, time?: number, nestedRoot = false): AlertChange[] {
     this.evaluated++;
     if (this.compiled.length === 0) return [];
     // (most events change no alert: the list is the engine's own until one does)
@@ -194,10 +195,11 @@ export class RulesEngine implements RulesEntry {
     // event time moves first: windows that end before this event are decided without it
     if (t > this.newest) {
       this.newest = t;
-      this.advance(t, false, out);
+      // (one comparison per event: the rules are visited only when the earliest of them is due)
+      if (t >= this.nextDue) this.advance(t, false, out);
     }
     // the rules filed under the event's values, then those checked on every event (two lists, not joined per event)
-    const filed = this.index.filed(doc);
+    const filed = this.index.filed(doc, nestedRoot);
     for (let i = 0; i < filed.length; i++) this.meet(filed[i], doc, t, out);
     const unfiled = this.index.unfiled;
     for (let i = 0; i < unfiled.length; i++) this.meet(unfiled[i], doc, t, out);

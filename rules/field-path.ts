@@ -13,6 +13,9 @@ export function compileFieldVisitor(path: string): FieldVisitor {
   const hasOwn = Object.prototype.hasOwnProperty;
   if (segs.length === 1) {
     const k = segs[0];
+    // (a name objects inherit is read as an own key only, by the closure)
+    const generated = k in Object.prototype ? undefined : generatedOneSegmentVisitor(k);
+    if (generated) return generated;
     return (doc, test) => {
       if (!hasOwn.call(doc, k)) return false;
       const v = doc[k];
@@ -27,6 +30,10 @@ export function compileFieldVisitor(path: string): FieldVisitor {
 }
 
 /** The values at the end of a path: a value, or each element of an array (nested arrays flattened). */
+export function eachLeaf(v: unknown, test: (v: unknown) => boolean): boolean {
+  return leaf(v, test);
+}
+
 function leaf(v: unknown, test: (v: unknown) => boolean): boolean {
   if (v === null || v === undefined) return false;
   if (!Array.isArray(v)) return test(v);
@@ -99,6 +106,26 @@ function generatedTwoSegmentVisitor(a: string, b: string, ab: string, general: F
 };`;
   try {
     return (new Function('general', 'under', 'leaf', body) as (g: FieldVisitor, u: typeof under, l: typeof leaf) => FieldVisitor)(general, under, leaf);
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * A path of one segment (`message`), as the closure above reads it, in a function of its own with the
+ * name in its code (see generatedTwoSegmentVisitor). Only for names no object inherits: a plain load
+ * of any other name finds an own value or nothing.
+ */
+function generatedOneSegmentVisitor(k: string): FieldVisitor | undefined {
+  const body = `return function visit(doc, test) {
+  const v = doc[${JSON.stringify(k)}];
+  if (v === null || v === undefined) return false;
+  if (!Array.isArray(v)) return test(v);
+  for (const el of v) if (el !== null && el !== undefined && test(el)) return true;
+  return false;
+};`;
+  try {
+    return (new Function(body) as () => FieldVisitor)();
   } catch {
     return undefined;
   }

@@ -1,6 +1,6 @@
 import type { Ast } from './kql/ast';
-import { keywordOf, VIGIL_FIELDS } from './kql/fields';
-import { compileFieldVisitor } from './field-path';
+import { VIGIL_FIELDS } from './kql/fields';
+import { compileIndexProbe, type IndexProbes, type ProbeField } from './index-probe';
 
 const NONE: readonly never[] = [];
 
@@ -12,12 +12,11 @@ const NONE: readonly never[] = [];
  * The full query still decides; the index only skips rules that cannot match.
  */
 export class RuleIndex<R> {
-  private byField = new Map<string, { byValue: Map<string, R[]> }>();
-  /** per field: calls `collect` on each of its values in a document (no array built per event) */
-  private visits: Array<(doc: Record<string, unknown>) => void> = [];
-  /** the lists of rules found for the current document: the first, and any more */
-  private first: R[] | null = null;
-  private more: R[][] | null = null;
+  private byField = new Map<string, ProbeField<R>>();
+  /** reads the index's fields of a document into `hits` (no array built per event) */
+  private probes: IndexProbes | null = null;
+  /** the lists of rules found for the current document */
+  private hits: R[][] = [];
   private always: R[] = [];
   private pending: Array<{ rule: R; options: Array<{ field: string; values: string[] }> }> = [];
   private size = 0;
@@ -51,13 +50,14 @@ export class RuleIndex<R> {
         if (a > b || (a === b && o.values.length < best.values.length)) best = o;
       }
       let f = this.byField.get(best.field);
-      if (!f) { f = { byValue: new Map() }; this.byField.set(best.field, f); this.visits.push(this.visitorOf(best.field, f.byValue)); }
+      if (!f) { f = { path: best.field, byValue: new Map() }; this.byField.set(best.field, f); }
       for (const v of best.values) {
         const list = f.byValue.get(v);
         if (list) { if (!list.includes(p.rule)) list.push(p.rule); } else f.byValue.set(v, [p.rule]);
       }
     }
     this.pending = [];
+    this.probes = this.byField.size === 0 ? null : compileIndexProbe([...this.byField.values()], this.hits);
   }
 
   /** The rules that may match `doc`, each once, in no particular order (do not modify the array). */
@@ -72,38 +72,22 @@ export class RuleIndex<R> {
   /**
    * The rules filed under a value `doc` has, each once (with `unfiled`, every rule that may match), so
    * that the engine walks the two lists without joining them per event. Do not modify the array.
+   * `nestedRoot`: the document has no dotted key at its root (an EventDoc from a collector).
    */
-  filed(doc: Record<string, unknown>): readonly R[] {
+  filed(doc: Record<string, unknown>, nestedRoot = false): readonly R[] {
     if (this.pending.length > 0) this.build();
-    if (this.visits.length === 0) return NONE;
-    this.first = null;
-    this.more = null;
-    for (let i = 0; i < this.visits.length; i++) this.visits[i](doc);
-    const first = this.first as R[] | null;
-    const more = this.more as R[][] | null;
-    this.first = null;
-    this.more = null;
-    if (first === null) return NONE;
-    if (more === null) return first;
+    if (this.probes === null) return NONE;
+    const hits = this.hits;
+    if (nestedRoot) this.probes.nestedRoot(doc);
+    else this.probes.any(doc);
+    if (hits.length === 0) return NONE;
+    const first = hits[0];
+    if (hits.length === 1) { hits.length = 0; return first; }
     // a rule is filed under one field, but a document may hold several of its values: each rule once
     const seen = new Set<R>(first);
-    for (const h of more) for (const r of h) seen.add(r);
+    for (let i = 1; i < hits.length; i++) for (const r of hits[i]) seen.add(r);
+    hits.length = 0;
     return [...seen];
-  }
-
-  /** Reads `field` of a document, keeping the rules filed under each of its values in `first` and `more`. */
-  private visitorOf(field: string, byValue: Map<string, R[]>): (doc: Record<string, unknown>) => void {
-    const visit = compileFieldVisitor(field);
-    const collect = (v: unknown): boolean => {
-      const key = keywordOf(v);
-      if (key === undefined) return false;
-      const hit = byValue.get(key);
-      if (!hit) return false;
-      if (this.first === null) this.first = hit;
-      else (this.more ??= []).push(hit);
-      return false; // on to the next value: a document may hold several
-    };
-    return (doc) => { visit(doc, collect); };
   }
 }
 

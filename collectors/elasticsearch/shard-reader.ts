@@ -75,7 +75,7 @@ export async function readShardRange(c: ShardReadContext, sh: ShardState, upTo: 
       const doc = h._source ?? {};
       const ts = doc['@timestamp'];
       const ms = typeof ts === 'string' ? parseIsoMs(ts) : typeof ts === 'number' ? ts : NaN;
-      const e: PipelineEvent = { id: h._id, doc, span, position: h._seq_no as number };
+      const e: PipelineEvent = { id: h._id, doc, span, position: h._seq_no as number, dottedRoot: true };
       if (Number.isFinite(ms)) e.time = ms;
       span.events.push(e);
       c.onEvent(e, ingestedOf(doc));

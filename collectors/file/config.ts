@@ -27,6 +27,8 @@ export interface FileInputConfig {
   max_line_bytes: number;
   scan_interval_ms: number;
   poll_interval_ms: number;
+  /** wake on filesystem notifications besides polling */
+  watch: boolean;
   close_inactive_ms: number;
   max_open_files: number;
   fingerprint_bytes: number;
@@ -40,6 +42,7 @@ export const FILE_INPUT_DEFAULTS = {
   max_line_bytes: 1024 * 1024,
   scan_interval_ms: 1000,
   poll_interval_ms: 250,
+  watch: true,
   close_inactive_ms: 5 * 60_000,
   max_open_files: 256,
   fingerprint_bytes: 1024,
@@ -64,7 +67,8 @@ export const fileInputSchema = {
     timestamp_field: { ...nonEmptyStr, description: 'the field holding the event time (default: the first of `@timestamp`, `timestamp`, `time`, `ts`, `@t`)' },
     max_line_bytes: { ...size, default: formatByteSize(d.max_line_bytes), description: 'longer lines are cut to this and tagged `vigil_truncated`' },
     scan_interval: { ...duration, default: formatDuration(d.scan_interval_ms), description: 'how often the globs are expanded again to find new files' },
-    poll_interval: { ...duration, default: formatDuration(d.poll_interval_ms), description: 'how often open files are checked for new data' },
+    poll_interval: { ...duration, default: formatDuration(d.poll_interval_ms), description: 'how often open files are checked for new data (with `watch`, the fallback for changes not notified)' },
+    watch: { type: 'boolean', default: d.watch, description: 'read as soon as the system notifies a write or a new file (fs.watch: inotify on Linux), besides the poll; false: at each poll only' },
     close_inactive: { ...duration, default: formatDuration(d.close_inactive_ms), description: 'an idle rotated file\'s handle is closed after this (reopened when it grows)' },
     max_open_files: { ...posInt, default: d.max_open_files, description: 'open file handles at most; further files wait' },
     fingerprint_bytes: { ...posInt, default: d.fingerprint_bytes, description: 'a file is identified by the hash of its first line, at most this many bytes' },
@@ -106,6 +110,7 @@ export function buildFileInput(ctx: ConfigContext, o: Obj, i: number, id: string
   inp.fingerprint_bytes = read.int(o.fingerprint_bytes, inp.fingerprint_bytes);
   if (o.ignore_older !== undefined) inp.ignore_older_ms = read.dur(p('ignore_older'), o.ignore_older, 0);
   if (o.follow_symlinks === true) inp.follow_symlinks = true;
+  if (typeof o.watch === 'boolean') inp.watch = o.watch;
   for (const [k, v] of [['scan_interval', inp.scan_interval_ms], ['poll_interval', inp.poll_interval_ms]] as const) {
     if (v <= 0 && !src.hasValueProblem(src.nodeAt(p(k)))) src.problemAtPath(p(k), `inputs[${i}].${k} must be greater than 0`, { value: true });
   }

@@ -11,6 +11,8 @@ import { listRotatedSiblings } from './rotated-siblings';
 import { planRotationFollow, type KnownFile } from './rotation-follow';
 import { PolledCollector } from '../polled-collector';
 import type { LoopTask } from '../polling-loop';
+import { WakeOnWrite, type WakeStatus } from './wake-on-write';
+import type { WatchFunction } from './folder-watch';
 
 export type FileCollectorDeps = CollectorDeps;
 
@@ -51,6 +53,8 @@ export interface FileStatus {
 const CHUNKS_PER_TURN = 4;
 const DELETED_GRACE_MS = 1000;
 const FORGET_AFTER_MS = 7 * 86_400_000;
+/** With `watch`, a busy file wakes the reading at most once per this (each turn reads to the end of every file). */
+const WAKE_GAP_MS = 10;
 
 /**
  * The file collector: globs re-discovered periodically, one reader per file identity (the hash of
@@ -78,9 +82,12 @@ export class FileCollector extends PolledCollector {
   /** positions of files unseen for FORGET_AFTER_MS after this are dropped (time before start does not count) */
   private readonly startedAt = Date.now();
   private spanCtx: { hostName: string; dataset: string; timestampField?: string; stats: NdjsonStats };
+  /** filesystem notifications (`watch: true`); made at start, closed at stop */
+  private wakes: WakeOnWrite | null = null;
 
-  constructor(readonly cfg: FileInputConfig, private d: FileCollectorDeps) {
-    super(cfg.id, d.log);
+  /** @param watchFn how folders are watched (node's fs.watch; tests give one that fails as the system can) */
+  constructor(readonly cfg: FileInputConfig, private d: FileCollectorDeps, private readonly watchFn?: WatchFunction) {
+    super(cfg.id, d.log, WAKE_GAP_MS);
     this.spanCtx = { hostName: d.hostName ?? hostname(), dataset: cfg.dataset, timestampField: cfg.timestamp_field, stats: this.stats };
     const included = picomatch(cfg.paths, { dot: false });
     const excluded = cfg.exclude.length ? picomatch(cfg.exclude, { dot: false }) : () => false;
@@ -91,8 +98,22 @@ export class FileCollector extends PolledCollector {
     return [{ turn: () => this.turn(), fields: { input: this.cfg.id }, failed: 'file collector stopped on an unexpected error' }];
   }
 
+  override start(): void {
+    if (this.cfg.watch && !this.wakes) {
+      this.wakes = new WakeOnWrite(this.cfg.id, this.cfg.paths, {
+        ownsPath: this.ownsPath,
+        wake: (scan) => { if (scan) this.lastScan = 0; this.loop.wake(); },
+        log: this.d.log,
+        metrics: this.d.metrics,
+      }, this.watchFn);
+    }
+    super.start();
+  }
+
   /** Stops reading (a read in progress completes) and closes every file. */
   override async stop(): Promise<void> {
+    this.wakes?.close();
+    this.wakes = null;
     await super.stop();
     for (const r of this.readers.values()) await r.close();
     this.readers.clear();
@@ -100,7 +121,7 @@ export class FileCollector extends PolledCollector {
     this.d.metrics.openFiles.set({ input: this.cfg.id }, 0);
   }
 
-  status(): { id: string; files: FileStatus[]; waiting: number; last_error: string | null; lag_bytes: number; lost_bytes: number; lost: LostFile[] } {
+  status(): { id: string; files: FileStatus[]; waiting: number; last_error: string | null; lag_bytes: number; lost_bytes: number; lost: LostFile[]; watch: WakeStatus | false } {
     const files: FileStatus[] = [];
     let lag = 0;
     for (const r of this.readers.values()) {
@@ -109,7 +130,7 @@ export class FileCollector extends PolledCollector {
       lag += Math.max(0, size - offset);
       files.push({ path: r.path, identity: r.identity, offset, read: r.position, size, compressed: r.gzip });
     }
-    return { id: this.cfg.id, files, waiting: this.waiting, last_error: this.loop.lastError, lag_bytes: lag, lost_bytes: this.lostBytes, lost: [...this.lost] };
+    return { id: this.cfg.id, files, waiting: this.waiting, last_error: this.loop.lastError, lag_bytes: lag, lost_bytes: this.lostBytes, lost: [...this.lost], watch: this.wakes?.status() ?? false };
   }
 
   /** One turn of the loop: a scan when one is due, then a few chunks of every open file; returns the wait before the next. */
@@ -203,12 +224,19 @@ export class FileCollector extends PolledCollector {
       this.fpCache.delete(was);
       this.byInode.set(`${r.dev}:${r.ino}`, r);
       this.d.log.info({ input: this.cfg.id, from: r.path, position: pos, how }, 'file truncated; finishing its content from the copy');
+      this.scanNow(); // the new content at the truncated name: read it now, not at the next scan
       return;
     }
     this.d.log.info({ input: this.cfg.id, path: r.path, position: pos, how }, 'file truncated; reading it again from the start as new content');
     this.fpCache.delete(`${r.dev}:${r.ino}`);
     await this.closeReader(r, null);
-    this.lastScan = 0; // look for the new content at once
+    this.scanNow(); // look for the new content at once
+  }
+
+  /** Scans at the next turn, which comes at once (not after the poll interval). */
+  private scanNow(): void {
+    this.lastScan = 0;
+    this.loop.wake();
   }
 
   private async onReadError(r: Reader, err: NodeJS.ErrnoException): Promise<void> {
@@ -337,6 +365,7 @@ export class FileCollector extends PolledCollector {
     this.d.metrics.filesWaiting.set({ input: this.cfg.id }, waiting);
     this.d.metrics.openFiles.set({ input: this.cfg.id }, this.readers.size);
     this.d.registry.expire(FORGET_AFTER_MS, { prefix: fileSourceKey(''), since: this.startedAt });
+    this.wakes?.sync(files.map((f) => f.path), [...this.readers.values()].map((r) => r.path));
   }
 
   /**

@@ -39,10 +39,21 @@ export class SpikeDetector extends CountingDetector {
   }
 
   protected counted(g: Group<CountingGroup>, time: number): Condition[] {
-    if (this.cfg.direction === 'down') return [];
-    const e = this.evaluate(g, time + 1, true);
-    if (!e?.holds) return [];
-    return this.held(g, e, time);
+    if (this.cfg.direction === 'down' || !this.risesAt(g, time + 1)) return [];
+    return this.held(g, this.evaluate(g, time + 1, true)!, time);
+  }
+
+  /**
+   * The `up` half of the condition for the window ending at `end` (evaluate's, without building its
+   * answer): every matching event asks it, and most are no spike.
+   */
+  private risesAt(g: Group<CountingGroup>, end: number): boolean {
+    const { windowMs: w, baselineMs: b, ratio, minCount } = this.cfg;
+    const start = end - w;
+    if (start - b < g.firstSeen) return false;
+    const count = g.state.counts.sum(start, end);
+    if (count < minCount) return false;
+    return count * b >= ratio * g.state.counts.sum(start - b, start) * w;
   }
 
   protected decide(g: Group<CountingGroup>, upTo: number, changed: Condition[]): void {

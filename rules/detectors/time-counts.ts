@@ -93,6 +93,9 @@ export class TimeCounts {
 
   /** the index of the first live entry with time >= `time` (the array length if none) */
   lowerBound(time: number): number {
+    // (a window ending just after the newest event, as each new event's is: no search)
+    const n = this.times.length;
+    if (n === this.head || this.times[n - 1] < time) return n;
     return lowerBound(this.times, time, this.head);
   }
 

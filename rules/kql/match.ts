@@ -1,4 +1,4 @@
-import { analyze } from './analyze';
+import { analyze, NON_ASCII } from './analyze';
 import { FREE_TEXT_FIELD, type Ast, type KqlValue, type RangeOp } from './ast';
 import { dateValueMs, parseDateSpan } from './dates';
 import { keywordOf, KEYWORD_IGNORE_ABOVE, VIGIL_FIELDS, type FieldKind, type FieldMap } from './fields';
@@ -98,17 +98,21 @@ let lastTokens: string[] = [];
 type TextPieces = string[][] | null;
 
 /**
- * A search, in any case, for one piece of each alternative (its longest), or for any character outside
- * ASCII: on an ASCII text, a test whose pieces are not found cannot pass, found without tokens or a
- * lower-cased copy; a text that is not ASCII is always tested. One scan of the text answers both.
- * (With the `i` flag no ASCII character matches the class of the others: case folding never maps a
- * character outside ASCII into it.) null: no such search.
+ * A search, in any case, for one piece of each alternative (its longest), or for a character that could
+ * hide a piece from it: a test whose pieces are not found cannot pass, found without tokens or a
+ * lower-cased copy. When every piece is ASCII, the only such characters are U+0130 and U+212A, the two
+ * characters outside ASCII whose lower case holds an ASCII letter (İ → i̇, K → k): a piece found in the
+ * lower-cased text is otherwise a run of ASCII characters of the text itself, which the search finds in
+ * any case (with the `i` flag and without `u`, no character outside ASCII matches an ASCII one). A piece
+ * outside ASCII leaves every text that is not ASCII to the tokens (case folding and lower-casing disagree
+ * on some letters: ẞ, ϴ, Ω). One scan of the text answers both. null: no such search.
  */
 export function piecesSearch(alternatives: TextPieces): RegExp | null {
   if (!alternatives || alternatives.length === 0 || alternatives.some((a) => a.length === 0)) return null;
-  const longest = alternatives.map((a) => a.reduce((x, y) => (y.length > x.length ? y : x)));
-  const pieces = [...new Set(longest)].map((p) => p.replace(/[.*+?^${}()|[\]\\/-]/g, '\\$&'));
-  return new RegExp([...pieces, '[^\\x00-\\x7f]'].join('|'), 'i');
+  const longest = [...new Set(alternatives.map((a) => a.reduce((x, y) => (y.length > x.length ? y : x))))];
+  const escape = longest.every((p) => !NON_ASCII.test(p)) ? '[\\u0130\\u212a]' : '[^\\x00-\\x7f]';
+  const pieces = longest.map((p) => p.replace(/[.*+?^${}()|[\]\\/-]/g, '\\$&'));
+  return new RegExp([...pieces, escape].join('|'), 'i');
 }
 
 /** Whether `v` may pass a test whose pieces (or a character outside ASCII) `search` looks for. */

@@ -33,6 +33,12 @@ export interface PipelineEvent {
    * counted, so that a restart does not count it twice.
    */
   position?: number;
+  /**
+   * The document may have dotted keys at its root (`{"event.code": …}`): a document read back from
+   * Elasticsearch as it was stored, not made by Vigil's normalisers (their EventDoc never has). Rules
+   * then read both forms of a path; otherwise they spare the lookup of the dotted form.
+   */
+  dottedRoot?: true;
 }
 
 const hashOnce: ((algo: string, data: string, enc: 'hex' | 'base64url') => string) | undefined =

@@ -1,7 +1,7 @@
 /**
  * Where the rules' alert changes go (the engine's `onAlerts`): each change is counted, then held back
- * when `realert` or a silence says so, else written to the durable outbox (one entry per notifier)
- * and the dispatcher woken. A silence holds back notifications only: detection goes on.
+ * when `realert` or a silence says so, else written to the durable outbox (one entry per notifier),
+ * which wakes its dispatcher. A silence holds back notifications only: detection goes on.
  *
  * On a fleet runner (`fleet`), the alert history in Elasticsearch replaces the outbox: a change of a
  * rule this runner owns is written there with the rule's fencing token (its delivery records are the
@@ -17,8 +17,6 @@ import type { AlertHistoryWriter } from '../../sinks/elasticsearch/alerts/alert-
 export interface AlertRouterOptions {
   silences: SilenceStore;
   outbox: AlertOutbox;
-  /** woken when entries were added (the outbox dispatcher) */
-  dispatcher: { kick(): void };
   /** a running rule's group_window (SPEC 3.4), looked up when its alert is written */
   groupWindowMs: (rule: string) => number | undefined;
   log: Logger;
@@ -59,7 +57,6 @@ export class AlertRouter {
         const added = outbox.add(a, a.notify, { groupWindowMs: this.o.groupWindowMs(a.rule) });
         if (added.length > 0) {
           log.info({ rule: a.rule, state: a.state, group: a.group, count: a.count, id: a.id, notifiers: added.map((e) => e.notifier) }, `alert ${a.state}`);
-          this.o.dispatcher.kick();
         }
       } catch (err) {
         log.error({ rule: a.rule, id: a.id, err: (err as Error).message, dir: outbox.dir }, 'could not write an alert to the outbox');

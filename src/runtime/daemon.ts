@@ -101,7 +101,6 @@ export class Daemon implements ControlTarget {
       history: this.history,
       silences: this.silences,
       outbox: this.outbox,
-      dispatcher: this.dispatcher,
       groupWindowMs: (rule) => this.rules.rules?.rules.find((r) => r.id === rule)?.group_window_ms,
       log: this.log,
       metrics: this.metrics,

@@ -10,7 +10,7 @@ export function testConfig(dir: string, paths: string[], file: Partial<FileInput
     rules: join(dir, 'rules.yaml'),
     inputs: [{
       type: 'file', id: 'test', paths, exclude: [], dataset: 'test.log', max_line_bytes: 1024 * 1024,
-      scan_interval_ms: 100, poll_interval_ms: 20, close_inactive_ms: 2000, max_open_files: 64, fingerprint_bytes: 1024,
+      scan_interval_ms: 100, poll_interval_ms: 20, watch: true, close_inactive_ms: 2000, max_open_files: 64, fingerprint_bytes: 1024,
       ...file,
     }],
     event_store: { dir: join(dir, 'events') },

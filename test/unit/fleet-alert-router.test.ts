@@ -16,11 +16,9 @@ describe('alert router on a fleet runner', () => {
     const owned = new Map<string, number>([['mine', 7]]);
     const recorded: Array<{ rule: string; fence?: number; silenced?: boolean; notify?: boolean }> = [];
     const metrics = new Metrics();
-    let kicked = 0;
     const router = new AlertRouter({
       silences: new SilenceStore(join(dir, 'silences.json')),
       outbox: new AlertOutbox(join(dir, 'outbox')),
-      dispatcher: { kick: () => { kicked++; } },
       groupWindowMs: () => undefined,
       log: silentLogger(),
       metrics,
@@ -32,7 +30,6 @@ describe('alert router on a fleet runner', () => {
     owned.delete('mine'); // lost
     router.route([{ alert: testAlert({ rule: 'mine', state: 'resolved' }), send: true }]);
     expect(recorded).to.deep.equal([{ rule: 'mine', fence: 7, silenced: false }, { rule: 'mine', fence: 7, silenced: false, notify: false }]);
-    expect(kicked).to.equal(0);
     expect(readdirSync(join(dir, 'outbox')).filter((f) => f.endsWith('.json'))).to.deep.equal([]);
     const text = await metrics.registry.metrics();
     expect(text).to.match(/vigil_alerts_total\{rule="theirs",state="firing",outcome="not-owned"\} 1/);

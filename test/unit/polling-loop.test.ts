@@ -125,4 +125,43 @@ describe('collectors: the polling loop', function () {
     expect(turns).to.equal(2);
     expect(pausedSeen).to.equal(false);
   });
+  it('wake() ends the wait between turns early, and a wake during a turn brings the next turn on after it', async () => {
+    const { log } = captureLogger();
+    const loop = new PollingLoop(log);
+    let turns = 0;
+    const waiting = [signal(), signal(), signal()];
+    loop.start([{
+      turn: async () => {
+        turns++;
+        if (turns === 2) loop.wake(); // notified while reading: not lost
+        waiting[Math.min(turns, 3) - 1].resolve();
+        return HOUR;
+      },
+      fields: {}, failed: 'x',
+    }]);
+    await waiting[0].promise;
+    loop.wake();
+    await waiting[1].promise;
+    await waiting[2].promise;
+    await loop.stop();
+    expect(turns).to.equal(3);
+  });
+
+  it('wakes come at most once per wakeGapMs of turns: a burst of 300 wakes makes a few turns, not 300', async () => {
+    const { log } = captureLogger();
+    const loop = new PollingLoop(log, 100);
+    let turns = 0;
+    loop.start([{ turn: async () => { turns++; return HOUR; }, fields: {}, failed: 'x' }]);
+    const t0 = Date.now();
+    for (let i = 0; i < 300; i++) {
+      loop.wake();
+      await new Promise((r) => setTimeout(r, 1));
+    }
+    const burstMs = Date.now() - t0;
+    await new Promise((r) => setTimeout(r, 150)); // the trailing wake's turn
+    await loop.stop();
+    // one turn per 100 ms gap at most over the burst (300 ms at least), plus the first turn and the trailing one
+    expect(turns).to.be.at.least(3);
+    expect(turns).to.be.at.most(Math.ceil(burstMs / 100) + 2);
+  });
 });

@@ -54,6 +54,8 @@ export class AlertOutbox {
   duplicates = 0;
   readonly sentDir: string;
   readonly failedDir: string;
+  /** told when pending entries were written (the dispatcher: it sends them at once, not at its next poll) */
+  private readonly addedListeners = new Set<() => void>();
 
   constructor(readonly dir: string) {
     this.sentDir = join(dir, 'sent');
@@ -61,9 +63,16 @@ export class AlertOutbox {
     for (const d of [dir, this.sentDir, this.failedDir]) mkdirSync(d, { recursive: true, mode: 0o700 });
   }
 
+  /** Calls `listener` whenever {@link add} wrote entries waiting for delivery; returns how to stop that. */
+  onAdded(listener: () => void): () => void {
+    this.addedListeners.add(listener);
+    return () => { this.addedListeners.delete(listener); };
+  }
+
   /** Queues the notifications of an alert state change; returns the entries that were new. */
   add(alert: Alert, notifiers: string[], opts: { groupWindowMs?: number } = {}): OutboxEntry[] {
     const out: OutboxEntry[] = [];
+    let pending = false;
     for (const notifier of notifiers.length > 0 ? notifiers : [NO_NOTIFIER]) {
       const key = outboxKey(alert, notifier);
       if (this.known(key)) { this.duplicates++; continue; }
@@ -76,10 +85,12 @@ export class AlertOutbox {
         writeFileAtomicSync(join(this.sentDir, `${key}.json`), serialise(entry));
       } else {
         writeFileAtomicSync(this.pendingPath(key), serialise(entry));
+        pending = true;
       }
       this.written++;
       out.push(entry);
     }
+    if (pending) for (const l of this.addedListeners) l();
     return out;
   }
 

@@ -11,7 +11,11 @@ export interface DispatcherOptions {
   deliveryFor: (notifier: string) => Delivery | undefined;
   log: Logger;
   metrics?: Metrics;
-  /** how often the outbox is looked at besides {@link OutboxDispatcher.kick} (default 1 s) */
+  /**
+   * how often the outbox is looked at besides when its writer says it has new entries, when a
+   * `group_window` bundle is due and when a lane's backoff ends (default 1 s): for entries written by
+   * another process, or a restart's
+   */
   pollMs?: number;
   /** first wait after a transient failure (default 1 s), doubling up to `backoffMaxMs` (default 10 min) */
   backoffBaseMs?: number;
@@ -44,6 +48,10 @@ export class OutboxDispatcher {
   /** keys tried by this process (a first try of an entry with attempts > 0 is a re-send after a restart) */
   private triedHere = new Set<string>();
   private timer: NodeJS.Timeout | null = null;
+  /** the next look due before the poll: a bundle's window ending, a lane's backoff ending */
+  private dueTimer: NodeJS.Timeout | null = null;
+  private dueAt = Infinity;
+  private unsubscribe: (() => void) | null = null;
   private stopping = false;
   /** aborts the sends still running when stop's grace is over */
   private readonly abort = new AbortController();
@@ -60,6 +68,8 @@ export class OutboxDispatcher {
   start(): void {
     this.timer = setInterval(() => this.scan(), this.pollMs);
     this.timer.unref();
+    // the outbox's writer says when it adds entries: a firing alert goes out at once, not at the next poll
+    this.unsubscribe = this.opts.outbox.onAdded(() => this.kick());
     this.scan();
   }
 
@@ -75,6 +85,8 @@ export class OutboxDispatcher {
   async stop(graceMs = 5000): Promise<boolean> {
     this.stopping = true;
     if (this.timer) clearInterval(this.timer);
+    if (this.dueTimer) clearTimeout(this.dueTimer);
+    this.unsubscribe?.();
     if (this.inflight.size === 0) return true;
     let timer: NodeJS.Timeout | undefined;
     const finished = await Promise.race([
@@ -116,6 +128,8 @@ export class OutboxDispatcher {
     const now = Date.now();
     for (const [name, list] of byNotifier) {
       const lane = this.lane(name);
+      for (const e of list) if (e.group_window_ms && !e.bundle) this.lookAt(Date.parse(e.created) + e.group_window_ms);
+      if (now < lane.retryAt) this.lookAt(lane.retryAt);
       if (lane.busy || now < lane.retryAt) continue;
       lane.busy = true;
       let progressed = false;
@@ -131,9 +145,20 @@ export class OutboxDispatcher {
           // entries queued while this lane was busy go out now (not when nothing moved: a bundle
           // still collecting would make this spin)
           if (progressed && lane.retryAt <= Date.now()) this.kick();
+          else if (lane.retryAt > Date.now()) this.lookAt(lane.retryAt);
         });
       this.inflight.add(run);
     }
+  }
+
+  /** Looks at the outbox again at `at` (ms since epoch), unless a look is due sooner. */
+  private lookAt(at: number): void {
+    const now = Date.now();
+    if (this.stopping || at <= now || at >= this.dueAt) return;
+    if (this.dueTimer) clearTimeout(this.dueTimer);
+    this.dueAt = at;
+    this.dueTimer = setTimeout(() => { this.dueTimer = null; this.dueAt = Infinity; this.scan(); }, at - now);
+    this.dueTimer.unref();
   }
 
   status(): Record<string, unknown> {
