@@ -135,6 +135,8 @@ export class FleetRunner {
       events_read: input.events_read,
       takeovers: this.takeovers.status(),
       takeover_duplicates_skipped: this.d.engine.ownership?.duplicatesSkipped ?? 0,
+      // events a rule being taken over could not keep aside (over TAKEOVER_KEEP_MAX): not counted by it
+      takeover_events_dropped: this.d.engine.ownership?.dropped ?? 0,
       alert_history: this.history.status(),
       deliveries: this.dispatcher.status(),
     };
