@@ -8,7 +8,8 @@ import type { LoadedRules, RuleDef } from './types';
 import { validateWhere } from './kql/validate-where';
 import { compileRule, type CompiledRule } from './compile-rule';
 import { RuleIndex } from './rule-index';
-import type { AlertChange, FiringAlert } from './alerts/lifecycle';
+import type { AlertChange, FiringAlert, OpenAlert } from './alerts/lifecycle';
+import { RuleOwnership, type RebuildEvent } from './rule-ownership';
 
 /** One running rule as /status shows it: the events its filter let through, its alerts fired and resolved, and those firing now. */
 export interface RuleActivity {
@@ -31,6 +32,11 @@ export interface RulesEngineOptions {
   now?: () => number;
   /** every event a rule's filter let through (backtest charts) */
   onMatch?: (rule: string, time: number) => void;
+  /**
+   * Fleet runner: a rule is evaluated only while this runner owns it (`beginTakeover` …
+   * `completeTakeover`, `releaseRule`); every rule starts not owned.
+   */
+  fleet?: boolean;
 }
 
 interface EngineState {
@@ -81,9 +87,14 @@ export class RulesEngine implements RulesEntry {
   private pendingState: EngineState | null = null;
   /** the alert changes of the event being processed */
   private changes: AlertChange[] = [];
+  /** fleet runner: which rules this runner evaluates */
+  readonly ownership: RuleOwnership | null;
+  /** the id of the event being processed (fleet takeovers recognise events by it) */
+  private curId: string | undefined;
 
   constructor(private log: Logger, private opts: RulesEngineOptions = {}) {
     this.now = opts.now ?? Date.now;
+    this.ownership = opts.fleet ? new RuleOwnership() : null;
   }
 
   /** Loads (or reloads) a rules file; returns false, keeping the current rules, when it has problems. */
@@ -132,6 +143,7 @@ export class RulesEngine implements RulesEntry {
     }
     this.pendingState = null;
     this.nextDue = -Infinity;
+    this.ownership?.keepOnly(new Set(next.map((c) => c.def.id)));
     this.compiled = next;
     this.index = index;
     this.rules = rules;
@@ -161,8 +173,11 @@ export class RulesEngine implements RulesEntry {
       this.lastSpan = event.span;
       this.lastArrivalAt = this.now();
     }
-    if (this.compiled.length > 0) this.processDoc(event.doc, event.time, event.dottedRoot !== true);
-    else this.evaluated++;
+    if (this.compiled.length > 0) {
+      this.curId = event.id;
+      this.processDoc(event.doc, event.time, event.dottedRoot !== true);
+      this.curId = undefined;
+    } else this.evaluated++;
   }
 
   /**
@@ -201,7 +216,21 @@ export class RulesEngine implements RulesEntry {
 
   /** One rule meets one event: its filter decides, its detector counts, its lifecycle turns conditions into alerts. */
   private meet(r: CompiledRule, doc: Record<string, unknown>, t: number, out: AlertChange[]): void {
+    if (this.ownership) {
+      const mode = this.ownership.mode(r.def.id);
+      if (mode === 'off') return;
+      if (!r.test(doc)) return;
+      if (mode === 'taking') { this.ownership.keep(r.def.id, { doc, t, id: this.curId }); return; }
+      if (this.ownership.countedBefore(r.def.id, this.curId)) return;
+      this.count(r, doc, t, out);
+      return;
+    }
     if (!r.test(doc)) return;
+    this.count(r, doc, t, out);
+  }
+
+  /** An event that passed a rule's filter: counted by its detector, turned into alerts by its lifecycle. */
+  private count(r: CompiledRule, doc: Record<string, unknown>, t: number, out: AlertChange[]): void {
     this.matched++;
     this.opts.onMatch?.(r.def.id, t);
     const g = r.groupOf(doc);
@@ -284,17 +313,82 @@ export class RulesEngine implements RulesEntry {
     if (!force && time < this.nextDue) return;
     let next = Infinity;
     for (const r of this.compiled) {
+      if (this.ownership && this.ownership.mode(r.def.id) !== 'on') continue;
       const wm = idleMs >= r.def.allowed_lateness_ms ? time : time - r.def.allowed_lateness_ms;
-      if (force || wm >= r.nextAdvance) {
-        r.nextAdvance = wm + r.advanceEvery;
-        const conds = r.detector.advance(wm);
-        if (conds.length > 0) out.push(...r.lifecycle.onConditions(conds));
-        r.lifecycle.slide(wm);
-        r.lifecycle.expire(wm - 24 * 3_600_000);
-      }
+      if (force || wm >= r.nextAdvance) this.advanceRule(r, wm, out);
       next = Math.min(next, r.nextAdvance + r.def.allowed_lateness_ms);
     }
     this.nextDue = next;
+  }
+
+  /** One rule's event time moves to `wm`: the windows ending by then are decided. */
+  private advanceRule(r: CompiledRule, wm: number, out: AlertChange[]): void {
+    r.nextAdvance = wm + r.advanceEvery;
+    const conds = r.detector.advance(wm);
+    if (conds.length > 0) out.push(...r.lifecycle.onConditions(conds));
+    if (r.lifecycle.adopting) out.push(...r.lifecycle.settleAdopted(wm, new Set(r.detector.firing().map((c) => c.group))));
+    r.lifecycle.slide(wm);
+    r.lifecycle.expire(wm - 24 * 3_600_000);
+  }
+
+  // ---- fleet runner: the rules this runner owns (README, "Running a fleet") ----
+
+  /**
+   * This runner starts owning `rule`: its windows and alerts start empty, and the events it matches
+   * are kept aside until `completeTakeover` gives it the events re-read from Elasticsearch.
+   * False when the rule is not loaded (or the engine is not a fleet runner's).
+   */
+  beginTakeover(rule: string): boolean {
+    const r = this.compiled.find((c) => c.def.id === rule);
+    if (!this.ownership || !r) return false;
+    this.resetRule(r);
+    this.ownership.beginTakeover(rule);
+    return true;
+  }
+
+  /**
+   * Ends a takeover: the re-read events (event time order) and those kept meanwhile go through the rule
+   * alone, each `_id` once; its alert changes go out as usual (one the former owner already wrote has
+   * the same deterministic id). The rule is evaluated from then on. Undefined when the takeover was
+   * given up meanwhile (`releaseRule`) or the rule is gone.
+   */
+  completeTakeover(rule: string, reread: RebuildEvent[], open: Array<Omit<OpenAlert, 'groupValues'>> = [], takeoverAt = this.now()): { events: number; changes: AlertChange[] } | undefined {
+    const r = this.compiled.find((c) => c.def.id === rule);
+    if (!this.ownership || !r) return undefined;
+    const events = this.ownership.completeTakeover(rule, reread);
+    if (!events) return undefined;
+    // the former owner's open alerts go on under their ids; not held by the re-read windows once
+    // event time passed the takeover, they resolve
+    r.lifecycle.adopt(open.map((o) => ({ ...o, groupValues: groupValuesOf(r.def.group_by, o.groupKey) })), takeoverAt);
+    const out: AlertChange[] = [];
+    for (const e of events) {
+      const wm = e.t - r.def.allowed_lateness_ms;
+      if (wm >= r.nextAdvance) this.advanceRule(r, wm, out);
+      this.count(r, e.doc, e.t, out);
+    }
+    if (!Number.isFinite(this.newest) && events.length > 0) {
+      this.newest = events[events.length - 1].t;
+      this.lastArrivalAt = this.now();
+    }
+    this.nextDue = -Infinity; // the rule catches up with event time at the next event or tick
+    if (out.length > 0) this.opts.onAlerts?.(out);
+    return { events: events.length, changes: out };
+  }
+
+  /** This runner no longer owns `rule`: it stops counting at once, and its windows and alerts are dropped. */
+  releaseRule(rule: string): void {
+    if (!this.ownership) return;
+    this.ownership.release(rule);
+    const r = this.compiled.find((c) => c.def.id === rule);
+    if (r) this.resetRule(r);
+  }
+
+  /** Fresh windows and alerts for a rule (its definition unchanged). */
+  private resetRule(r: CompiledRule): void {
+    const fresh = compileRule(r.def);
+    r.detector = fresh.detector;
+    r.lifecycle = fresh.lifecycle;
+    r.nextAdvance = fresh.nextAdvance;
   }
 
   /** The engine's state for the checkpoint registry (committed with the sources' positions). */
@@ -382,6 +476,15 @@ export class RulesEngine implements RulesEntry {
 /** a rule's detection fingerprint is known and the same: its detector state fits the rule as it is now */
 function sameDetection(detection: string | undefined, def: RuleDef): boolean {
   return detection !== undefined && detection === def.detection_fingerprint;
+}
+
+/** The group_by values of a group key (JSON of the values in rule order), by field. */
+function groupValuesOf(groupBy: string[], key: string): Record<string, unknown> {
+  let values: unknown;
+  try { values = JSON.parse(key); } catch { values = []; }
+  const out: Record<string, unknown> = {};
+  if (Array.isArray(values)) groupBy.forEach((f, i) => { out[f] = values[i]; });
+  return out;
 }
 
 /** Where an event sits in its source: a file line's byte offset, else the end of its span. */

@@ -12,7 +12,7 @@ export { runExamples } from './run-examples';
 
 // the engine the pipeline feeds, the alerts it makes, its state and the silences it obeys
 export { RulesEngine, type RuleActivity } from './engine';
-export type { AlertChange, FiringAlert } from './alerts/lifecycle';
+export type { AlertChange, FiringAlert, OpenAlert } from './alerts/lifecycle';
 export type { TopCount } from './alerts/top-counts';
 export { MAX_SAMPLES, type Alert, type AlertSample } from './alerts/alert';
 export { engineStateSchema } from './engine-state-schema';
@@ -23,7 +23,7 @@ export { inputFiles, replay, type ReplayResult } from './backtest/replay';
 export type { LoadedRules } from './types';
 export { replayEs } from './backtest/es-replay';
 export { esSelection } from './backtest/es-selection';
-export { ES_PAGE_SIZE } from './backtest/es-events';
+export { ES_PAGE_SIZE, esEvents } from './backtest/es-events';
 export { buildReport } from './backtest/build-report';
 export { renderBacktestReport, BACKTEST_FORMATS } from './backtest/render-report';
 export { leftOutNotes } from './backtest/report-text';
@@ -34,3 +34,5 @@ export { importElasticRules, type ImportReport } from './import-elastic';
 
 // what a fleet runner fetches from Elasticsearch for the loaded rules (the Elasticsearch input's selection)
 export { fleetSelection } from './fleet-selection';
+export { takeoverSpanMs, type RebuildEvent } from './rule-ownership';
+export type { RuleDef } from './types';

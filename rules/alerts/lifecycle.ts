@@ -35,7 +35,22 @@ interface GroupState {
 }
 
 /** The part of a firing alert that its resolved notice repeats: the window that fired, its count and samples. */
-type FiringView = Pick<Alert, 'count' | 'reference' | 'value' | 'window' | 'first_event' | 'last_event' | 'samples'>;
+export type FiringView = Pick<Alert, 'count' | 'reference' | 'value' | 'window' | 'first_event' | 'last_event' | 'samples'>;
+
+/**
+ * An alert another runner fired and did not resolve, as the alert history in Elasticsearch holds it:
+ * a fleet runner taking the rule over carries it on (same id) instead of firing it anew.
+ */
+export interface OpenAlert {
+  id: string;
+  /** the group's canonical key (JSON of its group_by values in rule order) */
+  groupKey: string;
+  groupValues: Record<string, unknown>;
+  firedAt: number;
+  /** its firing was notified (not silenced): its resolution is notified too */
+  sent: boolean;
+  shown: FiringView;
+}
 
 /** An alert firing now, as /status lists it. */
 export interface FiringAlert {
@@ -66,6 +81,8 @@ export class RuleLifecycle {
   private groups = new Map<string, GroupState>();
   private readSample: Array<[string, (doc: Record<string, unknown>) => unknown]>;
   private readonly top?: TopCounts;
+  /** alerts carried on from another runner (`adopt`): group key → event time by which the detector must hold them */
+  private adopted = new Map<string, number>();
   /** events the rule's filter let through, alerts that fired and resolved (since the rule was loaded) */
   matched = 0;
   fired = 0;
@@ -210,6 +227,43 @@ export class RuleLifecycle {
   private keepSamplesAfter(g: GroupState, t: number, from: boolean): void {
     g.samples = g.samples.filter((d) => (from ? timeOf(d) >= t : timeOf(d) > t));
     if (g.samples.length > 0) g.firstEvent = Math.min(...g.samples.map(timeOf));
+  }
+
+  /**
+   * Fleet takeover: alerts the former owner fired and did not resolve go on firing here under their
+   * ids; a firing the detector decides for such a group is their continuation, not a new alert. The
+   * rules whose every occurrence is an alert (pattern, change, new_term) carry nothing on.
+   */
+  adopt(open: OpenAlert[], holdBy: number): void {
+    if (FIRES_PER_OCCURRENCE.has(this.rule.type) || this.rule.type === 'new_term') return;
+    for (const o of open) {
+      const g: GroupState = this.groups.get(o.groupKey) ?? { groupValues: o.groupValues, firing: false, firedAt: 0, sent: false, lastSent: -Infinity, firstEvent: o.firedAt, lastEvent: o.firedAt, samples: [], alertId: '' };
+      Object.assign(g, { firing: true, firedAt: o.firedAt, sent: o.sent, lastSent: o.sent ? o.firedAt : g.lastSent, alertId: o.id, shown: o.shown, count: o.shown.count });
+      this.groups.set(o.groupKey, g);
+      this.adopted.set(o.groupKey, holdBy);
+    }
+  }
+
+  get adopting(): boolean {
+    return this.adopted.size > 0;
+  }
+
+  /**
+   * Carried-on alerts whose condition the detector does not hold once event time has passed the
+   * takeover (`holdBy`) resolve at `watermark`; those it holds are its own from then on.
+   */
+  settleAdopted(watermark: number, detectorFiring: Set<string>): AlertChange[] {
+    const out: AlertChange[] = [];
+    for (const [key, holdBy] of this.adopted) {
+      if (detectorFiring.has(key)) { this.adopted.delete(key); continue; }
+      if (watermark < holdBy) continue;
+      this.adopted.delete(key);
+      const g = this.groups.get(key);
+      if (!g?.firing) continue;
+      const w = this.rule.window_ms ?? RULE_DEFAULTS.window_ms;
+      out.push(...this.onConditions([{ group: key, groupValues: g.groupValues, firing: false, count: 0, windowStart: watermark - w, windowEnd: watermark, at: watermark }]));
+    }
+    return out;
   }
 
   /** the ids of this rule's alerts that are firing */

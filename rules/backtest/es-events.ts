@@ -69,7 +69,7 @@ export async function* esEvents(client: Client, o: EsEventsOptions): AsyncGenera
       for (const h of hits) {
         const doc = nestDottedKeys((h._source ?? {}) as EventDoc);
         const sortTime = Date.parse(String(h.sort?.[0]));
-        yield { doc, t: Number.isFinite(sortTime) ? sortTime : Date.parse(String(doc['@timestamp'])) };
+        yield { doc, t: Number.isFinite(sortTime) ? sortTime : Date.parse(String(doc['@timestamp'])), ...(h._id ? { id: h._id } : {}) };
       }
       if (hits.length < size) return;
       after = hits[hits.length - 1].sort as unknown[];

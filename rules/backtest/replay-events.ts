@@ -6,7 +6,7 @@ import type { AlertChange } from '../alerts/lifecycle';
 import type { Alert } from '../alerts/alert';
 
 /** One event of a backtest's input, in event time order; `untimed`: no time of its own (left out of the windows). */
-export interface TimedEvent { doc: EventDoc; t: number; untimed?: boolean }
+export interface TimedEvent { doc: EventDoc; t: number; untimed?: boolean; /** the document's `_id`, when read from Elasticsearch */ id?: string }
 
 /** What replaying a stream of events through the rules gives (the input's description is the caller's). */
 export interface ReplayedEvents {

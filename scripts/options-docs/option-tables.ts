@@ -24,6 +24,7 @@ export const OPTION_TABLES: OptionTableSpec[] = [
   { id: 'elasticsearch', owns: ['elasticsearch'] },
   { id: 'elasticsearch_input', owns: ['inputs[type=elasticsearch]'], strip: 'inputs[type=elasticsearch].' },
   { id: 'winevt', owns: ['inputs[type=winevt]'], strip: 'inputs[type=winevt].' },
+  { id: 'fleet', owns: ['fleet'] },
   { id: 'control', owns: ['control'] },
 ];
 

@@ -8,7 +8,9 @@ import * as path from 'node:path';
 import { checkConfigFileDetailed, embeddedDefaultConfig } from './config/load';
 import { checkState } from './state-check';
 import { formatProblem, type FileProblem } from './config/types';
-import { checkRulesFile, validateWhere, type WhereValidator } from '../../rules';
+import { checkRulesFile, validateWhere, type WhereValidator, type LoadedRules } from '../../rules';
+import { notifierTimeoutProblem } from './fleet/config';
+import type { FleetConfig } from './config/types';
 
 export interface CheckOptions {
   /** rules file as the user gave it (default: the config's `rules`, else `<cwd>/rules.yaml`) */
@@ -61,6 +63,8 @@ export function runCheck(opts: CheckOptions): CheckResult {
   }
 
   if (opts.config !== undefined) {
+    // a fleet runner's lease against the rules' notifiers: reported at the lease in vigil.yaml
+    if (cfg?.fleet && rules.rules) configProblems.push(...fleetNotifierProblems(cfg.fleet, rules.rules.notifiers));
     problems.push(...configProblems);
     if (configProblems.length === 0) lines.push(`${opts.config}: OK`);
     else lines.push(...configProblems.map(formatProblem));
@@ -86,4 +90,16 @@ function displayPathFor(cwd: string, abs: string): string {
   const rel = path.relative(cwd, abs);
   if (rel && !rel.startsWith('..') && !path.isAbsolute(rel)) return rel;
   return abs;
+}
+
+/** The notifiers whose timeout is not below the fleet's lease (a delivery's claim holds for the lease). */
+export function fleetNotifierProblems(fleet: FleetConfig, notifiers: LoadedRules['notifiers']): FileProblem[] {
+  const out: FileProblem[] = [];
+  for (const [name, n] of Object.entries(notifiers)) {
+    const timeout = (n as { timeout_ms?: unknown }).timeout_ms;
+    if (typeof timeout !== 'number') continue;
+    const message = notifierTimeoutProblem(fleet.leases.lease_ms, name, timeout);
+    if (message) out.push({ ...fleet.lease_ms_at, message });
+  }
+  return out;
 }

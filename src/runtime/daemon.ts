@@ -26,6 +26,8 @@ import { RulesWatcher } from './rules-watcher';
 import { RulesClock } from './rules-clock';
 import { CheckpointCommitter } from './checkpoint-committer';
 import { DaemonStatus } from './status';
+import { FleetRunner } from './fleet-runner/fleet-runner';
+import type { EsInputConfig } from '../../collectors/elasticsearch/config';
 import type { ControlTarget, ComponentHealth, SilenceRecord } from '../control/control-target';
 
 export interface DaemonOptions {
@@ -59,6 +61,8 @@ export class Daemon implements ControlTarget {
   private readonly alerts: AlertRouter;
   /** `elasticsearch.alerts_data_stream`: the alert changes written to Elasticsearch too */
   private readonly history?: AlertHistoryWriter;
+  /** `fleet`: this process is a fleet runner (leases, takeovers, the alert history as its outbox) */
+  readonly fleet?: FleetRunner;
   private readonly rulesWatcher: RulesWatcher;
   private readonly rulesClock: RulesClock;
   private readonly committer: CheckpointCommitter;
@@ -86,7 +90,8 @@ export class Daemon implements ControlTarget {
     this.dispatcher = new OutboxDispatcher({ outbox: this.outbox, deliveryFor: (n) => deliveries.for(n), log: this.log, metrics: this.metrics });
     this.scheduler = new Scheduler(this.log, this.metrics);
     this.scheduler.add(outboxRetentionJob(cfg.outbox_dir, cfg.outbox_keep_days, this.log));
-    if (cfg.elasticsearch?.alerts_data_stream) {
+    // a fleet runner's alert history is its outbox (the FleetRunner's); an agent's stands beside the outbox
+    if (cfg.elasticsearch?.alerts_data_stream && !cfg.fleet) {
       this.history = new AlertHistoryWriter({
         client: createClient(cfg.elasticsearch), observer: cfg.host_name ?? hostname(), deliveries: false,
         spoolDir: join(cfg.state_dir, 'alerts-es'), log: this.log, metrics: this.metrics,
@@ -99,8 +104,9 @@ export class Daemon implements ControlTarget {
       groupWindowMs: (rule) => this.rules.rules?.rules.find((r) => r.id === rule)?.group_window_ms,
       log: this.log,
       metrics: this.metrics,
+      ...(cfg.fleet ? { fleet: { fence: (rule: string) => this.fleet!.fence(rule), history: { record: (alert, opts) => this.fleet!.history.record(alert, opts) } } } : {}),
     });
-    this.rules = new RulesEngine(this.log, { live: true, onAlerts: (changes) => this.alerts.route(changes) });
+    this.rules = new RulesEngine(this.log, { live: true, fleet: cfg.fleet !== undefined, onAlerts: (changes) => this.alerts.route(changes) });
     // the rules' windows and alerts are committed with the sources' positions (one registry file)
     this.rules.restore(this.registry.savedState('rules'));
     this.registry.provideState('rules', () => this.rules.snapshot());
@@ -127,14 +133,16 @@ export class Daemon implements ControlTarget {
       metrics: this.metrics,
       hostName: cfg.host_name ?? hostname(),
       // inputs reading a shared store fetch only what the loaded rules can match and read
-      selection: (filter) => fleetSelection(this.rules.rules?.rules ?? NO_RULES, filter),
+      // (a fleet runner's: only the rules it owns)
+      selection: (filter) => (this.fleet ? this.fleet.selection(filter) : fleetSelection(this.rules.rules?.rules ?? NO_RULES, filter)),
       // and drive the rules' event time by their progress in wall-clock time
       clock: this.rulesClock,
     };
+    if (cfg.fleet) this.fleet = this.makeFleetRunner(cfg, deliveries);
     this.collectors = cfg.inputs.map((input) => createCollector(input, deps));
     this.report = new DaemonStatus({
       cfg, startedAt: this.startedAt, collectors: this.collectors, sinks: this.sinks, pipeline: this.pipeline,
-      rules: this.rules, dispatcher: this.dispatcher, history: this.history, silences: this.silences, registry: this.registry,
+      rules: this.rules, dispatcher: this.dispatcher, history: this.history, fleet: this.fleet, silences: this.silences, registry: this.registry,
       commitError: () => this.committer.error, paused: () => this.paused,
     });
   }
@@ -147,6 +155,7 @@ export class Daemon implements ControlTarget {
         '(remove "rules" from its "state" to start the rules\' windows empty)');
     }
     this.rulesWatcher.start();
+    this.fleet?.start();
     // entries left pending by the last run (a crash, a receiver that was down) go out first
     this.dispatcher.start();
     this.history?.start();
@@ -170,6 +179,8 @@ export class Daemon implements ControlTarget {
   }
 
   private async doStop(drainMs: number): Promise<void> {
+    // a fleet runner stops acting on its rules first and releases them to the other runners
+    const fleetStopped = this.fleet?.stop().catch((err) => this.log.warn({ err: (err as Error).message }, 'fleet: stopping failed'));
     // sends in flight may finish meanwhile; none starts; what is left stays pending for the next start
     const sending = this.dispatcher.stop(Math.min(5000, drainMs));
     const jobs = this.scheduler.stop();
@@ -187,7 +198,22 @@ export class Daemon implements ControlTarget {
     // changes still waiting stay in their spool files for the next start
     if (this.history && !(await this.history.drained(Math.min(2000, drainMs)))) this.log.warn({ waiting: this.history.waiting }, 'alert changes not yet in Elasticsearch; they are written at the next start');
     await this.history?.stop();
+    await fleetStopped;
     this.log.info({ ms: Date.now() - t0 }, 'vigil stopped');
+  }
+
+  private makeFleetRunner(cfg: VigilConfig, deliveries: Deliveries): FleetRunner {
+    const fleet = cfg.fleet!;
+    const input = cfg.inputs.find((i) => i.id === fleet.input && i.type === 'elasticsearch') as EsInputConfig | undefined;
+    if (!input) throw new Error(`fleet.input: no elasticsearch input "${fleet.input}"`);
+    return new FleetRunner({
+      cfg: fleet, input, engine: this.rules, stateDir: cfg.state_dir, deliveryFor: (n) => deliveries.for(n), log: this.log, metrics: this.metrics,
+      inputStatus: () => {
+        const c = this.collectors.find((x) => x.id === input.id);
+        const st = (c?.status() ?? {}) as { polls?: number; lag_seconds?: number | null; events_per_s?: number; events_read?: number };
+        return { polls: st.polls ?? 0, lag_seconds: st.lag_seconds ?? null, events_per_s: st.events_per_s ?? 0, events_read: st.events_read ?? 0 };
+      },
+    });
   }
 
   // ---- the control API's view of the daemon (src/control/control-target.ts) ----

@@ -24,6 +24,8 @@ export interface StatusSources {
   dispatcher: OutboxDispatcher;
   /** the alert history in Elasticsearch, when switched on */
   history?: { status(): Record<string, unknown> };
+  /** a fleet runner's leases, owned rules, takeovers, input lag and deliveries */
+  fleet?: { status(): Record<string, unknown>; health(): { ok: boolean; detail?: string } };
   silences: SilenceStore;
   registry: CheckpointRegistry;
   /** why the last checkpoint commit failed, while it does */
@@ -49,6 +51,7 @@ export class DaemonStatus {
     }
     // a notifier that cannot deliver: alerts are not reaching anybody
     for (const n of dispatcher.health()) out.push({ name: `notifier:${n.name}`, ok: n.ok, detail: n.detail });
+    if (this.s.fleet) out.push({ name: 'fleet', ...this.s.fleet.health() });
     const commitError = this.s.commitError();
     if (commitError) out.push({ name: 'checkpoints', ok: false, detail: commitError });
     const rulesOk = rules.problems.length === 0 || rules.rules !== null;
@@ -92,6 +95,7 @@ export class DaemonStatus {
       alerts: this.alerts(),
       outbox: dispatcher.status(),
       ...(this.s.history ? { alert_history: this.s.history.status() } : {}),
+      ...(this.s.fleet ? { fleet: this.s.fleet.status() } : {}),
       // /health shows names only (it needs no token); the details are here
       components: this.health(),
       silences: silences.list(),

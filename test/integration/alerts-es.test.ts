@@ -12,6 +12,7 @@ import type { Delivery, Notification } from '../../sinks/notify/outbox/delivery'
 import { AlertHistoryWriter } from '../../sinks/elasticsearch/alerts/alert-history-writer';
 import { DeliveryLedger } from '../../sinks/elasticsearch/alerts/delivery-ledger';
 import { FleetDeliveryDispatcher } from '../../sinks/elasticsearch/alerts/fleet-delivery-dispatcher';
+import { readOpenAlerts } from '../../sinks/elasticsearch/alerts/open-alerts';
 import { ALERTS_DATA_STREAM, DELIVERIES_INDEX } from '../../sinks/elasticsearch/alerts/alerts-targets';
 import { outboxKey } from '../../sinks/notify/outbox/alert-outbox';
 import type { FencedRecord } from '../../sinks/elasticsearch/alerts/delivery-record';
@@ -115,10 +116,10 @@ describe('Alerts in Elasticsearch: written once, delivered once across runners (
     return w;
   }
 
-  function runner(owner: string, opts: { leaseMs?: number; dying?: 'after-receiver' | 'before-receiver'; client?: Client } = {}): FleetDeliveryDispatcher {
+  function runner(owner: string, opts: { leaseMs?: number; dying?: 'after-receiver' | 'before-receiver'; client?: Client; fenceFor?: (rule: string) => number | undefined; rules?: () => string[] } = {}): FleetDeliveryDispatcher {
     const real = new HttpWebhookDelivery(hookDef(port));
     const delivery = opts.dying ? new DyingDelivery(real, opts.dying === 'before-receiver') : real;
-    const d = new FleetDeliveryDispatcher({ ledger: new DeliveryLedger(opts.client ?? client), owner, deliveryFor: (n) => (n === 'hook' ? delivery : undefined), log, leaseMs: opts.leaseMs ?? 1500, pollMs: 200, backoffBaseMs: 100, backoffMaxMs: 500 });
+    const d = new FleetDeliveryDispatcher({ ledger: new DeliveryLedger(opts.client ?? client), owner, deliveryFor: (n) => (n === 'hook' ? delivery : undefined), log, leaseMs: opts.leaseMs ?? 1500, pollMs: 200, backoffBaseMs: 100, backoffMaxMs: 500, fenceFor: opts.fenceFor, rules: opts.rules });
     stops.push(() => d.stop());
     return d;
   }
@@ -257,6 +258,49 @@ describe('Alerts in Elasticsearch: written once, delivered once across runners (
       expect(outcomes.filter((o) => o !== 'sent').every((o) => ['lost-race', 'owned-by-other', 'done-already'].includes(o)), outcomes.join(', ')).to.equal(true);
       expect(byKey(receiver).get(key)?.requests).to.equal(1);
     }
+  });
+
+  it('fleet runners: only the rule\'s owner claims its records, never a former owner (a lower fencing token), and the owner\'s polls look for its rules\' records only', async () => {
+    const w = writer();
+    const a = freshAlert();
+    w.record(a, { fence: 3 });
+    expect(await w.drained(20_000)).to.equal(true);
+    const key = outboxKey(a, 'hook');
+    const ledger = new DeliveryLedger(client);
+    expect((await ledger.get(key))!.rec.fence).to.equal(3);
+    // a runner that does not own the rule, then one that owned it before (token 2): both leave it
+    expect(await runner('not-owner', { fenceFor: () => undefined }).deliverOne(key)).to.equal('not-owner');
+    expect(await runner('former-owner', { fenceFor: () => 2 }).deliverOne(key)).to.equal('fenced-out');
+    expect(byKey(receiver).get(key)).to.equal(undefined);
+    expect((await ledger.get(key))!.rec.status).to.equal('pending');
+    // a runner polling for other rules' records does not see it; the owner (token 4, a later takeover) sends it
+    await es('POST', `/${DELIVERIES_INDEX}/_refresh`);
+    expect(await ledger.due(Date.now(), 200, ['some-other-rule'])).to.not.include(key);
+    expect(await ledger.due(Date.now(), 200, [a.rule])).to.include(key);
+    expect(await runner('owner', { fenceFor: (rule) => (rule === a.rule ? 4 : undefined) }).deliverOne(key)).to.equal('sent');
+    const done = (await ledger.get(key))!.rec;
+    expect([done.status, done.fence, done.sent_by]).to.deep.equal(['sent', 4, 'owner']);
+    expect(byKey(receiver).get(key)?.requests).to.equal(1);
+  });
+
+  it('a rule\'s open alerts (fired, not resolved) as a runner taking the rule over reads them from the alert history', async () => {
+    const w = writer();
+    const rule = `alerts-es-open-${randomBytes(4).toString('hex')}`;
+    const closed = freshAlert({ rule, groupKey: '["alice"]' });
+    const open = freshAlert({ rule, groupKey: '["bob"]', count: 31 });
+    const silenced = freshAlert({ rule, groupKey: '["carol"]' });
+    w.record(closed);
+    w.record({ ...closed, state: 'resolved', resolved_at: '2026-01-01T10:20:00.000Z' });
+    w.record(open);
+    w.record(silenced, { silenced: true });
+    w.record(freshAlert({ groupKey: '["bob"]' })); // another rule's
+    expect(await w.drained(20_000)).to.equal(true);
+    const got = (await readOpenAlerts(client, rule)).sort((x, y) => x.groupKey.localeCompare(y.groupKey));
+    expect(got.map((o) => [o.id, o.groupKey, o.sent, o.firedAt, o.shown.count, o.shown.window])).to.deep.equal([
+      [open.id, '["bob"]', true, Date.parse(open.fired_at), 31, open.window],
+      [silenced.id, '["carol"]', false, Date.parse(silenced.fired_at), silenced.count, silenced.window],
+    ]);
+    expect(got[0].shown.samples).to.have.length(10);
   });
 
   it('two live runners polling the deliveries send every alert exactly once', async () => {

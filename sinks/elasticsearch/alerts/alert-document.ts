@@ -11,6 +11,8 @@ export interface AlertDocumentContext {
   observer: string;
   /** the notifiers the change is delivered to (none when silenced) */
   silenced?: boolean;
+  /** false: a change kept in the history but not notified (realert, or a resolution without notify_resolved) */
+  notified?: boolean;
 }
 
 /**
@@ -55,6 +57,7 @@ export function alertDocument(alert: Alert, ctx: AlertDocumentContext): Record<s
         query: alert.query,
         notify: alert.notify,
         silenced: ctx.silenced === true,
+        ...(ctx.notified === false ? { notified: false } : {}),
       },
     },
   };

@@ -79,16 +79,16 @@ export class AlertHistoryWriter {
 
   get waiting(): number { return this.queue.size; }
 
-  /** Queues an alert change (durably when spooling) and starts writing it. */
-  record(alert: Alert, opts: { silenced?: boolean } = {}): void {
+  /** Queues an alert change (durably when spooling) and starts writing it; `fence`: the rule's fencing token (fleet runner), kept in its delivery records; `notify: false`: a change recorded but not notified (realert, a resolution not notified), no delivery records. */
+  record(alert: Alert, opts: { silenced?: boolean; fence?: number; notify?: boolean } = {}): void {
     const changeId = alertChangeId(alert);
     if (this.queue.has(changeId)) return;
     const created = new Date().toISOString();
-    const deliveries: DeliveryRecord[] = !this.o.deliveries || opts.silenced ? [] : alert.notify.map((notifier) => ({
+    const deliveries: DeliveryRecord[] = !this.o.deliveries || opts.silenced || opts.notify === false ? [] : alert.notify.map((notifier) => ({
       key: outboxKey(alert, notifier), alert_id: alert.id, change_id: changeId, rule: alert.rule, state: alert.state,
-      notifier, status: 'pending', created, attempts: 0, alert,
+      notifier, status: 'pending', created, attempts: 0, alert, ...(opts.fence !== undefined ? { fence: opts.fence } : {}),
     }));
-    const p: Pending = { changeId, doc: alertDocument(alert, { observer: this.o.observer, silenced: opts.silenced }), deliveries };
+    const p: Pending = { changeId, doc: alertDocument(alert, { observer: this.o.observer, silenced: opts.silenced, notified: opts.notify }), deliveries };
     if (this.o.spoolDir) writeFileAtomicSync(this.spoolPath(changeId), JSON.stringify(p));
     this.queue.set(changeId, p);
     this.o.metrics?.alertHistoryWaiting.set(this.queue.size);

@@ -43,12 +43,14 @@ export class DeliveryLedger {
 
   /**
    * Keys of records some runner could work on now: pending and due, or claimed/sending with an expired
-   * lease (their owner is gone), oldest first. Search sees what the last refresh (≤ 1 s) made visible;
+   * lease (their owner is gone), oldest first; `rules`: of these rules only. Search sees what the last refresh (≤ 1 s) made visible;
    * a runner also tries the keys it wrote itself at once.
    */
-  async due(now: number, size = 200): Promise<string[]> {
-    const free: estypes.QueryDslQueryContainer = { bool: { filter: [{ term: { status: 'pending' } }], must_not: [{ range: { retry_at: { gt: now } } }], should: [] } };
-    const orphaned: estypes.QueryDslQueryContainer = { bool: { filter: [{ terms: { status: ['claimed', 'sending'] } }, { range: { lease_until: { lt: now } } }], should: [] } };
+  async due(now: number, size = 200, rules?: readonly string[]): Promise<string[]> {
+    if (rules && rules.length === 0) return [];
+    const ofRules: estypes.QueryDslQueryContainer[] = rules ? [{ terms: { rule: [...rules] } }] : [];
+    const free: estypes.QueryDslQueryContainer = { bool: { filter: [{ term: { status: 'pending' } }, ...ofRules], must_not: [{ range: { retry_at: { gt: now } } }], should: [] } };
+    const orphaned: estypes.QueryDslQueryContainer = { bool: { filter: [{ terms: { status: ['claimed', 'sending'] } }, { range: { lease_until: { lt: now } } }, ...ofRules], should: [] } };
     const query: estypes.QueryDslQueryContainer = { bool: { should: [free, orphaned] as estypes.QueryDslQueryContainer[], minimum_should_match: 1 } };
     const r = await this.client.search<DeliveryRecord>({
       index: this.index,

@@ -34,6 +34,8 @@ export interface DeliveryRecord {
   lease_until?: number;
   retry_at?: number;
   attempts: number;
+  /** the fencing token of the rule's lease under which the record was last claimed (or written): a runner holding a lower one leaves it */
+  fence?: number;
   attempt_started_at?: string;
   last_error?: string;
   takeovers?: DeliveryTakeover[];

@@ -18,10 +18,19 @@ export interface FleetDeliveryOptions {
   pollMs?: number;
   backoffBaseMs?: number;
   backoffMaxMs?: number;
+  /**
+   * Fleet runner: the fencing token of the rule's lease while this runner owns the rule, else
+   * undefined. A record is claimed and sent only by its rule's owner, and never by a runner holding a
+   * lower token than the record's `fence` (a former owner). Absent: every record is delivered.
+   */
+  fenceFor?: (rule: string) => number | undefined;
+  /** the rules whose records this runner looks for (its owned rules); absent: all */
+  rules?: () => readonly string[];
 }
 
 /** What became of one try at a delivery. */
-export type DeliveryOutcome = 'sent' | 'failed' | 'retry' | 'done-already' | 'not-due' | 'owned-by-other' | 'lost-race' | 'absent' | 'fence-lost-after-send';
+export type DeliveryOutcome = 'sent' | 'failed' | 'retry' | 'done-already' | 'not-due' | 'owned-by-other' | 'lost-race' | 'absent' | 'fence-lost-after-send'
+  | 'not-owner' | 'fenced-out';
 
 /**
  * Delivers the alert changes' notifications whose records live in Elasticsearch (the fleet's outbox),
@@ -85,7 +94,7 @@ export class FleetDeliveryDispatcher {
     const keys = new Set(this.wanted);
     this.wanted.clear();
     try {
-      for (const k of await this.o.ledger.due(Date.now())) keys.add(k);
+      for (const k of await this.o.ledger.due(Date.now(), 200, this.o.rules?.())) keys.add(k);
       this.lastScanError = undefined;
     } catch (err) {
       const msg = (err as Error).message;
@@ -120,7 +129,10 @@ export class FleetDeliveryDispatcher {
     if (r.status === 'pending' && (r.retry_at ?? 0) > now) return 'not-due';
     if ((r.status === 'claimed' || r.status === 'sending') && (r.lease_until ?? 0) >= now) return 'owned-by-other';
     if (now < this.lane(r.notifier).retryAt) return 'not-due';
-    const next: DeliveryRecord = { ...r, status: 'claimed', owner: this.o.owner, lease_until: now + this.leaseMs };
+    const fence = this.o.fenceFor?.(r.rule);
+    if (this.o.fenceFor && fence === undefined) return 'not-owner';
+    if (fence !== undefined && (r.fence ?? 0) > fence) return 'fenced-out';
+    const next: DeliveryRecord = { ...r, status: 'claimed', owner: this.o.owner, lease_until: now + this.leaseMs, ...(fence !== undefined ? { fence } : {}) };
     delete next.retry_at;
     if (r.status === 'claimed' || r.status === 'sending') {
       this.o.metrics?.deliveryTakeovers.inc({ seen: r.status });
@@ -147,6 +159,11 @@ export class FleetDeliveryDispatcher {
       if (lane.lastError !== why) this.o.log.warn({ notifier: r.notifier, key: r.key }, why);
       lane.noteError(why);
       return this.release(claimed, why, Date.now() + 5000);
+    }
+    // the rule's lease ended since the claim: the record goes back at once, for the new owner
+    if (this.o.fenceFor && this.o.fenceFor(r.rule) !== r.fence) {
+      await this.release(claimed, 'the rule\'s lease moved to another runner before sending', Date.now());
+      return 'not-owner';
     }
     let sending: FencedRecord;
     try {

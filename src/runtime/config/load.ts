@@ -39,6 +39,7 @@ import { buildInputs } from './inputs';
 import { vigilConfigSchema } from './schema';
 import { DEFAULT_PIPELINE, LOG_LEVELS } from './root-options';
 import type { VigilConfig } from './types';
+import { buildFleet } from '../fleet/config';
 
 // The toolkit and the defaults, re-exported for the code that has always imported them from here.
 export {
@@ -182,6 +183,7 @@ function buildConfig(ctx: ConfigContext, raw: Obj, sourcePath: string): VigilCon
   if (raw.smtp !== undefined && raw.smtp !== null) cfg.smtp = buildSmtp(ctx, asObj(raw.smtp));
   if (read.str(raw.kibana_url)) cfg.kibana_url = checkKibanaUrl(ctx, raw.kibana_url as string);
   cfg.control = buildControl(ctx, raw.control, cfg.state_dir);
+  if (raw.fleet !== undefined && raw.fleet !== null) cfg.fleet = buildFleet(ctx, asObj(raw.fleet), cfg.inputs);
   return cfg;
 }
 

@@ -13,6 +13,7 @@ import { smtpSchema } from '../../../sinks/notify/email/config';
 import { outboxDirSchema, outboxKeepDaysSchema } from '../../../sinks/notify/outbox/config';
 import { kibanaUrlSchema } from '../../../sinks/notify/view/config';
 import { controlSchema } from '../../control/config';
+import { fleetSchema } from '../fleet/config';
 import { INPUT_TYPE_LIST, SINK_TYPE_LIST } from '../components';
 import { hostNameSchema, inputsSchema, loggingSchema, pipelineSchema, rulesPathSchema, stateDirSchema } from './root-options';
 
@@ -42,6 +43,7 @@ export const vigilConfigSchema = {
     control: controlSchema,
     logging: loggingSchema,
     pipeline: pipelineSchema,
+    fleet: fleetSchema,
   },
   definitions: {
     duration: durationDefinition,

@@ -8,11 +8,12 @@ import type { InputConfig } from '../components';
 import type { ElasticsearchConfig } from '../../../sinks/elasticsearch/config';
 import type { SmtpConfig } from '../../../sinks/notify/email/config';
 import type { EventStoreConfig } from '../../../sinks/event-store/config';
+import type { FleetConfig } from '../fleet/config';
 
 export type { FileInputConfig } from '../../../collectors/file/config';
 export type { WinevtChannelConfig, WinevtInputConfig } from '../../../collectors/winevt/config';
 export type { EvtxInputConfig } from '../../../collectors/evtx/config';
-export type { ElasticsearchConfig, SmtpConfig, ControlConfig, EventStoreConfig, InputConfig };
+export type { ElasticsearchConfig, SmtpConfig, ControlConfig, EventStoreConfig, InputConfig, FleetConfig };
 export { formatProblem, type FileProblem } from '../../core/config-kit/problems';
 
 export interface VigilConfig {
@@ -32,6 +33,8 @@ export interface VigilConfig {
   outbox_keep_days?: number;
   kibana_url?: string;
   control: ControlConfig;
+  /** a fleet runner: rules shared through leases in Elasticsearch, alerts delivered through the alert history */
+  fleet?: FleetConfig;
   logging: { level: 'trace' | 'debug' | 'info' | 'warn' | 'error' | 'fatal' };
   pipeline: {
     max_inflight_events: number;  // backpressure bound (default 20000)

@@ -1,0 +1,48 @@
+import type { Client } from '@elastic/elasticsearch';
+import type { OpenAlert } from '../../../rules';
+import { ALERTS_DATA_STREAM } from './alerts-targets';
+
+/** An alert document's `vigil.alert`, as far as an open alert is read from it. */
+interface AlertFields {
+  id?: string; state?: string; group_key?: string; fired_at?: string; silenced?: boolean; notified?: boolean;
+  count?: number; reference?: number; value?: number; window?: { start: string; end: string };
+  first_event?: string; last_event?: string; samples?: OpenAlert['shown']['samples'];
+}
+
+/** Alert documents read at most per rule (the newest first). */
+const MAX_DOCS = 10_000;
+
+/**
+ * The alerts of `rule` the alert history holds as fired and not resolved (per group, the newest
+ * firing document, when its alert id has no resolved one), without their group values (the rules engine reads them from the
+ * group key). The data stream is refreshed first, so that a dead owner's last writes are seen.
+ */
+export async function readOpenAlerts(client: Client, rule: string): Promise<Array<Omit<OpenAlert, 'groupValues'>>> {
+  await client.indices.refresh({ index: ALERTS_DATA_STREAM, ignore_unavailable: true, allow_no_indices: true });
+  const r = await client.search<{ vigil?: { alert?: AlertFields } }>({
+    index: ALERTS_DATA_STREAM, ignore_unavailable: true, allow_no_indices: true, size: MAX_DOCS,
+    query: { term: { 'vigil.alert.rule': rule } }, sort: [{ '@timestamp': 'desc' }], _source: ['vigil.alert'],
+  });
+  // a group has one alert at a time: its newest firing, open unless resolved
+  const newest = new Map<string, AlertFields & { id: string; group_key: string }>();
+  const resolved = new Set<string>();
+  for (const h of r.hits.hits) {
+    const a = h._source?.vigil?.alert;
+    if (!a?.id || typeof a.group_key !== 'string') continue;
+    if (a.state === 'resolved') resolved.add(a.id);
+    else if (a.state === 'firing' && !newest.has(a.group_key)) newest.set(a.group_key, a as AlertFields & { id: string; group_key: string });
+  }
+  const out: Array<Omit<OpenAlert, 'groupValues'>> = [];
+  for (const a of newest.values()) {
+    const firedAt = Date.parse(a.fired_at ?? '');
+    if (resolved.has(a.id) || !Number.isFinite(firedAt) || !a.window) continue;
+    out.push({
+      id: a.id, groupKey: a.group_key, firedAt, sent: a.silenced !== true && a.notified !== false,
+      shown: {
+        count: a.count ?? 0, window: a.window, first_event: a.first_event ?? a.fired_at!, last_event: a.last_event ?? a.fired_at!, samples: a.samples ?? [],
+        ...(a.reference !== undefined ? { reference: a.reference } : {}), ...(a.value !== undefined ? { value: a.value } : {}),
+      },
+    });
+  }
+  return out;
+}

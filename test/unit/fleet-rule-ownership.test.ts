@@ -1,0 +1,169 @@
+import { expect } from 'chai';
+import { parseRulesText } from '../../rules/load/rules-file';
+import type { LoadedRules } from '../../rules/types';
+import { validateWhere } from '../../rules/kql/validate-where';
+import { RulesEngine } from '../../rules/engine';
+import { silentLogger } from '../../src/core/log';
+import type { AlertChange } from '../../rules/alerts/lifecycle';
+import type { PipelineEvent, Span } from '../../src/core/event';
+
+function rulesOf(yaml: string): LoadedRules {
+  const { rules, problems } = parseRulesText(yaml, 'rules.yaml', { validateWhere, env: {} });
+  expect(problems.map((p) => `${p.line}:${p.col} ${p.message}`)).to.deep.equal([]);
+  return rules!;
+}
+
+const T0 = Date.UTC(2026, 0, 1, 10);
+const RULES = `
+rules:
+  - id: burst
+    type: threshold
+    where: 'event.code: 4625'
+    group_by: [user.name]
+    threshold: 5
+    window: 1m
+    allowed_lateness: 1s
+  - id: other
+    type: pattern
+    where: 'event.code: 1102'
+`;
+
+/** Event n of a failed-logon burst for bob, n seconds after T0, with the _id Elasticsearch would give it. */
+function logon(n: number, span: Span): PipelineEvent {
+  return { id: `doc-${n}`, doc: { '@timestamp': new Date(T0 + n * 1000).toISOString(), event: { code: '4625' }, user: { name: 'bob' } }, span, position: n, time: T0 + n * 1000 };
+}
+
+function feed(engine: RulesEngine, from: number, to: number): void {
+  const span: Span = { source: 'es:in:uuid:0', start: from, end: to + 1, pending: 0, events: [] };
+  for (let n = from; n <= to; n++) engine.process(logon(n, span));
+}
+
+function fleetEngine(): { engine: RulesEngine; changes: AlertChange[] } {
+  const changes: AlertChange[] = [];
+  const engine = new RulesEngine(silentLogger(), { fleet: true, onAlerts: (c) => changes.push(...c) });
+  engine.use(rulesOf(RULES));
+  return { engine, changes };
+}
+
+describe('fleet runner: the rules engine evaluates only the rules it owns', () => {
+  it('a rule not owned counts nothing and fires nothing; owned, it fires; lost, it stops at once and forgets its windows', () => {
+    const { engine, changes } = fleetEngine();
+    feed(engine, 0, 9);
+    engine.tick(T0 + 60_000);
+    expect(changes).to.deep.equal([]);
+    expect(engine.beginTakeover('burst')).to.equal(true);
+    expect(engine.completeTakeover('burst', [])).to.deep.equal({ events: 0, changes: [] });
+    feed(engine, 10, 13);
+    expect(changes).to.deep.equal([]);
+    // 4 counted while owned; lost before the 5th: nothing fires, and after a new takeover with no
+    // re-read the 4 are gone (the windows were dropped with the lease)
+    engine.releaseRule('burst');
+    feed(engine, 14, 14);
+    engine.tick(Date.now() + 120_000);
+    expect(changes).to.deep.equal([]);
+    expect(engine.ownership!.owned()).to.deep.equal([]);
+    engine.beginTakeover('burst');
+    engine.completeTakeover('burst', []);
+    feed(engine, 15, 18);
+    expect(changes).to.deep.equal([]);
+    feed(engine, 19, 19);
+    engine.tick(Date.now() + 120_000);
+    expect(changes.map((c) => [c.alert.rule, c.alert.state, c.alert.count])).to.deep.equal([['burst', 'firing', 5]]);
+  });
+
+  it('a takeover counts the re-read events and those the input brought meanwhile, each _id once, and passes by the re-read ones the input brings later', () => {
+    const { engine, changes } = fleetEngine();
+    engine.beginTakeover('burst');
+    // while the windows are re-read the input brings events 2 and 3: kept aside, not counted yet
+    feed(engine, 2, 3);
+    expect(changes).to.deep.equal([]);
+    // the re-read holds 0..3 (2 and 3 again): counted once each, 4 in all
+    const reread = [0, 1, 2, 3].map((n) => { const e = logon(n, { source: 'x', start: 0, end: 0, pending: 0, events: [] }); return { doc: e.doc, t: e.time!, id: e.id }; });
+    expect(engine.completeTakeover('burst', reread)!.events).to.equal(4);
+    expect(changes).to.deep.equal([]);
+    // the input brings 1 (the re-read counted it: passed by), then 4: the 5th distinct event fires
+    feed(engine, 1, 1);
+    engine.tick(Date.now() + 120_000);
+    expect(changes).to.deep.equal([]);
+    feed(engine, 4, 4);
+    engine.tick(Date.now() + 120_000);
+    expect(changes.map((c) => [c.alert.rule, c.alert.state, c.alert.count])).to.deep.equal([['burst', 'firing', 5]]);
+    expect(engine.ownership!.duplicatesSkipped).to.equal(1);
+  });
+
+  it('the same events give the same alert id whether counted live or re-read by a takeover (a second write is a duplicate, not a second alert)', () => {
+    const live = fleetEngine();
+    live.engine.beginTakeover('burst');
+    live.engine.completeTakeover('burst', []);
+    feed(live.engine, 0, 6);
+    live.engine.tick(Date.now() + 120_000);
+    const taken = fleetEngine();
+    taken.engine.beginTakeover('burst');
+    const reread = [0, 1, 2, 3, 4, 5, 6].map((n) => { const e = logon(n, { source: 'x', start: 0, end: 0, pending: 0, events: [] }); return { doc: e.doc, t: e.time!, id: e.id }; });
+    taken.engine.completeTakeover('burst', reread);
+    taken.engine.tick(Date.now() + 120_000);
+    const firing = (c: AlertChange[]) => c.filter((x) => x.alert.state === 'firing').map((x) => x.alert.id);
+    expect(firing(live.changes)).to.have.length(1);
+    expect(firing(taken.changes)).to.deep.equal(firing(live.changes));
+  });
+
+  it('a takeover given up (the lease lost while re-reading) leaves the rule idle', () => {
+    const { engine, changes } = fleetEngine();
+    engine.beginTakeover('burst');
+    feed(engine, 0, 3);
+    engine.releaseRule('burst');
+    expect(engine.completeTakeover('burst', [])).to.equal(undefined);
+    feed(engine, 4, 9);
+    engine.tick(Date.now() + 120_000);
+    expect(changes).to.deep.equal([]);
+    expect(engine.ownership!.wanted()).to.deep.equal([]);
+  });
+
+  describe('alerts a former owner left firing (read from the alert history)', () => {
+    const RESOLVING = `
+rules:
+  - id: burst
+    type: threshold
+    where: 'event.code: 4625'
+    group_by: [user.name]
+    threshold: 5
+    window: 1m
+    allowed_lateness: 1s
+    notify_resolved: true
+`;
+    const open = { id: 'fired-by-the-dead-owner', groupKey: '["bob"]', firedAt: T0 - 600_000, sent: true,
+      shown: { count: 7, window: { start: new Date(T0 - 660_000).toISOString(), end: new Date(T0 - 600_000).toISOString() }, first_event: new Date(T0 - 660_000).toISOString(), last_event: new Date(T0 - 600_000).toISOString(), samples: [] } };
+    function clocked(): { engine: RulesEngine; changes: AlertChange[]; set: (t: number) => void } {
+      let clock = T0 + 100_000;
+      const changes: AlertChange[] = [];
+      const engine = new RulesEngine(silentLogger(), { fleet: true, live: true, now: () => clock, onAlerts: (c) => changes.push(...c) });
+      engine.use(rulesOf(RESOLVING));
+      return { engine, changes, set: (t) => { clock = t; } };
+    }
+
+    it('still held by the re-read windows: it goes on under its id (no second firing), and resolves under it', () => {
+      const { engine, changes, set } = clocked();
+      engine.beginTakeover('burst');
+      const reread = [60, 61, 62, 63, 64].map((n) => { const e = logon(n, { source: 'x', start: 0, end: 0, pending: 0, events: [] }); return { doc: e.doc, t: e.time!, id: e.id }; });
+      engine.completeTakeover('burst', reread, [open], T0 + 100_000);
+      expect(changes).to.deep.equal([]);
+      set(T0 + 300_000);
+      engine.tick();
+      expect(changes.map((c) => [c.alert.id, c.alert.state, c.send, c.alert.group])).to.deep.equal([['fired-by-the-dead-owner', 'resolved', true, { 'user.name': 'bob' }]]);
+    });
+
+    it('no longer held by the re-read windows: resolved under its id once event time passed the takeover', () => {
+      const { engine, changes, set } = clocked();
+      engine.beginTakeover('burst');
+      engine.completeTakeover('burst', [], [open], T0 + 100_000);
+      // event time moves with an event no owned rule matches, then with the wall clock
+      const span: Span = { source: 'es:in:uuid:0', start: 0, end: 1, pending: 0, events: [] };
+      engine.process({ id: 'other', doc: { '@timestamp': new Date(T0 + 90_000).toISOString(), event: { code: '4624' } }, span, position: 0, time: T0 + 90_000 });
+      engine.tick();
+      expect(changes).to.deep.equal([]);
+      set(T0 + 150_000);
+      engine.tick();
+      expect(changes.map((c) => [c.alert.id, c.alert.state, c.alert.count])).to.deep.equal([['fired-by-the-dead-owner', 'resolved', 7]]);
+    });
+  });
+});
