@@ -36,7 +36,7 @@ function row(label: string, r: StoreRun): string {
 
 /**
  * VIGIL_BENCH_RULES_MB sets the file's size (default 128: long enough that loading the rules is not
- * most of the difference), VIGIL_BENCH_RULES_ROUNDS the number of pairs (default 5).
+ * most of the difference), VIGIL_BENCH_RULES_ROUNDS the number of pairs (default 11: a pair varies by several percent either way).
  */
 export async function rulesCostBench(out: (s: string) => void, dir: string): Promise<void> {
   const mb = Number(process.env.VIGIL_BENCH_RULES_MB ?? 128);
@@ -47,7 +47,7 @@ export async function rulesCostBench(out: (s: string) => void, dir: string): Pro
   const shipped = join(__dirname, '..', '..', 'rules.yaml');
   out(`\n## the shipped rules.yaml's cost: file → parse → normalise → rules → event store (${lines.toLocaleString('en-US')} lines, ${mb} MB)\n`);
   storeRun(file, lines, none); // warms the page cache
-  const rounds = Math.max(1, Number(process.env.VIGIL_BENCH_RULES_ROUNDS ?? 5));
+  const rounds = Math.max(1, Number(process.env.VIGIL_BENCH_RULES_ROUNDS ?? 11));
   const costs: number[] = [];
   const cpuCosts: number[] = [];
   const startCosts: number[] = [];
