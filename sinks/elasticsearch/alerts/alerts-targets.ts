@@ -6,7 +6,7 @@ export const ALERTS_DATA_STREAM = 'logs-vigil.alerts-default';
 /** The companion index of delivery records: one per alert change and notifier, updated with fences. */
 export const DELIVERIES_INDEX = 'vigil-alert-deliveries';
 /** Bump when a mapping below changes: a cluster's older template is then replaced. */
-export const ALERTS_TEMPLATE_VERSION = 1;
+export const ALERTS_TEMPLATE_VERSION = 2;
 
 const keyword = { type: 'keyword', ignore_above: 1024 } as const;
 const date = { type: 'date' } as const;
@@ -33,7 +33,7 @@ const alertMappings = {
             first_event: date, last_event: date, fired_at: date, resolved_at: date,
             sample_event_ids: keyword, samples: { type: 'object', enabled: false },
             query: { type: 'text', fields: { keyword: { type: 'keyword', ignore_above: 8191 } } },
-            notify: keyword, silenced: { type: 'boolean' },
+            notify: keyword, silenced: { type: 'boolean' }, notified: { type: 'boolean' },
           },
         },
       },

@@ -49,8 +49,20 @@ export class RuleTakeovers {
   private readonly reports: TakeoverReport[] = [];
   private timer: NodeJS.Timeout | null = null;
   private stopped = false;
+  /** the engine's count of events takeovers could not keep aside, as last reported */
+  private droppedSeen = 0;
 
   constructor(private readonly d: RuleTakeoversDeps) {}
+
+  /** Events a takeover could not keep aside (more than TAKEOVER_KEEP_MAX came meanwhile): never silent. */
+  private reportDropped(rule: string): void {
+    const dropped = this.d.engine.ownership?.dropped ?? 0;
+    if (dropped <= this.droppedSeen) return;
+    const n = dropped - this.droppedSeen;
+    this.droppedSeen = dropped;
+    this.d.metrics?.dropped.inc(n);
+    this.d.log.warn({ rule, events: n }, 'fleet: events that came during a takeover were more than it keeps aside; the oldest were not counted by its rules');
+  }
 
   start(): void {
     this.timer = setInterval(() => this.settle(), 250);
@@ -119,6 +131,7 @@ export class RuleTakeovers {
         metrics?.events.inc(done.events);
         metrics?.seconds.observe(report.ms / 1000);
         log.info({ rule, events: done.events, alert_changes: done.changes.length, ms: report.ms }, 'fleet: rule taken over, its windows rebuilt from Elasticsearch');
+        this.reportDropped(rule);
         return;
       } catch (err) {
         report.last_error = (err as Error).message;

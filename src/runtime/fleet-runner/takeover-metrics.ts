@@ -6,6 +6,7 @@ export interface TakeoverMetrics {
   events: Counter;
   seconds: Histogram;
   duplicates: Counter;
+  dropped: Counter;
 }
 
 export function takeoverMetrics(reg: Registry): TakeoverMetrics {
@@ -18,6 +19,7 @@ export function takeoverMetrics(reg: Registry): TakeoverMetrics {
     })),
     events: get('vigil_fleet_takeover_events_total', () => new Counter({ name: 'vigil_fleet_takeover_events_total', help: 'Events re-read from Elasticsearch to rebuild taken-over rules\' windows', registers: [reg] })),
     seconds: get('vigil_fleet_takeover_seconds', () => new Histogram({ name: 'vigil_fleet_takeover_seconds', help: 'Time from acquiring a rule to evaluating it (its windows re-read)', buckets: [0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10, 30], registers: [reg] })),
+    dropped: get('vigil_fleet_takeover_events_dropped_total', () => new Counter({ name: 'vigil_fleet_takeover_events_dropped_total', help: 'Events that came while a rule was being taken over, beyond what it keeps aside: not counted by the rule (also in /status)', registers: [reg] })),
     duplicates: get('vigil_fleet_takeover_duplicates_total', () => new Counter({ name: 'vigil_fleet_takeover_duplicates_total', help: 'Events the input brought that a takeover\'s re-read had counted already (passed by)', registers: [reg] })),
   };
 }
