@@ -25,6 +25,12 @@ export class BenchDaemon {
 
   get pid(): number | undefined { return this.proc?.pid; }
 
+  /** CPU seconds (user + system) the process has used so far, from /proc (Linux). */
+  cpuSeconds(): number {
+    const f = readFileSync(`/proc/${this.proc!.pid}/stat`, 'utf8').split(') ')[1].split(' ');
+    return (Number(f[11]) + Number(f[12])) / 100;
+  }
+
   /** SIGTERM, and waits for its exit. */
   async stop(): Promise<void> {
     const p = this.proc;
@@ -60,8 +66,11 @@ export function agentYaml(dir: string, host: string, esUrl: string, target: stri
   ].join('\n');
 }
 
-/** A fleet runner on `index` with `rules` (a rules.yaml text); `extra` lines go under the input. */
-export function runnerYaml(dir: string, esUrl: string, index: string, fleet: string, rules: string, input: string[] = []): string {
+/**
+ * A fleet runner on `index` with `rules` (a rules.yaml text) and the input's further options `input`;
+ * `fleet` names the fleet of its `fleet:` section (lease_ms 6 s), null for a runner without one.
+ */
+export function runnerYaml(dir: string, esUrl: string, index: string, fleet: string | null, rules: string, input: string[] = []): string {
   mkdirSync(dir, { recursive: true });
   writeFileSync(join(dir, 'rules.yaml'), rules);
   return [
@@ -74,8 +83,7 @@ export function runnerYaml(dir: string, esUrl: string, index: string, fleet: str
     `    url: ${esUrl}`,
     `    index: "${index}"`,
     ...input.map((l) => `    ${l}`),
-    'fleet:',
-    `  leases: { fleet: ${fleet}, lease_ms: 6000 }`,
+    ...(fleet === null ? [] : ['fleet:', `  leases: { fleet: ${fleet}, lease_ms: 6000 }`]),
     `event_store: { dir: ${JSON.stringify(join(dir, 'events'))} }`,
     `outbox_dir: ${JSON.stringify(join(dir, 'outbox'))}`,
     'control: { listen: "127.0.0.1:0" }',
