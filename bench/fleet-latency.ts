@@ -88,9 +88,9 @@ function percentile(sorted: number[], p: number): number {
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-export async function fleetLatencyBench(print: Print, cacheDir: string): Promise<void> {
+export async function fleetLatencyBench(print: Print, cacheDir: string, esUrl: string): Promise<void> {
   const n = Math.max(30, Number(process.env.VIGIL_BENCH_FLEET_SAMPLES ?? 30));
-  const es = benchElasticsearch(cacheDir, print);
+  const es = { url: esUrl };
   const dir = mkdtempSync(join(tmpdir(), 'vigil-fleet-latency-'));
   const recv = await receiver();
   const stamp = `${Date.now().toString(36)}${Math.floor(Math.random() * 1e4)}`;
@@ -175,11 +175,12 @@ export async function fleetLatencyBench(print: Print, cacheDir: string): Promise
   } finally {
     await Promise.all([agent.stop(), runner.stop(), ea?.stop()]);
     recv.close();
-    es.stop();
     if (process.env.VIGIL_BENCH_KEEP !== '1') rmSync(dir, { recursive: true, force: true });
   }
 }
 
 if (require.main === module) {
-  fleetLatencyBench((t) => process.stdout.write(t), join(tmpdir(), 'vigil-bench')).catch((err) => { process.stderr.write(`${(err as Error).stack}\n`); process.exit(1); });
+  const cache = join(tmpdir(), 'vigil-bench');
+  const es = benchElasticsearch(cache, (t) => process.stdout.write(t));
+  fleetLatencyBench((t) => process.stdout.write(t), cache, es.url).finally(es.stop).catch((err) => { process.stderr.write(`${(err as Error).stack}\n`); process.exit(1); });
 }

@@ -30,6 +30,29 @@ export interface FleetReadFigures {
   eventsPerS: number[]; docsPerS: number[]; runnerCpuUsPerEvent: number[];
   esCpuUsPerEvent: number[]; esCpuUsPerDoc: number[]; searchBytesPerEvent: number[]; requestsPerKEvents: number[];
   steadyRequestsPerS: number; steadyByKind: Record<string, number>;
+  /** the same matching events' search answers with the whole `_source` (the input's request otherwise) */
+  wholeSourceBytesPerEvent: number;
+}
+
+/** Bytes per event of the answers to the input's page requests over the matching events, with the whole `_source`. */
+async function wholeSourceBytes(url: string, index: string, matching: number): Promise<number> {
+  let bytes = 0;
+  let after = -1;
+  for (;;) {
+    const res = await fetch(`${url}/${index}/_search?preference=_shards:0`, {
+      method: 'POST', headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({
+        size: 1000, seq_no_primary_term: true, track_total_hits: false, sort: [{ _seq_no: 'asc' }], _source: true,
+        query: { bool: { filter: [{ range: { _seq_no: { gt: after } } }, { terms: { 'event.code': Array.from({ length: RULE_CODES }, (_, r) => String(4000 + r)) } }] } },
+      }),
+    });
+    const text = await res.text();
+    bytes += Buffer.byteLength(text);
+    const hits = (JSON.parse(text) as { hits: { hits: Array<{ _seq_no: number }> } }).hits.hits;
+    if (hits.length === 0) break;
+    after = hits[hits.length - 1]._seq_no;
+  }
+  return bytes / matching;
 }
 
 function rulesText(): string {
@@ -62,16 +85,16 @@ function diff(a: ProxyCounts, b: ProxyCounts): ProxyCounts {
 const median = (v: number[]) => [...v].sort((a, b) => a - b)[Math.floor(v.length / 2)];
 const spread = (v: number[], d = 0) => `${median(v).toFixed(d)} (${Math.min(...v).toFixed(d)}–${Math.max(...v).toFixed(d)})`;
 
-export async function fleetThroughputBench(print: Print, cacheDir: string): Promise<FleetReadFigures> {
+export async function fleetThroughputBench(print: Print, cacheDir: string, esUrl: string): Promise<FleetReadFigures> {
   const total = Number(process.env.VIGIL_BENCH_FLEET_DOCS ?? 1_000_000);
   const rounds = Math.max(1, Number(process.env.VIGIL_BENCH_FLEET_ROUNDS ?? 2));
-  const es = benchElasticsearch(cacheDir, print);
+  const es = { url: esUrl };
   const proxy = new CountingProxy(es.url);
   const proxyUrl = await proxy.start();
   const trickle = `vigil-bench-fleet-trickle-${Date.now().toString(36)}`;
   const fig: FleetReadFigures = {
     docs: total, matching: 0, meanDocBytes: 0, eventsPerS: [], docsPerS: [], runnerCpuUsPerEvent: [], esCpuUsPerEvent: [], esCpuUsPerDoc: [],
-    searchBytesPerEvent: [], requestsPerKEvents: [], steadyRequestsPerS: 0, steadyByKind: {},
+    searchBytesPerEvent: [], requestsPerKEvents: [], steadyRequestsPerS: 0, steadyByKind: {}, wholeSourceBytesPerEvent: 0,
   };
   try {
     print(`\n## fleet runner read throughput: 100 rules, ${SHARE * 100}% of the documents match one (Elasticsearch ${es.url})\n`);
@@ -152,18 +175,20 @@ export async function fleetThroughputBench(print: Print, cacheDir: string): Prom
         rmSync(dir, { recursive: true, force: true });
       }
     }
+    fig.wholeSourceBytesPerEvent = await wholeSourceBytes(es.url, loaded.index, loaded.matching);
     print(`median (min–max) of ${rounds}: ${spread(fig.eventsPerS)} events evaluated/s, ${spread(fig.docsPerS)} documents covered/s; runner CPU ${spread(fig.runnerCpuUsPerEvent, 1)} µs/event; ` +
       `Elasticsearch CPU ${spread(fig.esCpuUsPerEvent, 1)} µs per event fetched, ${spread(fig.esCpuUsPerDoc, 2)} µs per document covered; ` +
-      `search answers ${spread(fig.searchBytesPerEvent)} bytes per event (whole _source ${loaded.meanDocBytes.toFixed(0)} bytes); ${spread(fig.requestsPerKEvents, 1)} requests per 1000 events\n`);
+      `search answers ${spread(fig.searchBytesPerEvent)} bytes per event (${fig.wholeSourceBytesPerEvent.toFixed(0)} with the whole _source, of ${loaded.meanDocBytes.toFixed(0)} bytes); ${spread(fig.requestsPerKEvents, 1)} requests per 1000 events\n`);
     writeFileSync(join(cacheDir, 'fleet-read.json'), `${JSON.stringify(fig, null, 1)}\n`);
     return fig;
   } finally {
     proxy.stop();
     await esJson(es.url, 'DELETE', `/${trickle}`).catch(() => undefined);
-    es.stop();
   }
 }
 
 if (require.main === module) {
-  fleetThroughputBench((t) => process.stdout.write(t), join(tmpdir(), 'vigil-bench')).catch((err) => { process.stderr.write(`${(err as Error).stack}\n`); process.exit(1); });
+  const cache = join(tmpdir(), 'vigil-bench');
+  const es = benchElasticsearch(cache, (t) => process.stdout.write(t));
+  fleetThroughputBench((t) => process.stdout.write(t), cache, es.url).finally(es.stop).catch((err) => { process.stderr.write(`${(err as Error).stack}\n`); process.exit(1); });
 }

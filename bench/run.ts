@@ -5,7 +5,9 @@
  * VIGIL_BENCH_ES=0 skips Elasticsearch; VIGIL_BENCH_ROUNDS sets how many baseline/Vigil pairs the NDJSON benchmark
  * runs (default 3; the median ratio is the result); VIGIL_BENCH_RULES_COST=0 skips the shipped rules.yaml's cost on
  * ingest into the event store (VIGIL_BENCH_RULES_MB, VIGIL_BENCH_RULES_ROUNDS: see rules-cost.ts); VIGIL_BENCH_LATENCY=0
- * skips the alert latency (line written → webhook received, watch on and off: see alert-latency.ts).
+ * skips the alert latency (line written → webhook received, watch on and off: see alert-latency.ts);
+ * VIGIL_BENCH_FLEET=0 skips the fleet benchmarks (agent → Elasticsearch → fleet runner latency next to
+ * ElastAlert2, VIGIL_BENCH_ELASTALERT=0 without it; the runner's read throughput; the scaling model: see fleet.ts).
  */
 import { execFileSync } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
@@ -17,6 +19,7 @@ import { ruleRegexesBench } from './rule-regexes';
 import { rulesCostBench } from './rules-cost';
 import { evtxBench } from './evtx';
 import { alertLatencyBench } from './alert-latency';
+import { fleetBenches } from './fleet';
 
 interface Result { mode: string; lines: number; bytes: number; seconds: number; cpu_seconds: number; peak_rss_mb: number }
 
@@ -62,6 +65,7 @@ async function main(): Promise<void> {
   ruleRegexesBench((t) => process.stdout.write(t));
   if (process.env.VIGIL_BENCH_RULES_COST !== '0') await rulesCostBench((t) => process.stdout.write(t), dir);
   if (process.env.VIGIL_BENCH_LATENCY !== '0') await alertLatencyBench((t) => process.stdout.write(t));
+  if (process.env.VIGIL_BENCH_FLEET !== '0') await fleetBenches((t) => process.stdout.write(t), dir);
   if (process.env.VIGIL_BENCH_EVTX !== '0') await evtxBench((t) => process.stdout.write(t), dir);
   if (process.env.VIGIL_BENCH_ES !== '0') await elasticsearchBench(dir);
 }
