@@ -43,7 +43,7 @@ function receiver(): Promise<{ port: number; arrived: Map<string, number>; reque
         let key: string | undefined;
         if (req.url?.startsWith('/vigil')) {
           const sample = body.alert?.group?.['labels.sample'];
-          if (body.alert?.state === 'firing' || body.alert?.state === undefined) key = `vigil/${String(body.alert?.rule).replace('bench-', '')}/${sample}`;
+          if (body.alert?.state === 'firing' || body.alert?.state === undefined) key = `vigil/${String(body.alert?.rule).split('-')[1]}/${sample}`;
         } else {
           const sample = body.labels?.sample ?? body['labels.sample'];
           key = `elastalert2/${String(body.bench_rule)}/${sample}`;
@@ -58,14 +58,19 @@ function receiver(): Promise<{ port: number; arrived: Map<string, number>; reque
   })));
 }
 
-function vigilRules(hook: string): string {
+/**
+ * The rule ids carry the run's stamp: a fleet runner taking a rule over carries on the open alerts the
+ * alert history holds for that rule id, whichever fleet wrote them, so a second run with the same ids
+ * would continue the first run's unresolved alerts of the same groups instead of firing (seen here).
+ */
+function vigilRules(hook: string, stamp: string): string {
   const base = { group_by: ['labels.sample'], notify: ['hook'], severity: 'high' };
   return YAML.stringify({
     notifiers: { hook: { type: 'webhook', url: hook, timeout: '2s' } },
     rules: [
-      { id: 'bench-pattern', type: 'pattern', where: 'labels.kind: "pattern"', realert: '1s', ...base },
-      { id: 'bench-threshold', type: 'threshold', where: 'labels.kind: "threshold"', threshold: 3, window: '1m', ...base },
-      { id: 'bench-spike', type: 'spike', where: 'labels.kind: "spike"', window: `${SPIKE_WINDOW_S}s`, baseline: `${SPIKE_BASELINE_S}s`, ratio: 3, min_count: 5, ...base },
+      { id: `bench-pattern-${stamp}`, type: 'pattern', where: 'labels.kind: "pattern"', realert: '1s', ...base },
+      { id: `bench-threshold-${stamp}`, type: 'threshold', where: 'labels.kind: "threshold"', threshold: 3, window: '1m', ...base },
+      { id: `bench-spike-${stamp}`, type: 'spike', where: 'labels.kind: "spike"', window: `${SPIKE_WINDOW_S}s`, baseline: `${SPIKE_BASELINE_S}s`, ratio: 3, min_count: 5, ...base },
     ],
   });
 }
@@ -97,7 +102,7 @@ export async function fleetLatencyBench(print: Print, cacheDir: string, esUrl: s
   const target = `logs-vigil.benchfleet-${stamp}`;
   const agent = new BenchDaemon('agent', join(dir, 'agent'), agentYaml(join(dir, 'agent'), 'bench-agent', es.url, target));
   const runner = new BenchDaemon('runner', join(dir, 'runner'), runnerYaml(join(dir, 'runner'), es.url, `${target}*`, `bench-${stamp}`,
-    vigilRules(`http://127.0.0.1:${recv.port}/vigil`), ['poll_interval: 1s', 'start_at: beginning']));
+    vigilRules(`http://127.0.0.1:${recv.port}/vigil`, stamp), ['poll_interval: 1s', 'start_at: beginning']));
   let ea: ElastAlert2 | null = null;
   const sides = ['vigil'];
   try {

@@ -61,7 +61,7 @@ export function agentYaml(dir: string, host: string, esUrl: string, target: stri
     `  data_stream: ${target}`,
     `outbox_dir: ${JSON.stringify(join(dir, 'outbox'))}`,
     'control: { listen: "127.0.0.1:0" }',
-    'logging: { level: warn }',
+    `logging: { level: ${process.env.VIGIL_BENCH_LOG_LEVEL ?? 'warn'} }`,
     '',
   ].join('\n');
 }
@@ -87,7 +87,7 @@ export function runnerYaml(dir: string, esUrl: string, index: string, fleet: str
     `event_store: { dir: ${JSON.stringify(join(dir, 'events'))} }`,
     `outbox_dir: ${JSON.stringify(join(dir, 'outbox'))}`,
     'control: { listen: "127.0.0.1:0" }',
-    'logging: { level: warn }',
+    `logging: { level: ${process.env.VIGIL_BENCH_LOG_LEVEL ?? 'warn'} }`,
     '',
   ].join('\n');
 }
