@@ -3,7 +3,7 @@
  * no `fleet:` section: leases cost per round, not per event) and 100 rules (threshold, cardinality and
  * spike in turn, each on one event code, none firing) reads an index of agent-like documents bulk-loaded
  * up front (VIGIL_BENCH_FLEET_DOCS, default 1,000,000; 1% carry a rule's code). The runner talks to
- * Elasticsearch through a counting proxy. Measured per round (VIGIL_BENCH_FLEET_ROUNDS, default 2, a
+ * Elasticsearch through a counting proxy. Measured per round (VIGIL_BENCH_FLEET_ROUNDS, default 3, a
  * fresh runner each): the time until its event store holds every matching event, events evaluated per
  * second, documents covered per second, the runner's CPU, Elasticsearch's CPU (`_nodes/stats` process
  * cpu before and after, less its idle rate measured just before) per event and per document, requests and
@@ -87,7 +87,7 @@ const spread = (v: number[], d = 0) => `${median(v).toFixed(d)} (${Math.min(...v
 
 export async function fleetThroughputBench(print: Print, cacheDir: string, esUrl: string): Promise<FleetReadFigures> {
   const total = Number(process.env.VIGIL_BENCH_FLEET_DOCS ?? 1_000_000);
-  const rounds = Math.max(1, Number(process.env.VIGIL_BENCH_FLEET_ROUNDS ?? 2));
+  const rounds = Math.max(1, Number(process.env.VIGIL_BENCH_FLEET_ROUNDS ?? 3));
   const es = { url: esUrl };
   const proxy = new CountingProxy(es.url);
   const proxyUrl = await proxy.start();
