@@ -29,15 +29,16 @@ const SPIKE_BASELINE_S = 10;
 const WARMUP = 3;
 
 /** Arrival times by "<side>/<kind>/<sample>" (performance.now()); every request answered 200. */
-function receiver(): Promise<{ port: number; arrived: Map<string, number>; requests: { n: number }; close: () => void }> {
+function receiver(): Promise<{ port: number; arrived: Map<string, number>; requests: Record<string, number>; close: () => void }> {
   const arrived = new Map<string, number>();
-  const requests = { n: 0 };
+  const requests: Record<string, number> = {};
   const server = createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
       const at = performance.now();
-      requests.n++;
+      const side = req.url?.startsWith('/vigil') ? 'vigil' : 'elastalert2';
+      requests[side] = (requests[side] ?? 0) + 1;
       try {
         const body = JSON.parse(Buffer.concat(chunks).toString('utf8')) as Record<string, any>;
         let key: string | undefined;
@@ -173,7 +174,7 @@ export async function fleetLatencyBench(print: Print, cacheDir: string, esUrl: s
           `${missing ? `  (${missing} of ${n} never came)` : ''}${s === 'vigil' ? '  (target p99 < 3 s)' : '  (run_every 10 s)'}\n`);
       }
     }
-    print(`receiver: ${recv.requests.n} requests in all (ElastAlert2 re-sends what its writeback cannot delete)\n`);
+    print(`webhook requests received: ${sides.map((s) => `${s} ${recv.requests[s] ?? 0}`).join(', ')} (${WARMUP + n} samples × 3 rules each: more is a repeat)\n`);
   } catch (err) {
     print(`fleet latency failed: ${(err as Error).message}\n--- agent\n${agent.output()}\n--- runner\n${runner.output()}\n${ea ? `--- elastalert2\n${ea.output()}\n` : ''}`);
     throw err;
