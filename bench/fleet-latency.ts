@@ -181,6 +181,11 @@ export async function fleetLatencyBench(print: Print, cacheDir: string, esUrl: s
   } finally {
     await Promise.all([agent.stop(), runner.stop(), ea?.stop()]);
     recv.close();
+    // ElastAlert2's writeback indices (the data stream stays: this distribution has no data stream API to delete it)
+    if (ea) {
+      const names = ['', '_status', '_silence', '_error', '_past'].map((x) => `elastalert_bench_${stamp}${x}`).join(',');
+      await esJson(es.url, 'DELETE', `/${names}?ignore_unavailable=true`).catch(() => undefined);
+    }
     if (process.env.VIGIL_BENCH_KEEP !== '1') rmSync(dir, { recursive: true, force: true });
   }
 }
