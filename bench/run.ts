@@ -6,7 +6,9 @@
  * runs (default 3; the median ratio is the result); VIGIL_BENCH_RULES_COST=0 skips the shipped rules.yaml's cost on
  * ingest into the event store (VIGIL_BENCH_RULES_MB, VIGIL_BENCH_RULES_ROUNDS: see rules-cost.ts); VIGIL_BENCH_LATENCY=0
  * skips the alert latency (line written → webhook received, watch on and off: see alert-latency.ts); VIGIL_BENCH_STORE=0
- * skips NDJSON → local store beside rsyslog and the Node single-thread loop (see store-vs-rsyslog.ts).
+ * skips NDJSON → local store beside rsyslog and the Node single-thread loop (see store-vs-rsyslog.ts);
+ * VIGIL_BENCH_FLEET=0 skips the fleet benchmarks (agent → Elasticsearch → fleet runner latency next to
+ * ElastAlert2, VIGIL_BENCH_ELASTALERT=0 without it; the runner's read throughput; the scaling model: see fleet.ts).
  */
 import { execFileSync } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
@@ -19,6 +21,7 @@ import { rulesCostBench } from './rules-cost';
 import { evtxBench } from './evtx';
 import { alertLatencyBench } from './alert-latency';
 import { storeVsRsyslogBench } from './store-vs-rsyslog';
+import { fleetBenches } from './fleet';
 
 interface Result { mode: string; lines: number; bytes: number; seconds: number; cpu_seconds: number; peak_rss_mb: number }
 
@@ -65,6 +68,7 @@ async function main(): Promise<void> {
   if (process.env.VIGIL_BENCH_RULES_COST !== '0') await rulesCostBench((t) => process.stdout.write(t), dir);
   if (process.env.VIGIL_BENCH_STORE !== '0') await storeVsRsyslogBench((t) => process.stdout.write(t), dir);
   if (process.env.VIGIL_BENCH_LATENCY !== '0') await alertLatencyBench((t) => process.stdout.write(t));
+  if (process.env.VIGIL_BENCH_FLEET !== '0') await fleetBenches((t) => process.stdout.write(t), dir);
   if (process.env.VIGIL_BENCH_EVTX !== '0') await evtxBench((t) => process.stdout.write(t), dir);
   if (process.env.VIGIL_BENCH_ES !== '0') await elasticsearchBench(dir);
 }
