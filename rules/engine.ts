@@ -9,7 +9,7 @@ import { validateWhere } from './kql/validate-where';
 import { compileRule, type CompiledRule } from './compile-rule';
 import { RuleIndex } from './rule-index';
 import type { AlertChange, FiringAlert, OpenAlert } from './alerts/lifecycle';
-import { RuleOwnership, type RebuildEvent } from './rule-ownership';
+import { RuleOwnership, continuesBy, type RebuildEvent } from './rule-ownership';
 
 /** One running rule as /status shows it: the events its filter let through, its alerts fired and resolved, and those firing now. */
 export interface RuleActivity {
@@ -359,16 +359,22 @@ export class RulesEngine implements RulesEntry {
     if (!events) return undefined;
     // the former owner's open alerts go on under their ids; not held by the re-read windows once
     // event time passed the takeover, they resolve
-    r.lifecycle.adopt(open.map((o) => ({ ...o, groupValues: groupValuesOf(r.def.group_by, o.groupKey) })), takeoverAt);
+    // (an alert still going on fires again in the re-read windows at their first decidable end; one that
+    // fires only later is a new alert, and the carried-on one ended before it)
+    r.lifecycle.adopt(open.map((o) => ({ ...o, groupValues: groupValuesOf(r.def.group_by, o.groupKey) })), takeoverAt, continuesBy(r.def, takeoverAt, r.advanceEvery));
     const out: AlertChange[] = [];
     for (const e of events) {
       const wm = e.t - r.def.allowed_lateness_ms;
       if (wm >= r.nextAdvance) this.advanceRule(r, wm, out);
       this.count(r, e.doc, e.t, out);
     }
-    if (!Number.isFinite(this.newest) && events.length > 0) {
-      this.newest = events[events.length - 1].t;
+    // the re-read events are the newest this runner has seen when it had seen none, or older ones: event
+    // time (and the inputs' progress, counted from when the newest event came) goes on from them
+    const lastT = events.length > 0 ? events[events.length - 1].t : -Infinity;
+    if (lastT > this.newest) {
+      this.newest = lastT;
       this.lastArrivalAt = this.now();
+      this.newestArrivedAt = this.lastArrivalAt;
     }
     this.nextDue = -Infinity; // the rule catches up with event time at the next event or tick
     if (out.length > 0) this.opts.onAlerts?.(out);

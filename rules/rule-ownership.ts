@@ -9,12 +9,24 @@ import { RULE_DEFAULTS } from './defaults';
 import type { RuleDef } from './types';
 
 /**
- * How far back of the present a takeover re-reads a rule's events: its largest window (a spike's
- * window and baseline) and its allowed lateness. A `new_term` rule's `history` and a `change` rule's
- * previous values are not re-read: they are learnt again from the takeover on.
+ * How far back of the present a takeover re-reads a rule's events: two of its largest windows (a
+ * spike's window and baseline), and its allowed lateness. The second window tells an alert still going
+ * on from a new one: the condition of an alert that went on through the takeover holds from the first
+ * window end the re-read can decide (`continuesBy`), while a new one starts later (see the lifecycle's
+ * `adopt`). A `new_term` rule's `history` and a `change` rule's previous values are not re-read: they
+ * are learnt again from the takeover on.
  */
 export function takeoverSpanMs(def: RuleDef): number {
-  return (def.window_ms ?? RULE_DEFAULTS.window_ms) + (def.baseline_ms ?? 0) + def.allowed_lateness_ms;
+  return 2 * (def.window_ms ?? RULE_DEFAULTS.window_ms) + (def.baseline_ms ?? 0) + def.allowed_lateness_ms;
+}
+
+/**
+ * The event time by which the re-read windows of a takeover at `takeoverAt` fire again for an alert
+ * that went on through it: the first window end they can decide (one window, and a spike's baseline,
+ * after the re-read's start), plus one step of the watermark (`advanceEvery`).
+ */
+export function continuesBy(def: RuleDef, takeoverAt: number, advanceEvery: number): number {
+  return takeoverAt - takeoverSpanMs(def) + (def.window_ms ?? RULE_DEFAULTS.window_ms) + (def.baseline_ms ?? 0) + advanceEvery;
 }
 
 /** An event kept for a rule being taken over, or re-read for it. */

@@ -83,6 +83,11 @@ export class RuleLifecycle {
   private readonly top?: TopCounts;
   /** alerts carried on from another runner (`adopt`): group key → event time by which the detector must hold them */
   private adopted = new Map<string, number>();
+  /**
+   * carried-on alerts not yet confirmed: group key → the event time by which the re-read windows must
+   * fire for the group for its alert to be the same one going on (see `adopt`)
+   */
+  private unconfirmed = new Map<string, number>();
   /** events the rule's filter let through, alerts that fired and resolved (since the rule was loaded) */
   matched = 0;
   fired = 0;
@@ -138,6 +143,7 @@ export class RuleLifecycle {
         g.firstEvent = g.lastEvent = c.at;
       }
       if (c.firing) {
+        if (this.unconfirmed.size > 0) this.confirmAdopted(g, c, out);
         const repeat = g.firing && FIRES_PER_OCCURRENCE.has(this.rule.type);
         if (g.firing && !repeat) continue;
         g.firing = true;
@@ -234,14 +240,32 @@ export class RuleLifecycle {
    * ids; a firing the detector decides for such a group is their continuation, not a new alert. The
    * rules whose every occurrence is an alert (pattern, change, new_term) carry nothing on.
    */
-  adopt(open: OpenAlert[], holdBy: number): void {
+  adopt(open: OpenAlert[], holdBy: number, confirmBy = holdBy): void {
     if (FIRES_PER_OCCURRENCE.has(this.rule.type) || this.rule.type === 'new_term') return;
     for (const o of open) {
       const g: GroupState = this.groups.get(o.groupKey) ?? { groupValues: o.groupValues, firing: false, firedAt: 0, sent: false, lastSent: -Infinity, firstEvent: o.firedAt, lastEvent: o.firedAt, samples: [], alertId: '' };
       Object.assign(g, { firing: true, firedAt: o.firedAt, sent: o.sent, lastSent: o.sent ? o.firedAt : g.lastSent, alertId: o.id, shown: o.shown, count: o.shown.count });
       this.groups.set(o.groupKey, g);
       this.adopted.set(o.groupKey, holdBy);
+      this.unconfirmed.set(o.groupKey, confirmBy);
     }
+  }
+
+  /**
+   * A firing condition for a group whose alert was carried on and not confirmed yet. An alert still
+   * going on when its owner died is held by the re-read windows from their first decidable end on,
+   * so it fires there (by `confirmBy`); one that fires only later had a gap: the carried-on alert
+   * (left open by a runner stopped long ago, say) ended before it, and resolves where this one's
+   * window starts, so that this one is an alert of its own, notified.
+   */
+  private confirmAdopted(g: GroupState, c: Condition, out: AlertChange[]): void {
+    const by = this.unconfirmed.get(c.group);
+    if (by === undefined) return;
+    this.unconfirmed.delete(c.group);
+    if (c.at <= by || !g.firing || g.alertId === alertId(this.rule.id, c.group, c.at)) return;
+    this.adopted.delete(c.group);
+    const at = Math.max(g.firedAt, c.windowStart);
+    out.push(...this.onConditions([{ group: c.group, groupValues: g.groupValues, firing: false, count: 0, windowStart: at - (this.rule.window_ms ?? RULE_DEFAULTS.window_ms), windowEnd: at, at }]));
   }
 
   get adopting(): boolean {
@@ -258,6 +282,7 @@ export class RuleLifecycle {
       if (detectorFiring.has(key)) { this.adopted.delete(key); continue; }
       if (watermark < holdBy) continue;
       this.adopted.delete(key);
+      this.unconfirmed.delete(key);
       const g = this.groups.get(key);
       if (!g?.firing) continue;
       const w = this.rule.window_ms ?? RULE_DEFAULTS.window_ms;

@@ -13,7 +13,7 @@ import { AlertHistoryWriter } from '../../sinks/elasticsearch/alerts/alert-histo
 import { DeliveryLedger } from '../../sinks/elasticsearch/alerts/delivery-ledger';
 import { FleetDeliveryDispatcher } from '../../sinks/elasticsearch/alerts/fleet-delivery-dispatcher';
 import { readOpenAlerts } from '../../sinks/elasticsearch/alerts/open-alerts';
-import { ALERTS_DATA_STREAM, DELIVERIES_INDEX } from '../../sinks/elasticsearch/alerts/alerts-targets';
+import { ALERTS_DATA_STREAM, DELIVERIES_INDEX, setupAlertsTargets } from '../../sinks/elasticsearch/alerts/alerts-targets';
 import { outboxKey } from '../../sinks/notify/outbox/alert-outbox';
 import type { FencedRecord } from '../../sinks/elasticsearch/alerts/delivery-record';
 import { Daemon } from '../../src/runtime/daemon';
@@ -283,8 +283,27 @@ describe('Alerts in Elasticsearch: written once, delivered once across runners (
     expect(byKey(receiver).get(key)?.requests).to.equal(1);
   });
 
+  it('an older template\'s alerts data stream gets the new fields when the template is updated (its mapping is not dynamic)', async () => {
+    // as an older vigil left it: the template without vigil.alert.fleet, and a stream made from it
+    const got = await es('GET', '/_index_template/vigil-alerts');
+    const current = (got.body as { index_templates: Array<{ index_template: Record<string, any> }> }).index_templates[0].index_template;
+    const old = JSON.parse(JSON.stringify(current));
+    delete old.template.mappings.properties.vigil.properties.alert.properties.fleet;
+    old._meta.template_version = 1;
+    await es('PUT', '/_index_template/vigil-alerts', old);
+    const stream = `logs-vigil.alerts-upgrade${randomBytes(3).toString('hex')}`;
+    await es('POST', `/${stream}/_doc?refresh=true`, { '@timestamp': '2026-01-01T00:00:00Z', vigil: { alert: { rule: 'r', fleet: 'f' } } });
+    const fleetType = async () => {
+      const m = (await es('GET', `/${stream}/_mapping`)).body as Record<string, { mappings: any }>;
+      return Object.values(m)[0].mappings.properties.vigil.properties.alert.properties.fleet?.type;
+    };
+    expect(await fleetType()).to.equal(undefined);
+    expect(await setupAlertsTargets(client)).to.include('added the new fields of template vigil-alerts to its existing indices');
+    expect(await fleetType()).to.equal('keyword');
+  });
+
   it('a rule\'s open alerts (fired, not resolved) as a runner taking the rule over reads them from the alert history', async () => {
-    const w = writer();
+    const w = writer({ fleet: 'fleet-a' });
     const rule = `alerts-es-open-${randomBytes(4).toString('hex')}`;
     const closed = freshAlert({ rule, groupKey: '["alice"]' });
     const open = freshAlert({ rule, groupKey: '["bob"]', count: 31 });
@@ -294,8 +313,15 @@ describe('Alerts in Elasticsearch: written once, delivered once across runners (
     w.record(open);
     w.record(silenced, { silenced: true });
     w.record(freshAlert({ groupKey: '["bob"]' })); // another rule's
+    // the same rule id in another fleet sharing the cluster, and on an agent (no fleet): not this fleet's
+    const other = writer({ fleet: 'fleet-b' });
+    other.record(freshAlert({ rule, groupKey: '["dave"]' }));
+    const agent = writer({ deliveries: false });
+    agent.record(freshAlert({ rule, groupKey: '["erin"]' }));
     expect(await w.drained(20_000)).to.equal(true);
-    const got = (await readOpenAlerts(client, rule)).sort((x, y) => x.groupKey.localeCompare(y.groupKey));
+    expect(await other.drained(20_000)).to.equal(true);
+    expect(await agent.drained(20_000)).to.equal(true);
+    const got = (await readOpenAlerts(client, rule, 'fleet-a')).sort((x, y) => x.groupKey.localeCompare(y.groupKey));
     expect(got.map((o) => [o.id, o.groupKey, o.sent, o.firedAt, o.shown.count, o.shown.window])).to.deep.equal([
       [open.id, '["bob"]', true, Date.parse(open.fired_at), 31, open.window],
       [silenced.id, '["carol"]', false, Date.parse(silenced.fired_at), silenced.count, silenced.window],

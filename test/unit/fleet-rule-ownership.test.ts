@@ -141,15 +141,41 @@ rules:
       return { engine, changes, set: (t) => { clock = t; } };
     }
 
+    const reread = (seconds: number[]) => seconds.map((n) => { const e = logon(n, { source: 'x', start: 0, end: 0, pending: 0, events: [] }); return { doc: e.doc, t: e.time!, id: e.id }; });
+
     it('still held by the re-read windows: it goes on under its id (no second firing), and resolves under it', () => {
       const { engine, changes, set } = clocked();
       engine.beginTakeover('burst');
-      const reread = [60, 61, 62, 63, 64].map((n) => { const e = logon(n, { source: 'x', start: 0, end: 0, pending: 0, events: [] }); return { doc: e.doc, t: e.time!, id: e.id }; });
-      engine.completeTakeover('burst', reread, [open], T0 + 100_000);
+      // the re-read reaches two windows and the lateness back (121 s before the takeover at 100 s): failed
+      // logons every 2 s from -20 s on hold the condition from its first decidable end (39 s) on
+      const events = reread(Array.from({ length: 43 }, (_, i) => -20 + 2 * i));
+      engine.completeTakeover('burst', events, [open], T0 + 100_000);
       expect(changes).to.deep.equal([]);
       set(T0 + 300_000);
       engine.tick();
       expect(changes.map((c) => [c.alert.id, c.alert.state, c.send, c.alert.group])).to.deep.equal([['fired-by-the-dead-owner', 'resolved', true, { 'user.name': 'bob' }]]);
+    });
+
+    it('a runner that had seen no event yet: the inputs\' progress goes on from the re-read events, not from the epoch', () => {
+      const { engine, changes } = clocked();
+      engine.beginTakeover('burst');
+      engine.completeTakeover('burst', reread(Array.from({ length: 43 }, (_, i) => -20 + 2 * i)), [open], T0 + 100_000);
+      // the input's next poll reports its progress: event time moves 0.1 s on from the newest event (64 s)
+      engine.progressTo(T0 + 100_100);
+      expect(changes).to.deep.equal([]);
+    });
+
+    it('left open long before (a fleet stopped for ten minutes): a burst that starts within the re-read is an alert of its own, notified', () => {
+      const { engine, changes } = clocked();
+      engine.beginTakeover('burst');
+      // nothing from -21 s to 60 s: the condition did not hold at the first decidable end (39 s), so the
+      // carried-on alert had ended; the burst at 60-64 s fires at 64 s, after 42 s (39 s + a 3 s step); the
+      // carried-on alert resolves where the new one's window starts (its first event, 60 s)
+      engine.completeTakeover('burst', reread([60, 61, 62, 63, 64]), [open], T0 + 100_000);
+      expect(changes.map((c) => [c.alert.id === open.id ? 'carried-on' : 'new', c.alert.state, c.send, c.alert.resolved_at ?? c.alert.fired_at])).to.deep.equal([
+        ['carried-on', 'resolved', true, new Date(T0 + 60_000).toISOString()],
+        ['new', 'firing', true, new Date(T0 + 64_000).toISOString()],
+      ]);
     });
 
     it('no longer held by the re-read windows: resolved under its id once event time passed the takeover', () => {

@@ -13,6 +13,8 @@ export interface AlertDocumentContext {
   silenced?: boolean;
   /** false: a change kept in the history but not notified (realert, or a resolution without notify_resolved) */
   notified?: boolean;
+  /** a fleet runner's fleet (`fleet.leases.fleet`): a takeover carries on only its own fleet's open alerts */
+  fleet?: string;
 }
 
 /**
@@ -57,6 +59,7 @@ export function alertDocument(alert: Alert, ctx: AlertDocumentContext): Record<s
         query: alert.query,
         notify: alert.notify,
         silenced: ctx.silenced === true,
+        ...(ctx.fleet !== undefined ? { fleet: ctx.fleet } : {}),
         ...(ctx.notified === false ? { notified: false } : {}),
       },
     },

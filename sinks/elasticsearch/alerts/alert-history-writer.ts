@@ -15,6 +15,8 @@ export interface AlertHistoryOptions {
   client: Client;
   /** this writer's host or runner name (`observer.name`; `host.name` when the alert has none) */
   observer: string;
+  /** a fleet runner's fleet, written with each change (`vigil.alert.fleet`) */
+  fleet?: string;
   /**
    * true (fleet runner): each change also gets a `pending` delivery record per notifier, written after
    * its alert document, and Elasticsearch is the outbox. false (agent): the alert document only, the
@@ -88,7 +90,7 @@ export class AlertHistoryWriter {
       key: outboxKey(alert, notifier), alert_id: alert.id, change_id: changeId, rule: alert.rule, state: alert.state,
       notifier, status: 'pending', created, attempts: 0, alert, ...(opts.fence !== undefined ? { fence: opts.fence } : {}),
     }));
-    const p: Pending = { changeId, doc: alertDocument(alert, { observer: this.o.observer, silenced: opts.silenced, notified: opts.notify }), deliveries };
+    const p: Pending = { changeId, doc: alertDocument(alert, { observer: this.o.observer, silenced: opts.silenced, notified: opts.notify, fleet: this.o.fleet }), deliveries };
     if (this.o.spoolDir) writeFileAtomicSync(this.spoolPath(changeId), JSON.stringify(p));
     this.queue.set(changeId, p);
     this.o.metrics?.alertHistoryWaiting.set(this.queue.size);

@@ -6,7 +6,7 @@ export const ALERTS_DATA_STREAM = 'logs-vigil.alerts-default';
 /** The companion index of delivery records: one per alert change and notifier, updated with fences. */
 export const DELIVERIES_INDEX = 'vigil-alert-deliveries';
 /** Bump when a mapping below changes: a cluster's older template is then replaced. */
-export const ALERTS_TEMPLATE_VERSION = 2;
+export const ALERTS_TEMPLATE_VERSION = 3;
 
 const keyword = { type: 'keyword', ignore_above: 1024 } as const;
 const date = { type: 'date' } as const;
@@ -33,7 +33,7 @@ const alertMappings = {
             first_event: date, last_event: date, fired_at: date, resolved_at: date,
             sample_event_ids: keyword, samples: { type: 'object', enabled: false },
             query: { type: 'text', fields: { keyword: { type: 'keyword', ignore_above: 8191 } } },
-            notify: keyword, silenced: { type: 'boolean' }, notified: { type: 'boolean' },
+            notify: keyword, silenced: { type: 'boolean' }, notified: { type: 'boolean' }, fleet: keyword,
           },
         },
       },
@@ -55,16 +55,18 @@ const deliveryMappings = {
   },
 };
 
-function templates(): Array<{ name: string; body: Record<string, unknown> }> {
+function templates(): Array<{ name: string; body: Record<string, unknown>; patterns: string[]; mappings: { properties: unknown } }> {
   const meta = { managed_by: 'vigil', template_version: ALERTS_TEMPLATE_VERSION };
   return [
     {
       name: 'vigil-alerts',
       body: { index_patterns: ['logs-vigil.alerts-*'], priority: 210, data_stream: {}, template: { mappings: alertMappings }, _meta: meta },
+      patterns: ['logs-vigil.alerts-*'], mappings: alertMappings,
     },
     {
       name: 'vigil-alert-deliveries',
       body: { index_patterns: [DELIVERIES_INDEX], priority: 210, template: { settings: { 'index.refresh_interval': '1s' }, mappings: deliveryMappings }, _meta: meta },
+      patterns: [DELIVERIES_INDEX], mappings: deliveryMappings,
     },
   ];
 }
@@ -87,6 +89,16 @@ export async function setupAlertsTargets(client: Client): Promise<string[]> {
     if (version === ALERTS_TEMPLATE_VERSION) continue;
     await client.transport.request({ method: 'PUT', path: `/_index_template/${t.name}`, body: t.body });
     actions.push(`${version === undefined ? 'installed' : 'updated'} template ${t.name} (version ${ALERTS_TEMPLATE_VERSION})`);
+    if (version !== undefined) {
+      // what an older template made keeps its mapping (`dynamic: false`: a new field would not be
+      // searchable there): the fields are added to it (adding fields never conflicts)
+      await client.transport.request({
+        method: 'PUT', path: `/${t.patterns.map(encodeURIComponent).join(',')}/_mapping`,
+        querystring: { allow_no_indices: true, ignore_unavailable: true, expand_wildcards: 'all' },
+        body: { properties: t.mappings.properties },
+      });
+      actions.push(`added the new fields of template ${t.name} to its existing indices`);
+    }
   }
   try {
     await client.indices.create({ index: DELIVERIES_INDEX });

@@ -1,4 +1,5 @@
 import type { Client } from '@elastic/elasticsearch';
+import type { QueryDslQueryContainer } from '@elastic/elasticsearch/lib/api/types';
 import type { OpenAlert } from '../../../rules';
 import { ALERTS_DATA_STREAM } from './alerts-targets';
 
@@ -9,19 +10,23 @@ interface AlertFields {
   first_event?: string; last_event?: string; samples?: OpenAlert['shown']['samples'];
 }
 
+/** The terms an open alert of `rule` in `fleet` has. */
+const FILTERS = (rule: string, fleet: string): QueryDslQueryContainer[] => [{ term: { 'vigil.alert.rule': rule } }, { term: { 'vigil.alert.fleet': fleet } }];
+
 /** Alert documents read at most per rule (the newest first). */
 const MAX_DOCS = 10_000;
 
 /**
- * The alerts of `rule` the alert history holds as fired and not resolved (per group, the newest
+ * The alerts of `rule` in `fleet` the alert history holds as fired and not resolved (per group, the newest
  * firing document, when its alert id has no resolved one), without their group values (the rules engine reads them from the
  * group key). The data stream is refreshed first, so that a dead owner's last writes are seen.
  */
-export async function readOpenAlerts(client: Client, rule: string): Promise<Array<Omit<OpenAlert, 'groupValues'>>> {
+export async function readOpenAlerts(client: Client, rule: string, fleet: string): Promise<Array<Omit<OpenAlert, 'groupValues'>>> {
   await client.indices.refresh({ index: ALERTS_DATA_STREAM, ignore_unavailable: true, allow_no_indices: true });
   const r = await client.search<{ vigil?: { alert?: AlertFields } }>({
     index: ALERTS_DATA_STREAM, ignore_unavailable: true, allow_no_indices: true, size: MAX_DOCS,
-    query: { term: { 'vigil.alert.rule': rule } }, sort: [{ '@timestamp': 'desc' }], _source: ['vigil.alert'],
+    // (another fleet's alerts, and an agent's, are not this rule's: agents write no fleet)
+    query: { bool: { filter: FILTERS(rule, fleet), should: [] } }, sort: [{ '@timestamp': 'desc' }], _source: ['vigil.alert'],
   });
   // a group has one alert at a time: its newest firing, open unless resolved
   const newest = new Map<string, AlertFields & { id: string; group_key: string }>();

@@ -67,14 +67,14 @@ export class FleetRunner {
       leaseMs: d.cfg.leases.lease_ms, fenceFor: (rule) => this.leases.fencingToken(rule), rules: () => [...this.leases.owned()],
     });
     this.history = new AlertHistoryWriter({
-      client: this.client, observer: this.leases.member, deliveries: true, spoolDir: join(d.stateDir, 'alerts-es'),
+      client: this.client, observer: this.leases.member, fleet: d.cfg.leases.fleet, deliveries: true, spoolDir: join(d.stateDir, 'alerts-es'),
       log: d.log, metrics: d.metrics, onWritten: (keys) => this.dispatcher.kick(keys),
     });
     this.takeoverMetrics = takeoverMetrics(d.metrics.registry);
     this.takeovers = new RuleTakeovers({
       engine: d.engine, log: d.log, metrics: this.takeoverMetrics,
       reread: (def, now) => rereadRuleEvents(this.client, { index: d.input.index, def, filter: d.input.filter, now }),
-      openAlerts: (rule) => readOpenAlerts(this.client, rule),
+      openAlerts: (rule) => readOpenAlerts(this.client, rule, d.cfg.leases.fleet),
       inputPolls: () => d.inputStatus().polls,
       owns: (rule) => this.leases.fencingToken(rule) !== undefined,
     });
