@@ -31,13 +31,9 @@ export function compileFieldVisitor(path: string): FieldVisitor {
 
 /** The values at the end of a path: a value, or each element of an array (nested arrays flattened). */
 export function eachLeaf(v: unknown, test: (v: unknown) => boolean): boolean {
-  return leaf(v, test);
-}
-
-function leaf(v: unknown, test: (v: unknown) => boolean): boolean {
   if (v === null || v === undefined) return false;
   if (!Array.isArray(v)) return test(v);
-  for (const el of v) if (leaf(el, test)) return true;
+  for (const el of v) if (eachLeaf(el, test)) return true;
   return false;
 }
 
@@ -54,7 +50,7 @@ function twoSegmentVisitor(a: string, b: string, ab: string): FieldVisitor {
       return false;
     }
     if (typeof node !== 'object') return false;
-    return hasOwn.call(node, b) && leaf((node as Record<string, unknown>)[b], test);
+    return hasOwn.call(node, b) && eachLeaf((node as Record<string, unknown>)[b], test);
   };
   const general = generalVisitor([a, b]);
   // names that objects inherit (`constructor`, `toString`, …) must be looked up as own keys only
@@ -62,7 +58,7 @@ function twoSegmentVisitor(a: string, b: string, ab: string): FieldVisitor {
     return (doc, test) => {
       if (typeof doc !== 'object' || doc === null || Array.isArray(doc)) return general(doc, test);
       if (hasOwn.call(doc, a) && under(doc[a], test)) return true;
-      return hasOwn.call(doc, ab) && leaf(doc[ab], test);
+      return hasOwn.call(doc, ab) && eachLeaf(doc[ab], test);
     };
   }
   // every event meets the index's fields and most rules' filters here: the usual shape ({a: {b: value}},
@@ -75,11 +71,11 @@ function twoSegmentVisitor(a: string, b: string, ab: string): FieldVisitor {
     if (node !== undefined) {
       if (typeof node === 'object' && node !== null && !Array.isArray(node)) {
         const v = (node as Record<string, unknown>)[b];
-        if (v !== undefined && v !== null && (typeof v !== 'object' ? test(v) : leaf(v, test))) return true;
+        if (v !== undefined && v !== null && (typeof v !== 'object' ? test(v) : eachLeaf(v, test))) return true;
       } else if (under(node, test)) return true;
     }
     const dotted = doc[ab];
-    return dotted !== undefined && leaf(dotted, test);
+    return dotted !== undefined && eachLeaf(dotted, test);
   };
 }
 
@@ -105,7 +101,7 @@ function generatedTwoSegmentVisitor(a: string, b: string, ab: string, general: F
   return dotted !== undefined && leaf(dotted, test);
 };`;
   try {
-    return (new Function('general', 'under', 'leaf', body) as (g: FieldVisitor, u: typeof under, l: typeof leaf) => FieldVisitor)(general, under, leaf);
+    return (new Function('general', 'under', 'leaf', body) as (g: FieldVisitor, u: typeof under, l: typeof eachLeaf) => FieldVisitor)(general, under, eachLeaf);
   } catch {
     return undefined;
   }
