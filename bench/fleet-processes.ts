@@ -7,6 +7,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { closeSync, mkdirSync, openSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { shebangNodeFlags } from '../src/cli/node-flags';
+import { cpuSecondsOf } from './proc-usage';
 
 const CLI = join(__dirname, '..', 'src', 'cli', 'main.js');
 
@@ -27,8 +28,7 @@ export class BenchDaemon {
 
   /** CPU seconds (user + system) the process has used so far, from /proc (Linux). */
   cpuSeconds(): number {
-    const f = readFileSync(`/proc/${this.proc!.pid}/stat`, 'utf8').split(') ')[1].split(' ');
-    return (Number(f[11]) + Number(f[12])) / 100;
+    return cpuSecondsOf(this.proc!.pid!);
   }
 
   /** SIGTERM, and waits for its exit. */

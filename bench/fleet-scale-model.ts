@@ -16,13 +16,13 @@ import { readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { FleetReadFigures } from './fleet-throughput';
+import { median } from './median';
 
 export interface ModelRow {
   hosts: number; ingestEps: number; fetchedEps: number; shards: number; runners: number;
   requestsPerS: number; esCores: number; fetchedMBps: number; wholeMBps: number;
 }
 
-const median = (v: number[]) => [...v].sort((a, b) => a - b)[Math.floor(v.length / 2)];
 
 export function scaleModel(fig: FleetReadFigures, hosts: number[], env: NodeJS.ProcessEnv = process.env): ModelRow[] {
   const epsPerHost = Number(env.VIGIL_MODEL_EPS_PER_HOST ?? 10);

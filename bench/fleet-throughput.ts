@@ -20,6 +20,7 @@ import { benchElasticsearch, esCpuMs, esJson } from './bench-es';
 import { CountingProxy, type ProxyCounts } from './counting-proxy';
 import { cloneReadIndex, loadReadIndex, readDoc, RULE_CODES } from './fleet-read-docs';
 import { BenchDaemon, runnerYaml } from './fleet-processes';
+import { median } from './median';
 
 type Print = (text: string) => void;
 const SHARE = 0.01;
@@ -82,7 +83,6 @@ function diff(a: ProxyCounts, b: ProxyCounts): ProxyCounts {
   return { requests: r, searchBytes: b.searchBytes - a.searchBytes };
 }
 
-const median = (v: number[]) => [...v].sort((a, b) => a - b)[Math.floor(v.length / 2)];
 const spread = (v: number[], d = 0) => `${median(v).toFixed(d)} (${Math.min(...v).toFixed(d)}–${Math.max(...v).toFixed(d)})`;
 
 export async function fleetThroughputBench(print: Print, cacheDir: string, esUrl: string): Promise<FleetReadFigures> {

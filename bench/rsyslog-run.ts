@@ -7,8 +7,9 @@
  * rsyslogd is stopped.
  */
 import { spawn, execFileSync } from 'node:child_process';
-import { closeSync, existsSync, mkdirSync, openSync, readFileSync, readSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, openSync, readSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { cpuSecondsOf, peakRssMbOf } from './proc-usage';
 
 export interface PeerRun { seconds: number; cpu_seconds: number; peak_rss_mb: number }
 
@@ -39,18 +40,6 @@ function config(file: string, out: string, work: string): string {
     `input(type="imfile" file="${file}" tag="bench" freshStartTail="off" ruleset="bench")`,
     '',
   ].join('\n');
-}
-
-/** utime + stime of a process, in seconds (clock ticks of 1/100 s) */
-function cpuSeconds(pid: number): number {
-  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  return (Number(fields[11]) + Number(fields[12])) / 100;
-}
-
-function peakRssMb(pid: number): number {
-  const m = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
-  return m ? Number(m[1]) / 1024 : NaN;
 }
 
 /** Runs rsyslogd over `file` (which has `lines` lines) in the folder `work` (emptied first). */
@@ -88,7 +77,7 @@ export async function rsyslogRun(bin: string, file: string, lines: number, work:
     if (seen >= lines) { seconds = Number(process.hrtime.bigint() - t0) / 1e9; break; }
     await new Promise((r) => setTimeout(r, 10));
   }
-  const run = { seconds, cpu_seconds: cpuSeconds(child.pid!), peak_rss_mb: peakRssMb(child.pid!) };
+  const run = { seconds, cpu_seconds: cpuSecondsOf(child.pid!), peak_rss_mb: peakRssMbOf(child.pid!) };
   child.kill('SIGTERM');
   await new Promise((r) => (exited ? r(undefined) : child.once('exit', r)));
   rmSync(work, { recursive: true, force: true });

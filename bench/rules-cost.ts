@@ -11,6 +11,7 @@ import { execFileSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { generateNdjson } from './generate-ndjson';
+import { median } from './median';
 
 interface StoreRun { lines: number; bytes: number; seconds: number; cpu_seconds: number; peak_rss_mb: number; start_seconds: number; start_cpu_seconds: number }
 
@@ -63,7 +64,6 @@ export async function rulesCostBench(out: (s: string) => void, dir: string): Pro
     cpuCosts.push(1 - ingestCpuSeconds(pair['no rules']) / ingestCpuSeconds(pair['rules.yaml']));
     startCosts.push(pair['rules.yaml'].start_seconds - pair['no rules'].start_seconds);
   }
-  const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
   const pct = (c: number) => `${(c * 100).toFixed(1)}%`;
   out(`ingest throughput lost to rules.yaml per round: ${costs.map(pct).join(', ')}\n`);
   out(`ingest throughput lost to rules.yaml (median of ${rounds}): ${pct(median(costs))} (target < 5%)\n`);

@@ -12,6 +12,7 @@ import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { generateNdjson } from './generate-ndjson';
 import { rsyslogd, rsyslogRun, type PeerRun } from './rsyslog-run';
+import { median } from './median';
 
 type Side = 'vigil' | 'rsyslog' | 'node loop';
 
@@ -25,8 +26,6 @@ function nodeLoopRun(file: string, dir: string): PeerRun {
   const out = execFileSync(process.execPath, [join(__dirname, 'node-loop.js'), file, join(dir, 'node-loop.out')], { encoding: 'utf8', maxBuffer: 1 << 20 });
   return JSON.parse(out.trim().split('\n').pop()!) as PeerRun;
 }
-
-const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
 export async function storeVsRsyslogBench(out: (s: string) => void, dir: string): Promise<void> {
   const mb = Number(process.env.VIGIL_BENCH_STORE_MB ?? 256);
