@@ -97,6 +97,28 @@ describe('winevt: event mapping (shared with the .evtx reader)', () => {
     expect(levels).to.deep.equal(['information', 'critical', 'error', 'warning', 'information', 'verbose']);
     expect(windowsTimestamp('2016-07-08 18:12:51.681641')).to.equal('2016-07-08T18:12:51.681Z');
   });
+
+  it('reads canonical times without Date as Date.parse reads them (its fast path), days past a month\'s end included', () => {
+    // what Date.parse makes of the time to the millisecond: the definition the fast path must keep
+    const reference = (t: string): string | undefined => {
+      const frac = t.slice(20, -1);
+      const ms = Date.parse(`${t.slice(0, 19)}.${(frac + '000').slice(0, 3)}Z`);
+      return frac === '' ? undefined : Number.isFinite(ms) ? new Date(ms).toISOString() : undefined;
+    };
+    let seed = 7;
+    const rnd = (n: number) => { seed = (seed * 1103515245 + 12345) % 2147483648; return seed % n; };
+    const two = (n: number) => String(n).padStart(2, '0');
+    const cases = ['2016-02-29T23:59:59.9999999Z', '2015-02-29T10:00:00.5Z', '1900-02-29T00:00:00.12Z', '2000-02-29T00:00:00.1234Z',
+      '2016-07-08T18:12:51.Z', '2016-07-08T24:00:00.0Z', '2016-07-08T18:60:00.0Z', '2016-07-08T18:12:60.0Z', '0000-01-01T00:00:00.000Z',
+      '2016-13-01T00:00:00.0Z', '2016-00-10T00:00:00.0Z', '2016-04-31T00:00:00.0Z', '2016-07-08T18:12:51.1a2Z'];
+    for (let i = 0; i < 3000; i++) {
+      const frac = String(rnd(10 ** (1 + rnd(9)))).padStart(1 + rnd(8), '0');
+      cases.push(`${String(1600 + rnd(800)).padStart(4, '0')}-${two(rnd(14))}-${two(rnd(33))}T${two(rnd(25))}:${two(rnd(61))}:${two(rnd(61))}.${frac}Z`);
+    }
+    for (const t of cases) expect(windowsTimestamp(t), t).to.equal(reference(t));
+    expect(windowsTimestamp('2016-07-08T18:12:51.5+02:00')).to.equal('2016-07-08T16:12:51.500Z');
+    expect(windowsTimestamp('2016-07-08T18:12:51.12 Z')).to.equal('2016-07-08T18:12:51.120Z');
+  });
 });
 
 describe('winevt: RenderedXml parsing', () => {

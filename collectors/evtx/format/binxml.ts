@@ -1,8 +1,9 @@
 import type { XmlNode } from '../../windows-event/xml-tree';
 import { fail } from './errors';
 import { decodeValue } from './substitution-values';
-import type { SubValue, TAttr, TElem, TPart, TSub } from './template-nodes';
+import type { SubValue, TAttr, TElem, TPart, TSub, XmlValue } from './template-nodes';
 import { instantiate, tattr } from './template-nodes';
+import { fieldsPlan, valuePlan, type FieldsPlan, type ValuePlan } from './record-fields';
 
 /** Binary XML token codes (low 5 bits; 0x40 = "has attributes" / "more data follows"). */
 const enum Token {
@@ -18,6 +19,13 @@ const MAX_VALUES = 4096;
 
 const ENTITIES: Record<string, string> = { lt: '<', gt: '>', amp: '&', quot: '"', apos: "'" };
 
+/** A template instance, not yet instantiated: the definition's offset in the chunk, its parts and the values. */
+export interface TemplateValues {
+  defOff: number;
+  template: TPart[];
+  values: SubValue[];
+}
+
 /** A parsed template definition (or the failure to parse it), cached per chunk by its offset. */
 type CachedTemplate = TPart[] | Error;
 
@@ -28,6 +36,8 @@ type CachedTemplate = TPart[] | Error;
 export class ChunkDecoder {
   private readonly names = new Map<number, string>();
   private readonly templates = new Map<number, CachedTemplate | 'pending'>();
+  private readonly plans = new Map<number, FieldsPlan | null>();
+  private readonly valuePlans = new Map<number, ValuePlan | null>();
 
   constructor(readonly buf: Buffer) {}
 
@@ -35,6 +45,35 @@ export class ChunkDecoder {
   decodeRecord(start: number, end: number): XmlNode[] {
     const p = new Parser(this, start, end, false, 0);
     return p.document();
+  }
+
+  /**
+   * A record made of one template instance (fragment headers aside; how Windows writes records): its
+   * template and decoded values, for reading without building the tree. Undefined when the record is
+   * made otherwise (decode it with `decodeRecord`). Throws what `decodeRecord` would throw up to there.
+   */
+  decodeInstance(start: number, end: number): TemplateValues | undefined {
+    return new Parser(this, start, end, false, 0).soleInstance();
+  }
+
+  /** The fields plan of the template at `defOff` (record-fields.ts), made once per chunk; null: read through the tree. */
+  fieldsPlan(defOff: number, template: TPart[]): FieldsPlan | null {
+    let plan = this.plans.get(defOff);
+    if (plan === undefined) {
+      plan = fieldsPlan(template);
+      this.plans.set(defOff, plan);
+    }
+    return plan;
+  }
+
+  /** The plan of the Binary XML value template at `defOff` (record-fields.ts), made once per chunk. */
+  valuePlan(defOff: number, template: TPart[]): ValuePlan | null {
+    let plan = this.valuePlans.get(defOff);
+    if (plan === undefined) {
+      plan = valuePlan(template);
+      this.valuePlans.set(defOff, plan);
+    }
+    return plan;
   }
 
   /** The name string (BinXmlName) at chunk offset `off`. */
@@ -154,6 +193,17 @@ class Parser {
   /** A whole record document: fragment(s), up to EOF or the end of the record. */
   document(): XmlNode[] {
     return instantiate(this.fragmentContent(), []);
+  }
+
+  /** The record's one template instance, when that is all it holds (see ChunkDecoder.decodeInstance). */
+  soleInstance(): TemplateValues | undefined {
+    while (this.pos < this.end && this.buf[this.pos] !== Token.EOF && (this.buf[this.pos] & 0x1f) === Token.FragmentHeader) {
+      this.need(4);
+      this.pos += 4;
+    }
+    if (this.pos >= this.end || (this.buf[this.pos] & 0x1f) !== Token.TemplateInstance) return undefined;
+    const inst = this.templateValues();
+    return this.pos >= this.end || this.buf[this.pos] === Token.EOF ? inst : undefined;
   }
 
   /** Content at top level (fragment headers, elements, template instances, PIs) until EOF or end of data. */
@@ -330,6 +380,11 @@ class Parser {
    * its offset is here; then the instance data: value count, (size u16, type u8, pad u8) descriptors, values.
    */
   private templateInstance(): XmlNode[] {
+    const { template, values } = this.templateValues();
+    return instantiate(template, values);
+  }
+
+  private templateValues(): TemplateValues {
     this.pos++;
     this.need(9);
     this.pos += 5;
@@ -353,12 +408,28 @@ class Parser {
       values[i] = decodeValue(this.buf, type, this.pos, size, (p, n) => this.nested(p, n));
       this.pos += size;
     }
-    return instantiate(template, values);
+    return { defOff, template, values };
   }
 
-  private nested(p: number, size: number): XmlNode[] {
+  /** A Binary XML value: parsed now (so that its damage is found with its record's), instantiated when read. */
+  private nested(p: number, size: number): XmlValue {
+    const sole = new Parser(this.chunk, p, p + size, false, this.nesting + 1).soleInstance();
+    if (sole) return new InstanceValue(sole);
     const sub = new Parser(this.chunk, p, p + size, false, this.nesting + 1);
-    return sub.document();
+    return { k: 'xml', nodes: sub.document() };
+  }
+}
+
+/** A Binary XML value made of one template instance: its nodes built when first read. */
+class InstanceValue implements XmlValue {
+  readonly k = 'xml';
+  private built: XmlNode[] | undefined;
+
+  constructor(readonly instance: TemplateValues) {}
+
+  get nodes(): XmlNode[] {
+    this.built ??= instantiate(this.instance.template, this.instance.values);
+    return this.built;
   }
 }
 

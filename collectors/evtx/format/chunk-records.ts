@@ -1,23 +1,35 @@
 import type { XmlElement } from '../../windows-event/xml-tree';
+import type { WindowsEventFields } from '../../windows-event/event-fields';
 import { ChunkDecoder } from './binxml';
 import { parseChunkHeader, CHUNK_HEADER_SIZE } from './chunk-header';
 import { ChunkLosses } from './chunk-losses';
 import { chunkPlan } from './chunk-plan';
-import { expandedSize, MAX_EXPANDED_SIZE } from './expanded-size';
+import { recordContent, type RecordContent } from './record-content';
 import { frameAt, nextSignature, RECORD_HEADER_SIZE } from './record-frame';
 import type { EvtxIssue, EvtxRecord, EvtxStats } from './types';
 import { formatFiletime } from './value-format';
 import { serialiseXml } from './xml-serialise';
 
 class DecodedRecord implements EvtxRecord {
+  private built: XmlElement | undefined;
+
   constructor(
     readonly recordId: string,
     readonly written: string,
-    readonly tree: XmlElement,
+    private readonly content: RecordContent,
     readonly fileOffset: number,
     readonly chunkIndex: number,
     readonly checksumMismatch: boolean,
   ) {}
+
+  get fields(): WindowsEventFields | undefined {
+    return this.content.fields;
+  }
+
+  get tree(): XmlElement {
+    this.built ??= this.content.tree();
+    return this.built;
+  }
 
   xml(): string {
     return serialiseXml(this.tree);
@@ -44,17 +56,6 @@ function firstFrame(buf: Buffer): number {
     if (frameAt(buf, p, buf.length)) return p;
   }
   return -1;
-}
-
-/** The <Event> element of the record data at [from, to); throws when it does not decode or expands too far. */
-function decodeTree(decoder: ChunkDecoder, from: number, to: number): XmlElement {
-  const nodes = decoder.decodeRecord(from, to);
-  const tree = nodes.find((n): n is XmlElement => typeof n !== 'string');
-  if (!tree) throw new Error('record holds no element');
-  if (expandedSize(nodes) > MAX_EXPANDED_SIZE) {
-    throw new Error(`record expands to more than ${MAX_EXPANDED_SIZE} characters (values nested and repeated)`);
-  }
-  return tree;
 }
 
 /**
@@ -131,17 +132,17 @@ export function* chunkRecords(buf: Buffer, ctx: ChunkContext): Generator<EvtxRec
       pos += frame.size;
       continue;
     }
-    let tree: XmlElement | undefined;
+    let content: RecordContent | undefined;
     try {
-      tree = decodeTree(decoder, pos + RECORD_HEADER_SIZE, pos + frame.size - 4);
+      content = recordContent(decoder, pos + RECORD_HEADER_SIZE, pos + frame.size - 4);
     } catch (e) {
       losses.undecodable(frame.recordId, pos, (e as Error).message);
     }
-    if (tree) {
+    if (content) {
       losses.decoded(frame.recordId);
       stats.records++;
       if (plan.checksumMismatch) stats.checksumMismatchRecords++;
-      yield new DecodedRecord(frame.recordId.toString(), formatFiletime(frame.writtenTicks), tree, at(pos), chunkIndex, plan.checksumMismatch);
+      yield new DecodedRecord(frame.recordId.toString(), formatFiletime(frame.writtenTicks), content, at(pos), chunkIndex, plan.checksumMismatch);
     }
     pos += frame.size;
   }

@@ -1,5 +1,4 @@
-import type { XmlNode } from '../../windows-event/xml-tree';
-import type { SubValue } from './template-nodes';
+import type { SubValue, XmlValue } from './template-nodes';
 import { NULL_VALUE } from './template-nodes';
 import { formatBinary, formatFiletime, formatGuid, formatHex, formatHex64, formatSid, formatSystemtime, formatUint64 } from './value-format';
 
@@ -12,7 +11,7 @@ export const enum ValueType {
 }
 
 /** Parses a nested Binary XML value held at buf[p, p+size) (the chunk's own buffer, so name offsets resolve). */
-export type NestedBinXmlParser = (p: number, size: number) => XmlNode[];
+export type NestedBinXmlParser = (p: number, size: number) => XmlValue;
 
 function stripNuls(s: string): string {
   let e = s.length;
@@ -98,7 +97,7 @@ export function decodeValue(buf: Buffer, type: number, p: number, size: number, 
     case ValueType.AnsiString: return stripNuls(buf.toString('latin1', p, p + size));
     case ValueType.Binary: return formatBinary(buf, p, size);
     case ValueType.Sid: return formatSid(buf, p, size) ?? formatBinary(buf, p, size);
-    case ValueType.BinXml: return size === 0 ? NULL_VALUE : { k: 'xml', nodes: nested(p, size) };
+    case ValueType.BinXml: return size === 0 ? NULL_VALUE : nested(p, size);
     default: {
       const s = scalar(buf, type, p, size);
       return s ?? formatBinary(buf, p, size);

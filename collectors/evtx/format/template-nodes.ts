@@ -40,7 +40,14 @@ export type SubValue =
   | string
   | { k: 'null' }
   | { k: 'array'; items: string[] }
-  | { k: 'xml'; nodes: XmlNode[] };
+  | XmlValue;
+
+/** A Binary XML value: its nodes (instantiated when first read when it is one template instance, whose `instance` is kept). */
+export interface XmlValue {
+  readonly k: 'xml';
+  readonly nodes: XmlNode[];
+  readonly instance?: { defOff: number; template: TPart[]; values: SubValue[] };
+}
 
 export const NULL_VALUE: SubValue = { k: 'null' };
 

@@ -1,4 +1,5 @@
 import type { XmlElement } from '../../windows-event/xml-tree';
+import type { WindowsEventFields } from '../../windows-event/event-fields';
 
 /** One decoded event record. */
 export interface EvtxRecord {
@@ -6,8 +7,10 @@ export interface EvtxRecord {
   recordId: string;
   /** When the record was written (record header FILETIME), ISO 8601 UTC with 100 ns digits. */
   written: string;
-  /** The <Event> element: names without namespace prefixes, text unescaped. */
-  tree: XmlElement;
+  /** The <Event> element: names without namespace prefixes, text unescaped (built when first asked for when `fields` is there). */
+  readonly tree: XmlElement;
+  /** What the event mapping reads, taken straight from the template values when the record's template allows (record-fields.ts). */
+  readonly fields?: WindowsEventFields;
   /** Byte offset of the record in the file. */
   fileOffset: number;
   /** Index of the chunk holding the record (0 = first chunk after the file header). */
