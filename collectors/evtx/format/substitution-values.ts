@@ -1,6 +1,6 @@
 import type { SubValue, XmlValue } from './template-nodes';
 import { NULL_VALUE } from './template-nodes';
-import { formatBinary, formatFiletime, formatGuid, formatHex, formatHex64, formatSid, formatSystemtime, formatUint64 } from './value-format';
+import { formatBinary, formatFiletimeAt, formatGuid, formatHex, formatHex64, formatSid, formatSystemtime, formatUint64 } from './value-format';
 
 /** Value type codes of Binary XML substitutions (array = type | 0x80). */
 export const enum ValueType {
@@ -38,7 +38,7 @@ function scalar(buf: Buffer, type: number, p: number, size: number): string | un
     case ValueType.Real64: return size >= 8 ? String(buf.readDoubleLE(p)) : '';
     case ValueType.Bool: return size >= 1 ? (buf.readUIntLE(p, Math.min(size, 4)) !== 0 ? 'true' : 'false') : '';
     case ValueType.Guid: return size >= 16 ? formatGuid(buf, p) : '';
-    case ValueType.FileTime: return size >= 8 ? formatFiletime(buf.readBigUInt64LE(p)) : '';
+    case ValueType.FileTime: return size >= 8 ? formatFiletimeAt(buf, p) : '';
     case ValueType.SysTime: return size >= 16 ? formatSystemtime(buf, p) : '';
     case ValueType.HexInt32: return size >= 4 ? formatHex(buf.readUInt32LE(p)) : '';
     case ValueType.HexInt64: return size >= 8 ? formatHex64(buf, p) : '';

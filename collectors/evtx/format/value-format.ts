@@ -5,14 +5,34 @@ function pad(n: number | bigint, w: number): string {
 }
 
 const FILETIME_EPOCH_DIFF_S = 11644473600n;
+const FILETIME_EPOCH_DIFF_S_NUM = 11644473600;
 /** The last second formatted ("2016-07-08T18:12:51."): a record's write time and its TimeCreated mostly share it. */
 let lastSecond = Number.NaN;
 let lastPrefix = '';
 
 /** FILETIME (100 ns ticks since 1601-01-01 UTC) as ISO 8601 with 7 fractional digits: 2016-07-08T18:12:51.6816410Z. */
 export function formatFiletime(ticks: bigint): string {
-  const second = Number(ticks / 10000000n - FILETIME_EPOCH_DIFF_S);
-  const frac = Number(ticks % 10000000n);
+  return formatSecondAndFraction(Number(ticks / 10000000n - FILETIME_EPOCH_DIFF_S), Number(ticks % 10000000n));
+}
+
+/**
+ * The little-endian FILETIME at b[p] as `formatFiletime` gives it, without a BigInt: 2^32 ticks are
+ * 429 s and 4967296 ticks, so below 2^30 for the high word (every date before the year 5000) the sums
+ * stay exact in a double.
+ */
+export function formatFiletimeAt(b: Uint8Array, p: number): string {
+  const lo = u32(b, p);
+  const hi = u32(b, p + 4);
+  if (hi >= 0x40000000) return formatFiletime((BigInt(hi) << 32n) | BigInt(lo));
+  const rest = hi * 4967296 + lo;
+  let carry = Math.floor(rest / 10000000);
+  // (the quotient of two exact doubles, floored: one off at most where it rounds to a whole number)
+  if (rest - carry * 10000000 < 0) carry--;
+  else if (rest - carry * 10000000 >= 10000000) carry++;
+  return formatSecondAndFraction(hi * 429 + carry - FILETIME_EPOCH_DIFF_S_NUM, rest - carry * 10000000);
+}
+
+function formatSecondAndFraction(second: number, frac: number): string {
   if (second !== lastSecond) {
     const d = new Date(second * 1000);
     if (Number.isNaN(d.getTime())) return '';
@@ -22,7 +42,13 @@ export function formatFiletime(ticks: bigint): string {
       `${pad(d.getUTCMinutes(), 2)}:${pad(d.getUTCSeconds(), 2)}.`;
     lastSecond = second;
   }
-  return `${lastPrefix}${pad(frac, 7)}Z`;
+  return `${lastPrefix}${FRACTION_PAD.slice(0, 7 - digitCount(frac))}${frac}Z`;
+}
+
+const FRACTION_PAD = '0000000';
+
+function digitCount(n: number): number {
+  return n < 10 ? 1 : n < 100 ? 2 : n < 1000 ? 3 : n < 10000 ? 4 : n < 100000 ? 5 : n < 1000000 ? 6 : 7;
 }
 
 /** SYSTEMTIME (8 little-endian uint16: year, month, weekday, day, hour, minute, second, ms) as ISO 8601. */
@@ -31,16 +57,18 @@ export function formatSystemtime(b: Uint8Array, p: number): string {
   return `${pad(v(0), 4)}-${pad(v(1), 2)}-${pad(v(3), 2)}T${pad(v(4), 2)}:${pad(v(5), 2)}:${pad(v(6), 2)}.${pad(v(7), 3)}Z`;
 }
 
-const HEX = '0123456789ABCDEF';
+/** Each byte's two upper-case hex digits. */
+const HEX_BYTE: string[] = Array.from({ length: 256 }, (_, i) => i.toString(16).toUpperCase().padStart(2, '0'));
 
 function hexByte(x: number): string {
-  return HEX[x >> 4] + HEX[x & 15];
+  return HEX_BYTE[x];
 }
 
 /** GUID (little-endian Data1/2/3) as {XXXXXXXX-XXXX-XXXX-XXXX-XXXXXXXXXXXX}, upper case as Windows prints it. */
 export function formatGuid(b: Uint8Array, p: number): string {
-  const h = (i: number) => hexByte(b[p + i]);
-  return `{${h(3)}${h(2)}${h(1)}${h(0)}-${h(5)}${h(4)}-${h(7)}${h(6)}-${h(8)}${h(9)}-${h(10)}${h(11)}${h(12)}${h(13)}${h(14)}${h(15)}}`;
+  const h = HEX_BYTE;
+  return '{' + h[b[p + 3]] + h[b[p + 2]] + h[b[p + 1]] + h[b[p]] + '-' + h[b[p + 5]] + h[b[p + 4]] + '-' + h[b[p + 7]] + h[b[p + 6]] + '-' +
+    h[b[p + 8]] + h[b[p + 9]] + '-' + h[b[p + 10]] + h[b[p + 11]] + h[b[p + 12]] + h[b[p + 13]] + h[b[p + 14]] + h[b[p + 15]] + '}';
 }
 
 /** NT SID as S-1-5-21-…; returns undefined when the declared sub-authority count does not fit in `len` bytes. */
