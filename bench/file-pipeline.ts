@@ -16,6 +16,7 @@ import { NullSink } from '../sinks/null-sink';
 import { silentLogger } from '../src/core/log';
 import { Metrics } from '../src/core/metrics';
 import type { VigilConfig } from '../src/runtime/config/types';
+import { DEFAULT_PIPELINE } from '../src/runtime/config/root-options';
 
 let peakRss = 0;
 const sampler = setInterval(() => { peakRss = Math.max(peakRss, process.memoryUsage().rss); }, 50);
@@ -53,7 +54,7 @@ function benchConfig(state: string, file: string): VigilConfig {
       scan_interval_ms: 1000, poll_interval_ms: 50, watch: true, close_inactive_ms: 300_000, max_open_files: 16, fingerprint_bytes: 1024 }],
     event_store: { dir: join(state, 'events') }, outbox_dir: join(state, 'outbox'),
     control: { listen: '127.0.0.1:0', token_file: join(state, 'token') }, logging: { level: 'warn' },
-    pipeline: { max_inflight_events: 20000, batch_size: 1000, flush_interval_ms: 200, checkpoint_interval_ms: 1000 },
+    pipeline: { ...DEFAULT_PIPELINE },
   };
 }
 

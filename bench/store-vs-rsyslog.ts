@@ -11,7 +11,8 @@ import { execFileSync } from 'node:child_process';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { generateNdjson } from './generate-ndjson';
-import { rsyslogd, rsyslogRun, type PeerRun } from './rsyslog-run';
+import { rsyslogd, type PeerRun } from './rsyslog-run';
+import { rsyslogFileRun } from './rsyslog-file-run';
 import { median } from './median';
 
 type Side = 'vigil' | 'rsyslog' | 'node loop';
@@ -44,7 +45,7 @@ export async function storeVsRsyslogBench(out: (s: string) => void, dir: string)
     const order = sides.map((_, k) => sides[(k + i) % sides.length]);
     const r: Partial<Record<Side, PeerRun>> = {};
     for (const side of order) {
-      r[side] = side === 'vigil' ? vigilRun(file, lines) : side === 'rsyslog' ? await rsyslogRun((bin as { path: string }).path, file, lines, work) : nodeLoopRun(file, dir);
+      r[side] = side === 'vigil' ? vigilRun(file, lines) : side === 'rsyslog' ? await rsyslogFileRun((bin as { path: string }).path, file, lines, work) : nodeLoopRun(file, dir);
       runs[side].push(r[side]!);
       const x = r[side]!;
       out(`${side.padEnd(9)} ${x.seconds.toFixed(2).padStart(6)} s ${Math.round(lines / x.seconds).toLocaleString('en-US').padStart(9)} lines/s  cpu ${x.cpu_seconds.toFixed(2)} s (${(x.cpu_seconds / lines * 1e6).toFixed(2)} µs/line)  peak RSS ${x.peak_rss_mb.toFixed(0)} MB\n`);
