@@ -17,7 +17,7 @@ export const LOG_LEVELS = ['trace', 'debug', 'info', 'warn', 'error', 'fatal'] a
 export const DEFAULT_LOG_LEVEL = 'info' satisfies typeof LOG_LEVELS[number];
 
 export const DEFAULT_PIPELINE: VigilConfig['pipeline'] = {
-  max_inflight_events: 20000,
+  max_inflight_events: 4000,
   batch_size: 1000,
   flush_interval_ms: 200,
   checkpoint_interval_ms: 1000,
