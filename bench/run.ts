@@ -2,7 +2,7 @@
  * `npm run bench`: each benchmark next to a baseline measured in the same run, printed as ratios.
  * VIGIL_BENCH_MB sets the size of the generated NDJSON file (default 1024); VIGIL_BENCH_EVTX=0 skips the
  * .evtx benchmark (VIGIL_BENCH_EVTX_PYTHON=0 its python-evtx part, VIGIL_BENCH_EVTX_MB its large file's size);
- * VIGIL_BENCH_ES=0 skips Elasticsearch; VIGIL_BENCH_ROUNDS sets how many baseline/Vigil pairs the NDJSON benchmark
+ * VIGIL_BENCH_ES=0 skips NDJSON → Elasticsearch beside the bare `_bulk` loop and rsyslog (see es-vs-rsyslog.ts); VIGIL_BENCH_ROUNDS sets how many baseline/Vigil pairs the NDJSON benchmark
  * runs (default 3; the median ratio is the result); VIGIL_BENCH_RULES_COST=0 skips the shipped rules.yaml's cost on
  * ingest into the event store (VIGIL_BENCH_RULES_MB, VIGIL_BENCH_RULES_ROUNDS: see rules-cost.ts); VIGIL_BENCH_LATENCY=0
  * skips the alert latency (line written → webhook received, watch on and off: see alert-latency.ts); VIGIL_BENCH_STORE=0
