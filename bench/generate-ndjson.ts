@@ -41,3 +41,15 @@ export async function generateNdjson(path: string, bytes: number): Promise<numbe
   require('node:fs').writeFileSync(countFile, String(n));
   return n;
 }
+
+/** A file of the first `n` lines of the generated application log (made from a larger one, kept in the same folder). */
+export async function generateNdjsonLines(file: string, n: number): Promise<number> {
+  const big = `${file}.source`;
+  await generateNdjson(big, n * 200);
+  const fs = require('node:fs') as typeof import('node:fs');
+  const text = fs.readFileSync(big, 'utf8');
+  let end = 0;
+  for (let i = 0; i < n; i++) end = text.indexOf('\n', end) + 1;
+  fs.writeFileSync(file, text.slice(0, end));
+  return n;
+}

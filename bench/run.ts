@@ -2,7 +2,7 @@
  * `npm run bench`: each benchmark next to a baseline measured in the same run, printed as ratios.
  * VIGIL_BENCH_MB sets the size of the generated NDJSON file (default 1024); VIGIL_BENCH_EVTX=0 skips the
  * .evtx benchmark (VIGIL_BENCH_EVTX_PYTHON=0 its python-evtx part, VIGIL_BENCH_EVTX_MB its large file's size);
- * VIGIL_BENCH_ES=0 skips Elasticsearch; VIGIL_BENCH_ROUNDS sets how many baseline/Vigil pairs the NDJSON benchmark
+ * VIGIL_BENCH_ES=0 skips NDJSON → Elasticsearch beside the bare `_bulk` loop and rsyslog (see es-vs-rsyslog.ts); VIGIL_BENCH_ROUNDS sets how many baseline/Vigil pairs the NDJSON benchmark
  * runs (default 3; the median ratio is the result); VIGIL_BENCH_RULES_COST=0 skips the shipped rules.yaml's cost on
  * ingest into the event store (VIGIL_BENCH_RULES_MB, VIGIL_BENCH_RULES_ROUNDS: see rules-cost.ts); VIGIL_BENCH_LATENCY=0
  * skips the alert latency (line written → webhook received, watch on and off: see alert-latency.ts); VIGIL_BENCH_STORE=0
@@ -21,6 +21,7 @@ import { rulesCostBench } from './rules-cost';
 import { evtxBench } from './evtx';
 import { alertLatencyBench } from './alert-latency';
 import { storeVsRsyslogBench } from './store-vs-rsyslog';
+import { esVsRsyslogBench } from './es-vs-rsyslog';
 import { fleetBenches } from './fleet';
 
 interface Result { mode: string; lines: number; bytes: number; seconds: number; cpu_seconds: number; peak_rss_mb: number }
@@ -70,48 +71,7 @@ async function main(): Promise<void> {
   if (process.env.VIGIL_BENCH_LATENCY !== '0') await alertLatencyBench((t) => process.stdout.write(t));
   if (process.env.VIGIL_BENCH_FLEET !== '0') await fleetBenches((t) => process.stdout.write(t), dir);
   if (process.env.VIGIL_BENCH_EVTX !== '0') await evtxBench((t) => process.stdout.write(t), dir);
-  if (process.env.VIGIL_BENCH_ES !== '0') await elasticsearchBench(dir);
-}
-
-/** NDJSON files into Elasticsearch: Vigil end to end against a minimal _bulk loop, same server, same run. */
-async function elasticsearchBench(dir: string): Promise<void> {
-  const n = Number(process.env.VIGIL_BENCH_ES_LINES ?? 300_000);
-  const file = join(dir, `es-${n}.ndjson`);
-  const lines = await generateLines(file, n);
-  let url = process.env.VIGIL_TEST_ES_URL;
-  const script = join(__dirname, '..', '..', 'scripts', 'elasticsearch.sh');
-  const env = { ...process.env, VIGIL_ES_STATE: join(dir, 'es.state') };
-  let started = false;
-  if (!url) {
-    process.stdout.write('\nstarting Elasticsearch (scripts/elasticsearch.sh)...\n');
-    url = execFileSync('bash', [script, 'start'], { encoding: 'utf8', env, stdio: ['ignore', 'pipe', 'ignore'] }).trim().split('\n').pop()!;
-    started = true;
-  }
-  try {
-    process.stdout.write(`\n## NDJSON file → Elasticsearch ${url} (${lines.toLocaleString('en-US')} lines)\n`);
-    const stamp = Date.now().toString(36);
-    const run = (mode: string) => JSON.parse(execFileSync(process.execPath, [join(__dirname, 'es-pipeline.js'), mode, file, String(lines), url!, `logs-bench-${mode}-${stamp}`], { encoding: 'utf8' }).trim().split('\n').pop()!) as Result;
-    const base = run('baseline');
-    const vig = run('vigil');
-    for (const r of [base, vig]) {
-      process.stdout.write(`${r.mode.padEnd(10)} ${Math.round(r.lines / r.seconds).toLocaleString('en-US').padStart(9)} docs/s  ${r.seconds.toFixed(1)} s  cpu ${r.cpu_seconds.toFixed(1)} s  peak RSS ${r.peak_rss_mb.toFixed(0)} MB\n`);
-    }
-    process.stdout.write(`ratio vigil/baseline throughput: ${(base.seconds / vig.seconds).toFixed(2)}x (target >= 0.8x)\n`);
-  } finally {
-    if (started) execFileSync('bash', [script, 'stop'], { env, stdio: 'ignore' });
-  }
-}
-
-/** The first `n` lines of the generated application log. */
-async function generateLines(file: string, n: number): Promise<number> {
-  const big = join(tmpdir(), 'vigil-bench', 'es-source.ndjson');
-  await generateNdjson(big, n * 200);
-  const { readFileSync, writeFileSync } = await import('node:fs');
-  const text = readFileSync(big, 'utf8');
-  let end = 0;
-  for (let i = 0; i < n; i++) end = text.indexOf('\n', end) + 1;
-  writeFileSync(file, text.slice(0, end));
-  return n;
+  if (process.env.VIGIL_BENCH_ES !== '0') await esVsRsyslogBench((t) => process.stdout.write(t), dir);
 }
 
 main().catch((err) => { console.error(err); process.exit(1); });

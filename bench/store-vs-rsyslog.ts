@@ -1,6 +1,6 @@
 /**
  * What `npm start` users run, beside its peers on the same file in the same run: NDJSON → normalise →
- * the repo's rules.yaml → the local event store (file-pipeline.js store), next to rsyslog (imfile +
+ * the repo's rules.yaml → the local event store (file-pipeline.js store, with the `vigil` bin's node flags), next to rsyslog (imfile +
  * mmjsonparse + omfile: read, parse, write the JSON again; no rules, no fsync) and next to the
  * single-thread limit of Node (node-loop.js: read, JSON.parse, JSON.stringify, write). The three sides
  * run in turn, their order rotated every round, so that a slow spell of the machine touches each; the
@@ -11,14 +11,19 @@ import { execFileSync } from 'node:child_process';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { generateNdjson } from './generate-ndjson';
-import { rsyslogd, rsyslogRun, type PeerRun } from './rsyslog-run';
+import { rsyslogd, type PeerRun } from './rsyslog-run';
+import { rsyslogFileRun } from './rsyslog-file-run';
 import { median } from './median';
+import { shebangNodeFlags } from '../src/cli/node-flags';
 
 type Side = 'vigil' | 'rsyslog' | 'node loop';
 
+const CLI = join(__dirname, '..', 'src', 'cli', 'main.js');
+
+/** The daemon's side, run with the node flags of the `vigil` bin (its shebang's: the heap and young generation sizes). */
 function vigilRun(file: string, lines: number): PeerRun {
   const rules = join(__dirname, '..', '..', 'rules.yaml');
-  const out = execFileSync(process.execPath, [join(__dirname, 'file-pipeline.js'), 'store', file, String(lines), rules], { encoding: 'utf8', maxBuffer: 1 << 20 });
+  const out = execFileSync(process.execPath, [...shebangNodeFlags(CLI), join(__dirname, 'file-pipeline.js'), 'store', file, String(lines), rules], { encoding: 'utf8', maxBuffer: 1 << 20 });
   return JSON.parse(out.trim().split('\n').pop()!) as PeerRun;
 }
 
@@ -44,7 +49,7 @@ export async function storeVsRsyslogBench(out: (s: string) => void, dir: string)
     const order = sides.map((_, k) => sides[(k + i) % sides.length]);
     const r: Partial<Record<Side, PeerRun>> = {};
     for (const side of order) {
-      r[side] = side === 'vigil' ? vigilRun(file, lines) : side === 'rsyslog' ? await rsyslogRun((bin as { path: string }).path, file, lines, work) : nodeLoopRun(file, dir);
+      r[side] = side === 'vigil' ? vigilRun(file, lines) : side === 'rsyslog' ? await rsyslogFileRun((bin as { path: string }).path, file, lines, work) : nodeLoopRun(file, dir);
       runs[side].push(r[side]!);
       const x = r[side]!;
       out(`${side.padEnd(9)} ${x.seconds.toFixed(2).padStart(6)} s ${Math.round(lines / x.seconds).toLocaleString('en-US').padStart(9)} lines/s  cpu ${x.cpu_seconds.toFixed(2)} s (${(x.cpu_seconds / lines * 1e6).toFixed(2)} µs/line)  peak RSS ${x.peak_rss_mb.toFixed(0)} MB\n`);

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
-import { Client, type ClientOptions } from '@elastic/elasticsearch';
+import type { Client, ClientOptions } from '@elastic/elasticsearch';
+import { elasticsearchLib } from '../../src/core/elasticsearch-lib';
 import type { EsInputConfig } from './config';
 
 /** The official client for the input, set up as the sink's; the input retries at its next poll, so the client does not. */
@@ -9,5 +10,5 @@ export function createInputClient(cfg: EsInputConfig): Client {
   else if (cfg.username) opts.auth = { username: cfg.username, password: cfg.password ?? '' };
   if (cfg.ca) opts.tls = { ca: readFileSync(cfg.ca) };
   if (cfg.ca_fingerprint) opts.caFingerprint = cfg.ca_fingerprint;
-  return new Client(opts);
+  return new (elasticsearchLib().Client)(opts);
 }

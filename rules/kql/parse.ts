@@ -1,4 +1,4 @@
-import peggy from 'peggy';
+import type peggy from 'peggy';
 import type { Ast } from './ast';
 import { join } from 'node:path';
 import { KQL_GRAMMAR } from './grammar';
@@ -16,9 +16,10 @@ interface PeggyLocationError { message: string; location?: { start: { offset: nu
 
 // The parser `npm run build` generated from the grammar (scripts/kql-parser/generate.ts); generated here,
 // once per process, when there is none or it was made from another grammar (generating takes tens of ms).
+// peggy itself is loaded only then: with the generated parser a process does not carry the generator.
 let parser: peggy.Parser | undefined;
 function getParser(): peggy.Parser {
-  parser ??= prebuiltParser() ?? peggy.generate(KQL_GRAMMAR);
+  parser ??= prebuiltParser() ?? (require('peggy') as typeof peggy).generate(KQL_GRAMMAR);
   return parser;
 }
 

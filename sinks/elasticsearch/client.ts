@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
-import { Client, type ClientOptions } from '@elastic/elasticsearch';
+import type { Client, ClientOptions } from '@elastic/elasticsearch';
+import { elasticsearchLib } from '../../src/core/elasticsearch-lib';
 import type { ElasticsearchConfig } from './config';
 
 /** The official client, set up from vigil.yaml; Vigil does its own retries, so the client does none. */
@@ -15,5 +16,5 @@ export function createClient(cfg: ElasticsearchConfig): Client {
   else if (cfg.username) opts.auth = { username: cfg.username, password: cfg.password ?? '' };
   if (cfg.ca) opts.tls = { ca: readFileSync(cfg.ca) };
   if (cfg.ca_fingerprint) opts.caFingerprint = cfg.ca_fingerprint;
-  return new Client(opts);
+  return new (elasticsearchLib().Client)(opts);
 }

@@ -1,5 +1,6 @@
 import type { Client } from '@elastic/elasticsearch';
-import { errors } from '@elastic/elasticsearch';
+import type { errors } from '@elastic/elasticsearch';
+import { esErrors } from '../../src/core/elasticsearch-lib';
 import { scrubUserinfo } from '../../src/core/config-kit/url-userinfo';
 
 export interface EsHealth {
@@ -26,7 +27,7 @@ async function clusterVersion(client: Client): Promise<string> {
   try {
     return (await client.info()).version.number;
   } catch (err) {
-    if (!(err instanceof errors.ResponseError && err.statusCode === 405)) throw err;
+    if (!(err instanceof esErrors().ResponseError && err.statusCode === 405)) throw err;
     const nodes = await client.transport.request({ method: 'GET', path: '/_nodes/_local', querystring: { filter_path: 'nodes.*.version' } }) as { nodes?: Record<string, { version?: string }> };
     return Object.values(nodes.nodes ?? {})[0]?.version ?? 'unknown';
   }
@@ -42,16 +43,16 @@ export function describeError(err: unknown, url: string): { reason: string; deta
 }
 
 function describeCause(err: unknown, url: string): { reason: string; detail: string } {
-  if (err instanceof errors.ProductNotSupportedError) {
+  if (err instanceof esErrors().ProductNotSupportedError) {
     return { reason: 'not_elasticsearch', detail: `${url} answers, but it is not Elasticsearch (or a version this client does not support)` };
   }
-  if (err instanceof errors.ResponseError) {
+  if (err instanceof esErrors().ResponseError) {
     const status = err.statusCode ?? 0;
     if (status === 401) return { reason: 'auth', detail: `Elasticsearch at ${url} refused the credentials (401 Unauthorized): check api_key or username/password` };
     if (status === 403) return { reason: 'forbidden', detail: `Elasticsearch at ${url} denied access (403 Forbidden): the user needs the monitor and index privileges` };
     return { reason: 'http', detail: `Elasticsearch at ${url} answered ${status}: ${shortReason(err)}` };
   }
-  if (err instanceof errors.TimeoutError) return { reason: 'timeout', detail: `Elasticsearch at ${url} did not answer in time` };
+  if (err instanceof esErrors().TimeoutError) return { reason: 'timeout', detail: `Elasticsearch at ${url} did not answer in time` };
   const msg = err instanceof Error ? err.message : String(err);
   if (/ECONNREFUSED/.test(msg)) return { reason: 'refused', detail: `cannot connect to Elasticsearch at ${url}: connection refused (is it running, and is this the right port?)` };
   if (/ENOTFOUND|EAI_AGAIN/.test(msg)) return { reason: 'unreachable', detail: `cannot connect to Elasticsearch at ${url}: the host name does not resolve` };

@@ -1,6 +1,6 @@
 import { dirname } from 'node:path';
 import type { Client } from '@elastic/elasticsearch';
-import { errors } from '@elastic/elasticsearch';
+import { esErrors } from '../../src/core/elasticsearch-lib';
 import type { SegmentLog, SpoolCursor } from '../spool/segment-log';
 import type { Logger } from '../../src/core/log';
 import type { Metrics } from '../../src/core/metrics';
@@ -187,7 +187,7 @@ export class EsShipper {
       ) as typeof resp;
       if (!Array.isArray(resp.items)) resp.items = [];
     } catch (err) {
-      if (err instanceof errors.ResponseError && err.statusCode === 413 && pending.length > 1) {
+      if (err instanceof esErrors().ResponseError && err.statusCode === 413 && pending.length > 1) {
         // too large for the cluster's http.max_content_length: send it in halves
         const half = Math.ceil(pending.length / 2);
         if (!await this.sendPart(read, pending.slice(0, half))) return giveUp();

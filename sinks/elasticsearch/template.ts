@@ -1,5 +1,5 @@
 import type { Client } from '@elastic/elasticsearch';
-import { errors } from '@elastic/elasticsearch';
+import { esErrors } from '../../src/core/elasticsearch-lib';
 import { eventMappings } from '../../src/core/ecs-fields';
 import { ELASTICSEARCH_DEFAULTS } from './config';
 
@@ -32,7 +32,7 @@ function templateBody(target: string, dataStream: boolean, vigilVersion: string)
 }
 
 function isAlreadyExists(err: unknown): boolean {
-  return err instanceof errors.ResponseError && /already_exists/.test(JSON.stringify(err.body ?? ''));
+  return err instanceof esErrors().ResponseError && /already_exists/.test(JSON.stringify(err.body ?? ''));
 }
 
 /**
@@ -51,7 +51,7 @@ export async function setupTarget(client: Client, opts: { dataStream?: string; i
       const got = await client.indices.getIndexTemplate({ name: template });
       current = got.index_templates[0]?.index_template as typeof current;
     } catch (err) {
-      if (!(err instanceof errors.ResponseError && err.statusCode === 404)) throw err;
+      if (!(err instanceof esErrors().ResponseError && err.statusCode === 404)) throw err;
     }
     const sameMode = !!current?.data_stream === dataStream;
     if (current && current._meta?.template_version === TEMPLATE_VERSION && sameMode) {
@@ -92,13 +92,13 @@ export async function setupTarget(client: Client, opts: { dataStream?: string; i
 
 /** Minimal distributions create data streams from templates but lack the `_data_stream` endpoints. */
 function noDataStreamApi(err: unknown): boolean {
-  return err instanceof errors.ResponseError && (err.statusCode === 405 || err.statusCode === 400) &&
+  return err instanceof esErrors().ResponseError && (err.statusCode === 405 || err.statusCode === 400) &&
     /Incorrect HTTP method|no handler found/i.test(JSON.stringify(err.body ?? ''));
 }
 
 /** A cluster without the data streams feature answers the data stream API with one of these. */
 function dataStreamsUnavailable(err: unknown): boolean {
-  if (!(err instanceof errors.ResponseError)) return false;
+  if (!(err instanceof esErrors().ResponseError)) return false;
   const s = err.statusCode ?? 0;
   const body = JSON.stringify(err.body ?? '');
   return (s === 400 || s === 404 || s === 405 || s === 500) &&
@@ -106,7 +106,7 @@ function dataStreamsUnavailable(err: unknown): boolean {
 }
 
 function shortError(err: unknown): string {
-  if (err instanceof errors.ResponseError) {
+  if (err instanceof esErrors().ResponseError) {
     const e = (err.body as { error?: { type?: string; reason?: string } } | undefined)?.error;
     return `${err.statusCode} ${e?.type ?? ''} ${e?.reason ?? ''}`.trim().slice(0, 200);
   }

@@ -1,4 +1,4 @@
-#!/usr/bin/env -S node --max-old-space-size=160
+#!/usr/bin/env -S node --max-old-space-size=160 --max-semi-space-size=8
 import { Command } from 'commander';
 import { createLogger } from '../core/log';
 import { VIGIL_VERSION } from '../core/version';

@@ -19,3 +19,12 @@ export function heapFlagFromShebang(cliPath: string): string {
   if (!flag) throw new Error(`no --max-old-space-size flag in the first line of ${cliPath}`);
   return flag;
 }
+
+/**
+ * The node flags a service runs the daemon with: every flag of the shebang (the heap limit and the young
+ * generation's size, which bound its memory); an error when the heap limit is not among them.
+ */
+export function serviceNodeFlags(cliPath: string): string[] {
+  heapFlagFromShebang(cliPath);
+  return shebangNodeFlags(cliPath);
+}

@@ -21,6 +21,15 @@ export interface PipelineOptions {
 const RETRY_MIN_MS = 200;
 const RETRY_MAX_MS = 30_000;
 
+/**
+ * The most events a sink is handed at once: its own cap (the event store takes many, to share one fsync)
+ * or `batchSize`, and never more than half of `maxInflightEvents`: while a sink writes one batch, reading
+ * goes on into the other half (a batch of every event in flight would stop reading until it is written).
+ */
+export function batchCap(sink: Pick<EventSink, 'maxBatchEvents'>, opts: Pick<PipelineOptions, 'batchSize' | 'maxInflightEvents'>): number {
+  return Math.max(1, Math.min(sink.maxBatchEvents ?? opts.batchSize, Math.floor(opts.maxInflightEvents / 2)));
+}
+
 /** Feeds one sink: whole spans in, batches of about `batchSize` events out, retried until the sink takes them. */
 class SinkDriver {
   /** spans waiting to be written, oldest first */
@@ -58,7 +67,7 @@ class SinkDriver {
       }
       const take: Span[] = [];
       let n = 0;
-      const most = this.sink.maxBatchEvents ?? this.opts.batchSize;
+      const most = batchCap(this.sink, this.opts);
       while (this.queue.length > 0 && (take.length === 0 || n + this.queue[0].events.length <= most)) {
         const span = this.queue.shift()!;
         take.push(span);

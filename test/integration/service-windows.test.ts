@@ -3,7 +3,7 @@ import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { chmodSync, copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { heapFlagFromShebang } from '../../src/cli/node-flags';
+import { shebangNodeFlags } from '../../src/cli/node-flags';
 import { windowsAccount } from '../../src/cli/service/windows-account';
 import { tempDir } from '../helpers/temp-dir';
 
@@ -132,10 +132,11 @@ describe('vigil service on Windows (stand-ins for WinSW, sc.exe, net.exe, icacls
       ]);
       expect(scmOf(s).services['vigil.exe'].account).to.equal(account);
 
-      // the wrapper runs node-windows' wrapper.js, which runs the daemon with the heap flag, in the config's folder
+      // the wrapper runs node-windows' wrapper.js, which runs the daemon with the shebang's flags, in the config's folder
       const xml = readFileSync(join(s.daemon, 'vigil.xml'), 'utf8');
       const args = [...xml.matchAll(/<argument>([^<]*)<\/argument>/g)].map((m) => m[1]);
-      expect(args.slice(0, 4)).to.deep.equal([heapFlagFromShebang(CLI), WRAPPER, '--file', CLI]);
+      const flags = shebangNodeFlags(CLI);
+      expect(args.slice(0, flags.length + 3)).to.deep.equal([...flags, WRAPPER, '--file', CLI]);
       expect(args).to.include(`--scriptoptions=run --config ${s.config}`);
       expect(xml).to.contain(`<executable>${process.execPath}</executable>`);
       expect(xml).to.contain(`<workingdirectory>${s.confDir}</workingdirectory>`);

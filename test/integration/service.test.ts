@@ -3,7 +3,7 @@ import { spawnSync, type SpawnSyncOptions } from 'node:child_process';
 import { chmodSync, copyFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { renderUnit, quoteExecArg } from '../../src/cli/service/systemd-unit';
-import { heapFlagFromShebang } from '../../src/cli/node-flags';
+import { heapFlagFromShebang, shebangNodeFlags } from '../../src/cli/node-flags';
 import { findOnPath } from '../../src/cli/service/common';
 import { tempDir } from '../helpers/temp-dir';
 import { worldReadableCli } from '../helpers/world-readable-build';
@@ -42,7 +42,7 @@ describe('vigil service: the systemd unit', () => {
   const base = {
     name: 'vigil',
     nodePath: '/usr/bin/node',
-    heapFlag: '--max-old-space-size=160',
+    nodeFlags: ['--max-old-space-size=160'],
     cliPath: '/opt/vigil/dist/src/cli/main.js',
     configPath: '/etc/vigil/vigil.yaml',
     workingDirectory: '/etc/vigil',
@@ -113,7 +113,8 @@ describe('vigil service (command line, Linux, stand-in systemctl)', () => {
       const r = vigil(['install', '--config', s.config, '--name', 'vigil-test', '--user', 'nobody', '--dry-run'], s.env);
       expect(r.status, r.stderr).to.equal(0);
       expect(r.stdout).to.contain(`would write ${join(s.units, 'vigil-test.service')}:`);
-      expect(r.stdout).to.contain(`ExecStart=${process.execPath} --max-old-space-size=160 ${CLI} run --config "${s.config}"`);
+      expect(r.stdout).to.contain(`ExecStart=${process.execPath} ${shebangNodeFlags(CLI).join(' ')} ${CLI} run --config "${s.config}"`);
+      expect(shebangNodeFlags(CLI)).to.include('--max-old-space-size=160');
       expect(r.stdout).to.contain('User=nobody');
       expect(r.stdout).to.contain('would run: systemctl daemon-reload\nwould run: systemctl enable vigil-test\n');
       expect(existsSync(join(s.units, 'vigil-test.service'))).to.equal(false);

@@ -149,7 +149,7 @@ describe('embedded default config', () => {
     expect(inp.fingerprint_bytes).to.equal(1024);
     expect(inp.dataset).to.equal('vigil.file');
     expect(cfg.logging.level).to.equal('info');
-    expect(cfg.pipeline).to.deep.equal({ max_inflight_events: 20000, batch_size: 1000, flush_interval_ms: 200, checkpoint_interval_ms: 1000 });
+    expect(cfg.pipeline).to.deep.equal({ max_inflight_events: 2000, batch_size: 1000, flush_interval_ms: 200, checkpoint_interval_ms: 1000 });
   });
 
   it('is what loadConfig returns without a path', () => {
@@ -193,7 +193,7 @@ describe('loadConfig', () => {
     expect(cfg.control.token_file).to.equal(path.join(conf, 'state', 'control.token'));
     expect(cfg.control.listen).to.equal('127.0.0.1:9680');
     expect(cfg.control.tls).to.deep.equal({ cert: path.join(conf, 'c.pem'), key: path.join(conf, 'k.pem') });
-    expect(cfg.pipeline).to.deep.equal({ max_inflight_events: 20000, batch_size: 50, flush_interval_ms: 1000, checkpoint_interval_ms: 1000 });
+    expect(cfg.pipeline).to.deep.equal({ max_inflight_events: 2000, batch_size: 50, flush_interval_ms: 1000, checkpoint_interval_ms: 1000 });
     expect(cfg.logging.level).to.equal('debug');
     const [f1, f2, w, e] = cfg.inputs;
     expect(f1.id).to.equal('file-1');

@@ -1,5 +1,5 @@
 import type { Client } from '@elastic/elasticsearch';
-import { errors } from '@elastic/elasticsearch';
+import { esErrors } from '../../../src/core/elasticsearch-lib';
 
 /** The data stream every alert change goes to (one alert history for the fleet, next to the events). */
 export const ALERTS_DATA_STREAM = 'logs-vigil.alerts-default';
@@ -84,7 +84,7 @@ export async function setupAlertsTargets(client: Client): Promise<string[]> {
       const got = await client.indices.getIndexTemplate({ name: t.name });
       version = (got.index_templates[0]?.index_template?._meta as { template_version?: number } | undefined)?.template_version;
     } catch (err) {
-      if (!(err instanceof errors.ResponseError && err.statusCode === 404)) throw err;
+      if (!(err instanceof esErrors().ResponseError && err.statusCode === 404)) throw err;
     }
     if (version === ALERTS_TEMPLATE_VERSION) continue;
     await client.transport.request({ method: 'PUT', path: `/_index_template/${t.name}`, body: t.body });
@@ -104,7 +104,7 @@ export async function setupAlertsTargets(client: Client): Promise<string[]> {
     await client.indices.create({ index: DELIVERIES_INDEX });
     actions.push(`created index ${DELIVERIES_INDEX}`);
   } catch (err) {
-    if (!(err instanceof errors.ResponseError && /already_exists/.test(JSON.stringify(err.body ?? '')))) throw err;
+    if (!(err instanceof esErrors().ResponseError && /already_exists/.test(JSON.stringify(err.body ?? '')))) throw err;
   }
   return actions;
 }

@@ -1,5 +1,5 @@
 import type { Client, estypes } from '@elastic/elasticsearch';
-import { errors } from '@elastic/elasticsearch';
+import { esErrors } from '../../../src/core/elasticsearch-lib';
 import { DELIVERIES_INDEX } from './alerts-targets';
 import type { DeliveryRecord, FencedRecord } from './delivery-record';
 
@@ -25,7 +25,7 @@ export class DeliveryLedger {
       if (!r.found || !r._source) return undefined;
       return { rec: r._source, seqNo: r._seq_no as number, primaryTerm: r._primary_term as number };
     } catch (err) {
-      if (err instanceof errors.ResponseError && err.statusCode === 404) return undefined;
+      if (err instanceof esErrors().ResponseError && err.statusCode === 404) return undefined;
       throw err;
     }
   }
@@ -36,7 +36,7 @@ export class DeliveryLedger {
       const r = await this.client.index({ index: this.index, id: rec.key, document: rec, if_seq_no: from.seqNo, if_primary_term: from.primaryTerm });
       return { rec, seqNo: r._seq_no as number, primaryTerm: r._primary_term as number };
     } catch (err) {
-      if (err instanceof errors.ResponseError && err.statusCode === 409) throw new FenceLost(rec.key);
+      if (err instanceof esErrors().ResponseError && err.statusCode === 409) throw new FenceLost(rec.key);
       throw err;
     }
   }

@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { createTransport } from 'nodemailer';
+import type { createTransport as CreateTransport } from 'nodemailer';
 import type { SmtpConfig } from './config';
 import type { EmailNotifierDef } from '../../../rules';
 import type { Delivery, Notification } from '../outbox/delivery';
@@ -18,13 +18,15 @@ const TIMEOUTS = { connectionTimeout: 30_000, greetingTimeout: 30_000, socketTim
  */
 export class SmtpEmailDelivery implements Delivery {
   readonly kind = 'smtp';
-  private transport: ReturnType<typeof createTransport>;
+  private transport: ReturnType<typeof CreateTransport>;
   private server: string;
   private scrub: (s: string) => string;
 
   constructor(private def: EmailNotifierDef, private smtp: SmtpConfig, private kibanaUrl?: string) {
     this.server = `${smtp.host}:${smtp.port}`;
     this.scrub = scrubber([smtp.password]);
+    // nodemailer is loaded with the first email notifier, not by every daemon (it is a few MB of a process)
+    const { createTransport } = require('nodemailer') as { createTransport: typeof CreateTransport };
     this.transport = createTransport({
       host: smtp.host,
       port: smtp.port,

@@ -6,7 +6,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { checkConfigFileDetailed } from '../../runtime/config/load';
 import { formatProblem } from '../../runtime/config/types';
-import { heapFlagFromShebang } from '../node-flags';
+import { serviceNodeFlags } from '../node-flags';
 import { UNIT_NAME, type UnitOptions } from './systemd-unit';
 
 export const SERVICE_ACTIONS = ['install', 'uninstall', 'start', 'stop', 'status'] as const;
@@ -55,7 +55,7 @@ export function makeContext(action: string, opts: ServiceOptions, env: NodeJS.Pr
     unit: () => (unit ??= {
       name,
       nodePath: process.execPath,
-      heapFlag: heapFlagFromShebang(CLI_PATH),
+      nodeFlags: serviceNodeFlags(CLI_PATH),
       cliPath: CLI_PATH,
       configPath: validConfig(opts.config ?? 'vigil.yaml', cwd, env),
       workingDirectory: path.dirname(path.resolve(cwd, opts.config ?? 'vigil.yaml')),

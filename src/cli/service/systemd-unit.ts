@@ -7,8 +7,8 @@ export interface UnitOptions {
   name: string;
   /** absolute path of the node executable */
   nodePath: string;
-  /** e.g. `--max-old-space-size=160`, from {@link heapFlagFromShebang} */
-  heapFlag: string;
+  /** e.g. `--max-old-space-size=160 --max-semi-space-size=8`, from {@link serviceNodeFlags} */
+  nodeFlags: string[];
   /** absolute path of dist/src/cli/main.js */
   cliPath: string;
   /** absolute path of vigil.yaml */
@@ -53,7 +53,7 @@ function assertOneLine(s: string): void {
 export function renderUnit(o: UnitOptions): string {
   if (!UNIT_NAME.test(o.name)) throw new Error(`invalid service name ${JSON.stringify(o.name)} (letters, digits, _ . : - only)`);
   if (o.user !== undefined && !USER_NAME.test(o.user)) throw new Error(`invalid user name ${JSON.stringify(o.user)}`);
-  const exec = [o.nodePath, o.heapFlag, o.cliPath, 'run', '--config', o.configPath].map(quoteExecArg).join(' ');
+  const exec = [o.nodePath, ...o.nodeFlags, o.cliPath, 'run', '--config', o.configPath].map(quoteExecArg).join(' ');
   return [
     '# Written by `vigil service install`; `vigil service uninstall` removes it.',
     '[Unit]',

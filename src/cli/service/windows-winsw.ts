@@ -96,7 +96,7 @@ export function installWinsw(ctx: ServiceContext, serviceId: string): number {
     id: serviceId,
     name: ctx.name,
     nodePath: u.nodePath,
-    heapFlag: u.heapFlag,
+    nodeFlags: u.nodeFlags,
     wrapperPath: path.join(root, 'lib', 'wrapper.js'),
     cliPath: u.cliPath,
     configPath: u.configPath,

@@ -12,7 +12,7 @@ export interface WinswXmlOptions {
   /** the display name (`--name`) */
   name: string;
   nodePath: string;
-  heapFlag: string;
+  nodeFlags: string[];
   /** node-windows' lib/wrapper.js */
   wrapperPath: string;
   cliPath: string;
@@ -36,8 +36,8 @@ export function renderWinswXml(o: WinswXmlOptions): string {
     name: o.name,
     description: 'Vigil log monitoring daemon',
     executable: o.nodePath,
-    // node's own flag first: the wrapper forks the daemon with the same flags, so the heap cap reaches it
-    argument: [o.heapFlag, o.wrapperPath, ...wrapperArgs],
+    // node's own flags first: the wrapper forks the daemon with the same flags, so the memory bounds reach it
+    argument: [...o.nodeFlags, o.wrapperPath, ...wrapperArgs],
     logmode: 'rotate',
     stoptimeout: '30sec',
     workingdirectory: o.workingDirectory,

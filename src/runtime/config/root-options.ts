@@ -17,7 +17,7 @@ export const LOG_LEVELS = ['trace', 'debug', 'info', 'warn', 'error', 'fatal'] a
 export const DEFAULT_LOG_LEVEL = 'info' satisfies typeof LOG_LEVELS[number];
 
 export const DEFAULT_PIPELINE: VigilConfig['pipeline'] = {
-  max_inflight_events: 20000,
+  max_inflight_events: 2000,
   batch_size: 1000,
   flush_interval_ms: 200,
   checkpoint_interval_ms: 1000,
@@ -60,7 +60,7 @@ export const pipelineSchema = {
   additionalProperties: false,
   description: 'between the collectors and the sinks',
   properties: {
-    max_inflight_events: { ...posInt, default: DEFAULT_PIPELINE.max_inflight_events, description: 'events read and not yet acknowledged by every sink, at most; past it reading waits' },
+    max_inflight_events: { ...posInt, default: DEFAULT_PIPELINE.max_inflight_events, description: 'events read and not yet acknowledged by every sink, at most; past it reading waits; a sink is handed at most half of them at once' },
     batch_size: { ...posInt, default: DEFAULT_PIPELINE.batch_size, description: 'events handed to a sink at once, at most' },
     flush_interval: { ...duration, default: formatDuration(DEFAULT_PIPELINE.flush_interval_ms), description: 'a partial batch is handed on after this' },
     checkpoint_interval: { ...duration, default: formatDuration(DEFAULT_PIPELINE.checkpoint_interval_ms), description: 'how often the checkpoints are committed to `state_dir/registry.json`' },

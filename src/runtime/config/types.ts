@@ -37,7 +37,7 @@ export interface VigilConfig {
   fleet?: FleetConfig;
   logging: { level: 'trace' | 'debug' | 'info' | 'warn' | 'error' | 'fatal' };
   pipeline: {
-    max_inflight_events: number;  // backpressure bound (default 20000)
+    max_inflight_events: number;  // backpressure bound (default 2000)
     batch_size: number;           // events per sink batch (default 1000)
     flush_interval_ms: number;    // a partial batch is flushed after this (default 200)
     checkpoint_interval_ms: number; // registry commit period (default 1000)
