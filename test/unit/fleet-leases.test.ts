@@ -91,10 +91,29 @@ describe('fleet leases: version ages on one clock', () => {
 });
 
 describe('fleet leases: options', () => {
-  it('defaults: 30 s lease, renewed every 10 s, expired after 20 s unchanged, an owner acting 18 s after a renewal it sent', () => {
+  it('defaults: 30 s lease, renewed every 10 s, expired after 19 s unchanged, an owner acting 17.1 s after a renewal it sent', () => {
     const o = resolveFleetLeaseOptions();
     assert.equal(o.lease_ms, 30_000);
-    assert.deepEqual(leaseTimes(o), { renewMs: 10_000, expireAfterMs: 20_000, ownerValidMs: 18_000 });
+    assert.deepEqual(leaseTimes(o), { renewMs: 10_000, expireAfterMs: 19_000, ownerValidMs: 17_100 });
+  });
+
+  it('a version first read a period after its writing expires within lease_ms of it, though reads come a little early', () => {
+    for (const lease_ms of [4000, 30_000, 10_000, 500]) {
+      const t = leaseTimes(resolveFleetLeaseOptions({ lease_ms }));
+      const w = new VersionWatch();
+      // written at 0, first read one period later; the rounds' reads then come up to 3 ms early each
+      const written = 0;
+      let read = written + t.renewMs;
+      w.observe('r', '1:1', read, false);
+      let expiredAt = -1;
+      for (let round = 1; round < 10 && expiredAt < 0; round++) {
+        read += t.renewMs - 3;
+        if (w.observe('r', '1:1', read, false).ageMs >= t.expireAfterMs) expiredAt = read;
+      }
+      assert.ok(expiredAt > 0 && expiredAt - written <= lease_ms, `lease_ms ${lease_ms}: expired ${expiredAt - written} ms after its writing`);
+      // and never before an owner that sent that renewal stopped acting (read right after its writing, clocks equal)
+      assert.ok(t.ownerValidMs < t.expireAfterMs);
+    }
   });
 
   it('a bad value is named with its option', () => {

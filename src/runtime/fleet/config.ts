@@ -59,9 +59,16 @@ export interface LeaseTimes {
   ownerValidMs: number;
 }
 
+/**
+ * How much shorter than a renewal period two reads one period apart may come (their requests' times
+ * differ): expiry is kept this much under a whole number of periods, or a version first read one period
+ * after its writing would expire a whole period late, past `lease_ms`.
+ */
+const READ_JITTER_SHARE = 0.1;
+
 export function leaseTimes(o: FleetLeaseOptions): LeaseTimes {
   const renewMs = Math.max(1, Math.round(o.lease_ms * o.renew_fraction));
-  const expireAfterMs = o.lease_ms - renewMs;
+  const expireAfterMs = Math.max(1, o.lease_ms - renewMs - Math.round(renewMs * READ_JITTER_SHARE));
   return { renewMs, expireAfterMs, ownerValidMs: Math.floor(expireAfterMs * (1 - o.drift_margin)) };
 }
 
