@@ -58,22 +58,12 @@ export class ChunkDecoder {
 
   /** The fields plan of the template at `defOff` (record-fields.ts), made once per chunk; null: read through the tree. */
   fieldsPlan(defOff: number, template: TPart[]): FieldsPlan | null {
-    let plan = this.plans.get(defOff);
-    if (plan === undefined) {
-      plan = fieldsPlan(template);
-      this.plans.set(defOff, plan);
-    }
-    return plan;
+    return planned(this.plans, defOff, template, fieldsPlan);
   }
 
   /** The plan of the Binary XML value template at `defOff` (record-fields.ts), made once per chunk. */
   valuePlan(defOff: number, template: TPart[]): ValuePlan | null {
-    let plan = this.valuePlans.get(defOff);
-    if (plan === undefined) {
-      plan = valuePlan(template);
-      this.valuePlans.set(defOff, plan);
-    }
-    return plan;
+    return planned(this.valuePlans, defOff, template, valuePlan);
   }
 
   /** The name string (BinXmlName) at chunk offset `off`. */
@@ -126,6 +116,16 @@ export class ChunkDecoder {
       throw e;
     }
   }
+}
+
+/** A template's plan from `plans` (by the template's offset), made with `make` the first time. */
+function planned<P>(plans: Map<number, P | null>, defOff: number, template: TPart[], make: (t: TPart[]) => P | null): P | null {
+  let plan = plans.get(defOff);
+  if (plan === undefined) {
+    plan = make(template);
+    plans.set(defOff, plan);
+  }
+  return plan;
 }
 
 /** One pass over a Binary XML token stream in buf[pos, end). */
