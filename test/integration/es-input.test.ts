@@ -1,4 +1,6 @@
 import { expect } from 'chai';
+import { createServer, request } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { CheckpointRegistry } from '../../src/core/checkpoints/registry';
 import { AckTracker } from '../../src/core/checkpoints/ack-tracker';
@@ -95,6 +97,43 @@ describe('elasticsearch input (the shared Elasticsearch)', function () {
     t.cleanup();
   });
   const start = (h: Harness): Harness => { collectors.push(h.collector); h.collector.start(); return h; };
+
+  it('asks for only what it reads of each hit (id, sequence number, source), not the index name, score and sort value', async () => {
+    await createIndex(`${p}-a`);
+    // a proxy in front of Elasticsearch that keeps the answers to searches
+    const answers: string[] = [];
+    const target = new URL(testEsUrl());
+    const proxy = createServer((req, res) => {
+      const up = request({ host: target.hostname, port: target.port, path: req.url, method: req.method, headers: req.headers }, (r) => {
+        const parts: Buffer[] = [];
+        r.on('data', (d: Buffer) => parts.push(d));
+        r.on('end', () => {
+          const body = Buffer.concat(parts);
+          if ((req.url ?? '').split('?')[0].endsWith('/_search')) answers.push(body.toString());
+          res.writeHead(r.statusCode ?? 502, r.headers);
+          res.end(body);
+        });
+      });
+      req.pipe(up);
+    });
+    await new Promise<void>((r) => proxy.listen(0, '127.0.0.1', () => r()));
+    try {
+      const url = `http://127.0.0.1:${(proxy.address() as AddressInfo).port}`;
+      const h = start(harness(t.path, { index: `${p}-*`, url }));
+      await bulk(`${p}-a`, docs(0, 60, (i) => new Date(Date.UTC(2026, 0, 1, 12, 0, i)).toISOString(), { message: 'hello' }));
+      await waitFor(() => h.received.length >= 60, WAIT_MS, '60 read');
+      expect(ids(h.received)).to.deep.equal(ids(docs(0, 60, () => '').map((d) => ({ id: d.id } as PipelineEvent))));
+      expect(h.received.find((e) => e.id === 'd7')!.doc).to.deep.equal({ '@timestamp': '2026-01-01T12:00:07.000Z', n: 7, message: 'hello' });
+      const withHits = answers.filter((a) => a.includes('"_source"'));
+      expect(withHits.length).to.be.greaterThan(0);
+      for (const a of withHits) {
+        expect(a).to.not.match(/"_index"|"_score"|"sort"|"_primary_term"/);
+        expect(a).to.match(/"_seq_no":\d+/);
+      }
+    } finally {
+      await new Promise<void>((r) => proxy.close(() => r()));
+    }
+  });
 
   it('reads documents shipped late (old @timestamps after newer ones were read) each once', async () => {
     await createIndex(`${p}-a`);
