@@ -285,6 +285,19 @@ export class RulesEngine implements RulesEntry {
   }
 
   /**
+   * The present in the events' own time frame: the newest event's time plus the wall time since it
+   * came (what `progressTo` and `tick` move event time by); the wall clock before any event came. A
+   * fleet runner's takeover re-reads the windows before it: when the events' clocks are off, or the
+   * input is behind (reading a backlog, or history from the start), the wall clock would re-read the
+   * wrong span (nothing, or a span the input has not reached, whose events would then come too late).
+   */
+  eventTimeNow(): number {
+    const wall = this.now();
+    if (!Number.isFinite(this.newest)) return wall;
+    return Math.max(this.newest + Math.max(0, wall - this.newestArrivedAt), this.progressTime);
+  }
+
+  /**
    * End of a backtest: its event time stops at `until` (default: the newest event). Windows ending up
    * to then are decided (no late event can come any more, so without the allowed lateness); nothing is
    * decided after it, so no alert is invented after the data ends, and alerts still firing stay firing

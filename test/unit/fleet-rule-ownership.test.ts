@@ -193,3 +193,43 @@ rules:
     });
   });
 });
+
+describe('fleet runner: a takeover re-reads around the events\' present, not the wall clock', () => {
+  it('the engine\'s event time: the wall clock before any event, then the newest event\'s time plus the time since it came', () => {
+    let wall = T0 + 3_600_000;
+    const engine = new RulesEngine(silentLogger(), { fleet: true, live: true, now: () => wall });
+    engine.use(rulesOf(RULES));
+    expect(engine.eventTimeNow()).to.equal(T0 + 3_600_000);
+    // the input reads events an hour old (a backlog, or clocks an hour behind)
+    feed(engine, 0, 9);
+    expect(engine.eventTimeNow()).to.equal(T0 + 9000);
+    wall += 5000;
+    expect(engine.eventTimeNow()).to.equal(T0 + 14_000);
+  });
+
+  it('a runner an hour behind re-reads the hour it is in, and counts the taken-over rule\'s events there', async () => {
+    const { RuleTakeovers } = await import('../../src/runtime/fleet-runner/rule-takeovers');
+    const wall = T0 + 3_600_000;
+    const changes: AlertChange[] = [];
+    const engine = new RulesEngine(silentLogger(), { fleet: true, live: true, now: () => wall, onAlerts: (c) => changes.push(...c) });
+    engine.use(rulesOf(RULES));
+    feed(engine, 0, 2); // the input's events: an hour before the wall clock
+    const asked: number[] = [];
+    const takeovers = new RuleTakeovers({
+      engine, log: silentLogger(), inputPolls: () => 0, owns: () => true,
+      // what Elasticsearch holds for the rule: failed logons from 0 s to 6 s, in the events' hour
+      reread: async (_def, now) => {
+        asked.push(now);
+        return [0, 1, 2, 3, 4, 5, 6].map((n) => ({ doc: logon(n, { source: 'x', start: 0, end: 0, pending: 0, events: [] }).doc, t: T0 + n * 1000, id: `doc-${n}` }))
+          .filter((e) => e.t >= now - 121_000);
+      },
+    });
+    takeovers.acquired('burst');
+    await new Promise((r) => setTimeout(r, 20));
+    expect(asked).to.deep.equal([T0 + 2000]);
+    expect(takeovers.status()[0].state).to.equal('done');
+    expect(takeovers.status()[0].events).to.equal(7);
+    // the five failed logons within a minute fire (at the fifth), from the re-read events alone
+    expect(changes.map((c) => [c.alert.rule, c.alert.state, c.alert.count])).to.deep.equal([['burst', 'firing', 5]]);
+  });
+});

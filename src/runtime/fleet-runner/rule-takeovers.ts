@@ -114,7 +114,8 @@ export class RuleTakeovers {
     for (;;) {
       if (!this.current(rule, gen)) break;
       try {
-        const now = Date.now();
+        // (in the events' time: see RulesEngine.eventTimeNow)
+        const now = engine.eventTimeNow();
         const [events, open] = await Promise.all([this.d.reread(def, now), this.d.openAlerts?.(rule) ?? []]);
         if (!this.current(rule, gen)) break;
         const polls = this.d.inputPolls();

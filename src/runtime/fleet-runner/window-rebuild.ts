@@ -15,7 +15,7 @@ export interface RereadOptions {
   def: RuleDef;
   /** the input's KQL filter, ANDed with the rule's query */
   filter?: string;
-  /** the present (epoch ms): the re-read starts takeoverSpanMs before it */
+  /** the present in the events' time (epoch ms, RulesEngine.eventTimeNow): the re-read starts takeoverSpanMs before it */
   now: number;
   pageSize?: number;
 }
