@@ -49,8 +49,7 @@ export function detectorConfig(def: RuleDef): DetectorConfig {
     allowedLatenessMs: def.allowed_lateness_ms,
     maxGroups: MAX_GROUPS_PER_RULE,
     measure: { max: def.max, min: def.min, agg: def.agg, above: def.above, below: def.below, exactLimit: def.exact_limit ?? RULE_DEFAULTS.exact_limit },
-    // a group quiet for this long is forgotten (flatline: stops firing then)
-    groupTtlMs: Math.max(24 * 3_600_000, 3 * (windowMs + baselineMs)),
+    groupTtlMs: groupTtlMs(def),
   };
   return { ...cfg, ...valueWatchConfig(def, cfg) };
 }
@@ -120,4 +119,9 @@ export function compileRule(def: RuleDef): CompiledRule {
     nextAdvance: -Infinity,
     advanceEvery: Math.max(1000, Math.floor(cfg.windowMs / 20)),
   };
+}
+
+/** How long a group quiet for this long stays known (flatline: stops firing then): a day, or three windows and baselines when longer. */
+export function groupTtlMs(def: RuleDef): number {
+  return Math.max(24 * 3_600_000, 3 * ((def.window_ms ?? RULE_DEFAULTS.window_ms) + (def.baseline_ms ?? 0)));
 }

@@ -233,3 +233,46 @@ describe('fleet runner: a takeover re-reads around the events\' present, not the
     expect(changes.map((c) => [c.alert.rule, c.alert.state, c.alert.count])).to.deep.equal([['burst', 'firing', 5]]);
   });
 });
+
+describe('fleet runner: a flatline taken over keeps the groups that went quiet before its re-read span', () => {
+  const FLATLINE = `
+rules:
+  - id: heartbeat-lost
+    type: flatline
+    where: 'event.dataset: "app.heartbeat"'
+    group_by: [host.name]
+    window: 1m
+    threshold: 1
+    notify_resolved: true
+`;
+  const TAKEOVER = T0 + 3 * 3_600_000;
+  const beat = (host: string, t: number) => ({ doc: { '@timestamp': new Date(t).toISOString(), event: { dataset: 'app.heartbeat' }, host: { name: host } }, t, id: `${host}-${t}` });
+  // web-02 died two hours before the takeover; its flatline fired a minute later and the former owner wrote it
+  const open = { id: 'web-02-silent', groupKey: '["web-02"]', firedAt: TAKEOVER - 2 * 3_600_000 + 60_000, sent: true,
+    shown: { count: 0, window: { start: new Date(TAKEOVER - 2 * 3_600_000).toISOString(), end: new Date(TAKEOVER - 2 * 3_600_000 + 60_000).toISOString() },
+      first_event: new Date(TAKEOVER - 2 * 3_600_000).toISOString(), last_event: new Date(TAKEOVER - 2 * 3_600_000).toISOString(), samples: [] } };
+
+  function takeover(reread: ReturnType<typeof beat>[]): AlertChange[] {
+    let clock = TAKEOVER;
+    const changes: AlertChange[] = [];
+    const engine = new RulesEngine(silentLogger(), { fleet: true, live: true, now: () => clock, onAlerts: (c) => changes.push(...c) });
+    engine.use(rulesOf(FLATLINE));
+    engine.beginTakeover('heartbeat-lost');
+    engine.completeTakeover('heartbeat-lost', reread, [open], TAKEOVER);
+    clock += 300_000;
+    engine.progressTo(clock);
+    return changes;
+  }
+  // web-01 beats every 10 s through the re-read span (two windows and the lateness)
+  const span = Array.from({ length: 13 }, (_, i) => beat('web-01', TAKEOVER - 120_000 + i * 10_000));
+
+  it('with its last event re-read (what the re-read now brings), the dead host\'s alert goes on: not resolved, not fired again', () => {
+    const changes = takeover([beat('web-02', TAKEOVER - 2 * 3_600_000), ...span]);
+    expect(changes.filter((c) => c.alert.group['host.name'] === 'web-02').map((c) => [c.alert.id, c.alert.state])).to.deep.equal([]);
+  });
+
+  it('without it (as before), the dead host was unknown and its alert resolved at the takeover', () => {
+    const changes = takeover(span);
+    expect(changes.filter((c) => c.alert.group['host.name'] === 'web-02').map((c) => [c.alert.id, c.alert.state])).to.deep.equal([['web-02-silent', 'resolved']]);
+  });
+});
