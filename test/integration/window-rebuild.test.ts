@@ -1,16 +1,11 @@
 import { expect } from 'chai';
 import { Client } from '@elastic/elasticsearch';
-import { parseRulesText } from '../../rules/load/rules-file';
-import { validateWhere } from '../../rules/kql/validate-where';
 import type { RuleDef } from '../../rules/types';
 import { rereadRuleEvents } from '../../src/runtime/fleet-runner/window-rebuild';
 import { es, testEsUrl } from '../helpers/es';
+import { rulesOf } from '../helpers/rules-text';
 
-function rule(yaml: string): RuleDef {
-  const { rules, problems } = parseRulesText(yaml, 'rules.yaml', { validateWhere, env: {} });
-  expect(problems.map((p) => p.message)).to.deep.equal([]);
-  return rules!.rules[0];
-}
+const rule = (yaml: string): RuleDef => rulesOf(yaml).rules[0];
 
 const FLATLINE = `
 rules:

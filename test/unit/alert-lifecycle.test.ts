@@ -1,21 +1,13 @@
 import { expect } from 'chai';
-import { parseRulesText } from '../../rules/load/rules-file';
-import { validateWhere } from '../../rules/kql/validate-where';
-import type { LoadedRules } from '../../rules/types';
 import { RulesEngine } from '../../rules/engine';
 import type { AlertChange } from '../../rules/alerts/lifecycle';
 import { silentLogger } from '../../src/core/log';
 import { renderEmail } from '../../sinks/notify/email/render-email';
 import { slackPayload } from '../../sinks/notify/webhook/payload-slack';
 import { teamsPayload } from '../../sinks/notify/webhook/payload-teams';
+import { rulesOf } from '../helpers/rules-text';
 
 /** What an alert carries of its events: the ones that are its own (expected values worked out by hand). */
-
-function rulesOf(yaml: string): LoadedRules {
-  const { rules, problems } = parseRulesText(yaml, 'rules.yaml', { validateWhere, env: {} });
-  expect(problems.map((p) => `${p.line}:${p.col} ${p.message}`)).to.deep.equal([]);
-  return rules!;
-}
 
 const T0 = Date.UTC(2026, 0, 5, 8);
 const at = (s: number) => new Date(T0 + s * 1000).toISOString();

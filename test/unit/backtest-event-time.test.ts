@@ -1,25 +1,18 @@
 import { expect } from 'chai';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { parseRulesText } from '../../rules/load/rules-file';
-import { validateWhere } from '../../rules/kql/validate-where';
 import type { LoadedRules } from '../../rules/types';
 import { replay, type ReplayResult } from '../../rules/backtest/replay';
 import { buildReport } from '../../rules/backtest/build-report';
 import { formatNdjson } from '../../rules/backtest/format-ndjson';
 import { formatHtml } from '../../rules/backtest/format-html';
 import { tempDir } from '../helpers/temp-dir';
+import { rulesOf } from '../helpers/rules-text';
 
 /**
  * A backtest's event time (SPEC section 1): it comes from the events and only from them. Every
  * expected time here is worked out by hand from the events written.
  */
-
-function rulesOf(yaml: string): LoadedRules {
-  const { rules, problems } = parseRulesText(yaml, 'rules.yaml', { validateWhere, env: {} });
-  expect(problems.map((p) => `${p.line}:${p.col} ${p.message}`)).to.deep.equal([]);
-  return rules!;
-}
 
 const T0 = Date.UTC(2026, 0, 5, 8); // a Monday in January: far from today's wall clock
 const iso = (ms: number) => new Date(ms).toISOString();

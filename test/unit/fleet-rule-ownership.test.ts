@@ -1,17 +1,9 @@
 import { expect } from 'chai';
-import { parseRulesText } from '../../rules/load/rules-file';
-import type { LoadedRules } from '../../rules/types';
-import { validateWhere } from '../../rules/kql/validate-where';
 import { RulesEngine } from '../../rules/engine';
 import { silentLogger } from '../../src/core/log';
 import type { AlertChange } from '../../rules/alerts/lifecycle';
 import type { PipelineEvent, Span } from '../../src/core/event';
-
-function rulesOf(yaml: string): LoadedRules {
-  const { rules, problems } = parseRulesText(yaml, 'rules.yaml', { validateWhere, env: {} });
-  expect(problems.map((p) => `${p.line}:${p.col} ${p.message}`)).to.deep.equal([]);
-  return rules!;
-}
+import { rulesOf } from '../helpers/rules-text';
 
 const T0 = Date.UTC(2026, 0, 1, 10);
 const RULES = `

@@ -1,13 +1,11 @@
 import { expect } from 'chai';
-import { parseRulesText } from '../../rules/load/rules-file';
-import { validateWhere } from '../../rules/kql/validate-where';
-import type { LoadedRules } from '../../rules/types';
 import { RulesEngine } from '../../rules/engine';
 import type { AlertChange } from '../../rules/alerts/lifecycle';
 import { silentLogger } from '../../src/core/log';
 import { Metrics } from '../../src/core/metrics';
 import type { PipelineEvent, Span } from '../../src/core/event';
 import { RulesClock } from '../../src/runtime/rules-clock';
+import { rulesOf } from '../helpers/rules-text';
 
 /**
  * A fleet runner's rules clock: the Elasticsearch input reports, after each whole poll, the wall-clock
@@ -17,12 +15,6 @@ import { RulesClock } from '../../src/runtime/rules-clock';
  * has read. The simulated fleet below ships each host's heartbeat 1.5 s after its `@timestamp`; each
  * second a poll that started 0.3 s earlier completes. Every expected time is worked out by hand.
  */
-
-function rulesOf(yaml: string): LoadedRules {
-  const { rules, problems } = parseRulesText(yaml, 'rules.yaml', { validateWhere, env: {} });
-  expect(problems.map((p) => `${p.line}:${p.col} ${p.message}`)).to.deep.equal([]);
-  return rules!;
-}
 
 const iso = (ms: number) => new Date(ms).toISOString();
 const S = 1000;

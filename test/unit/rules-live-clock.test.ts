@@ -1,23 +1,15 @@
 import { expect } from 'chai';
-import { parseRulesText } from '../../rules/load/rules-file';
-import { validateWhere } from '../../rules/kql/validate-where';
-import type { LoadedRules } from '../../rules/types';
 import { RulesEngine } from '../../rules/engine';
 import type { AlertChange } from '../../rules/alerts/lifecycle';
 import { silentLogger } from '../../src/core/log';
 import type { PipelineEvent, Span } from '../../src/core/event';
+import { rulesOf } from '../helpers/rules-text';
 
 /**
  * The rules engine in a running daemon (`live`): event time comes from the events and, while none
  * come, moves on with the wall clock (`tick`, once a second in the daemon). Wall-clock times here are
  * relative to the moment of the last event read, and every expected event time is worked out by hand.
  */
-
-function rulesOf(yaml: string): LoadedRules {
-  const { rules, problems } = parseRulesText(yaml, 'rules.yaml', { validateWhere, env: {} });
-  expect(problems.map((p) => `${p.line}:${p.col} ${p.message}`)).to.deep.equal([]);
-  return rules!;
-}
 
 const iso = (ms: number) => new Date(ms).toISOString();
 const S = 1000;
