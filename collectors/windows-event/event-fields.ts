@@ -100,24 +100,35 @@ function elementObject(el: XmlElement): Record<string, unknown> {
 
 /** `<EventData>`: named `<Data Name="…">` by name, unnamed ones as param1, param2… (as Winlogbeat does); `<Binary>` as `Binary`. */
 export function eventDataOf(ed: XmlElement): Record<string, string> {
-  const out: Record<string, string> = {};
-  let unnamed = 0;
+  const data = new EventDataGatherer();
   for (const c of ed.children) {
     if (typeof c === 'string') continue;
-    if (c.name === 'Data') {
-      const name = c.attrs.Name;
-      if (name) out[name] = textOf(c);
-      else {
-        unnamed++;
-        const t = textOf(c);
-        if (t !== '') out[`param${unnamed}`] = t;
-      }
-    } else if (c.name === 'Binary') {
-      const t = textOf(c);
-      if (t !== '') out.Binary = t;
+    if (c.name === 'Data') data.data(c.attrs.Name, textOf(c));
+    else if (c.name === 'Binary') data.binary(textOf(c));
+  }
+  return data.out;
+}
+
+/**
+ * `<EventData>` gathered child by child: a named `Data` by its name, unnamed ones as param1, param2…
+ * (as Winlogbeat does; an empty one is counted but not kept), `Binary` when not empty. What `eventDataOf`
+ * does with a tree, and the .evtx reader with a template's values.
+ */
+export class EventDataGatherer {
+  readonly out: Record<string, string> = {};
+  private unnamed = 0;
+
+  data(name: string | undefined, text: string): void {
+    if (name) this.out[name] = text;
+    else {
+      this.unnamed++;
+      if (text !== '') this.out[`param${this.unnamed}`] = text;
     }
   }
-  return out;
+
+  binary(text: string): void {
+    if (text !== '') this.out.Binary = text;
+  }
 }
 
 /** The children of `<System>` the mapping reads: the first of each name, found in one pass. */

@@ -1,4 +1,4 @@
-import { eventDataOf, type WindowsEventFields } from '../../windows-event/event-fields';
+import { EventDataGatherer, eventDataOf, type WindowsEventFields } from '../../windows-event/event-fields';
 import type { XmlElement } from '../../windows-event/xml-tree';
 import { expandedSize } from './expanded-size';
 import type { SubValue, TAttr, TElem, TPart } from './template-nodes';
@@ -16,6 +16,12 @@ import type { SubValue, TAttr, TElem, TPart } from './template-nodes';
 /** Text as the tree would hold it: a fixed string, one value (its index), or pieces of both in order. */
 type TextPlan = string | number | (string | number)[];
 
+/** An `<EventData>` of a template: its `Data` and `Binary` children in order, and its builder when it has one (`builderOf`). */
+interface EventDataPlan {
+  entries: DataPlan[];
+  build: DataBuilder | false;
+}
+
 interface DataPlan {
   binary: boolean;
   /** the `Name` attribute ('' when the template has none) */
@@ -28,8 +34,8 @@ export interface FieldsPlan {
   system: Record<SystemKey, TextPlan>;
   /** the event's child elements (their names) and the values in between (their indices: Binary XML there adds elements), in order */
   eventChildren: (string | number)[];
-  /** the first `<EventData>` of the template's own: its `Data` and `Binary` children in order */
-  eventData?: DataPlan[];
+  /** the first `<EventData>` of the template's own */
+  eventData?: EventDataPlan;
   /** every value index the template's text refers to, as often as it does: each must be text or null */
   refs: number[];
   /** what the template's own names and text add to the tree's expanded size (expanded-size.ts) */
@@ -118,16 +124,18 @@ function fixedSize(parts: readonly TPart[]): number {
   return n;
 }
 
-/** The value indices the text of `parts` refers to; `slots` are left out (the event's own children, checked apart). */
-function collectRefs(parts: readonly TPart[], out: number[], slots?: readonly TPart[]): void {
+/**
+ * The value indices the text of `parts` refers to, as often as it does; the values directly under
+ * `event` are left out (its slots: planFields checks them apart, for the elements they may add).
+ */
+function collectRefs(parts: readonly TPart[], out: number[], event?: TElem, underEvent = false): void {
   for (const p of parts) {
     if (typeof p === 'string') continue;
     if (p.k === 's') {
-      if (!slots?.includes(p)) out.push(p.index);
-    }
-    else if (p.k === 'e') {
+      if (!underEvent) out.push(p.index);
+    } else if (p.k === 'e') {
       for (const a of p.attrs) for (const ap of a.parts) if (typeof ap !== 'string') out.push(ap.index);
-      collectRefs(p.children, out, p === slotsOf ? p.children : undefined);
+      collectRefs(p.children, out, event, p === event);
     }
   }
 }
@@ -139,7 +147,7 @@ function collectRefs(parts: readonly TPart[], out: number[], slots?: readonly TP
  */
 export interface ValuePlan {
   names: string[];
-  eventData?: DataPlan[];
+  eventData?: EventDataPlan;
   refs: number[];
   fixedSize: number;
 }
@@ -147,7 +155,7 @@ export interface ValuePlan {
 export function valuePlan(template: readonly TPart[]): ValuePlan | null {
   try {
     const names: string[] = [];
-    let eventData: DataPlan[] | undefined;
+    let eventData: EventDataPlan | undefined;
     for (const p of template) {
       if (typeof p === 'string') continue;
       if (p.k !== 'e') return null;
@@ -163,19 +171,16 @@ export function valuePlan(template: readonly TPart[]): ValuePlan | null {
   }
 }
 
-/** `<EventData>`'s `Data` and `Binary` children in order. */
-function dataPlans(ed: TElem): DataPlan[] {
-  const out: DataPlan[] = [];
+/** `<EventData>`'s `Data` and `Binary` children in order, and the builder of their object. */
+function dataPlans(ed: TElem): EventDataPlan {
+  const entries: DataPlan[] = [];
   for (const c of ed.children) {
     if (typeof c !== 'string' && c.k === 'd') throw NO_PLAN;
     if (!isElem(c) || (c.name !== 'Data' && c.name !== 'Binary')) continue;
-    out.push({ binary: c.name === 'Binary', name: c.name === 'Data' ? attrPlan(c, 'Name') : '', text: textPlan(c.children) });
+    entries.push({ binary: c.name === 'Binary', name: c.name === 'Data' ? attrPlan(c, 'Name') : '', text: textPlan(c.children) });
   }
-  return out;
+  return { entries, build: builderOf(entries) };
 }
-
-/** The event element whose value children are slots (while its plan is made). */
-let slotsOf: TElem | undefined;
 
 /** The plan of a record template, or null when its records are read through the tree. */
 export function fieldsPlan(template: readonly TPart[]): FieldsPlan | null {
@@ -202,8 +207,7 @@ export function fieldsPlan(template: readonly TPart[]): FieldsPlan | null {
         if (typeof c !== 'string' && c.k === 'd') throw NO_PLAN;
         if (!isElem(c) || seen.has(c.name)) continue;
         seen.add(c.name);
-        const textKey = SYSTEM_TEXTS[c.name];
-        if (textKey !== undefined && Object.hasOwn(SYSTEM_TEXTS, c.name)) system[textKey] = textPlan(c.children);
+        if (Object.hasOwn(SYSTEM_TEXTS, c.name)) system[SYSTEM_TEXTS[c.name]] = textPlan(c.children);
         const attrs = Object.hasOwn(SYSTEM_ATTRS, c.name) ? SYSTEM_ATTRS[c.name] : undefined;
         if (attrs) for (const [attr, key] of attrs) system[key] = attrPlan(c, attr);
       }
@@ -211,12 +215,7 @@ export function fieldsPlan(template: readonly TPart[]): FieldsPlan | null {
     const plan: FieldsPlan = { system, eventChildren, refs: [], fixedSize: fixedSize(template) };
     const ed = firstChild(event.children, 'EventData');
     if (ed) plan.eventData = dataPlans(ed);
-    slotsOf = event;
-    try {
-      collectRefs(template, plan.refs);
-    } finally {
-      slotsOf = undefined;
-    }
+    collectRefs(template, plan.refs, event);
     return plan;
   } catch (e) {
     if (e === NO_PLAN) return null;
@@ -237,37 +236,47 @@ function valueText(v: SubValue | undefined): string {
   return typeof v === 'string' ? v : '';
 }
 
-/**
- * The fields of a record of a planned template; undefined when one of its values is not plain text or
- * null, or the record would expand past `maxSize` (the tree path then decides, and rejects it).
- */
+/** What a value adds to the tree's expanded size when it is text or null (one node); -1 for the others. */
+function textSize(v: SubValue | undefined): number {
+  if (typeof v === 'string') return 1 + v.length;
+  return v === undefined || v.k === 'null' ? 1 : -1;
+}
+
 /** Adds what the values at `refs` expand to to `size`; -1 when one is not text or null. */
 function refsSize(refs: readonly number[], values: readonly SubValue[], size: number): number {
   for (let i = 0; i < refs.length; i++) {
-    const v = values[refs[i]];
-    if (typeof v === 'string') size += 1 + v.length;
-    else if (v === undefined || v.k === 'null') size += 1;
-    else return -1;
+    const n = textSize(values[refs[i]]);
+    if (n < 0) return -1;
+    size += n;
   }
   return size;
 }
 
+/** An element's text as `textOf(el).trim()` gives it. */
+function elementText(t: TextPlan, values: readonly SubValue[]): string {
+  return (typeof t === 'string' ? t : textOfPlan(t, values)).trim();
+}
+
+/**
+ * The fields of a record of a planned template; undefined when one of its values is not plain text or
+ * null, or the record would expand past `maxSize` (the tree path then decides, and rejects it).
+ */
 export function planFields(plan: FieldsPlan, values: readonly SubValue[], maxSize: number, planOf: (template: TPart[], defOff: number) => ValuePlan | null): WindowsEventFields | undefined {
   let size = refsSize(plan.refs, values, plan.fixedSize);
   if (size < 0) return undefined;
   // the event's children in order: the template's <System> must be the first, and no <UserData> or <RenderingInfo> come from a value
   let systemSeen = false;
-  let eventData: XmlElement | { plan: readonly DataPlan[]; values: readonly SubValue[] } | undefined;
+  let eventData: XmlElement | { plan: EventDataPlan; values: readonly SubValue[] } | undefined;
   for (const c of plan.eventChildren) {
     if (typeof c === 'string') {
       if (c === 'System') systemSeen = true;
-      else if (c === 'EventData') eventData ??= { plan: plan.eventData ?? [], values };
+      else if (c === 'EventData' && plan.eventData) eventData ??= { plan: plan.eventData, values };
       continue;
     }
     const v = values[c];
-    if (typeof v === 'string') size += 1 + v.length;
-    else if (v === undefined || v.k === 'null') size += 1;
-    else if (v.k === 'array') return undefined;
+    const n = textSize(v);
+    if (n >= 0) size += n;
+    else if (typeof v === 'string' || v === undefined || v.k !== 'xml') return undefined;
     else {
       const inst = v.instance;
       const vp = inst ? planOf(inst.template, inst.defOff) : null;
@@ -276,7 +285,7 @@ export function planFields(plan: FieldsPlan, values: readonly SubValue[], maxSiz
         size = withValue;
         for (const name of vp.names) {
           if (name === 'UserData' || name === 'RenderingInfo' || (name === 'System' && !systemSeen)) return undefined;
-          if (name === 'EventData') eventData ??= { plan: vp.eventData ?? [], values: inst.values };
+          if (name === 'EventData' && vp.eventData) eventData ??= { plan: vp.eventData, values: inst.values };
         }
       } else {
         size += expandedSize(v.nodes, maxSize);
@@ -291,44 +300,32 @@ export function planFields(plan: FieldsPlan, values: readonly SubValue[], maxSiz
   }
   if (size > maxSize) return undefined;
   const s = plan.system;
-  const elementText = (t: TextPlan): string => (typeof t === 'string' ? t.trim() : textOfPlan(t, values).trim());
   const f: WindowsEventFields = {
     providerName: textOfPlan(s.providerName, values), eventSourceName: textOfPlan(s.eventSourceName, values),
-    providerGuid: textOfPlan(s.providerGuid, values), eventId: elementText(s.eventId), version: elementText(s.version),
-    level: elementText(s.level), task: elementText(s.task), opcode: elementText(s.opcode), keywords: elementText(s.keywords),
-    systemTime: textOfPlan(s.systemTime, values), recordId: elementText(s.recordId), activityId: textOfPlan(s.activityId, values),
+    providerGuid: textOfPlan(s.providerGuid, values), eventId: elementText(s.eventId, values), version: elementText(s.version, values),
+    level: elementText(s.level, values), task: elementText(s.task, values), opcode: elementText(s.opcode, values), keywords: elementText(s.keywords, values),
+    systemTime: textOfPlan(s.systemTime, values), recordId: elementText(s.recordId, values), activityId: textOfPlan(s.activityId, values),
     relatedActivityId: textOfPlan(s.relatedActivityId, values), processId: textOfPlan(s.processId, values),
-    threadId: textOfPlan(s.threadId, values), channel: elementText(s.channel), computer: elementText(s.computer),
+    threadId: textOfPlan(s.threadId, values), channel: elementText(s.channel, values), computer: elementText(s.computer, values),
     userId: textOfPlan(s.userId, values),
   };
   if (eventData !== undefined) {
     const data = 'plan' in eventData ? planEventData(eventData.plan, eventData.values) : eventDataOf(eventData);
-    if (data && Object.keys(data).length > 0) f.eventData = data;
+    if (Object.keys(data).length > 0) f.eventData = data;
   }
   return f;
 }
 
 /** `<EventData>` as `eventDataOf` reads it off the tree, from a data plan and its values. */
-function planEventData(plan: readonly DataPlan[], values: readonly SubValue[]): Record<string, string> | undefined {
-  const build = builderOf(plan);
-  if (build) return build(values);
-  const out: Record<string, string> = {};
-  let unnamed = 0;
-  let any = false;
-  for (const d of plan) {
-    const t = textOfPlan(d.text, values);
-    if (d.binary) {
-      if (t !== '') { out.Binary = t; any = true; }
-      continue;
-    }
-    const name = textOfPlan(d.name, values);
-    if (name) { out[name] = t; any = true; }
-    else {
-      unnamed++;
-      if (t !== '') { out[`param${unnamed}`] = t; any = true; }
-    }
+function planEventData(plan: EventDataPlan, values: readonly SubValue[]): Record<string, string> {
+  if (plan.build) return plan.build(values);
+  const data = new EventDataGatherer();
+  for (const d of plan.entries) {
+    const text = textOfPlan(d.text, values);
+    if (d.binary) data.binary(text);
+    else data.data(textOfPlan(d.name, values), text);
   }
-  return any && Object.keys(out).length > 0 ? out : undefined;
+  return data.out;
 }
 
 type DataBuilder = (values: readonly SubValue[]) => Record<string, string>;
@@ -342,28 +339,21 @@ type DataBuilder = (values: readonly SubValue[]) => Record<string, string>;
 const builders = new Map<string, DataBuilder | false>();
 const MAX_BUILDERS = 4096;
 
-function builderOf(plan: readonly DataPlan[] & { builder?: DataBuilder | false }): DataBuilder | false {
-  if (plan.builder !== undefined) return plan.builder;
+function builderOf(plan: readonly DataPlan[]): DataBuilder | false {
   let key = '';
   const names = new Set<string>();
-  let ok = plan.length > 0;
   for (const d of plan) {
-    if (d.binary || typeof d.name !== 'string' || d.name === '' || d.name === '__proto__' || names.has(d.name) || typeof d.text === 'object') { ok = false; break; }
+    if (d.binary || typeof d.name !== 'string' || d.name === '' || d.name === '__proto__' || names.has(d.name) || typeof d.text === 'object') return false;
     names.add(d.name);
     key += `${JSON.stringify(d.name)}:${typeof d.text === 'number' ? d.text : JSON.stringify(d.text)},`;
   }
-  let b: DataBuilder | false = false;
-  if (ok) {
-    const known = builders.get(key);
-    if (known !== undefined) b = known;
-    else {
-      b = compileBuilder(plan);
-      if (builders.size >= MAX_BUILDERS) builders.clear();
-      builders.set(key, b);
-    }
+  if (plan.length === 0) return false;
+  let b = builders.get(key);
+  if (b === undefined) {
+    b = compileBuilder(plan);
+    if (builders.size >= MAX_BUILDERS) builders.clear();
+    builders.set(key, b);
   }
-  // kept on the (per chunk) plan too, so that the key is made once per chunk
-  Object.defineProperty(plan, 'builder', { value: b });
   return b;
 }
 
