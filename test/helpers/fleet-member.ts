@@ -3,7 +3,8 @@
  * printing JSON lines on stdout ({ev: 'acquired'|'lost'|'write'|'ready', t: epoch ms, ...}).
  * Its configuration is argv[2] (JSON): esUrl, index, fleet, rules, leaseMs, member, fenceIndex.
  * With fenceIndex it writes, every 150 ms, one fenced document per rule it owns with the token it took
- * before a 100 ms pause (a write in flight when a pause hits), and prints whether it was accepted.
+ * before a 100 ms pause (a write in flight when a pause hits), and prints whether it was accepted (with
+ * the document's sequence number after an accepted write, which orders it against other members' writes).
  * Stdin lines: {"rules": [...]} for a reload, "stop" for a graceful stop.
  */
 import { createInterface } from 'node:readline';
@@ -29,8 +30,8 @@ async function writer(index: string): Promise<void> {
       const asked = Date.now();
       const managerSays = mgr.fencingToken(rule) ?? null;
       try {
-        await fencedIndex(client, { index, id: rule, token, document: { rule, by: args.member } });
-        out({ ev: 'write', rule, token, managerSays, asked, outcome: 'accepted' });
+        const { seqNo } = await fencedIndex(client, { index, id: rule, token, document: { rule, by: args.member } });
+        out({ ev: 'write', rule, token, managerSays, asked, outcome: 'accepted', seqNo });
       } catch (err) {
         out({ ev: 'write', rule, token, managerSays, asked, outcome: err instanceof FencedOut ? 'refused' : `error ${String(err)}` });
       }
