@@ -1,0 +1,80 @@
+import type { EventDoc, PipelineEvent, Span } from '../../../src/core/event';
+import { timeMsOf } from '../../../src/core/timestamp';
+import type { LineSplitter } from '../line-splitter';
+import type { SpanBuilder } from '../span-builder';
+import { cutLines, type NdjsonResult } from './ndjson-job';
+import type { NdjsonPool } from './ndjson-pool';
+
+export type Submit = (span: Span) => Promise<void>;
+
+/** What the jobs of one file carry besides their lines. */
+export interface JobContext {
+  hostName: string;
+  dataset: string;
+  timestampField?: string;
+  maxLineBytes: number;
+}
+
+/**
+ * The reads of one file made into spans on the pool's workers, in file order: each chunk's complete lines
+ * go out as a job, and the results come back as spans in the order the chunks were read, at most `depth`
+ * jobs ahead of the last span submitted. A span is the same as the reading thread's `SpanBuilder` makes of
+ * the same bytes (same documents, ids and times): the file's clock is the builder's, and lines a job could
+ * not time (none before them in the job had a time) take it here.
+ */
+export class SpanJobs {
+  private readonly running: Promise<NdjsonResult>[] = [];
+
+  constructor(private readonly pool: NdjsonPool, private readonly builder: SpanBuilder, private readonly ctx: JobContext, private readonly depth: number) {}
+
+  /** Jobs given out and not yet made spans. */
+  get pending(): number { return this.running.length; }
+
+  /** Gives the complete lines of `chunk` (read at the splitter's position) to a worker; submits the oldest results past `depth`. */
+  async push(chunk: Buffer, splitter: LineSplitter, path: string, submit: Submit): Promise<void> {
+    const cut = cutLines(chunk, splitter);
+    if (cut) {
+      const c = this.ctx;
+      this.running.push(this.pool.run({
+        path, hostName: c.hostName, dataset: c.dataset, timestampField: c.timestampField, ingested: new Date().toISOString(), maxLineBytes: c.maxLineBytes, ...cut,
+      }));
+    }
+    while (this.running.length > this.depth) await this.submitOldest(submit);
+  }
+
+  /** Submits every job's span, in order. */
+  async settle(submit: Submit): Promise<void> {
+    while (this.running.length > 0) await this.submitOldest(submit);
+  }
+
+  private async submitOldest(submit: Submit): Promise<void> {
+    const r = await this.running.shift()!;
+    const span = this.spanOf(r);
+    if (span) await submit(span);
+  }
+
+  private spanOf(r: NdjsonResult): Span | null {
+    const n = r.starts.length;
+    if (n === 0) return null;
+    const b = this.builder;
+    const docs = JSON.parse(r.text) as EventDoc[];
+    const events: PipelineEvent[] = new Array(n);
+    const span: Span = { source: b.source, start: r.starts[0], end: r.end, pending: 0, events };
+    const timeBefore = b.clock.latest;
+    const { text, bounds, starts, times } = r;
+    for (let i = 0; i < n; i++) {
+      const doc = docs[i];
+      if (i < r.unplaced && timeBefore !== undefined) {
+        // no time of its own, none before it in the job: the file's last time (what the builder would have given it)
+        b.clock.place(doc, false);
+        events[i] = { id: b.ids.of(starts[i]), doc, span, time: timeMsOf(doc['@timestamp']), text: JSON.stringify(doc) };
+      } else {
+        events[i] = { id: b.ids.of(starts[i]), doc, span, time: times[i], text: text.slice(bounds[2 * i], bounds[2 * i + 1]) };
+      }
+    }
+    b.clock.moveTo(r.last);
+    b.addStats(r.stats);
+    b.lines += n;
+    return span;
+  }
+}
