@@ -81,7 +81,7 @@ export const fileInputSchema = {
     workers: {
       oneOf: [{ type: 'integer', minimum: 0, maximum: 64 }, { const: 'auto' }],
       default: d.workers,
-      description: 'threads that parse, shape and serialise the lines (each file in order all the same): a number (0: the reading thread does it) or `auto`, one per core but one, at most 3 (0 on one core)',
+      description: 'threads that parse, shape and serialise the lines (each file in order all the same): a number (0: the reading thread does it) or `auto`, one per core but two, at most 3 (0 on one or two cores)',
     },
   },
 } as const;

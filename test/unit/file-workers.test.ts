@@ -8,10 +8,15 @@ import type { Span } from '../../src/core/event';
 import { LineSplitter } from '../../collectors/file/line-splitter';
 import { SpanBuilder } from '../../collectors/file/span-builder';
 import { SpanJobs } from '../../collectors/file/workers/span-jobs';
-import { NdjsonPool } from '../../collectors/file/workers/ndjson-pool';
+import { NdjsonPool, ndjsonWorkers } from '../../collectors/file/workers/ndjson-pool';
 import { cutLines, runNdjsonJob, type NdjsonJob } from '../../collectors/file/workers/ndjson-job';
 import { newNdjsonStats } from '../../collectors/ndjson/ndjson';
 import { silentLogger } from '../../src/core/log';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { tempDir } from '../helpers/temp-dir';
+import { loadConfig, checkConfigFile } from '../../src/runtime/config/load';
+import type { FileInputConfig } from '../../collectors/file/config';
 
 const MAX_LINE = 300;
 
@@ -144,8 +149,7 @@ describe('file input workers (NDJSON lines made events on worker threads)', func
     const splitter = new LineSplitter(MAX_LINE, 0);
     const jobs: NdjsonJob[] = [];
     for (const c of chunksOf(file, 8)) {
-      const cut = cutLines(c, splitter);
-      if (cut) jobs.push({ path: CTX.path, hostName: CTX.hostName, dataset: CTX.dataset, ingested: '2026-03-01T00:00:00.000Z', maxLineBytes: MAX_LINE, ...cut });
+      for (const cut of cutLines(c, splitter)) jobs.push({ path: CTX.path, hostName: CTX.hostName, dataset: CTX.dataset, ingested: '2026-03-01T00:00:00.000Z', maxLineBytes: MAX_LINE, ...cut });
     }
     const pool = new NdjsonPool(1, silentLogger(), 'test');
     try {
@@ -164,14 +168,48 @@ describe('file input workers (NDJSON lines made events on worker threads)', func
     }
   });
 
-  it('cuts a read at its last newline, the line carried from earlier reads ended by the splitter (and cut to the limit)', () => {
+  it('cuts a read at its last newline, the line carried from earlier reads ended by the splitter (and cut to the limit), the rest in pieces at newlines', () => {
     const s = new LineSplitter(5, 10);
-    expect(cutLines(Buffer.from('abcdefgh'), s)).to.equal(null);
-    const cut = cutLines(Buffer.from('ij\nkl\nmn\nop'), s)!;
-    expect(cut.first).to.deep.equal({ line: new Uint8Array(Buffer.from('abcde')), start: 10, next: 21, truncated: true });
-    expect(Buffer.from(cut.body).toString()).to.equal('kl\nmn\n');
-    expect(cut.base).to.equal(21);
-    expect(s.lineStart).to.equal(27);
+    expect(cutLines(Buffer.from('abcdefgh'), s, 4)).to.deep.equal([]);
+    const cuts = cutLines(Buffer.from('ij\nkl\nmn\nlonger\nq\nop'), s, 4);
+    const shownCuts = cuts.map((c) => ({ first: c.first && { ...c.first, line: Buffer.from(c.first.line).toString() }, body: Buffer.from(c.body).toString(), base: c.base }));
+    expect(shownCuts).to.deep.equal([
+      { first: { line: 'abcde', start: 10, next: 21, truncated: true }, body: 'kl\n', base: 21 },
+      { first: null, body: 'mn\n', base: 24 },
+      { first: null, body: 'longer\n', base: 27 },
+      { first: null, body: 'q\n', base: 34 },
+    ]);
+    expect(s.lineStart).to.equal(36);
     expect(s.pendingBytes).to.equal(2);
+    // a read that only ends the carried line
+    const only = cutLines(Buffer.from('p\nrest'), s, 4);
+    expect(only.map((c) => [c.first?.start, c.first?.next, c.body.length, c.base])).to.deep.equal([[36, 40, 0, 40]]);
+    expect(s.lineStart).to.equal(40);
+  });
+
+  it('`workers`: auto is none on one or two cores, then one per core but two, at most 3; a count is taken as it is', () => {
+    expect([1, 2, 3, 4, 5, 16].map((cores) => ndjsonWorkers('auto', cores))).to.deep.equal([0, 0, 1, 2, 3, 3]);
+    expect([0, 1, 2, 7].map((n) => ndjsonWorkers(n, 2))).to.deep.equal([0, 1, 2, 7]);
+  });
+
+  it('vigil.yaml: `workers` defaults to auto, takes a count or auto, and refuses anything else', () => {
+    const tmp = tempDir('workers-cfg');
+    try {
+      const cfgOf = (input: string) => {
+        writeFileSync(join(tmp.path, 'vigil.yaml'), `inputs:\n  - { type: file, paths: ["logs/*.json"]${input} }\n`);
+        return loadConfig('vigil.yaml', { cwd: tmp.path, env: {} }).inputs[0] as FileInputConfig;
+      };
+      expect(cfgOf('').workers).to.equal('auto');
+      expect(cfgOf(', workers: 2').workers).to.equal(2);
+      expect(cfgOf(', workers: 0').workers).to.equal(0);
+      for (const bad of ['many', '-1', '1.5']) {
+        writeFileSync(join(tmp.path, 'vigil.yaml'), `inputs:\n  - { type: file, paths: ["logs/*.json"], workers: ${bad} }\n`);
+        const problems = checkConfigFile('vigil.yaml', { cwd: tmp.path, env: {} }).map((p) => `${p.line}:${p.col}: ${p.message}`);
+        expect(problems, bad).to.have.length(1);
+        expect(problems[0], bad).to.match(/^2:\d+: .*workers/);
+      }
+    } finally {
+      tmp.cleanup();
+    }
   });
 });

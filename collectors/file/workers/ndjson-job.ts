@@ -94,20 +94,29 @@ function asBuffer(u: Uint8Array): Buffer {
 
 const noLine: LineHandler = () => undefined;
 
-/** The complete lines of a chunk, cut off for a job; the chunk's incomplete last line stays in the splitter. */
+/** The complete lines of a chunk, cut off for a job. */
 export type CutLines = Pick<NdjsonJob, 'first' | 'body' | 'base'>;
 
 /**
- * Cuts `chunk`, the bytes at `splitter`'s position, at its last newline: the line the splitter carried from
- * earlier reads is ended (and cut to the size limit) by the splitter as usual, the complete lines after it
- * are copied out as they are (the worker's own splitter cuts over-long ones the same way), and the bytes
- * after the last newline are carried on. Null when the chunk ends no line.
+ * The most bytes of lines in one job (a line longer goes whole). Small enough that a job's documents' text
+ * (the lines grow by the fields the normaliser adds) stays under V8's large-object size in the reading
+ * thread, where it lives while its events are in flight: a large object is freed by full collections only,
+ * and the resident memory would grow with every read between two of them.
  */
-export function cutLines(chunk: Buffer, splitter: LineSplitter): CutLines | null {
+export const JOB_BYTES = 32 * 1024;
+
+/**
+ * Cuts `chunk`, the bytes at `splitter`'s position, at its last newline into jobs' lines: the line the
+ * splitter carried from earlier reads is ended (and cut to the size limit) by the splitter as usual, the
+ * complete lines after it are copied out as they are, in pieces of about `pieceBytes` cut at newlines
+ * (the worker's own splitter cuts over-long lines the same way), and the bytes after the last newline are
+ * carried on. Empty when the chunk ends no line.
+ */
+export function cutLines(chunk: Buffer, splitter: LineSplitter, pieceBytes = JOB_BYTES): CutLines[] {
   const last = chunk.lastIndexOf(0x0a);
   if (last < 0) {
     splitter.push(chunk, noLine);
-    return null;
+    return [];
   }
   let first: CarriedLine | null = null;
   let from = 0;
@@ -118,10 +127,20 @@ export function cutLines(chunk: Buffer, splitter: LineSplitter): CutLines | null
     });
     from = nl + 1;
   }
-  const base = splitter.lineStart;
-  const body = new Uint8Array(last + 1 - from);
-  body.set(chunk.subarray(from, last + 1));
-  splitter.reset(base + body.length);
+  const base = splitter.lineStart - from; // the file offset of chunk[0]
+  const cuts: CutLines[] = [];
+  for (let at = from; at <= last || cuts.length === 0;) {
+    let to = last + 1;
+    if (to - at > pieceBytes) {
+      const nl = chunk.lastIndexOf(0x0a, at + pieceBytes - 1);
+      to = nl >= at ? nl + 1 : chunk.indexOf(0x0a, at + pieceBytes) + 1;
+    }
+    const body = new Uint8Array(to - at);
+    body.set(chunk.subarray(at, to));
+    cuts.push({ first: cuts.length === 0 ? first : null, body, base: base + at });
+    at = to;
+  }
+  splitter.reset(base + last + 1);
   if (last + 1 < chunk.length) splitter.push(chunk.subarray(last + 1), noLine);
-  return { first, body, base };
+  return cuts;
 }

@@ -23,21 +23,23 @@ export interface JobContext {
  * not time (none before them in the job had a time) take it here.
  */
 export class SpanJobs {
-  private readonly running: Promise<NdjsonResult>[] = [];
+  /** per read given out: its jobs' results */
+  private readonly running: Promise<NdjsonResult>[][] = [];
 
   constructor(private readonly pool: NdjsonPool, private readonly builder: SpanBuilder, private readonly ctx: JobContext, private readonly depth: number) {}
 
-  /** Jobs given out and not yet made spans. */
+  /** Reads given out and not yet made spans. */
   get pending(): number { return this.running.length; }
 
   /** Gives the complete lines of `chunk` (read at the splitter's position) to a worker; submits the oldest results past `depth`. */
   async push(chunk: Buffer, splitter: LineSplitter, path: string, submit: Submit): Promise<void> {
-    const cut = cutLines(chunk, splitter);
-    if (cut) {
+    const cuts = cutLines(chunk, splitter);
+    if (cuts.length > 0) {
       const c = this.ctx;
-      this.running.push(this.pool.run({
-        path, hostName: c.hostName, dataset: c.dataset, timestampField: c.timestampField, ingested: new Date().toISOString(), maxLineBytes: c.maxLineBytes, ...cut,
-      }));
+      const ingested = new Date().toISOString();
+      this.running.push(cuts.map((cut) => this.pool.run({
+        path, hostName: c.hostName, dataset: c.dataset, timestampField: c.timestampField, ingested, maxLineBytes: c.maxLineBytes, ...cut,
+      })));
     }
     while (this.running.length > this.depth) await this.submitOldest(submit);
   }
@@ -48,32 +50,40 @@ export class SpanJobs {
   }
 
   private async submitOldest(submit: Submit): Promise<void> {
-    const r = await this.running.shift()!;
-    const span = this.spanOf(r);
+    const results = await Promise.all(this.running.shift()!);
+    const span = this.spanOf(results);
     if (span) await submit(span);
   }
 
-  private spanOf(r: NdjsonResult): Span | null {
-    const n = r.starts.length;
+  /** One read's span: its jobs' events in order (what the builder makes of the same read). */
+  private spanOf(results: NdjsonResult[]): Span | null {
+    let n = 0;
+    for (const r of results) n += r.starts.length;
     if (n === 0) return null;
     const b = this.builder;
-    const docs = JSON.parse(r.text) as EventDoc[];
     const events: PipelineEvent[] = new Array(n);
-    const span: Span = { source: b.source, start: r.starts[0], end: r.end, pending: 0, events };
-    const timeBefore = b.clock.latest;
-    const { text, bounds, starts, times } = r;
-    for (let i = 0; i < n; i++) {
-      const doc = docs[i];
-      if (i < r.unplaced && timeBefore !== undefined) {
-        // no time of its own, none before it in the job: the file's last time (what the builder would have given it)
-        b.clock.place(doc, false);
-        events[i] = { id: b.ids.of(starts[i]), doc, span, time: timeMsOf(doc['@timestamp']), text: JSON.stringify(doc) };
-      } else {
-        events[i] = { id: b.ids.of(starts[i]), doc, span, time: times[i], text: text.slice(bounds[2 * i], bounds[2 * i + 1]) };
+    const span: Span = { source: b.source, start: -1, end: results[results.length - 1].end, pending: 0, events };
+    let k = 0;
+    for (const r of results) {
+      const m = r.starts.length;
+      if (m === 0) continue;
+      if (span.start < 0) span.start = r.starts[0];
+      const docs = JSON.parse(r.text) as EventDoc[];
+      const timeBefore = b.clock.latest;
+      const { text, bounds, starts, times } = r;
+      for (let i = 0; i < m; i++) {
+        const doc = docs[i];
+        if (i < r.unplaced && timeBefore !== undefined) {
+          // no time of its own, none before it in the job: the file's last time (what the builder would have given it)
+          b.clock.place(doc, false);
+          events[k++] = { id: b.ids.of(starts[i]), doc, span, time: timeMsOf(doc['@timestamp']), text: JSON.stringify(doc) };
+        } else {
+          events[k++] = { id: b.ids.of(starts[i]), doc, span, time: times[i], text: text.slice(bounds[2 * i], bounds[2 * i + 1]) };
+        }
       }
+      b.clock.moveTo(r.last);
+      b.addStats(r.stats);
     }
-    b.clock.moveTo(r.last);
-    b.addStats(r.stats);
     b.lines += n;
     return span;
   }
