@@ -39,6 +39,8 @@ interface FileMeta {
 }
 
 const FILE_PREFIX = fileSourceKey('');
+/** the fields read when no rule is loaded: none (the projection keeps what the pipeline reads of every event) */
+const NO_FIELDS: readonly string[] = [];
 /** Lost files listed in /status (the counter has them all). */
 const LOST_LISTED = 50;
 
@@ -82,7 +84,7 @@ export class FileCollector extends PolledCollector {
   private reported: NdjsonStats = newNdjsonStats();
   /** positions of files unseen for FORGET_AFTER_MS after this are dropped (time before start does not count) */
   private readonly startedAt = Date.now();
-  private spanCtx: { hostName: string; dataset: string; timestampField?: string; stats: NdjsonStats; pool?: NdjsonPool | null };
+  private spanCtx: { hostName: string; dataset: string; timestampField?: string; stats: NdjsonStats; pool?: NdjsonPool | null; fields?: () => readonly string[] | null };
   /** the threads that make lines events (`workers`); made at start, ended at stop */
   private pool: NdjsonPool | null = null;
   /** filesystem notifications (`watch: true`); made at start, closed at stop */
@@ -92,6 +94,9 @@ export class FileCollector extends PolledCollector {
   constructor(readonly cfg: FileInputConfig, private d: FileCollectorDeps, private readonly watchFn?: WatchFunction) {
     super(cfg.id, d.log, WAKE_GAP_MS);
     this.spanCtx = { hostName: d.hostName ?? hostname(), dataset: cfg.dataset, timestampField: cfg.timestamp_field, stats: this.stats };
+    // with workers, the events carry what the loaded rules read of each document (the sinks write its whole text)
+    const selection = d.selection;
+    if (selection) this.spanCtx.fields = () => { const s = selection(); return s.none ? NO_FIELDS : s.fields; };
     const included = picomatch(cfg.paths, { dot: false });
     const excluded = cfg.exclude.length ? picomatch(cfg.exclude, { dot: false }) : () => false;
     this.ownsPath = (path) => { const g = path.replace(/\\/g, '/'); return included(g) && !excluded(g); };

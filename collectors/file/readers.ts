@@ -12,7 +12,7 @@ import { SpanJobs } from './workers/span-jobs';
 export type Submit = (span: Span) => Promise<void>;
 
 /** What every reader of a file input is made with: its spans' context, and the input's workers (none: lines are made events in this thread). */
-export type ReaderContext = Omit<SpanContext, 'source' | 'identity' | 'path'> & { pool?: NdjsonPool | null };
+export type ReaderContext = Omit<SpanContext, 'source' | 'identity' | 'path'> & { pool?: NdjsonPool | null; fields?: () => readonly string[] | null };
 
 /** What one turn of reading found. */
 export type PumpResult =
@@ -36,10 +36,10 @@ abstract class ReaderBase {
   constructor(readonly identity: string, readonly source: string, public path: string, public dev: number, public ino: number,
     start: number, maxLineBytes: number, span: ReaderContext) {
     this.splitter = new LineSplitter(maxLineBytes, start);
-    const { pool, ...spanCtx } = span;
+    const { pool, fields, ...spanCtx } = span;
     this.builder = new SpanBuilder({ ...spanCtx, source, identity, path });
     this.jobs = pool && pool.size > 0
-      ? new SpanJobs(pool, this.builder, { hostName: span.hostName, dataset: span.dataset, timestampField: span.timestampField, maxLineBytes }, pool.size + 1)
+      ? new SpanJobs(pool, this.builder, { hostName: span.hostName, dataset: span.dataset, timestampField: span.timestampField, maxLineBytes, fields }, pool.size + 1)
       : null;
   }
 

@@ -12,6 +12,9 @@ import { NdjsonPool, ndjsonWorkers } from '../../collectors/file/workers/ndjson-
 import { cutLines, runNdjsonJob, type NdjsonJob } from '../../collectors/file/workers/ndjson-job';
 import { newNdjsonStats } from '../../collectors/ndjson/ndjson';
 import { silentLogger } from '../../src/core/log';
+import { RulesEngine } from '../../rules/engine';
+import { fleetSelection } from '../../rules/fleet-selection';
+import { rulesOf } from '../helpers/rules-text';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { tempDir } from '../helpers/temp-dir';
@@ -77,14 +80,14 @@ function chunksOf(buf: Buffer, seed: number): Buffer[] {
 const CTX = { hostName: 'host-a', dataset: 'test.log', source: 'file:abc', identity: '0123456789abcdef0123456789abcdef', path: '/logs/app.ndjson' };
 
 /** What must be the same either way: a span's range, and each event's id, time and stored text (ingest time masked). */
-function shown(spans: Span[]): unknown[] {
+function shown(spans: Span[], projected = false): unknown[] {
   return spans.map((s) => ({
     start: s.start,
     end: s.end,
     events: s.events.map((e) => {
-      const ingested = (e.doc.event as { ingested: string }).ingested;
+      const ingested = (JSON.parse(e.text ?? JSON.stringify(e.doc)) as { event: { ingested: string } }).event.ingested;
       const text = e.text ?? JSON.stringify(e.doc);
-      if (e.text !== undefined) expect(e.text).to.equal(JSON.stringify(e.doc)); // the text is the document's
+      if (e.text !== undefined && !projected) expect(e.text).to.equal(JSON.stringify(e.doc)); // the text is the document's
       return { id: e.id, time: e.doc['@timestamp'] === ingested ? 'ingest' : e.time, text: text.split(ingested).join('<ingested>') };
     }),
   }));
@@ -105,10 +108,10 @@ function builderSpans(chunks: Buffer[]): { spans: Span[]; stats: ReturnType<type
   return { spans, stats, lines: b.lines };
 }
 
-async function jobSpans(chunks: Buffer[], pool: NdjsonPool, depth: number): Promise<{ spans: Span[]; stats: ReturnType<typeof newNdjsonStats>; lines: number }> {
+async function jobSpans(chunks: Buffer[], pool: NdjsonPool, depth: number, fields?: () => readonly string[] | null): Promise<{ spans: Span[]; stats: ReturnType<typeof newNdjsonStats>; lines: number }> {
   const stats = newNdjsonStats();
   const b = new SpanBuilder({ ...CTX, stats });
-  const jobs = new SpanJobs(pool, b, { hostName: CTX.hostName, dataset: CTX.dataset, maxLineBytes: MAX_LINE }, depth);
+  const jobs = new SpanJobs(pool, b, { hostName: CTX.hostName, dataset: CTX.dataset, maxLineBytes: MAX_LINE, fields }, depth);
   const splitter = new LineSplitter(MAX_LINE, 0);
   const spans: Span[] = [];
   const submit = async (s: Span) => { spans.push(s); };
@@ -144,12 +147,62 @@ describe('file input workers (NDJSON lines made events on worker threads)', func
     });
   }
 
+  it('with the rules\' field list, the events carry what the rules read: the same alerts as from whole documents, the same stored texts', async () => {
+    const rules = rulesOf([
+      'rules:',
+      '  - id: logins',
+      '    type: threshold',
+      "    where: 'message: logged'",
+      '    group_by: [user.name]',
+      '    threshold: 3',
+      '    window: 1m',
+      '  - id: statuses',
+      '    type: threshold',
+      "    where: 'http.*.status_code: (203 or 204)'",
+      '    group_by: [host.name]',
+      '    threshold: 2',
+      '    window: 1m',
+      '  - id: warnings',
+      '    type: pattern',
+      "    where: 'log.level: warn'",
+      '    group_by: [host.name]',
+      '',
+    ].join('\n'));
+    const selection = fleetSelection(rules.rules);
+    expect(selection.fields).to.not.equal(null);
+    // a first line with a time: no event keeps the time of its read (which differs between the two runs)
+    const file = Buffer.concat([Buffer.from('{"time":"2026-03-01T00:00:00.000Z","msg":"first"}\n'), corpus(11, 4000)]);
+    const chunks = chunksOf(file, 12);
+    const alertsOf = (spans: Span[]): string[] => {
+      const out: string[] = [];
+      const engine = new RulesEngine(silentLogger(), { onAlerts: (cs) => { for (const c of cs) out.push(JSON.stringify(c)); } });
+      engine.use(rules);
+      for (const s of spans) for (const e of s.events) engine.process(e);
+      for (const c of engine.finish()) out.push(JSON.stringify(c));
+      return out;
+    };
+    const want = builderSpans(chunks);
+    const pool = new NdjsonPool(1, silentLogger(), 'test');
+    try {
+      const got = await jobSpans(chunks, pool, 2, () => selection.fields);
+      expect(shown(got.spans, true)).to.deep.equal(shown(want.spans));
+      const fewer = got.spans[5].events.find((e) => Object.keys(e.doc).length < Object.keys(JSON.parse(e.text!)).length);
+      expect(fewer, 'an event whose doc holds fewer fields than its text').to.not.equal(undefined);
+      const alerts = alertsOf(want.spans);
+      const fired = new Set(alerts.map((a) => (JSON.parse(a) as { alert: { rule: string } }).alert.rule));
+      expect([...fired].sort(), 'rules that fired').to.deep.equal(['logins', 'statuses', 'warnings']);
+      expect(alertsOf(got.spans)).to.deep.equal(alerts);
+    } finally {
+      await pool.close();
+    }
+  });
+
   it('a worker that dies with jobs waiting: they are done again in the reading thread, none lost, and it is replaced', async () => {
     const file = corpus(7, 3000);
     const splitter = new LineSplitter(MAX_LINE, 0);
     const jobs: NdjsonJob[] = [];
     for (const c of chunksOf(file, 8)) {
-      for (const cut of cutLines(c, splitter)) jobs.push({ path: CTX.path, hostName: CTX.hostName, dataset: CTX.dataset, ingested: '2026-03-01T00:00:00.000Z', maxLineBytes: MAX_LINE, ...cut });
+      for (const cut of cutLines(c, splitter)) jobs.push({ path: CTX.path, hostName: CTX.hostName, dataset: CTX.dataset, ingested: '2026-03-01T00:00:00.000Z', maxLineBytes: MAX_LINE, fields: null, ...cut });
     }
     const pool = new NdjsonPool(1, silentLogger(), 'test');
     try {

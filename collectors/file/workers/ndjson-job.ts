@@ -7,7 +7,9 @@
 import { LineSplitter, type LineHandler } from '../line-splitter';
 import { lineHadTime, newNdjsonStats, normaliseNdjsonAscii, normaliseNdjsonLine, type NdjsonLineContext, type NdjsonStats } from '../../ndjson/ndjson';
 import { SourceClock } from '../../ndjson/inferred-time';
+import type { EventDoc } from '../../../src/core/event';
 import { timeMsOf } from '../../../src/core/timestamp';
+import { projectDoc, projectionPlan, type Keep } from './doc-projection';
 
 /** A line begun in an earlier read and ended by this one, as the reading thread's splitter gave it. */
 export interface CarriedLine {
@@ -28,11 +30,18 @@ export interface NdjsonJob {
   /** complete lines, each ended by its newline; the first starts at byte `base` of the file */
   body: Uint8Array;
   base: number;
+  /** the fields the loaded rules read (null: every field): the projections sent back keep those */
+  fields: readonly string[] | null;
 }
 
 export interface NdjsonResult {
-  /** the documents' JSON texts as one JSON array, `[doc,doc,…]`: one JSON.parse gives them all */
+  /** the documents' JSON texts as one JSON array, `[doc,doc,…]` */
   text: string;
+  /**
+   * What the rules read of each document (`fields`), as one JSON array: one JSON.parse gives them all;
+   * null when they read every field (the documents are parsed from `text` then)
+   */
+  projected: string | null;
   /** per line, two numbers: where its document's text starts in `text`, and where it ends */
   bounds: Uint32Array;
   /** per line: its byte offset in the file (its id and `log.offset`) */
@@ -59,6 +68,8 @@ export function runNdjsonJob(job: NdjsonJob): NdjsonResult {
     hostName: job.hostName, path: job.path, offset: 0, dataset: job.dataset, timestampField: job.timestampField, truncated: false, ingested: job.ingested,
   };
   const texts: string[] = [];
+  const plan = planFor(job.fields);
+  const projections: EventDoc[] | null = plan === true ? null : [];
   const starts: number[] = [];
   const times: number[] = [];
   let unplaced = 0;
@@ -69,6 +80,7 @@ export function runNdjsonJob(job: NdjsonJob): NdjsonResult {
     const doc = line === null ? normaliseNdjsonAscii(text!, ctx, stats) : normaliseNdjsonLine(line, ctx, stats);
     if (clock.place(doc, lineHadTime()) === 'ingest') unplaced++;
     texts.push(JSON.stringify(doc));
+    if (projections) projections.push(projectDoc(doc, plan));
     starts.push(start);
     times.push(timeMsOf(doc['@timestamp']));
     end = next;
@@ -84,7 +96,16 @@ export function runNdjsonJob(job: NdjsonJob): NdjsonResult {
     bounds[2 * i + 1] = at;
     at++; // the comma
   }
-  return { text: `[${texts.join(',')}]`, bounds, starts: Float64Array.from(starts), times: Float64Array.from(times), unplaced, last: clock.latest, end, stats };
+  return { text: `[${texts.join(',')}]`, projected: projections && JSON.stringify(projections), bounds, starts: Float64Array.from(starts), times: Float64Array.from(times), unplaced, last: clock.latest, end, stats };
+}
+
+/** The plan of the last field list seen (it changes only when the rules are reloaded). */
+let lastPlan: { key: string; plan: Keep } | null = null;
+
+function planFor(fields: readonly string[] | null): Keep {
+  const key = fields === null ? '\u0000all' : fields.join('\n');
+  if (lastPlan?.key !== key) lastPlan = { key, plan: projectionPlan(fields) };
+  return lastPlan.plan;
 }
 
 /** A Buffer over the same bytes (a message delivers a Buffer as a plain Uint8Array). */
