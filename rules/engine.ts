@@ -379,7 +379,12 @@ export class RulesEngine implements RulesEntry {
     for (const e of events) {
       const wm = e.t - r.def.allowed_lateness_ms;
       if (wm >= r.nextAdvance) this.advanceRule(r, wm, out);
-      this.count(r, e.doc, e.t, out);
+      if (e.teach && r.detector.learn) {
+        const g = r.groupOf(e.doc);
+        r.detector.learn(e.t, g.key, g.values, r.input ? r.input.read(e.doc) : e.doc);
+      } else {
+        this.count(r, e.doc, e.t, out);
+      }
     }
     // the re-read events are the newest this runner has seen when it had seen none, or older ones: event
     // time (and the inputs' progress, counted from when the newest event came) goes on from them

@@ -73,7 +73,10 @@ export class FleetRunner {
     this.takeoverMetrics = takeoverMetrics(d.metrics.registry);
     this.takeovers = new RuleTakeovers({
       engine: d.engine, log: d.log, metrics: this.takeoverMetrics,
-      reread: (def, now) => rereadRuleEvents(this.client, { index: d.input.index, def, filter: d.input.filter, now }),
+      reread: (def, now) => rereadRuleEvents(this.client, {
+        index: d.input.index, def, filter: d.input.filter, now,
+        onSeedsRefused: (reason) => d.log.warn({ rule: def.id, err: reason }, 'fleet: Elasticsearch refused the look-up of what the rule knew before its re-read span (its fields cannot be aggregated?); its terms, values or quiet groups from before are learnt again'),
+      }),
       openAlerts: (rule) => readOpenAlerts(this.client, rule, d.cfg.leases.fleet),
       inputPolls: () => d.inputStatus().polls,
       owns: (rule) => this.leases.fencingToken(rule) !== undefined,
