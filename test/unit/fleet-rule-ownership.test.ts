@@ -317,3 +317,58 @@ rules:
     expect(takeover('ip-changed', [beat('10.1.0.2', TAKEOVER - 60_000)])).to.deep.equal([]);
   });
 });
+
+describe('fleet runner: realert goes on from the former owner\'s last notification before the re-read span', () => {
+  const RULES_RA = `
+rules:
+  - id: admin-logon
+    type: pattern
+    where: 'event.code: 4672'
+    group_by: [user.name]
+    realert: 1h
+`;
+  const TAKEOVER = T0 + 86_400_000;
+  const logon = (t: number) => ({ doc: { '@timestamp': new Date(t).toISOString(), event: { code: '4672' }, user: { name: 'bob' } }, t, id: `l-${t}` });
+
+  function takeover(notified: Array<{ groupKey: string; at: number }>, later: number[] = []): Array<[string, boolean]> {
+    let clock = TAKEOVER;
+    const changes: AlertChange[] = [];
+    const engine = new RulesEngine(silentLogger(), { fleet: true, live: true, now: () => clock, onAlerts: (c) => changes.push(...c) });
+    engine.use(rulesOf(RULES_RA));
+    engine.beginTakeover('admin-logon');
+    // a match a minute before the takeover, in the re-read span (two windows and the lateness)
+    engine.completeTakeover('admin-logon', [logon(TAKEOVER - 60_000)], [], TAKEOVER, notified);
+    const span: Span = { source: 'es:in:uuid:0', start: 0, end: 1, pending: 0, events: [] };
+    for (const t of later) { clock = t; engine.process({ id: `l-${t}`, doc: logon(t).doc, span, position: 0, time: t }); }
+    return changes.filter((c) => c.alert.state === 'firing').map((c) => [c.alert.fired_at, c.send]);
+  }
+
+  it('bob notified 30 minutes before the takeover: the match in the span is held back, one an hour after that notification is sent', () => {
+    const fired = takeover([{ groupKey: '["bob"]', at: TAKEOVER - 30 * 60_000 }], [TAKEOVER + 31 * 60_000]);
+    expect(fired).to.deep.equal([[new Date(TAKEOVER - 60_000).toISOString(), false], [new Date(TAKEOVER + 31 * 60_000).toISOString(), true]]);
+  });
+
+  it('without it (as before), the new owner notified at once', () => {
+    expect(takeover([])).to.deep.equal([[new Date(TAKEOVER - 60_000).toISOString(), true]]);
+  });
+
+  it('a takeover asks the alert history for the notifications from realert before its "now" to the start of its re-read span', async () => {
+    const { RuleTakeovers } = await import('../../src/runtime/fleet-runner/rule-takeovers');
+    const engine = new RulesEngine(silentLogger(), { fleet: true, live: true, now: () => TAKEOVER });
+    engine.use(rulesOf(RULES_RA));
+    const asked: Array<[string, number, number]> = [];
+    const takeovers = new RuleTakeovers({
+      engine, log: silentLogger(), inputPolls: () => 0, owns: () => true,
+      reread: async () => [],
+      lastNotified: async (rule, from, to) => { asked.push([rule, from, to]); return []; },
+    });
+    takeovers.acquired('admin-logon');
+    await new Promise((r) => setTimeout(r, 20));
+    // the span: two pattern windows (5 minutes by default) and the lateness (a minute)
+    expect(asked).to.deep.equal([['admin-logon', TAKEOVER - 3_600_000, TAKEOVER - 11 * 60_000]]);
+  });
+
+  it('another group\'s notification holds nothing back', () => {
+    expect(takeover([{ groupKey: '["alice"]', at: TAKEOVER - 30 * 60_000 }])).to.deep.equal([[new Date(TAKEOVER - 60_000).toISOString(), true]]);
+  });
+});
