@@ -363,9 +363,10 @@ export class RulesEngine implements RulesEntry {
    * Ends a takeover: the re-read events (event time order) and those kept meanwhile go through the rule
    * alone, each `_id` once; its alert changes go out as usual (one the former owner already wrote has
    * the same deterministic id). The rule is evaluated from then on. Undefined when the takeover was
-   * given up meanwhile (`releaseRule`) or the rule is gone.
+   * given up meanwhile (`releaseRule`) or the rule is gone. `notifiedBefore`: the former owner's last
+   * notification of each group before the re-read span, from which realert goes on.
    */
-  completeTakeover(rule: string, reread: RebuildEvent[], open: Array<Omit<OpenAlert, 'groupValues'>> = [], takeoverAt = this.now()): { events: number; changes: AlertChange[] } | undefined {
+  completeTakeover(rule: string, reread: RebuildEvent[], open: Array<Omit<OpenAlert, 'groupValues'>> = [], takeoverAt = this.now(), notifiedBefore: Array<{ groupKey: string; at: number }> = []): { events: number; changes: AlertChange[] } | undefined {
     const r = this.compiled.find((c) => c.def.id === rule);
     if (!this.ownership || !r) return undefined;
     const events = this.ownership.completeTakeover(rule, reread);
@@ -374,12 +375,18 @@ export class RulesEngine implements RulesEntry {
     // event time passed the takeover, they resolve
     // (an alert still going on fires again in the re-read windows at their first decidable end; one that
     // fires only later is a new alert, and the carried-on one ended before it)
+    r.lifecycle.notifiedBefore(notifiedBefore);
     r.lifecycle.adopt(open.map((o) => ({ ...o, groupValues: groupValuesOf(r.def.group_by, o.groupKey) })), takeoverAt, continuesBy(r.def, takeoverAt, r.advanceEvery));
     const out: AlertChange[] = [];
     for (const e of events) {
       const wm = e.t - r.def.allowed_lateness_ms;
       if (wm >= r.nextAdvance) this.advanceRule(r, wm, out);
-      this.count(r, e.doc, e.t, out);
+      if (e.teach && r.detector.learn) {
+        const g = r.groupOf(e.doc);
+        r.detector.learn(e.t, g.key, g.values, r.input ? r.input.read(e.doc) : e.doc);
+      } else {
+        this.count(r, e.doc, e.t, out);
+      }
     }
     // the re-read events are the newest this runner has seen when it had seen none, or older ones: event
     // time (and the inputs' progress, counted from when the newest event came) goes on from them

@@ -36,4 +36,5 @@ export { importElasticRules, type ImportReport } from './import-elastic';
 // what a fleet runner fetches from Elasticsearch for the loaded rules (the Elasticsearch input's selection)
 export { fleetSelection } from './fleet-selection';
 export { takeoverSpanMs, type RebuildEvent } from './rule-ownership';
+export { takeoverSeedPlan, type TakeoverSeedPlan } from './takeover-seeds';
 export type { RuleDef } from './types';

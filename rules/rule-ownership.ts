@@ -36,6 +36,8 @@ export interface RebuildEvent {
   t: number;
   /** the document's `_id`, when known (events without one are never recognised as counted twice) */
   id?: string;
+  /** from before the re-read span, only to teach the rule what it knew (rules/takeover-seeds.ts): it fires nothing */
+  teach?: boolean;
 }
 
 interface RuleGate {

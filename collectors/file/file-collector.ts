@@ -307,6 +307,7 @@ export class FileCollector extends PolledCollector {
 
   /** Re-discovers the globs and opens readers for content not read yet. */
   async scan(): Promise<void> {
+    const created = this.d.registry.created;
     const { files, skipped } = await discover(this.cfg.paths, this.cfg.exclude, this.cfg.follow_symlinks === true);
     for (const s of skipped) {
       if (s.reason === 'directory') this.warnOnce(s.path, 'directory', 'a directory matches the input glob; skipped');
@@ -378,6 +379,7 @@ export class FileCollector extends PolledCollector {
       await this.openGzip(f, fp, source, start, this.liveName(source) ?? f.path);
     }
     waiting += await this.followRotations(byIdentity);
+    if (this.d.registry.created > created) await this.commitNewFiles();
     this.waiting = waiting;
     this.d.metrics.filesWaiting.set({ input: this.cfg.id }, waiting);
     this.d.metrics.openFiles.set({ input: this.cfg.id }, this.readers.size);
@@ -427,6 +429,20 @@ export class FileCollector extends PolledCollector {
     this.d.metrics.fileEvents.inc({ input: this.cfg.id, event: 'opened' });
     this.d.log.info({ input: this.cfg.id, path: f.path, identity: fp, from: start, isize }, 'reading a compressed rotated file');
     return true;
+  }
+
+  /**
+   * Files opened for the first time are in the committed registry before a line of them is read: should
+   * the daemon die before its next periodic commit and the file be rotated away while it is down, the
+   * rotation search knows what to look for (else the rest of the file would be lost, silently). A failed
+   * commit (a full disk) does not stop the reading: the periodic committer reports it and retries.
+   */
+  private async commitNewFiles(): Promise<void> {
+    try {
+      await this.d.registry.commit();
+    } catch (err) {
+      this.d.log.debug({ input: this.cfg.id, err: (err as Error).message }, 'could not commit the checkpoints of new files before reading them');
+    }
   }
 
   /** The name a known file was first read under (the one its rotated siblings are named after). */

@@ -83,6 +83,8 @@ export class RuleLifecycle {
   private readonly top?: TopCounts;
   /** alerts carried on from another runner (`adopt`): group key → event time by which the detector must hold them */
   private adopted = new Map<string, number>();
+  /** fleet takeover: group key → event time of the former owner's last notification, for groups not started yet */
+  private priorSent = new Map<string, number>();
   /**
    * carried-on alerts not yet confirmed: group key → the event time by which the re-read windows must
    * fire for the group for its alert to be the same one going on (see `adopt`)
@@ -102,13 +104,33 @@ export class RuleLifecycle {
     if (rule.top_count_keys?.length) this.top = new TopCounts(rule.top_count_keys, rule.window_ms ?? RULE_DEFAULTS.window_ms);
   }
 
+  /** A group's state as it starts: quiet, with the last notification a former fleet owner made for it, if any. */
+  private newGroup(key: string, groupValues: Record<string, unknown>, firstEvent: number, lastEvent: number): GroupState {
+    const prior = this.priorSent.get(key);
+    if (prior !== undefined) this.priorSent.delete(key);
+    return { groupValues, firing: false, firedAt: 0, sent: false, lastSent: prior ?? -Infinity, firstEvent, lastEvent, samples: [], alertId: '' };
+  }
+
+  /**
+   * Fleet takeover: when the former owner last notified each group before the re-read span (the
+   * alert history's notified firings within `realert`), so that realert goes on from there rather than
+   * letting the new owner notify again at once. A group not seen yet takes it when it starts.
+   */
+  notifiedBefore(last: Array<{ groupKey: string; at: number }>): void {
+    for (const { groupKey, at } of last) {
+      const g = this.groups.get(groupKey);
+      if (g) g.lastSent = Math.max(g.lastSent, at);
+      else this.priorSent.set(groupKey, Math.max(this.priorSent.get(groupKey) ?? -Infinity, at));
+    }
+  }
+
   /** An event that passed the rule's filter: kept as a sample, and its time as first/last event. */
   onEvent(groupKey: string, groupValues: Record<string, unknown>, time: number, doc: Record<string, unknown>): void {
     this.matched++;
     this.top?.add(groupKey, time, doc);
     let g = this.groups.get(groupKey);
     if (!g) {
-      g = { groupValues, firing: false, firedAt: 0, sent: false, lastSent: -Infinity, firstEvent: time, lastEvent: time, samples: [], alertId: '' };
+      g = this.newGroup(groupKey, groupValues, time, time);
       this.groups.set(groupKey, g);
     }
     if (g.samples.length === 0 && (!g.firing || this.rule.type === 'pattern')) g.firstEvent = time;
@@ -134,7 +156,7 @@ export class RuleLifecycle {
     for (const c of conds) {
       let g = this.groups.get(c.group);
       if (!g) {
-        g = { groupValues: c.groupValues, firing: false, firedAt: 0, sent: false, lastSent: -Infinity, firstEvent: c.windowStart, lastEvent: c.at, samples: [], alertId: '' };
+        g = this.newGroup(c.group, c.groupValues, c.windowStart, c.at);
         this.groups.set(c.group, g);
       }
       if (c.firing && c.sample && !g.firing) {
@@ -243,7 +265,7 @@ export class RuleLifecycle {
   adopt(open: OpenAlert[], holdBy: number, confirmBy = holdBy): void {
     if (FIRES_PER_OCCURRENCE.has(this.rule.type) || this.rule.type === 'new_term') return;
     for (const o of open) {
-      const g: GroupState = this.groups.get(o.groupKey) ?? { groupValues: o.groupValues, firing: false, firedAt: 0, sent: false, lastSent: -Infinity, firstEvent: o.firedAt, lastEvent: o.firedAt, samples: [], alertId: '' };
+      const g: GroupState = this.groups.get(o.groupKey) ?? this.newGroup(o.groupKey, o.groupValues, o.firedAt, o.firedAt);
       Object.assign(g, { firing: true, firedAt: o.firedAt, sent: o.sent, lastSent: o.sent ? o.firedAt : g.lastSent, alertId: o.id, shown: o.shown, count: o.shown.count });
       this.groups.set(o.groupKey, g);
       this.adopted.set(o.groupKey, holdBy);
@@ -347,6 +369,7 @@ export class RuleLifecycle {
   /** Forgets quiet groups that have not fired for long (memory bound): called with the watermark. */
   expire(before: number): void {
     for (const [k, g] of this.groups) if (!g.firing && g.lastEvent < before && g.lastSent < before) this.groups.delete(k);
+    for (const [k, at] of this.priorSent) if (at < before) this.priorSent.delete(k);
   }
 }
 

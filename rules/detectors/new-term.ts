@@ -45,17 +45,36 @@ export class NewTermDetector implements Detector {
     this.history = new TermHistory(nt.historyMs, nt.maxTerms);
   }
 
-  observe(time: number, group: string, groupValues: Record<string, unknown>, doc?: Record<string, unknown>): Condition[] {
-    if (!doc) return [];
+  /** The event's term values (null: it lacks one of the fields, and has no term). */
+  private termOf(doc: Record<string, unknown> | undefined): Array<string | number | boolean> | null {
+    if (!doc) return null;
     const values: Array<string | number | boolean> = [];
     for (const read of this.readers) {
       const v = read(doc);
-      if (v === null) return [];
+      if (v === null) return null;
       values.push(v);
     }
+    return values;
+  }
+
+  /** the key is the JSON of the group_by values followed by the term's (a canonical group key) */
+  private keyOf(group: string, values: Array<string | number | boolean>): string {
     const term = JSON.stringify(values);
-    // the key is the JSON of the group_by values followed by the term's (a canonical group key)
-    const key = group === '[]' ? term : `${group.slice(0, -1)},${term.slice(1)}`;
+    return group === '[]' ? term : `${group.slice(0, -1)},${term.slice(1)}`;
+  }
+
+  /** A sighting from before a fleet takeover's re-read: known from then on, as it was to the former owner. */
+  learn(time: number, group: string, _groupValues: Record<string, unknown>, doc?: Record<string, unknown>): void {
+    const values = this.termOf(doc);
+    if (values === null || !this.gate.admit(time)) return;
+    if (this.learnUntil === null) this.learnUntil = time + this.warmupMs;
+    this.history.see(this.keyOf(group, values), time);
+  }
+
+  observe(time: number, group: string, groupValues: Record<string, unknown>, doc?: Record<string, unknown>): Condition[] {
+    const values = this.termOf(doc);
+    if (values === null) return [];
+    const key = this.keyOf(group, values);
     // a late event neither fires nor teaches: were it learned, its term would never fire at all
     if (!this.gate.admit(time)) return [];
     if (this.learnUntil === null) this.learnUntil = time + this.warmupMs;
@@ -69,7 +88,7 @@ export class NewTermDetector implements Detector {
     this.fields.forEach((f, i) => { shown[f] = values[i]; });
     const c: Condition = { group: key, groupValues: shown, firing: true, count: 1, windowStart: time, windowEnd: time + this.cfg.windowMs, at: time };
     this.open.set(key, c);
-    out.push({ ...c, sample: doc });
+    out.push({ ...c, sample: doc! });
     return out;
   }
 

@@ -57,6 +57,11 @@ export interface Detector {
    */
   observe(time: number, group: string, groupValues: Record<string, unknown>, input?: unknown): Condition[];
   /**
+   * Optional: takes in an event only as what the rule knew before (a fleet takeover's seeds from before
+   * its re-read span): the state moves as `observe` would move it, and nothing fires.
+   */
+  learn?(time: number, group: string, groupValues: Record<string, unknown>, input?: unknown): void;
+  /**
    * Event time has moved on to `watermark` (the newest event time seen by the engine minus the allowed
    * lateness, or more once the sources are idle, or a backtest's end). Returns the conditions that
    * changed because windows closed or slid since the last watermark (a group's in time order), each at the window

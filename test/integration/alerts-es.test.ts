@@ -12,7 +12,7 @@ import type { Delivery, Notification } from '../../sinks/notify/outbox/delivery'
 import { AlertHistoryWriter } from '../../sinks/elasticsearch/alerts/alert-history-writer';
 import { DeliveryLedger } from '../../sinks/elasticsearch/alerts/delivery-ledger';
 import { FleetDeliveryDispatcher } from '../../sinks/elasticsearch/alerts/fleet-delivery-dispatcher';
-import { readOpenAlerts } from '../../sinks/elasticsearch/alerts/open-alerts';
+import { readLastNotified, readOpenAlerts } from '../../sinks/elasticsearch/alerts/open-alerts';
 import { ALERTS_DATA_STREAM, DELIVERIES_INDEX, setupAlertsTargets } from '../../sinks/elasticsearch/alerts/alerts-targets';
 import { outboxKey } from '../../sinks/notify/outbox/alert-outbox';
 import type { FencedRecord } from '../../sinks/elasticsearch/alerts/delivery-record';
@@ -327,6 +327,26 @@ describe('Alerts in Elasticsearch: written once, delivered once across runners (
       [silenced.id, '["carol"]', false, Date.parse(silenced.fired_at), silenced.count, silenced.window],
     ]);
     expect(got[0].shown.samples).to.have.length(10);
+  });
+
+  it('when a rule\'s groups were last notified, within a span of event time, as a takeover reads it for realert', async () => {
+    const w = writer({ fleet: 'fleet-a' });
+    const rule = `alerts-es-notified-${randomBytes(4).toString('hex')}`;
+    const at = (min: number): string => new Date(Date.UTC(2026, 0, 1, 10, min)).toISOString();
+    const fired = (group: string, min: number) => freshAlert({ rule, groupKey: `["${group}"]`, fired_at: at(min) });
+    w.record(fired('alice', 5));
+    w.record(fired('alice', 20));                                  // alice's newest notified in the span
+    w.record(fired('alice', 40), { notify: false });               // held back by realert: not a notification
+    w.record(fired('bob', 10), { silenced: true });                // silenced: not a notification
+    w.record(fired('carol', 50));                                  // after the span
+    w.record(fired('dave', 1));                                    // before it
+    w.record({ ...fired('erin', 30), state: 'resolved', resolved_at: at(31) });
+    const other = writer({ fleet: 'fleet-b' });
+    other.record(fired('frank', 20));                              // another fleet's
+    expect(await w.drained(20_000)).to.equal(true);
+    expect(await other.drained(20_000)).to.equal(true);
+    const got = await readLastNotified(client, rule, 'fleet-a', Date.UTC(2026, 0, 1, 10, 2), Date.UTC(2026, 0, 1, 10, 45));
+    expect(got).to.deep.equal([{ groupKey: '["alice"]', at: Date.UTC(2026, 0, 1, 10, 20) }]);
   });
 
   it('two live runners polling the deliveries send every alert exactly once', async () => {

@@ -152,6 +152,25 @@ describe('file input on the embedded default: a known file is followed wherever 
     });
   }
 
+  it('killed before its first checkpoint commit (the first lines just stored), logrotate create while it is down, restart: every line once', async () => {
+    const rotate = logrotateFor(site.tmp.path, site.app, ['create']);
+    site.write(50_000);
+    await site.start();
+    await waitFor(() => countStore(site.events) > 0, 30_000, 'the first lines in the store', 5);
+    // the periodic commit (every second) has not come yet: only a commit made when the file was opened knows it
+    site.daemon!.kill('SIGKILL');
+    await exitOf(site.daemon!);
+    site.daemon = null;
+    site.write(4000);
+    rotate();                 // app.json → app.json.1 (no glob matches it), a new app.json
+    site.write(1000);
+    await site.start();
+    await site.stored(55_000, 'after the restart');
+    await sleep(1500);
+    await site.stop();
+    site.checkExactlyOnce();
+  });
+
   it('compress + delaycompress, two rotations while it is down: the rest of the known file and the file written between them', async () => {
     const rotate = logrotateFor(site.tmp.path, site.app, ['create', 'compress', 'delaycompress']);
     site.write(2000);

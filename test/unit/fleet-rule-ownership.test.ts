@@ -268,3 +268,107 @@ rules:
     expect(changes.filter((c) => c.alert.group['host.name'] === 'web-02').map((c) => [c.alert.id, c.alert.state])).to.deep.equal([['web-02-silent', 'resolved']]);
   });
 });
+
+describe('fleet runner: a new_term or change rule taken over keeps what it knew from before its re-read span', () => {
+  const RULES_NT = `
+rules:
+  - id: new-logon-source
+    type: new_term
+    where: 'event.code: 4624'
+    group_by: [user.name]
+    fields: [source.ip]
+  - id: ip-changed
+    type: change
+    where: 'event.dataset: "app.heartbeat"'
+    group_by: [host.name]
+    field: host.ip
+`;
+  const TAKEOVER = T0 + 10 * 86_400_000;
+  const logonFrom = (ip: string, t: number, teach = false) => ({ doc: { '@timestamp': new Date(t).toISOString(), event: { code: '4624' }, user: { name: 'bob' }, source: { ip } }, t, id: `${ip}-${t}`, ...(teach ? { teach } : {}) });
+  const beat = (ip: string, t: number) => ({ doc: { '@timestamp': new Date(t).toISOString(), event: { dataset: 'app.heartbeat' }, host: { name: 'web-01', ip } }, t, id: `beat-${t}` });
+
+  function takeover(rule: string, reread: Array<{ doc: Record<string, unknown>; t: number; id: string; teach?: boolean }>): AlertChange[] {
+    const changes: AlertChange[] = [];
+    const engine = new RulesEngine(silentLogger(), { fleet: true, live: true, now: () => TAKEOVER, onAlerts: (c) => changes.push(...c) });
+    engine.use(rulesOf(RULES_NT));
+    engine.beginTakeover(rule);
+    engine.completeTakeover(rule, reread, [], TAKEOVER);
+    return changes;
+  }
+  const fired = (changes: AlertChange[]) => changes.filter((c) => c.alert.state === 'firing').map((c) => c.alert.group);
+
+  it('new_term: a source bob logged on from five days before the takeover is no new term in the span; one never seen is', () => {
+    const changes = takeover('new-logon-source', [logonFrom('10.0.0.1', TAKEOVER - 5 * 86_400_000, true), logonFrom('10.0.0.1', TAKEOVER - 60_000), logonFrom('10.0.0.9', TAKEOVER - 30_000)]);
+    expect(fired(changes)).to.deep.equal([{ 'user.name': 'bob', 'source.ip': '10.0.0.9' }]);
+  });
+
+  it('new_term: without what it knew (as before), the old source fired as new at the takeover', () => {
+    const changes = takeover('new-logon-source', [logonFrom('10.0.0.1', TAKEOVER - 60_000), logonFrom('10.0.0.9', TAKEOVER - 30_000)]);
+    expect(fired(changes)).to.deep.equal([{ 'user.name': 'bob', 'source.ip': '10.0.0.1' }, { 'user.name': 'bob', 'source.ip': '10.0.0.9' }]);
+  });
+
+  it('new_term: a term only taught never fires, even when nothing knew it before', () => {
+    expect(takeover('new-logon-source', [logonFrom('10.0.0.5', TAKEOVER - 86_400_000, true)])).to.deep.equal([]);
+  });
+
+  it('change: the group\'s last value before the span is compared with the first one in it', () => {
+    const changes = takeover('ip-changed', [beat('10.1.0.1', TAKEOVER - 3 * 86_400_000), beat('10.1.0.2', TAKEOVER - 60_000)]);
+    expect(fired(changes)).to.deep.equal([{ 'host.name': 'web-01' }]);
+    expect(takeover('ip-changed', [beat('10.1.0.2', TAKEOVER - 60_000)])).to.deep.equal([]);
+  });
+});
+
+describe('fleet runner: realert goes on from the former owner\'s last notification before the re-read span', () => {
+  const RULES_RA = `
+rules:
+  - id: admin-logon
+    type: pattern
+    where: 'event.code: 4672'
+    group_by: [user.name]
+    realert: 1h
+`;
+  const TAKEOVER = T0 + 86_400_000;
+  const logon = (t: number) => ({ doc: { '@timestamp': new Date(t).toISOString(), event: { code: '4672' }, user: { name: 'bob' } }, t, id: `l-${t}` });
+
+  function takeover(notified: Array<{ groupKey: string; at: number }>, later: number[] = []): Array<[string, boolean]> {
+    let clock = TAKEOVER;
+    const changes: AlertChange[] = [];
+    const engine = new RulesEngine(silentLogger(), { fleet: true, live: true, now: () => clock, onAlerts: (c) => changes.push(...c) });
+    engine.use(rulesOf(RULES_RA));
+    engine.beginTakeover('admin-logon');
+    // a match a minute before the takeover, in the re-read span (two windows and the lateness)
+    engine.completeTakeover('admin-logon', [logon(TAKEOVER - 60_000)], [], TAKEOVER, notified);
+    const span: Span = { source: 'es:in:uuid:0', start: 0, end: 1, pending: 0, events: [] };
+    for (const t of later) { clock = t; engine.process({ id: `l-${t}`, doc: logon(t).doc, span, position: 0, time: t }); }
+    return changes.filter((c) => c.alert.state === 'firing').map((c) => [c.alert.fired_at, c.send]);
+  }
+
+  it('bob notified 30 minutes before the takeover: the match in the span is held back, one an hour after that notification is sent', () => {
+    const fired = takeover([{ groupKey: '["bob"]', at: TAKEOVER - 30 * 60_000 }], [TAKEOVER + 31 * 60_000]);
+    expect(fired).to.deep.equal([[new Date(TAKEOVER - 60_000).toISOString(), false], [new Date(TAKEOVER + 31 * 60_000).toISOString(), true]]);
+  });
+
+  it('without it (as before), the new owner notified at once', () => {
+    expect(takeover([])).to.deep.equal([[new Date(TAKEOVER - 60_000).toISOString(), true]]);
+  });
+
+  it('a takeover asks the alert history for the notifications from realert before its "now" to the start of its re-read span', async () => {
+    const { RuleTakeovers } = await import('../../src/runtime/fleet-runner/rule-takeovers');
+    const engine = new RulesEngine(silentLogger(), { fleet: true, live: true, now: () => TAKEOVER });
+    engine.use(rulesOf(RULES_RA));
+    const asked: Array<[string, number, number]> = [];
+    const takeovers = new RuleTakeovers({
+      engine, log: silentLogger(), inputPolls: () => 0, owns: () => true,
+      reread: async () => [],
+      lastNotified: async (rule, from, to) => { asked.push([rule, from, to]); return []; },
+    });
+    takeovers.acquired('admin-logon');
+    await new Promise((r) => setTimeout(r, 20));
+    // the span: two pattern windows (5 minutes by default) and the lateness (a minute)
+    expect(asked).to.deep.equal([['admin-logon', TAKEOVER - 3_600_000, TAKEOVER - 11 * 60_000]]);
+  });
+
+  it('another group\'s notification holds nothing back', () => {
+    expect(takeover([{ groupKey: '["alice"]', at: TAKEOVER - 30 * 60_000 }])).to.deep.equal([[new Date(TAKEOVER - 60_000).toISOString(), true]]);
+  });
+});

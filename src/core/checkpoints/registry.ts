@@ -41,6 +41,8 @@ export class CheckpointRegistry {
   private stateProviders = new Map<string, () => unknown>();
   private committing: Promise<void> | null = null;
   commits = 0;
+  /** how many sources were added since load (a collector that opened new files commits before reading them) */
+  created = 0;
 
   /** `sections`: the schemas of the parts other components keep in the file, checked at load */
   constructor(stateDir: string, private sections: RegistrySections = {}) {
@@ -79,6 +81,7 @@ export class CheckpointRegistry {
       e.seen = Date.now();
     } else {
       this.sources.set(source, { offset, meta: { ...(meta ?? {}) }, seen: Date.now() });
+      this.created++;
     }
   }
 

@@ -17,7 +17,7 @@ import type { EsInputConfig } from '../../../collectors/elasticsearch/config';
 import { AlertHistoryWriter } from '../../../sinks/elasticsearch/alerts/alert-history-writer';
 import { DeliveryLedger } from '../../../sinks/elasticsearch/alerts/delivery-ledger';
 import { FleetDeliveryDispatcher } from '../../../sinks/elasticsearch/alerts/fleet-delivery-dispatcher';
-import { readOpenAlerts } from '../../../sinks/elasticsearch/alerts/open-alerts';
+import { readLastNotified, readOpenAlerts } from '../../../sinks/elasticsearch/alerts/open-alerts';
 import type { Delivery } from '../../../sinks/notify/outbox/delivery';
 import { FleetLeaseManager } from '../fleet';
 import type { FleetConfig } from '../fleet/config';
@@ -73,8 +73,12 @@ export class FleetRunner {
     this.takeoverMetrics = takeoverMetrics(d.metrics.registry);
     this.takeovers = new RuleTakeovers({
       engine: d.engine, log: d.log, metrics: this.takeoverMetrics,
-      reread: (def, now) => rereadRuleEvents(this.client, { index: d.input.index, def, filter: d.input.filter, now }),
+      reread: (def, now) => rereadRuleEvents(this.client, {
+        index: d.input.index, def, filter: d.input.filter, now,
+        onSeedsRefused: (reason) => d.log.warn({ rule: def.id, err: reason }, 'fleet: Elasticsearch refused the look-up of what the rule knew before its re-read span (its fields cannot be aggregated?); its terms, values or quiet groups from before are learnt again'),
+      }),
       openAlerts: (rule) => readOpenAlerts(this.client, rule, d.cfg.leases.fleet),
+      lastNotified: (rule, from, to) => readLastNotified(this.client, rule, d.cfg.leases.fleet, from, to),
       inputPolls: () => d.inputStatus().polls,
       owns: (rule) => this.leases.fencingToken(rule) !== undefined,
     });

@@ -9,6 +9,7 @@
  */
 import type { Logger } from '../../core/log';
 import type { OpenAlert, RebuildEvent, RuleDef, RulesEngine } from '../../../rules';
+import { takeoverSpanMs } from '../../../rules';
 import type { TakeoverMetrics } from './takeover-metrics';
 
 export interface RuleTakeoversDeps {
@@ -17,6 +18,8 @@ export interface RuleTakeoversDeps {
   reread: (def: RuleDef, now: number) => Promise<RebuildEvent[]>;
   /** the rule's alerts the alert history holds as firing (a former owner's), carried on under their ids */
   openAlerts?: (rule: string) => Promise<Array<Omit<OpenAlert, 'groupValues'>>>;
+  /** when the rule's groups were last notified among the firings of [from, to) (event time), from the alert history */
+  lastNotified?: (rule: string, from: number, to: number) => Promise<Array<{ groupKey: string; at: number }>>;
   /** polls the input has completed so far */
   inputPolls: () => number;
   /** still the owner (the lease may end while the re-read runs) */
@@ -116,10 +119,15 @@ export class RuleTakeovers {
       try {
         // (in the events' time: see RulesEngine.eventTimeNow)
         const now = engine.eventTimeNow();
-        const [events, open] = await Promise.all([this.d.reread(def, now), this.d.openAlerts?.(rule) ?? []]);
+        // realert goes on from the former owner's notifications before the re-read span (those in it are re-derived)
+        const spanStart = now - takeoverSpanMs(def);
+        const [events, open, notified] = await Promise.all([
+          this.d.reread(def, now), this.d.openAlerts?.(rule) ?? [],
+          def.realert_ms > 0 ? this.d.lastNotified?.(rule, now - def.realert_ms, spanStart) ?? [] : [],
+        ]);
         if (!this.current(rule, gen)) break;
         const polls = this.d.inputPolls();
-        const done = engine.completeTakeover(rule, events, open, now);
+        const done = engine.completeTakeover(rule, events, open, now, notified);
         if (!done) break;
         this.settling.set(rule, polls + 2);
         report.state = 'done';

@@ -4,7 +4,7 @@
  * (rules/backtest/es-events.ts), with the rule's own query and fields and the input's filter.
  */
 import type { Client } from '@elastic/elasticsearch';
-import { esEvents, fleetSelection, groupTtlMs, nestDottedKeys, takeoverSpanMs, type RebuildEvent, type RuleDef } from '../../../rules';
+import { esEvents, fleetSelection, nestDottedKeys, takeoverSeedPlan, takeoverSpanMs, type RebuildEvent, type RuleDef } from '../../../rules';
 import type { EventSelection } from '../../core/contracts/event-selection';
 
 /** The upper end of a re-read: far enough ahead that no event stamped by a fast clock is left out. */
@@ -19,6 +19,11 @@ export interface RereadOptions {
   /** the present in the events' time (epoch ms, RulesEngine.eventTimeNow): the re-read starts takeoverSpanMs before it */
   now: number;
   pageSize?: number;
+  /**
+   * Told when Elasticsearch refuses the look-up of what the rule knew before the span (a field it
+   * cannot aggregate, such as one mapped `text`): the takeover goes on without it.
+   */
+  onSeedsRefused?: (reason: string) => void;
 }
 
 /**
@@ -30,7 +35,13 @@ export async function rereadRuleEvents(client: Client, o: RereadOptions): Promis
   const sel = fleetSelection([o.def], o.filter);
   if (sel.none) return [];
   await client.indices.refresh({ index: o.index, ignore_unavailable: true, allow_no_indices: true });
-  const out: RebuildEvent[] = await groupsLastEvents(client, o, sel, o.now - takeoverSpanMs(o.def));
+  const out: RebuildEvent[] = await seedsBeforeSpan(client, o, sel, o.now - takeoverSpanMs(o.def)).catch((err: unknown) => {
+    // a refusal is for good (a mapping): retrying would keep the rule idle; anything else is retried
+    const e = err as { meta?: { statusCode?: number }; message?: string };
+    if (e.meta?.statusCode !== 400) throw err;
+    o.onSeedsRefused?.(String(e.message ?? err));
+    return [];
+  });
   for await (const e of esEvents(client, {
     index: o.index,
     query: (sel.query ?? { match_all: {} }) as never,
@@ -44,51 +55,61 @@ export async function rereadRuleEvents(client: Client, o: RereadOptions): Promis
   return out;
 }
 
-const GROUPS_PAGE = 1000;
+const SEEDS_PAGE = 1000;
 
-interface GroupBucket { last?: { hits?: { hits?: Array<{ _id?: string; _source?: Record<string, unknown> }> } } }
-interface GroupsAnswer { aggregations?: { groups?: { buckets?: GroupBucket[]; after_key?: Record<string, unknown> } } }
+interface SeedBucket { last?: { hits?: { hits?: Array<{ _id?: string; _source?: Record<string, unknown> }> } } }
+interface SeedsAnswer {
+  hits?: { hits?: Array<{ _id?: string; _source?: Record<string, unknown> }> };
+  aggregations?: { seeds?: { buckets?: SeedBucket[]; after_key?: Record<string, unknown> } };
+}
 
 /**
- * A flatline rule's groups that went quiet before the re-read span but are still within the group TTL
- * (a host that died an hour ago): the last event of each, in time order, so that the new owner knows
- * them as the former owner did and its flatline goes on (otherwise the host would be unknown to it, and
- * its alert would resolve at the takeover). One composite aggregation over the rule's `group_by`, each
- * bucket's newest event with `top_hits`; groups missing a field form their own bucket, as the rule groups
- * them. Other rules need nothing before the span: their windows are in it.
+ * What the rule knew from before the re-read span (rules/takeover-seeds.ts): the newest event of each
+ * distinct combination of the plan's keys (a flatline's or a change's groups, a new_term's terms per
+ * group) within its look-back, in time order. One composite aggregation, paged, each bucket's newest
+ * event by `top_hits`; with no keys (a change without group_by), the one newest event. A new_term's
+ * seeds are capped at its max_terms, the most recently seen kept.
  */
-async function groupsLastEvents(client: Client, o: RereadOptions, sel: EventSelection, from: number): Promise<RebuildEvent[]> {
-  const def = o.def;
-  const since = o.now - groupTtlMs(def);
-  if (def.type !== 'flatline' || def.group_by.length === 0 || since >= from) return [];
-  const out: RebuildEvent[] = [];
+async function seedsBeforeSpan(client: Client, o: RereadOptions, sel: EventSelection, from: number): Promise<RebuildEvent[]> {
+  const plan = takeoverSeedPlan(o.def);
+  if (!plan) return [];
+  const since = o.now - plan.lookbackMs;
+  if (since >= from) return [];
+  const query = { bool: { filter: [sel.query ?? { match_all: {} }, { range: { '@timestamp': { gte: since, lt: from, format: 'epoch_millis' } } }] } };
+  const newest = { size: 1, sort: [{ '@timestamp': { order: 'desc' } }], _source: sel.fields ? { includes: sel.fields } : true };
+  const base = { index: o.index, ignore_unavailable: true, allow_no_indices: true, track_total_hits: false, query };
+  let out: RebuildEvent[] = [];
+  const take = (h: { _id?: string; _source?: Record<string, unknown> } | undefined): void => {
+    if (!h?._source) return;
+    const doc = nestDottedKeys(h._source);
+    const t = Date.parse(String(doc['@timestamp']));
+    if (Number.isFinite(t)) out.push({ doc, t, ...(h._id !== undefined ? { id: h._id } : {}), ...(plan.teach ? { teach: true } : {}) });
+  };
+  if (plan.keys.length === 0) {
+    const r = await client.search({ ...base, ...newest } as never) as SeedsAnswer;
+    take(r.hits?.hits?.[0]);
+    return out;
+  }
   let after: Record<string, unknown> | undefined;
   for (;;) {
     const r = await client.search({
-      index: o.index,
+      ...base,
       size: 0,
-      track_total_hits: false,
-      ignore_unavailable: true,
-      allow_no_indices: true,
-      query: { bool: { filter: [sel.query ?? { match_all: {} }, { range: { '@timestamp': { gte: since, lt: from, format: 'epoch_millis' } } }] } },
       aggs: {
-        groups: {
-          composite: { size: GROUPS_PAGE, sources: def.group_by.map((field, i) => ({ [`g${i}`]: { terms: { field, missing_bucket: true } } })), ...(after ? { after } : {}) },
-          aggs: { last: { top_hits: { size: 1, sort: [{ '@timestamp': { order: 'desc' } }], _source: sel.fields ? { includes: sel.fields } : true } } },
+        seeds: {
+          composite: { size: SEEDS_PAGE, sources: plan.keys.map((k, i) => ({ [`k${i}`]: { terms: { field: k.field, missing_bucket: k.missing } } })), ...(after ? { after } : {}) },
+          aggs: { last: { top_hits: newest } },
         },
       },
-    } as never) as GroupsAnswer;
-    const groups = r.aggregations?.groups;
-    const buckets = groups?.buckets ?? [];
-    for (const b of buckets) {
-      const h = b.last?.hits?.hits?.[0];
-      if (!h?._source) continue;
-      const doc = nestDottedKeys(h._source);
-      const t = Date.parse(String(doc['@timestamp']));
-      if (Number.isFinite(t)) out.push({ doc, t, ...(h._id !== undefined ? { id: h._id } : {}) });
-    }
-    if (!groups?.after_key || buckets.length < GROUPS_PAGE) break;
-    after = groups.after_key;
+    } as never) as SeedsAnswer;
+    const seeds = r.aggregations?.seeds;
+    const buckets = seeds?.buckets ?? [];
+    for (const b of buckets) take(b.last?.hits?.hits?.[0]);
+    // a bounded history keeps the most recently seen: so does the fetch, past twice the bound
+    if (plan.max !== undefined && out.length > 2 * plan.max) out = out.sort((a, b) => b.t - a.t).slice(0, plan.max);
+    if (!seeds?.after_key || buckets.length < SEEDS_PAGE) break;
+    after = seeds.after_key;
   }
-  return out.sort((a, b) => a.t - b.t);
+  out.sort((a, b) => a.t - b.t);
+  return plan.max !== undefined && out.length > plan.max ? out.slice(out.length - plan.max) : out;
 }
