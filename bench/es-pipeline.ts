@@ -82,7 +82,7 @@ async function vigil(file: string, url: string, target: string, expected: number
   const cfg: VigilConfig = {
     source: '<bench>', host_name: 'bench', state_dir: join(state, 'state'), rules: join(state, 'rules.yaml'),
     inputs: [{ type: 'file', id: 'bench', paths: [join(state, 'logs', '*.ndjson')], exclude: [], dataset: 'bench', max_line_bytes: 1 << 20,
-      scan_interval_ms: 1000, poll_interval_ms: 50, watch: true, close_inactive_ms: 300_000, max_open_files: 16, fingerprint_bytes: 1024 }],
+      scan_interval_ms: 1000, poll_interval_ms: 50, watch: true, close_inactive_ms: 300_000, max_open_files: 16, fingerprint_bytes: 1024, workers: 'auto' }],
     event_store: { dir: join(state, 'events') }, outbox_dir: join(state, 'outbox'),
     control: { listen: '127.0.0.1:0', token_file: join(state, 'token') }, logging: { level: 'warn' },
     pipeline: { ...DEFAULT_PIPELINE },

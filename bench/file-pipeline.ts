@@ -4,6 +4,7 @@
  *   node file-pipeline.js vigil FILE LINES      the file collector → normaliser → rules entry → null sink
  *   node file-pipeline.js store FILE LINES RULES  the file collector → normaliser → rules (the file RULES) →
  *                                               the local event store (the embedded default's sink, in a temp folder)
+ * VIGIL_BENCH_WORKERS sets the file input's `workers` (default `auto`).
  * Prints one JSON line: {mode, lines, bytes, seconds, cpu_seconds, peak_rss_mb}, and in store mode start_seconds
  * (the part of `seconds` that daemon.start() took: loading the rules, opening the store) and start_cpu_seconds
  * (the CPU time of it, within cpu_seconds).
@@ -51,11 +52,17 @@ function benchConfig(state: string, file: string): VigilConfig {
   return {
     source: '<bench>', host_name: 'bench', state_dir: state, rules: join(state, 'rules.yaml'),
     inputs: [{ type: 'file', id: 'bench', paths: [join(dirname(file), basename(file))], exclude: [], dataset: 'bench', max_line_bytes: 1 << 20,
-      scan_interval_ms: 1000, poll_interval_ms: 50, watch: true, close_inactive_ms: 300_000, max_open_files: 16, fingerprint_bytes: 1024 }],
+      scan_interval_ms: 1000, poll_interval_ms: 50, watch: true, close_inactive_ms: 300_000, max_open_files: 16, fingerprint_bytes: 1024, workers: benchWorkers() }],
     event_store: { dir: join(state, 'events') }, outbox_dir: join(state, 'outbox'),
     control: { listen: '127.0.0.1:0', token_file: join(state, 'token') }, logging: { level: 'warn' },
     pipeline: { ...DEFAULT_PIPELINE },
   };
+}
+
+/** The file input's `workers`: VIGIL_BENCH_WORKERS (a count) or, unset, the default `auto`. */
+function benchWorkers(): number | 'auto' {
+  const v = process.env.VIGIL_BENCH_WORKERS;
+  return v === undefined || v === '' || v === 'auto' ? 'auto' : Number(v);
 }
 
 async function vigil(file: string, expected: number): Promise<number> {

@@ -15,6 +15,7 @@ import {
   type YamlPath,
 } from '../../src/core/config-kit';
 import { formatByteSize, formatDuration } from '../../src/core/units';
+import type { WorkersSetting } from './workers/ndjson-pool';
 
 /** A file input as resolved: every default filled in, globs absolute, durations in ms (meanings: the schema). */
 export interface FileInputConfig {
@@ -34,6 +35,8 @@ export interface FileInputConfig {
   fingerprint_bytes: number;
   ignore_older_ms?: number;
   follow_symlinks?: boolean;
+  /** threads making the lines events: a count (0: the reading thread) or 'auto' */
+  workers: WorkersSetting;
 }
 
 /** The defaults of the options that have one (the schema's `default`s read them too). */
@@ -46,6 +49,7 @@ export const FILE_INPUT_DEFAULTS = {
   close_inactive_ms: 5 * 60_000,
   max_open_files: 256,
   fingerprint_bytes: 1024,
+  workers: 'auto' as WorkersSetting,
 } as const;
 
 /** Where the file input looks when `paths` is not given (the embedded default), relative to the config's folder. */
@@ -74,6 +78,11 @@ export const fileInputSchema = {
     fingerprint_bytes: { ...posInt, default: d.fingerprint_bytes, description: 'a file is identified by the hash of its first line, at most this many bytes' },
     ignore_older: { ...duration, description: 'files not modified for longer are skipped when first seen (default: none skipped)' },
     follow_symlinks: { type: 'boolean', default: false, description: 'read the files behind symbolic links that match the globs (else links are skipped and reported)' },
+    workers: {
+      oneOf: [{ type: 'integer', minimum: 0, maximum: 64 }, { const: 'auto' }],
+      default: d.workers,
+      description: 'threads that parse, shape and serialise the lines (each file in order all the same): a number (0: the reading thread does it) or `auto`, one per core but two, at most 3 (0 on one or two cores)',
+    },
   },
 } as const;
 
@@ -111,6 +120,7 @@ export function buildFileInput(ctx: ConfigContext, o: Obj, i: number, id: string
   if (o.ignore_older !== undefined) inp.ignore_older_ms = read.dur(p('ignore_older'), o.ignore_older, 0);
   if (o.follow_symlinks === true) inp.follow_symlinks = true;
   if (typeof o.watch === 'boolean') inp.watch = o.watch;
+  if (typeof o.workers === 'number' || o.workers === 'auto') inp.workers = o.workers;
   for (const [k, v] of [['scan_interval', inp.scan_interval_ms], ['poll_interval', inp.poll_interval_ms]] as const) {
     if (v <= 0 && !src.hasValueProblem(src.nodeAt(p(k)))) src.problemAtPath(p(k), `inputs[${i}].${k} must be greater than 0`, { value: true });
   }

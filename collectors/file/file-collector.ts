@@ -13,6 +13,7 @@ import { PolledCollector } from '../polled-collector';
 import type { LoopTask } from '../polling-loop';
 import { WakeOnWrite, type WakeStatus } from './wake-on-write';
 import type { WatchFunction } from './folder-watch';
+import { NdjsonPool, ndjsonWorkers } from './workers/ndjson-pool';
 
 export type FileCollectorDeps = CollectorDeps;
 
@@ -38,6 +39,8 @@ interface FileMeta {
 }
 
 const FILE_PREFIX = fileSourceKey('');
+/** the fields read when no rule is loaded: none (the projection keeps what the pipeline reads of every event) */
+const NO_FIELDS: readonly string[] = [];
 /** Lost files listed in /status (the counter has them all). */
 const LOST_LISTED = 50;
 
@@ -81,7 +84,9 @@ export class FileCollector extends PolledCollector {
   private reported: NdjsonStats = newNdjsonStats();
   /** positions of files unseen for FORGET_AFTER_MS after this are dropped (time before start does not count) */
   private readonly startedAt = Date.now();
-  private spanCtx: { hostName: string; dataset: string; timestampField?: string; stats: NdjsonStats };
+  private spanCtx: { hostName: string; dataset: string; timestampField?: string; stats: NdjsonStats; pool?: NdjsonPool | null; fields?: () => readonly string[] | null };
+  /** the threads that make lines events (`workers`); made at start, ended at stop */
+  private pool: NdjsonPool | null = null;
   /** filesystem notifications (`watch: true`); made at start, closed at stop */
   private wakes: WakeOnWrite | null = null;
 
@@ -89,6 +94,9 @@ export class FileCollector extends PolledCollector {
   constructor(readonly cfg: FileInputConfig, private d: FileCollectorDeps, private readonly watchFn?: WatchFunction) {
     super(cfg.id, d.log, WAKE_GAP_MS);
     this.spanCtx = { hostName: d.hostName ?? hostname(), dataset: cfg.dataset, timestampField: cfg.timestamp_field, stats: this.stats };
+    // with workers, the events carry what the loaded rules read of each document (the sinks write its whole text)
+    const selection = d.selection;
+    if (selection) this.spanCtx.fields = () => { const s = selection(); return s.none ? NO_FIELDS : s.fields; };
     const included = picomatch(cfg.paths, { dot: false });
     const excluded = cfg.exclude.length ? picomatch(cfg.exclude, { dot: false }) : () => false;
     this.ownsPath = (path) => { const g = path.replace(/\\/g, '/'); return included(g) && !excluded(g); };
@@ -107,6 +115,11 @@ export class FileCollector extends PolledCollector {
         metrics: this.d.metrics,
       }, this.watchFn);
     }
+    const workers = ndjsonWorkers(this.cfg.workers);
+    if (workers > 0 && !this.pool) {
+      this.pool = new NdjsonPool(workers, this.d.log, this.cfg.id);
+      this.spanCtx.pool = this.pool;
+    }
     super.start();
   }
 
@@ -118,10 +131,13 @@ export class FileCollector extends PolledCollector {
     for (const r of this.readers.values()) await r.close();
     this.readers.clear();
     this.byInode.clear();
+    this.spanCtx.pool = null;
+    await this.pool?.close();
+    this.pool = null;
     this.d.metrics.openFiles.set({ input: this.cfg.id }, 0);
   }
 
-  status(): { id: string; files: FileStatus[]; waiting: number; last_error: string | null; lag_bytes: number; lost_bytes: number; lost: LostFile[]; watch: WakeStatus | false } {
+  status(): { id: string; files: FileStatus[]; waiting: number; last_error: string | null; lag_bytes: number; lost_bytes: number; lost: LostFile[]; watch: WakeStatus | false; workers: number } {
     const files: FileStatus[] = [];
     let lag = 0;
     for (const r of this.readers.values()) {
@@ -130,7 +146,7 @@ export class FileCollector extends PolledCollector {
       lag += Math.max(0, size - offset);
       files.push({ path: r.path, identity: r.identity, offset, read: r.position, size, compressed: r.gzip });
     }
-    return { id: this.cfg.id, files, waiting: this.waiting, last_error: this.loop.lastError, lag_bytes: lag, lost_bytes: this.lostBytes, lost: [...this.lost], watch: this.wakes?.status() ?? false };
+    return { id: this.cfg.id, files, waiting: this.waiting, last_error: this.loop.lastError, lag_bytes: lag, lost_bytes: this.lostBytes, lost: [...this.lost], watch: this.wakes?.status() ?? false, workers: this.pool?.size ?? 0 };
   }
 
   /** One turn of the loop: a scan when one is due, then a few chunks of every open file; returns the wait before the next. */
@@ -148,7 +164,8 @@ export class FileCollector extends PolledCollector {
       if (!this.loop.running) break;
       let res: PumpResult;
       try {
-        res = await r.pump(this.d.submit, CHUNKS_PER_TURN);
+        // with workers, more chunks a turn: the jobs of one turn run side by side, and a turn ends with all of them done
+        res = await r.pump(this.d.submit, this.pool ? CHUNKS_PER_TURN * (this.pool.size + 1) : CHUNKS_PER_TURN);
       } catch (err) {
         await this.onReadError(r, err as NodeJS.ErrnoException);
         continue;

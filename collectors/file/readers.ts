@@ -6,8 +6,13 @@ import { SpanBuilder, type SpanContext } from './span-builder';
 import { fingerprintHandle, fingerprintOf, gzipTrailerSize } from './fingerprint';
 import { openFound } from './open-found';
 import type { FoundFile } from './discovery';
+import type { NdjsonPool } from './workers/ndjson-pool';
+import { SpanJobs } from './workers/span-jobs';
 
 export type Submit = (span: Span) => Promise<void>;
+
+/** What every reader of a file input is made with: its spans' context, and the input's workers (none: lines are made events in this thread). */
+export type ReaderContext = Omit<SpanContext, 'source' | 'identity' | 'path'> & { pool?: NdjsonPool | null; fields?: () => readonly string[] | null };
 
 /** What one turn of reading found. */
 export type PumpResult =
@@ -23,19 +28,31 @@ const CHUNK = 256 * 1024;
 abstract class ReaderBase {
   readonly splitter: LineSplitter;
   readonly builder: SpanBuilder;
+  /** the reads given to the input's workers, when it has some */
+  private readonly jobs: SpanJobs | null;
   lastActivity = Date.now();
   bytesRead = 0;
 
   constructor(readonly identity: string, readonly source: string, public path: string, public dev: number, public ino: number,
-    start: number, maxLineBytes: number, span: Omit<SpanContext, 'source' | 'identity' | 'path'>) {
+    start: number, maxLineBytes: number, span: ReaderContext) {
     this.splitter = new LineSplitter(maxLineBytes, start);
-    this.builder = new SpanBuilder({ ...span, source, identity, path });
+    const { pool, fields, ...spanCtx } = span;
+    this.builder = new SpanBuilder({ ...spanCtx, source, identity, path });
+    this.jobs = pool && pool.size > 0
+      ? new SpanJobs(pool, this.builder, { hostName: span.hostName, dataset: span.dataset, timestampField: span.timestampField, maxLineBytes, fields }, pool.size + 1)
+      : null;
   }
 
   /** Next byte to read: everything before it has been handed to the splitter. */
   get position(): number { return this.splitter.lineStart + this.splitter.pendingBytes; }
 
   protected async feed(chunk: Buffer, submit: Submit): Promise<void> {
+    if (this.jobs) {
+      this.bytesRead += chunk.length;
+      this.lastActivity = Date.now();
+      await this.jobs.push(chunk, this.splitter, this.path, submit);
+      return;
+    }
     this.builder.begin(this.path);
     this.splitter.push(chunk, this.builder.onLine);
     this.bytesRead += chunk.length;
@@ -46,6 +63,7 @@ abstract class ReaderBase {
 
   /** Emits a last line that has no newline (the file will not grow any more). */
   async flushPartial(submit: Submit): Promise<boolean> {
+    await this.jobs?.settle(submit);
     if (this.splitter.pendingBytes === 0) return false;
     this.builder.begin(this.path);
     this.splitter.flush(this.builder.onLine);
@@ -54,8 +72,22 @@ abstract class ReaderBase {
     return true;
   }
 
+  /**
+   * Reads up to `maxChunks` chunks and submits their spans; with workers, every span of the turn is submitted
+   * before it ends, whatever ends it (the file replaced, a read error): what the position says was read
+   * has been handed on.
+   */
+  async pump(submit: Submit, maxChunks: number): Promise<PumpResult> {
+    if (!this.jobs) return this.read(submit, maxChunks);
+    try {
+      return await this.read(submit, maxChunks);
+    } finally {
+      await this.jobs.settle(submit);
+    }
+  }
+
   abstract readonly gzip: boolean;
-  abstract pump(submit: Submit, maxChunks: number): Promise<PumpResult>;
+  protected abstract read(submit: Submit, maxChunks: number): Promise<PumpResult>;
   abstract close(): Promise<void>;
 }
 
@@ -76,7 +108,7 @@ export class PlainReader extends ReaderBase {
   deleted = false;
 
   constructor(fh: fsp.FileHandle, identity: string, source: string, path: string, dev: number, ino: number, start: number,
-    maxLineBytes: number, private fingerprintBytes: number, span: Omit<SpanContext, 'source' | 'identity' | 'path'>) {
+    maxLineBytes: number, private fingerprintBytes: number, span: ReaderContext) {
     super(identity, source, path, dev, ino, start, maxLineBytes, span);
     this.fh = fh;
     this.head = Buffer.allocUnsafe(fingerprintBytes);
@@ -84,7 +116,7 @@ export class PlainReader extends ReaderBase {
 
   /** Opens a discovered file for reading from `start`; null when the name now holds another file or other content. */
   static async open(f: FoundFile, identity: string, source: string, start: number, maxLineBytes: number, fingerprintBytes: number,
-    span: Omit<SpanContext, 'source' | 'identity' | 'path'>): Promise<PlainReader | null> {
+    span: ReaderContext): Promise<PlainReader | null> {
     const o = await openFound(f, fingerprintBytes);
     if (!o) return null;
     if (o.fingerprint !== identity) { await o.fh.close(); return null; }
@@ -112,7 +144,7 @@ export class PlainReader extends ReaderBase {
     return true;
   }
 
-  async pump(submit: Submit, maxChunks: number): Promise<PumpResult> {
+  protected async read(submit: Submit, maxChunks: number): Promise<PumpResult> {
     let pos = this.position;
     // A read of the next chunk left running at the end of the last turn: the file was known to hold more
     // than had been read, so no stat is needed first (reading on without a pause between turns).
@@ -210,7 +242,7 @@ export class GzipReader extends ReaderBase {
   finished = false;
 
   private constructor(fh: fsp.FileHandle, path: string, identity: string, source: string, dev: number, ino: number, start: number,
-    maxLineBytes: number, span: Omit<SpanContext, 'source' | 'identity' | 'path'>, readonly trailerSize: number | null) {
+    maxLineBytes: number, span: ReaderContext, readonly trailerSize: number | null) {
     super(identity, source, path, dev, ino, start, maxLineBytes, span);
     this.skip = start;
     const gunzip = createGunzip();
@@ -225,7 +257,7 @@ export class GzipReader extends ReaderBase {
    * hold this content; null when the name now holds another file. `trailerSize` tells whether it was read already.
    */
   static async open(f: FoundFile, identity: string, source: string, start: number, maxLineBytes: number, fingerprintBytes: number,
-    span: Omit<SpanContext, 'source' | 'identity' | 'path'>): Promise<GzipReader | null> {
+    span: ReaderContext): Promise<GzipReader | null> {
     const o = await openFound(f, fingerprintBytes);
     if (!o) return null;
     try {
@@ -240,7 +272,7 @@ export class GzipReader extends ReaderBase {
 
   get atEof(): boolean { return this.finished; }
 
-  async pump(submit: Submit, maxChunks: number): Promise<PumpResult> {
+  protected async read(submit: Submit, maxChunks: number): Promise<PumpResult> {
     if (this.finished) return 'finished';
     for (let i = 0; i < maxChunks; i++) {
       const r = await this.it.next();

@@ -20,13 +20,14 @@ export interface SpanContext {
  * read, for its life: a line without a time of its own takes the time of the file's line before it.
  */
 export class SpanBuilder {
-  private readonly clock = new SourceClock();
+  /** the file's clock: a line without a time takes the time of the line before it (the NDJSON workers' spans use it too) */
+  readonly clock = new SourceClock();
   private events: PipelineEvent[] = [];
   private start = -1;
   private end = -1;
   private span: Span | null = null;
   private ctx: NdjsonLineContext;
-  private ids: FileEventIds;
+  readonly ids: FileEventIds;
   lines = 0;
 
   constructor(private c: SpanContext) {
@@ -54,6 +55,19 @@ export class SpanBuilder {
     this.events.push({ id: this.ids.of(start), doc, span: this.span!, time: timeMsOf(doc['@timestamp']) });
     this.lines++;
   };
+
+  /** The checkpoint key of the file. */
+  get source(): string { return this.c.source; }
+
+  /** Counts problems of lines normalised elsewhere (an NDJSON worker) in the file input's counters. */
+  addStats(s: NdjsonStats): void {
+    const t = this.c.stats;
+    t.parseFailures += s.parseFailures;
+    t.tooDeep += s.tooDeep;
+    t.conflicts += s.conflicts;
+    t.truncated += s.truncated;
+    t.invalidUtf8 += s.invalidUtf8;
+  }
 
   /** The span read since `begin`, or null when no complete line was read. */
   finish(): Span | null {

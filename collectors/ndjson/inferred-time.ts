@@ -21,6 +21,17 @@ export class SourceClock {
   /** `@timestamp` of the last event of the source that had one of its own */
   private last: unknown = undefined;
 
+  /** The time events without one would take now (undefined: the source has had no event with a time yet). */
+  get latest(): unknown { return this.last; }
+
+  /**
+   * Moves the clock on to `time`, the last own time of events placed by another clock of the same source
+   * (a worker's, for a run of lines it placed alone); undefined leaves it as it is.
+   */
+  moveTo(time: unknown): void {
+    if (time !== undefined) this.last = time;
+  }
+
   /**
    * The next event of the source, as normalised; `hadTime` says whether its `@timestamp` is its own
    * (lineHadTime() of the NDJSON normaliser). An event without one gets the last time, and the tag.

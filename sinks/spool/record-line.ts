@@ -15,14 +15,15 @@ const ID_PREFIX = Buffer.from('{"_id":"');
 /**
  * The records of many events as one buffer, the same bytes as their `encodeRecord` lines joined: each
  * document is serialised once and written straight into the buffer, its opening brace replaced by
- * the comma after the id (no intermediate strings).
+ * the comma after the id (no intermediate strings). An event that carries its text (`PipelineEvent.text`)
+ * is not serialised again.
  */
 export function encodeRecords(events: readonly PipelineEvent[]): Buffer {
   let buf = Buffer.allocUnsafe(Math.max(4096, events.length * 512));
   let pos = 0;
   for (let i = 0; i < events.length; i++) {
     const e = events[i];
-    const body = JSON.stringify(e.doc);
+    const body = e.text ?? JSON.stringify(e.doc);
     const id = e.id;
     // worst case: every character of the id and the body takes 3 bytes in UTF-8 (the id takes 1: see splitRecord)
     const need = pos + ID_PREFIX.length + id.length + 2 + body.length * 3 + 1;

@@ -39,6 +39,13 @@ export interface PipelineEvent {
    * then read both forms of a path; otherwise they spare the lookup of the dotted form.
    */
   dottedRoot?: true;
+  /**
+   * The document's JSON text, `JSON.stringify(doc)` byte for byte, when the collector already made it (the
+   * NDJSON file input's workers serialise each document once, away from the pipeline's thread): the sinks
+   * write it instead of serialising the document again, and `doc` may then hold only the fields the loaded
+   * rules read (the rules engine is its only reader). Whoever changes `doc` after the collector must drop it.
+   */
+  text?: string;
 }
 
 const hashOnce: ((algo: string, data: string, enc: 'hex' | 'base64url') => string) | undefined =

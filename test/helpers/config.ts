@@ -1,6 +1,15 @@
 import { join } from 'node:path';
 import type { VigilConfig, FileInputConfig } from '../../src/runtime/config/types';
 
+/**
+ * The file inputs' `workers` in the tests' configs: `auto` (the default: on with more than one core), or
+ * what VIGIL_TEST_FILE_WORKERS says (a count, 0 for none), to run the same tests with the workers forced on or off.
+ */
+export function testWorkers(): number | 'auto' {
+  const v = process.env.VIGIL_TEST_FILE_WORKERS;
+  return v === undefined || v === '' || v === 'auto' ? 'auto' : Number(v);
+}
+
 /** A complete config for a daemon whose inputs and state live under `dir` (fast scan/poll for tests). */
 export function testConfig(dir: string, paths: string[], file: Partial<FileInputConfig> = {}, over: Partial<VigilConfig> = {}): VigilConfig {
   return {
@@ -11,7 +20,7 @@ export function testConfig(dir: string, paths: string[], file: Partial<FileInput
     inputs: [{
       type: 'file', id: 'test', paths, exclude: [], dataset: 'test.log', max_line_bytes: 1024 * 1024,
       scan_interval_ms: 100, poll_interval_ms: 20, watch: true, close_inactive_ms: 2000, max_open_files: 64, fingerprint_bytes: 1024,
-      ...file,
+      workers: testWorkers(), ...file,
     }],
     event_store: { dir: join(dir, 'events') },
     outbox_dir: join(dir, 'outbox'),
@@ -35,6 +44,7 @@ export function testConfigYaml(dir: string, paths: string[]): string {
     `    scan_interval: 100ms`,
     `    poll_interval: 20ms`,
     `    close_inactive: 2s`,
+    `    workers: ${testWorkers()}`,
     `event_store: { dir: ${JSON.stringify(join(dir, 'events'))} }`,
     `outbox_dir: ${JSON.stringify(join(dir, 'outbox'))}`,
     `control: { listen: "127.0.0.1:0" }`,

@@ -48,7 +48,7 @@ describe('vigil check (runCheck)', () => {
     expect(r.output.split('\n')).to.deep.equal([
       'conf/rules.yaml:9:13: rules[0].window: invalid duration "1x": unknown unit "x" (use ms, s, m, h, d or w)',
       'conf/rules.yaml:10:19: unknown notifier "pager" (defined: ops, chat)',
-      'conf/vigil.yaml:4:5: unknown key "pathz" in inputs[0] (expected one of: type, id, paths, exclude, dataset, timestamp_field, max_line_bytes, scan_interval, poll_interval, watch, close_inactive, max_open_files, fingerprint_bytes, ignore_older, follow_symlinks)',
+      'conf/vigil.yaml:4:5: unknown key "pathz" in inputs[0] (expected one of: type, id, paths, exclude, dataset, timestamp_field, max_line_bytes, scan_interval, poll_interval, watch, close_inactive, max_open_files, fingerprint_bytes, ignore_older, follow_symlinks, workers)',
     ]);
     expect(r.problems).to.have.length(3);
     expect(r.problems[2]).to.deep.equal({

@@ -289,7 +289,7 @@ describe('config problems with positions', () => {
 
   it('unknown keys, at the key', () => {
     expect(problemsOf('inputs:\n  - type: file\n    pathz: [a]\n    paths: [b]\n')).to.deep.equal([
-      '3:5: unknown key "pathz" in inputs[0] (expected one of: type, id, paths, exclude, dataset, timestamp_field, max_line_bytes, scan_interval, poll_interval, watch, close_inactive, max_open_files, fingerprint_bytes, ignore_older, follow_symlinks)',
+      '3:5: unknown key "pathz" in inputs[0] (expected one of: type, id, paths, exclude, dataset, timestamp_field, max_line_bytes, scan_interval, poll_interval, watch, close_inactive, max_open_files, fingerprint_bytes, ignore_older, follow_symlinks, workers)',
     ]);
     expect(problemsOf('statedir: x\n')[0]).to.match(/^1:1: unknown key "statedir" \(expected one of: host_name, state_dir, rules, inputs,/);
     expect(problemsOf('control:\n  listen: 127.0.0.1:1\n  tokenfile: x\n')[0]).to.equal(
