@@ -49,7 +49,7 @@ export const FILE_INPUT_DEFAULTS = {
   close_inactive_ms: 5 * 60_000,
   max_open_files: 256,
   fingerprint_bytes: 1024,
-  workers: 'auto' as WorkersSetting,
+  workers: 0 as WorkersSetting,
 } as const;
 
 /** Where the file input looks when `paths` is not given (the embedded default), relative to the config's folder. */
@@ -81,7 +81,7 @@ export const fileInputSchema = {
     workers: {
       oneOf: [{ type: 'integer', minimum: 0, maximum: 64 }, { const: 'auto' }],
       default: d.workers,
-      description: 'threads that parse, shape and serialise the lines (each file in order all the same): a number (0: the reading thread does it) or `auto`, one per core but two, at most 3 (0 on one or two cores)',
+      description: 'threads that parse, shape and serialise the lines (each file in order all the same): a number (0, the default: the reading thread does it) or `auto`, one per core but two, at most 3 (0 on one or two cores); workers spend more CPU per line and memory for more lines a second on spare cores',
     },
   },
 } as const;

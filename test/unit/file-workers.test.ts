@@ -245,14 +245,14 @@ describe('file input workers (NDJSON lines made events on worker threads)', func
     expect([0, 1, 2, 7].map((n) => ndjsonWorkers(n, 2))).to.deep.equal([0, 1, 2, 7]);
   });
 
-  it('vigil.yaml: `workers` defaults to auto, takes a count or auto, and refuses anything else', () => {
+  it('vigil.yaml: `workers` defaults to 0, takes a count or auto, and refuses anything else', () => {
     const tmp = tempDir('workers-cfg');
     try {
       const cfgOf = (input: string) => {
         writeFileSync(join(tmp.path, 'vigil.yaml'), `inputs:\n  - { type: file, paths: ["logs/*.json"]${input} }\n`);
         return loadConfig('vigil.yaml', { cwd: tmp.path, env: {} }).inputs[0] as FileInputConfig;
       };
-      expect(cfgOf('').workers).to.equal('auto');
+      expect(cfgOf('').workers).to.equal(0);
       expect(cfgOf(', workers: 2').workers).to.equal(2);
       expect(cfgOf(', workers: 0').workers).to.equal(0);
       for (const bad of ['many', '-1', '1.5']) {

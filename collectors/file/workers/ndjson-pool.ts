@@ -11,11 +11,10 @@ export type WorkersSetting = number | 'auto';
 const AUTO_MAX = 3;
 
 /**
- * The workers 'auto' means: none on one or two cores, else one per core but two, at most AUTO_MAX. Measured
- * on two cores (README, "The file collector"), one worker saved the reading thread a sixth of its time
- * (it still parses each document's text for the rules) for 70% more CPU in all and some 40 MB more resident
- * memory (the worker's own heap and code): past the default path's memory bound, for little. With a third
- * core the worker has one to itself.
+ * The workers 'auto' means (the default is none: `workers: 0`): none on one or two cores, else one per
+ * core but two, at most AUTO_MAX. Measured on two cores (README, "The file collector"), a worker saves
+ * the reading thread a quarter of its time per line for 60–100% more CPU in all and 40–70 MB more
+ * resident memory (its own heap and code): worth it only with a core to itself.
  */
 export function ndjsonWorkers(setting: WorkersSetting, cores = availableParallelism()): number {
   if (setting !== 'auto') return Math.max(0, Math.floor(setting));
