@@ -28,15 +28,22 @@ export interface EventStoreOptions {
 
 /**
  * The local event store of the embedded default: one NDJSON file per day in `dir`, each line an
- * event document with its id first (`{"_id":"…", "@timestamp":…}`). A write is acknowledged only
- * after fsync. Events sent again after a crash (those written after the last committed checkpoint)
- * are recognised by id and not written twice, as Elasticsearch does with `create`.
+ * event document with its id first (`{"_id":"…", "@timestamp":…}`). A write is acknowledged once its
+ * bytes are written (a process that dies leaves them in the file); they are fsynced once a checkpoint
+ * commit, before the registry is written (the registry's barrier), so that no committed position
+ * counts on bytes a power loss could take. Events sent again after a crash (those written after the
+ * last committed checkpoint) are recognised by id and not written twice, as Elasticsearch does with
+ * `create`.
  */
 export class EventStoreSink implements EventSink {
   readonly name = 'event_store';
   readonly concurrency = 1;
-  /** every write is fsynced: while events wait, take many at once */
+  /** while events wait, take many at once (one write call) */
   readonly maxBatchEvents = 16_384;
+  /** the files with bytes written since their last fsync (the day's, and an earlier one until synced) */
+  private unsynced = new Set<string>();
+  /** why an fsync failed: from then on no checkpoint is committed (the bytes behind it may be lost) until a restart */
+  private syncFailed: string | null = null;
   private fh: fsp.FileHandle | null = null;
   private file = '';
   private size = 0;
@@ -81,13 +88,42 @@ export class EventStoreSink implements EventSink {
     });
     this.mark = mark;
     this.o.registry.provideSinkMark(this.name, () => mark.current(this.file, this.size));
+    this.o.registry.addBarrier(() => this.durable());
     await this.openFor(this.now());
+  }
+
+  /**
+   * Makes every byte written so far durable (the registry's barrier, before each checkpoint commit).
+   * A failed fsync is final for this process: the kernel may have dropped the bytes it could not
+   * write, and a later fsync would not say so, so no checkpoint is committed any more (a restart
+   * reads again from the last committed one, and the store's duplicate check keeps what did reach
+   * the disk once).
+   */
+  async durable(): Promise<void> {
+    if (this.syncFailed) throw new Error(this.syncFailed);
+    for (const name of [...this.unsynced]) {
+      try {
+        if (name === this.file && this.fh) await this.fh.datasync();
+        else await syncFile(join(this.o.dir, name));
+        this.unsynced.delete(name);
+      } catch (err) {
+        this.syncFailed = `event store: fsync failed (${(err as Error).message}); no checkpoint is committed from now on, so that nothing acknowledged since the last one is lost: restart vigil once the disk is fixed`;
+        this.lastError = this.syncFailed;
+        this.o.log.error({ dir: this.o.dir, err: (err as Error).message }, this.syncFailed);
+        throw new Error(this.syncFailed);
+      }
+    }
   }
 
   private async openFor(date: Date): Promise<void> {
     const name = storeFileName(date);
     if (name === this.file && this.fh) return;
-    if (this.fh) { await this.fh.close(); this.fh = null; }
+    if (this.fh) {
+      // the day's file is done: its last bytes are made durable now (a failure is the barrier's to report)
+      await this.durable().catch(() => undefined);
+      await this.fh.close();
+      this.fh = null;
+    }
     const cut = this.cutPending;
     if (cut) {
       await cutBack(join(this.o.dir, cut.file), cut.size);
@@ -154,10 +190,10 @@ export class EventStoreSink implements EventSink {
   private async append(written: PipelineEvent[]): Promise<void> {
     const data = encodeRecords(written);
     try {
+      this.unsynced.add(this.file);
       await writeFully(this.fh!, data);
-      await this.fh!.datasync();
-      if (this.lastError) this.o.log.info({ dir: this.o.dir }, 'event store: writes work again');
-      this.lastError = null;
+      if (this.lastError && !this.syncFailed) this.o.log.info({ dir: this.o.dir }, 'event store: writes work again');
+      if (!this.syncFailed) this.lastError = null;
     } catch (err) {
       const detail = writeFailureDetail(err, 'events', this.o.dir);
       if (detail !== this.lastError) this.o.log.error({ events: written.length }, `event store: ${detail}; the events wait and are retried, nothing is dropped`);
@@ -177,19 +213,32 @@ export class EventStoreSink implements EventSink {
     try {
       await fh.truncate(this.size);
       await fh.datasync();
+      this.unsynced.delete(this.file);
       this.cutPending = null;
-    } catch { /* cut when the file is opened again, before any other append */ }
+    } catch { /* cut when the file is opened again, before any other append (the barrier syncs it by name) */ }
     await fh.close().catch(() => undefined);
     this.fh = null;
   }
 
   async stop(): Promise<void> {
     if (this.cutPending) await cutBack(join(this.o.dir, this.cutPending.file), this.cutPending.size).catch(() => undefined);
+    // the daemon's last commit came just before (its barrier synced); anything written since is synced here
+    await this.durable().catch(() => undefined);
     if (this.fh) { await this.fh.close(); this.fh = null; }
   }
 
   health(): SinkHealth {
     return this.lastError ? { ok: false, detail: this.lastError } : { ok: true };
+  }
+}
+
+/** fsyncs a file by name (one whose handle is closed: the bytes written through it are the inode's). */
+async function syncFile(path: string): Promise<void> {
+  const fh = await fsp.open(path, 'r+');
+  try {
+    await fh.datasync();
+  } finally {
+    await fh.close();
   }
 }
 

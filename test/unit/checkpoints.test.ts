@@ -58,6 +58,21 @@ describe('checkpoints', () => {
     expect(reg.get('f')!.offset).to.equal(50000);
   });
 
+  it('a barrier runs after the snapshot and before the write: a position acknowledged during it waits for the next commit', async () => {
+    const reg = new CheckpointRegistry(join(tmp.path, 'state'));
+    const order: string[] = [];
+    reg.addBarrier(async () => {
+      order.push('barrier');
+      reg.advance('s', 20); // acknowledged on data the barrier may not have synced
+    });
+    reg.advance('s', 10);
+    await reg.commit();
+    const saved = JSON.parse(readFileSync(reg.path, 'utf8')) as { sources: Record<string, { offset: number }> };
+    expect(saved.sources.s.offset).to.equal(10);
+    expect(order).to.deep.equal(['barrier']);
+    expect(() => reg.commitSync()).to.throw(/barriers/);
+  });
+
   it('commits atomically and reloads, with sink marks and state', async () => {
     const reg = new CheckpointRegistry(tmp.path);
     reg.advance('file:abc', 1234, { path: '/x.log' });

@@ -141,4 +141,69 @@ describe('local event store sink', () => {
     const { listStoreFiles } = await import('../../sinks/event-store/store-files');
     expect(listStoreFiles(join(tmp.path, 'events'))).to.deep.equal(['events-2026-03-20.ndjson']);
   });
+
+  describe('fsync: once a checkpoint commit, before the registry is written', () => {
+    /** Counts (or fails) every FileHandle.datasync of this process while `fn` runs. */
+    async function withDatasync(fail: boolean, fn: (calls: () => number) => Promise<void>): Promise<void> {
+      const { promises: fsp } = await import('node:fs');
+      const fh = await fsp.open(join(tmp.path, 'probe'), 'w');
+      const proto = Object.getPrototypeOf(fh) as { datasync: () => Promise<void> };
+      await fh.close();
+      const real = proto.datasync;
+      let n = 0;
+      proto.datasync = async function (this: unknown) {
+        n++;
+        if (fail) throw Object.assign(new Error('EIO: i/o error, fsync'), { code: 'EIO' });
+        return real.call(this);
+      };
+      try { await fn(() => n); } finally { proto.datasync = real; }
+    }
+
+    it('writes are acknowledged without an fsync each; the commit fsyncs once, then writes the registry', async () => {
+      const reg = new CheckpointRegistry(join(tmp.path, 'state'));
+      const s = open(reg);
+      await s.start();
+      await withDatasync(false, async (calls) => {
+        const before = calls();
+        for (let i = 0; i < 5; i++) await s.write(events(i * 10, i * 10 + 10));
+        expect(calls() - before, 'fsyncs while writing').to.equal(0);
+        reg.advance('s', 50);
+        await reg.commit();
+        expect(calls() - before, 'fsyncs of the commit (the store file; the registry is written with a sync of its own)').to.be.at.least(1);
+        const afterCommit = calls();
+        await reg.commit(); // nothing changed: no barrier, no write
+        expect(calls()).to.equal(afterCommit);
+      });
+      await s.stop();
+      expect(readStore(join(tmp.path, 'events'))).to.have.length(50);
+    });
+
+    it('a failed fsync fails that commit and every later one (the registry keeps the last good positions), and the store says so in its health', async () => {
+      const state = join(tmp.path, 'state');
+      const reg = new CheckpointRegistry(state);
+      const s = open(reg);
+      await s.start();
+      await s.write(events(0, 5));
+      reg.advance('s', 5);
+      await reg.commit();
+      const committed = readFileSync(join(state, 'registry.json'), 'utf8');
+      await s.write(events(5, 10));
+      reg.advance('s', 10);
+      await withDatasync(true, async () => {
+        let err: Error | null = null;
+        try { await reg.commit(); } catch (e) { err = e as Error; }
+        expect(err?.message).to.match(/fsync failed.*EIO.*restart vigil/);
+      });
+      // the disk answers again: still no commit (the kernel may have dropped what it could not write)
+      await s.write(events(10, 12));
+      reg.advance('s', 12);
+      let again: Error | null = null;
+      try { await reg.commit(); } catch (e) { again = e as Error; }
+      expect(again?.message).to.match(/fsync failed/);
+      expect(readFileSync(join(state, 'registry.json'), 'utf8')).to.equal(committed);
+      expect(s.health()).to.deep.include({ ok: false });
+      await s.stop();
+    });
+  });
 });
+
