@@ -1,3 +1,4 @@
+import { CHUNK_SIZE } from '../format/chunk-header';
 import { readChunks } from '../format/chunk-source';
 import { issueReporter } from '../format/reader';
 import type { EvtxReadOptions, EvtxStats } from '../format/types';
@@ -6,12 +7,18 @@ import { addCounts, runChunkJob, type ChunkJob, type ChunkResult } from './chunk
 import type { DecodePool } from './decode-pool';
 
 /**
- * Chunks in flight per worker: read, decoding or decoded but waiting for an earlier one. Results are
- * given in file order, so with a window of two a worker that is ahead soon waits (idle) behind a chunk
- * that takes longer on the other; eight keep both busy (measured: idle time of a worker on the
- * 256 MB bench file from some 15% to 2%) for a few MB of chunks and lines held.
+ * Chunks a worker is given at once (one message each way, one buffer for their bytes): fewer messages,
+ * wake-ups and copies than a chunk at a time.
  */
-export const WINDOW_PER_WORKER = 8;
+export const BATCH_CHUNKS = 8;
+
+/**
+ * Batches in flight per worker: read, decoding, or decoded but waiting for an earlier one. Results
+ * are given in file order, so with too few a worker that is ahead soon waits (idle) behind a batch
+ * that takes longer on the other one (with two chunks per worker, a worker was idle some 15% of the
+ * 256 MB bench file); four keep both busy, for a few MB of chunks and lines held.
+ */
+export const WINDOW_BATCHES = 4;
 
 /** What every chunk job of one read asks for (the chunk's own fields aside); without `ingested`, each chunk's is when it is read. */
 export type JobSpec = Pick<ChunkJob, 'output' | 'hostName' | 'filter'> & { ingested?: string };
@@ -20,7 +27,7 @@ export type DecodedChunks = AsyncGenerator<ChunkResult, EvtxStats, undefined> & 
 
 /**
  * The chunks of an .evtx file decoded as `spec` asks, in file order: on the pool's workers when one is
- * given (the file read ahead, WINDOW_PER_WORKER chunks per worker in flight), else in this thread. Each chunk's
+ * given (the file read ahead in batches, WINDOW_BATCHES per worker in flight), else in this thread. Each chunk's
  * counters and issues join the read's (`stats`, `opts.onIssue`) when its result is given, before its
  * records, so a read stopped part-way has counted what it gave. Same results either way.
  */
@@ -32,10 +39,9 @@ export function decodedChunks(path: string, opts: EvtxReadOptions, spec: JobSpec
 async function* generate(path: string, opts: EvtxReadOptions, spec: JobSpec, stats: EvtxStats, pool: DecodePool | undefined): AsyncGenerator<ChunkResult, EvtxStats, undefined> {
   const report = issueReporter(stats, opts);
   const chunks = readChunks(path, opts, stats, report);
-  const job = (c: { index: number; fileOffset: number; verifyChecksums: boolean; buf: Buffer }, copy: boolean): ChunkJob => ({
+  const job = (c: Chunk): ChunkJob => ({
     output: spec.output, hostName: spec.hostName, filter: spec.filter, index: c.index, fileOffset: c.fileOffset, verifyChecksums: c.verifyChecksums,
-    // a worker gets its own copy (transferred); the read buffer is reused for the next block
-    buf: copy ? new Uint8Array(c.buf) : c.buf, ingested: spec.ingested ?? new Date().toISOString(),
+    buf: c.buf, ingested: spec.ingested ?? new Date().toISOString(),
   });
   const give = (r: ChunkResult): ChunkResult => {
     addCounts(stats, r.stats);
@@ -43,25 +49,50 @@ async function* generate(path: string, opts: EvtxReadOptions, spec: JobSpec, sta
     return r;
   };
   if (!pool || pool.size === 0) {
-    for await (const c of chunks) yield give(runChunkJob(job(c, false)));
+    for await (const c of chunks) yield give(runChunkJob(job(c)));
     return stats;
   }
-  const inflight: Promise<ChunkResult>[] = [];
+  const inflight: Promise<ChunkResult[]>[] = [];
   try {
     let more = true;
     for (;;) {
-      while (more && inflight.length < WINDOW_PER_WORKER * pool.size) {
-        const n = await chunks.next();
-        if (n.done) more = false;
-        else inflight.push(pool.run(job(n.value, true)));
+      while (more && inflight.length < WINDOW_BATCHES * pool.size) {
+        const batch = await nextBatch(chunks, job);
+        if (batch.length < BATCH_CHUNKS) more = false;
+        if (batch.length > 0) {
+          const p = pool.run(batch);
+          p.catch(() => undefined); // a failure is thrown where it is awaited, in order; not reported before as unhandled
+          inflight.push(p);
+        }
       }
       const first = inflight.shift();
       if (!first) break;
-      yield give(await first);
+      for (const r of await first) yield give(r);
     }
   } finally {
-    for (const p of inflight) p.catch(() => undefined); // results no one will take (stopped part-way)
     await chunks.return(undefined);
   }
   return stats;
+}
+
+type Chunk = { index: number; fileOffset: number; verifyChecksums: boolean; buf: Buffer };
+
+/**
+ * The jobs of the next BATCH_CHUNKS chunks (fewer at the end of the file), their bytes copied as they
+ * are read (the read buffer is reused) into one buffer of the batch's own, transferred with it.
+ */
+async function nextBatch(chunks: AsyncGenerator<Chunk, void, undefined>, job: (c: Chunk) => ChunkJob): Promise<ChunkJob[]> {
+  const jobs: ChunkJob[] = [];
+  let own: Buffer | undefined;
+  let at = 0;
+  while (jobs.length < BATCH_CHUNKS) {
+    const n = await chunks.next();
+    if (n.done) break;
+    own ??= Buffer.allocUnsafeSlow(BATCH_CHUNKS * CHUNK_SIZE);
+    const c = n.value;
+    c.buf.copy(own, at);
+    jobs.push(job({ ...c, buf: own.subarray(at, at + c.buf.length) }));
+    at += c.buf.length;
+  }
+  return jobs;
 }
