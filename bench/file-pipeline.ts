@@ -18,6 +18,7 @@ import { silentLogger } from '../src/core/log';
 import { Metrics } from '../src/core/metrics';
 import type { VigilConfig } from '../src/runtime/config/types';
 import { DEFAULT_PIPELINE } from '../src/runtime/config/root-options';
+import { FILE_INPUT_DEFAULTS } from '../collectors/file/config';
 
 /** The process's peak resident set so far, in MB: the kernel's (VmHWM, as the peers' are read), not a sample. */
 const peakRssMb = (): number => process.resourceUsage().maxRSS / 1024;
@@ -59,10 +60,11 @@ function benchConfig(state: string, file: string): VigilConfig {
   };
 }
 
-/** The file input's `workers`: VIGIL_BENCH_WORKERS (a count) or, unset, the default `auto`. */
+/** The file input's `workers`: VIGIL_BENCH_WORKERS (a count, or `auto`) or, unset, the input's default. */
 function benchWorkers(): number | 'auto' {
   const v = process.env.VIGIL_BENCH_WORKERS;
-  return v === undefined || v === '' || v === 'auto' ? 'auto' : Number(v);
+  if (v === undefined || v === '') return FILE_INPUT_DEFAULTS.workers;
+  return v === 'auto' ? 'auto' : Number(v);
 }
 
 async function vigil(file: string, expected: number): Promise<number> {
