@@ -5,6 +5,7 @@ import { chunkRecords } from '../../collectors/evtx/format/chunk-records';
 import { newStats, type EvtxIssue, type EvtxRecord } from '../../collectors/evtx/format/types';
 import { EVTX_DATA } from '../helpers/evtx-samples';
 import { nestedRepeatChunk } from '../helpers/evtx-crafted';
+import { seededRng } from '../helpers/seeded-rng';
 
 /**
  * Fuzzing the chunk reader with mutations of real chunks (a fixed seed, so every run tries the same
@@ -28,18 +29,6 @@ const SOURCES: Array<[string, number]> = [
   ['EVTX-to-MITRE-Attack/ID1116-1117-Defender threat detected.evtx', 0],
   ['DeepBlueCLI/Powershell-Invoke-Obfuscation-many.evtx', 3],
 ];
-
-/** mulberry32: a small deterministic generator. */
-function generator(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 interface Outcome {
   records: EvtxRecord[];
@@ -135,7 +124,7 @@ describe('evtx recovery: fuzzed chunks', function () {
       expect(base.records.length, path).to.be.greaterThan(0);
       return { path, buf, base, offsets: base.records.map((r) => r.fileOffset) };
     });
-    const rnd = generator(20261205);
+    const rnd = seededRng(20261205);
     const seen: Record<string, number> = {};
     let tagged = 0;
     let lostExactly = 0;

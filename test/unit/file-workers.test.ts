@@ -20,27 +20,16 @@ import { join } from 'node:path';
 import { tempDir } from '../helpers/temp-dir';
 import { loadConfig, checkConfigFile } from '../../src/runtime/config/load';
 import type { FileInputConfig } from '../../collectors/file/config';
+import { seededRng } from '../helpers/seeded-rng';
 
 const MAX_LINE = 300;
-
-/** A deterministic generator (mulberry32). */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /**
  * Lines of every kind the normaliser tells apart, most of them without a time (so that many reads begin
  * with lines that take the time of a line in an earlier read): the file starts with such lines, before any time.
  */
 function corpus(seed: number, lines: number): Buffer {
-  const r = rng(seed);
+  const r = seededRng(seed);
   const parts: Buffer[] = [Buffer.from('{"msg":"before any time"}\nnot json at all\n')];
   const t0 = Date.UTC(2026, 2, 1);
   for (let i = 0; i < lines; i++) {
@@ -67,7 +56,7 @@ function corpus(seed: number, lines: number): Buffer {
 
 /** The file cut into reads of random sizes (from 1 byte to a few lines). */
 function chunksOf(buf: Buffer, seed: number): Buffer[] {
-  const r = rng(seed);
+  const r = seededRng(seed);
   const out: Buffer[] = [];
   for (let at = 0; at < buf.length;) {
     const n = 1 + Math.floor(r() * (r() < 0.2 ? 20 : 2500));
