@@ -25,6 +25,7 @@ import { createClient } from '../../sinks/elasticsearch/client';
 import { RulesWatcher } from './rules-watcher';
 import { RulesClock } from './rules-clock';
 import { CheckpointCommitter } from './checkpoint-committer';
+import { tuneHeapGrowth } from './heap-growth';
 import { DaemonStatus } from './status';
 import { FleetRunner } from './fleet-runner/fleet-runner';
 import type { EsInputConfig } from '../../collectors/elasticsearch/config';
@@ -148,6 +149,7 @@ export class Daemon implements ControlTarget {
   }
 
   async start(): Promise<void> {
+    tuneHeapGrowth(this.cfg);
     try {
       this.rules.load(this.cfg.rules); // restores the checkpointed windows of the rules it loads
     } catch (err) {
