@@ -8,7 +8,7 @@ import type { LoadedRules, RuleDef } from './types';
 import { validateWhere } from './kql/validate-where';
 import { compileRule, type CompiledRule } from './compile-rule';
 import { RuleIndex } from './rule-index';
-import type { AlertChange, FiringAlert, OpenAlert } from './alerts/lifecycle';
+import type { AlertChange, FiringAlert, GroupNotified, OpenAlert } from './alerts/lifecycle';
 import { RuleOwnership, continuesBy, type RebuildEvent } from './rule-ownership';
 
 /** One running rule as /status shows it: the events its filter let through, its alerts fired and resolved, and those firing now. */
@@ -366,7 +366,7 @@ export class RulesEngine implements RulesEntry {
    * given up meanwhile (`releaseRule`) or the rule is gone. `notifiedBefore`: the former owner's last
    * notification of each group before the re-read span, from which realert goes on.
    */
-  completeTakeover(rule: string, reread: RebuildEvent[], open: Array<Omit<OpenAlert, 'groupValues'>> = [], takeoverAt = this.now(), notifiedBefore: Array<{ groupKey: string; at: number }> = []): { events: number; changes: AlertChange[] } | undefined {
+  completeTakeover(rule: string, reread: RebuildEvent[], open: Array<Omit<OpenAlert, 'groupValues'>> = [], takeoverAt = this.now(), notifiedBefore: GroupNotified[] = []): { events: number; changes: AlertChange[] } | undefined {
     const r = this.compiled.find((c) => c.def.id === rule);
     if (!this.ownership || !r) return undefined;
     const events = this.ownership.completeTakeover(rule, reread);

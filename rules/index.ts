@@ -12,7 +12,7 @@ export { runExamples } from './run-examples';
 
 // the engine the pipeline feeds, the alerts it makes, its state and the silences it obeys
 export { RulesEngine, type RuleActivity } from './engine';
-export type { AlertChange, FiringAlert, OpenAlert } from './alerts/lifecycle';
+export type { AlertChange, FiringAlert, GroupNotified, OpenAlert } from './alerts/lifecycle';
 export type { TopCount } from './alerts/top-counts';
 export { MAX_SAMPLES, type Alert, type AlertSample } from './alerts/alert';
 export { engineStateSchema } from './engine-state-schema';

@@ -52,6 +52,13 @@ export interface OpenAlert {
   shown: FiringView;
 }
 
+/** When a group's alert was last notified (event time), as a fleet takeover reads it from the alert history. */
+export interface GroupNotified {
+  /** the group's canonical key */
+  groupKey: string;
+  at: number;
+}
+
 /** An alert firing now, as /status lists it. */
 export interface FiringAlert {
   rule: string;
@@ -116,7 +123,7 @@ export class RuleLifecycle {
    * alert history's notified firings within `realert`), so that realert goes on from there rather than
    * letting the new owner notify again at once. A group not seen yet takes it when it starts.
    */
-  notifiedBefore(last: Array<{ groupKey: string; at: number }>): void {
+  notifiedBefore(last: GroupNotified[]): void {
     for (const { groupKey, at } of last) {
       const g = this.groups.get(groupKey);
       if (g) g.lastSent = Math.max(g.lastSent, at);

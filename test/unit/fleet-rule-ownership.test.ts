@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import { RulesEngine } from '../../rules/engine';
 import { silentLogger } from '../../src/core/log';
-import type { AlertChange } from '../../rules/alerts/lifecycle';
+import type { AlertChange, GroupNotified } from '../../rules/alerts/lifecycle';
 import type { PipelineEvent, Span } from '../../src/core/event';
 import { rulesOf } from '../helpers/rules-text';
 
@@ -330,7 +330,7 @@ rules:
   const TAKEOVER = T0 + 86_400_000;
   const logon = (t: number) => ({ doc: { '@timestamp': new Date(t).toISOString(), event: { code: '4672' }, user: { name: 'bob' } }, t, id: `l-${t}` });
 
-  function takeover(notified: Array<{ groupKey: string; at: number }>, later: number[] = []): Array<[string, boolean]> {
+  function takeover(notified: GroupNotified[], later: number[] = []): Array<[string, boolean]> {
     let clock = TAKEOVER;
     const changes: AlertChange[] = [];
     const engine = new RulesEngine(silentLogger(), { fleet: true, live: true, now: () => clock, onAlerts: (c) => changes.push(...c) });

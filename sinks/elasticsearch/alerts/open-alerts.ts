@@ -1,6 +1,7 @@
 import type { Client } from '@elastic/elasticsearch';
 import type { QueryDslQueryContainer } from '@elastic/elasticsearch/lib/api/types';
-import type { OpenAlert } from '../../../rules';
+import type { GroupNotified, OpenAlert } from '../../../rules';
+import { compositePages, type CompositePage } from '../composite-pages';
 import { ALERTS_DATA_STREAM } from './alerts-targets';
 
 /** An alert document's `vigil.alert`, as far as an open alert is read from it. */
@@ -54,34 +55,30 @@ export async function readOpenAlerts(client: Client, rule: string, fleet: string
 
 const NOTIFIED_PAGE = 1000;
 
-interface NotifiedAnswer { aggregations?: { groups?: { buckets?: Array<{ key: { g: string }; last?: { value?: number | null } }>; after_key?: { g: string } } } }
+interface NotifiedBucket { key: { g: string }; last?: { value?: number | null } }
+interface NotifiedAnswer { aggregations?: { groups?: CompositePage<NotifiedBucket> } }
 
 /**
  * When `rule`'s alerts in `fleet` were last notified, per group, among the firings of [from, to)
  * (event time; not silenced, not held back): a new owner's realert goes on from there. One composite
  * aggregation over the group keys, paged, with the newest `fired_at` of each.
  */
-export async function readLastNotified(client: Client, rule: string, fleet: string, from: number, to: number): Promise<Array<{ groupKey: string; at: number }>> {
+export async function readLastNotified(client: Client, rule: string, fleet: string, from: number, to: number): Promise<GroupNotified[]> {
   if (!(from < to)) return [];
   await client.indices.refresh({ index: ALERTS_DATA_STREAM, ignore_unavailable: true, allow_no_indices: true });
-  const out: Array<{ groupKey: string; at: number }> = [];
-  let after: { g: string } | undefined;
-  for (;;) {
-    const r = await client.search({
-      index: ALERTS_DATA_STREAM, ignore_unavailable: true, allow_no_indices: true, size: 0, track_total_hits: false,
-      query: {
-        bool: {
-          filter: [...FILTERS(rule, fleet), { term: { 'vigil.alert.state': 'firing' } }, { range: { 'vigil.alert.fired_at': { gte: from, lt: to, format: 'epoch_millis' } } }],
-          must_not: [{ term: { 'vigil.alert.notified': false } }, { term: { 'vigil.alert.silenced': true } }],
-        },
+  const out: GroupNotified[] = [];
+  const pages = compositePages<NotifiedBucket>(NOTIFIED_PAGE, async (after) => (await client.search({
+    index: ALERTS_DATA_STREAM, ignore_unavailable: true, allow_no_indices: true, size: 0, track_total_hits: false,
+    query: {
+      bool: {
+        filter: [...FILTERS(rule, fleet), { term: { 'vigil.alert.state': 'firing' } }, { range: { 'vigil.alert.fired_at': { gte: from, lt: to, format: 'epoch_millis' } } }],
+        must_not: [{ term: { 'vigil.alert.notified': false } }, { term: { 'vigil.alert.silenced': true } }],
       },
-      aggs: { groups: { composite: { size: NOTIFIED_PAGE, sources: [{ g: { terms: { field: 'vigil.alert.group_key' } } }], ...(after ? { after } : {}) }, aggs: { last: { max: { field: 'vigil.alert.fired_at' } } } } },
-    } as never) as NotifiedAnswer;
-    const groups = r.aggregations?.groups;
-    const buckets = groups?.buckets ?? [];
+    },
+    aggs: { groups: { composite: { size: NOTIFIED_PAGE, sources: [{ g: { terms: { field: 'vigil.alert.group_key' } } }], ...(after ? { after } : {}) }, aggs: { last: { max: { field: 'vigil.alert.fired_at' } } } } },
+  } as never) as NotifiedAnswer).aggregations?.groups);
+  for await (const buckets of pages) {
     for (const b of buckets) if (typeof b.last?.value === 'number') out.push({ groupKey: b.key.g, at: b.last.value });
-    if (!groups?.after_key || buckets.length < NOTIFIED_PAGE) break;
-    after = groups.after_key;
   }
   return out;
 }

@@ -8,7 +8,7 @@
  * abandons it.
  */
 import type { Logger } from '../../core/log';
-import type { OpenAlert, RebuildEvent, RuleDef, RulesEngine } from '../../../rules';
+import type { GroupNotified, OpenAlert, RebuildEvent, RuleDef, RulesEngine } from '../../../rules';
 import { takeoverSpanMs } from '../../../rules';
 import type { TakeoverMetrics } from './takeover-metrics';
 
@@ -19,7 +19,7 @@ export interface RuleTakeoversDeps {
   /** the rule's alerts the alert history holds as firing (a former owner's), carried on under their ids */
   openAlerts?: (rule: string) => Promise<Array<Omit<OpenAlert, 'groupValues'>>>;
   /** when the rule's groups were last notified among the firings of [from, to) (event time), from the alert history */
-  lastNotified?: (rule: string, from: number, to: number) => Promise<Array<{ groupKey: string; at: number }>>;
+  lastNotified?: (rule: string, from: number, to: number) => Promise<GroupNotified[]>;
   /** polls the input has completed so far */
   inputPolls: () => number;
   /** still the owner (the lease may end while the re-read runs) */

@@ -6,6 +6,7 @@
 import type { Client } from '@elastic/elasticsearch';
 import { esEvents, fleetSelection, nestDottedKeys, takeoverSeedPlan, takeoverSpanMs, type RebuildEvent, type RuleDef } from '../../../rules';
 import type { EventSelection } from '../../core/contracts/event-selection';
+import { compositePages, type CompositePage } from '../../../sinks/elasticsearch/composite-pages';
 
 /** The upper end of a re-read: far enough ahead that no event stamped by a fast clock is left out. */
 const AHEAD_MS = 365 * 86_400_000;
@@ -60,7 +61,7 @@ const SEEDS_PAGE = 1000;
 interface SeedBucket { last?: { hits?: { hits?: Array<{ _id?: string; _source?: Record<string, unknown> }> } } }
 interface SeedsAnswer {
   hits?: { hits?: Array<{ _id?: string; _source?: Record<string, unknown> }> };
-  aggregations?: { seeds?: { buckets?: SeedBucket[]; after_key?: Record<string, unknown> } };
+  aggregations?: { seeds?: CompositePage<SeedBucket> };
 }
 
 /**
@@ -90,25 +91,16 @@ async function seedsBeforeSpan(client: Client, o: RereadOptions, sel: EventSelec
     take(r.hits?.hits?.[0]);
     return out;
   }
-  let after: Record<string, unknown> | undefined;
-  for (;;) {
-    const r = await client.search({
-      ...base,
-      size: 0,
-      aggs: {
-        seeds: {
-          composite: { size: SEEDS_PAGE, sources: plan.keys.map((k, i) => ({ [`k${i}`]: { terms: { field: k.field, missing_bucket: k.missing } } })), ...(after ? { after } : {}) },
-          aggs: { last: { top_hits: newest } },
-        },
-      },
-    } as never) as SeedsAnswer;
-    const seeds = r.aggregations?.seeds;
-    const buckets = seeds?.buckets ?? [];
+  const sources = plan.keys.map((k, i) => ({ [`k${i}`]: { terms: { field: k.field, missing_bucket: k.missing } } }));
+  const pages = compositePages<SeedBucket>(SEEDS_PAGE, async (after) => (await client.search({
+    ...base,
+    size: 0,
+    aggs: { seeds: { composite: { size: SEEDS_PAGE, sources, ...(after ? { after } : {}) }, aggs: { last: { top_hits: newest } } } },
+  } as never) as SeedsAnswer).aggregations?.seeds);
+  for await (const buckets of pages) {
     for (const b of buckets) take(b.last?.hits?.hits?.[0]);
     // a bounded history keeps the most recently seen: so does the fetch, past twice the bound
     if (plan.max !== undefined && out.length > 2 * plan.max) out = out.sort((a, b) => b.t - a.t).slice(0, plan.max);
-    if (!seeds?.after_key || buckets.length < SEEDS_PAGE) break;
-    after = seeds.after_key;
   }
   out.sort((a, b) => a.t - b.t);
   return plan.max !== undefined && out.length > plan.max ? out.slice(out.length - plan.max) : out;
