@@ -144,7 +144,10 @@ export class EsCollector extends PolledCollector {
       }
     }
     for (const c of found) this.shards.get(this.sourceOf(c))!.esCheckpoint = c.globalCheckpoint;
-    if (complete) this.reportProgress(started);
+    if (complete) {
+      this.reportProgress(started);
+      this.d.caughtUp?.(); // every shard read up to what the poll found
+    }
     this.polls++;
     if (this.loop.lastError) {
       this.d.log.info({ input: this.cfg.id }, 'elasticsearch input polls again');

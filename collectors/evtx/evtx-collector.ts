@@ -144,6 +144,7 @@ export class EvtxCollector extends PolledCollector {
     const now = Date.now();
     const next = [...this.files.values()].filter((t) => this.due(t, now)).sort((a, b) => (a.found.path < b.found.path ? -1 : 1))[0];
     if (next) { await this.read(next); return 0; }
+    this.d.caughtUp?.(); // every file read to its end
     return this.untilNextScan();
   }
 

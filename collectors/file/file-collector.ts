@@ -174,7 +174,10 @@ export class FileCollector extends PolledCollector {
       else await this.afterIdle(r, res);
     }
     this.reportStats();
-    return progress ? 0 : this.cfg.poll_interval_ms;
+    if (progress) return 0;
+    // every file read to its end: what is queued for the sinks need not wait for a fuller batch
+    if (this.loop.running) this.d.caughtUp?.();
+    return this.cfg.poll_interval_ms;
   }
 
   private reportStats(): void {

@@ -127,6 +127,7 @@ export class WinevtCollector extends PolledCollector {
       r.errorKind = null;
     }
     if (res === 'more') return 0;
+    this.d.caughtUp?.(); // the channel has nothing more now
     return res === 'wait' ? Math.min(this.cfg.poll_interval_ms, 100) : this.cfg.poll_interval_ms;
   }
 

@@ -40,6 +40,8 @@ export class EventStoreSink implements EventSink {
   readonly concurrency = 1;
   /** while events wait, take many at once (one write call) */
   readonly maxBatchEvents = 16_384;
+  /** a partial batch is one write call like a full one (the fsync is at the checkpoint commit): written as soon as the inputs are caught up */
+  readonly flushWhenCaughtUp = true;
   /** the files with bytes written since their last fsync (the day's, and an earlier one until synced) */
   private unsynced = new Set<string>();
   /** why an fsync failed: from then on no checkpoint is committed (the bytes behind it may be lost) until a restart */

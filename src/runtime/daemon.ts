@@ -130,6 +130,7 @@ export class Daemon implements ControlTarget {
       tracker: this.tracker,
       submit: (span) => this.pipeline.submit(span),
       isFull: () => this.pipeline.full,
+      caughtUp: () => this.pipeline.caughtUp(),
       log: this.log,
       metrics: this.metrics,
       hostName: cfg.host_name ?? hostname(),

@@ -39,6 +39,8 @@ class SinkDriver {
   private timer: NodeJS.Timeout | null = null;
   private oldestQueuedAt = 0;
   private stopped = false;
+  /** the inputs were caught up with spans queued: hand those on now (a sink that flushes when caught up) */
+  private flushQueued = false;
   private idleWaiters: Array<() => void> = [];
   lastError: string | null = null;
 
@@ -56,7 +58,7 @@ class SinkDriver {
 
   private pump(): void {
     while (this.running < this.sink.concurrency && this.queue.length > 0) {
-      const due = this.queuedEvents >= this.opts.batchSize || this.stopped ||
+      const due = this.queuedEvents >= this.opts.batchSize || this.stopped || this.flushQueued ||
         Date.now() - this.oldestQueuedAt >= this.opts.flushIntervalMs;
       if (!due) {
         if (!this.timer) {
@@ -74,6 +76,7 @@ class SinkDriver {
         n += span.events.length;
       }
       this.queuedEvents -= n;
+      if (this.queue.length === 0) this.flushQueued = false;
       this.oldestQueuedAt = Date.now();
       this.opts.metrics.sinkQueue.set({ sink: this.sink.name }, this.queuedEvents);
       this.running++;
@@ -105,6 +108,14 @@ class SinkDriver {
     });
     this.lastError = null;
     for (const s of spans) this.p.delivered(s);
+  }
+
+  /** The inputs are caught up: what is queued now goes without waiting for the flush interval, if the sink flushes so. */
+  caughtUp(): void {
+    if (!this.sink.flushWhenCaughtUp || this.queue.length === 0) return;
+    this.flushQueued = true;
+    if (this.timer) { clearTimeout(this.timer); this.timer = null; }
+    this.pump();
   }
 
   /** Flushes what is queued now (no waiting for the flush interval) and resolves when idle. */
@@ -159,6 +170,14 @@ export class Pipeline {
       this.opts.metrics.backpressureWaits.inc();
       await new Promise<void>((r) => this.waiters.push(r));
     }
+  }
+
+  /**
+   * A collector has read all there is for now: sinks that flush when caught up get their partial batches now
+   * (those that write one batch at a time get it when the running write ends).
+   */
+  caughtUp(): void {
+    for (const d of this.drivers) d.caughtUp();
   }
 
   /** A sink has the span. */

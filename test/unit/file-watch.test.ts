@@ -8,7 +8,7 @@ import { AckTracker } from '../../src/core/checkpoints/ack-tracker';
 import type { Span } from '../../src/core/event';
 import { FileCollector } from '../../collectors/file/file-collector';
 import type { WatchFunction } from '../../collectors/file/folder-watch';
-import type { FileInputConfig } from '../../src/runtime/config/types';
+import type { FileInputConfig, VigilConfig } from '../../src/runtime/config/types';
 import { checkConfigFile, loadConfig } from '../../src/runtime/config/load';
 import { embeddedDefaultConfig } from '../../src/runtime/config/embedded-default';
 import { tempDir } from '../helpers/temp-dir';
@@ -22,12 +22,15 @@ const line = (note: string) => `${JSON.stringify({ note })}\n`;
 const msgs = (dir: string) => readStore(join(dir, 'events')).map((e) => e.note as string);
 
 /** A daemon on `glob` under a temp folder with the given file input options; the test gets its folders. */
-async function withDaemon(file: Partial<FileInputConfig>, glob: string, body: (logs: string, dir: string) => Promise<void>, prepare?: (logs: string) => void): Promise<void> {
+async function withDaemon(file: Partial<FileInputConfig>, glob: string, body: (logs: string, dir: string) => Promise<void>, prepare?: (logs: string) => void,
+  pipeline?: Partial<VigilConfig['pipeline']>): Promise<void> {
   const tmp = tempDir('watch');
   const logs = join(tmp.path, 'logs');
   mkdirSync(logs);
   prepare?.(logs);
-  const daemon = new Daemon(testConfig(tmp.path, [join(logs, glob)], file), { log: testLogger(), metrics: new Metrics() });
+  const cfg = testConfig(tmp.path, [join(logs, glob)], file);
+  cfg.pipeline = { ...cfg.pipeline, ...pipeline };
+  const daemon = new Daemon(cfg, { log: testLogger(), metrics: new Metrics() });
   await daemon.start();
   try {
     await body(logs, tmp.path);
@@ -51,6 +54,17 @@ describe('file input: wake on write (filesystem notifications)', function () {
       }
       expect(msgs(dir)).to.deep.equal(['first', 'second', 'third']);
     }, (logs) => writeFileSync(join(logs, 'app.ndjson'), line('first')));
+  });
+
+  it('the event store gets the lines as soon as the input is caught up, not after the flush interval (here 60 s)', async () => {
+    await withDaemon({ ...slow, watch: true }, '*.ndjson', async (logs, dir) => {
+      await waitFor(() => msgs(dir).includes('first'), 2000, 'the line there at start', 10);
+      // a burst of a full batch and a part of one: the part is written when the file is read to its end
+      appendFileSync(join(logs, 'app.ndjson'), Array.from({ length: 1500 }, (_, i) => line(`burst ${i}`)).join(''));
+      await waitFor(() => msgs(dir).length === 1501, 2000, 'the whole burst', 10);
+      appendFileSync(join(logs, 'app.ndjson'), line('last'));
+      await waitFor(() => msgs(dir).includes('last'), 1000, 'a single line', 10);
+    }, (logs) => writeFileSync(join(logs, 'app.ndjson'), line('first')), { flush_interval_ms: MINUTE });
   });
 
   it('watch: false reads an appended line at the next poll only', async () => {

@@ -14,6 +14,11 @@ export interface CollectorDeps {
   submit: (span: Span) => Promise<void>;
   /** true while the sinks are full: no reading then */
   isFull: () => boolean;
+  /**
+   * The collector has read all there is for now (every source at its end): sinks that flush when caught up
+   * (`EventSink.flushWhenCaughtUp`) get what is queued without waiting for the flush interval. Absent: not told.
+   */
+  caughtUp?: () => void;
   log: Logger;
   metrics: Metrics;
   /** host.name for events that carry none (default: this machine's name) */

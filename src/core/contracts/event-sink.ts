@@ -16,6 +16,12 @@ export interface EventSink {
   readonly concurrency: number;
   /** events per `write` when more are waiting (a sink that fsyncs each write takes more at once: group commit) */
   readonly maxBatchEvents?: number;
+  /**
+   * A partial batch costs this sink about what a full one does (a local file: one write call), so it is
+   * handed on as soon as the inputs are caught up instead of after the flush interval. Absent or false:
+   * partial batches wait for the interval (a remote sink: fewer, fuller requests).
+   */
+  readonly flushWhenCaughtUp?: boolean;
   start(): Promise<void>;
   write(events: PipelineEvent[]): Promise<void>;
   stop(): Promise<void>;
