@@ -26,6 +26,7 @@ import { RulesWatcher } from './rules-watcher';
 import { RulesClock } from './rules-clock';
 import { CheckpointCommitter } from './checkpoint-committer';
 import { tuneHeapGrowth } from './heap-growth';
+import { turnOffPretenuring } from './pretenuring';
 import { DaemonStatus } from './status';
 import { FleetRunner } from './fleet-runner/fleet-runner';
 import type { EsInputConfig } from '../../collectors/elasticsearch/config';
@@ -151,6 +152,7 @@ export class Daemon implements ControlTarget {
 
   async start(): Promise<void> {
     tuneHeapGrowth(this.cfg);
+    turnOffPretenuring();
     try {
       this.rules.load(this.cfg.rules); // restores the checkpointed windows of the rules it loads
     } catch (err) {

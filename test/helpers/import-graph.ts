@@ -89,19 +89,20 @@ export function layerViolations(edges: ImportEdge[]): string[] {
 }
 
 /**
- * Component folders that the layers above them reach through one entry file only: what they export
- * there is their public face, the rest of the folder is theirs to rearrange.
+ * Component folders that the layers above them reach through their entry files only: what they export
+ * there is their public face, the rest of the folder is theirs to rearrange. (rules/ has two: what a
+ * daemon uses, and the command line's offline tools, which a daemon does not load.)
  */
-export const ENTRY_FILES: Record<string, string> = { 'rules/': 'rules/index.ts' };
+export const ENTRY_FILES: Record<string, readonly string[]> = { 'rules/': ['rules/index.ts', 'rules/offline.ts'] };
 
-/** Imports from a higher layer into a folder of ENTRY_FILES that do not go through its entry file. */
+/** Imports from a higher layer into a folder of ENTRY_FILES that do not go through one of its entry files. */
 export function entryViolations(edges: ImportEdge[]): string[] {
   const out = new Set<string>();
   for (const e of edges) {
-    for (const [folder, entry] of Object.entries(ENTRY_FILES)) {
-      if (!e.to.startsWith(folder) || e.to === entry) continue;
+    for (const [folder, entries] of Object.entries(ENTRY_FILES)) {
+      if (!e.to.startsWith(folder) || entries.includes(e.to)) continue;
       if (LAYERS.indexOf(layerOf(e.from)) <= LAYERS.indexOf(layerOf(e.to))) continue; // its own layer or below
-      out.add(`${e.from} -> ${e.to} (import ${folder} through ${entry})`);
+      out.add(`${e.from} -> ${e.to} (import ${folder} through ${entries.join(' or ')})`);
     }
   }
   return [...out].sort();

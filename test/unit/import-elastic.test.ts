@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { parse as parseYaml } from 'yaml';
-import { importElasticRules } from '../../rules';
+import { importElasticRules } from '../../rules/offline';
 import { ELASTIC_RULE_FIXTURES } from '../helpers/elastic-rule-fixtures';
 
 const files = (...names: string[]) => names.map((file) => ({ file, text: ELASTIC_RULE_FIXTURES[file] }));

@@ -1,5 +1,6 @@
 import { expect } from 'chai';
 import { join } from 'node:path';
+import { execFileSync } from 'node:child_process';
 import { importEdges, layerViolations, folderCycles, layerOf, entryViolations } from '../helpers/import-graph';
 
 const ROOT = join(__dirname, '..', '..', '..');
@@ -22,8 +23,16 @@ describe('layers: one way, no folder cycles', () => {
     expect(layerViolations(edges), 'imports against the layer rule (a lower layer importing a higher one)').to.deep.equal([]);
   });
 
-  it('sinks, the runtime and the command line reach rules/ only through rules/index.ts', () => {
+  it('sinks, the runtime and the command line reach rules/ only through rules/index.ts or rules/offline.ts', () => {
     expect(entryViolations(edges), 'imports into rules/ that go around rules/index.ts').to.deep.equal([]);
+  });
+
+  it('a daemon does not load the offline tools (the backtest, the import of Elastic rules) nor what only they read (the evtx decoder, the Windows enrichment, globbing)', () => {
+    const dist = join(__dirname, '..', '..');
+    const loaded = execFileSync(process.execPath, ['-e', `require(${JSON.stringify(join(dist, 'src', 'runtime', 'daemon.js'))});
+      process.stdout.write(Object.keys(require.cache).map((f) => f.slice(${JSON.stringify(dist.length + 1)})).join('\\n'))`], { encoding: 'utf8' }).split('\n');
+    expect(loaded).to.include('src/runtime/daemon.js');
+    expect(loaded.filter((f) => /^rules\/(offline|backtest\/(?!es-events)|import-elastic\/)|^collectors\/(evtx\/(format|decode)|windows-event\/enrich)\/|\/fast-glob\//.test(f))).to.deep.equal([]);
   });
 
   it('no cycle between folders', () => {
@@ -46,6 +55,6 @@ describe('layers: one way, no folder cycles', () => {
       { from: 'rules/engine.ts', to: 'rules/alerts/alert.ts', typeOnly: false },
       { from: 'collectors/file/z.ts', to: 'src/core/event.ts', typeOnly: true },
     ];
-    expect(entryViolations(entries)).to.deep.equal(['sinks/notify/x.ts -> rules/alerts/alert.ts (import rules/ through rules/index.ts)']);
+    expect(entryViolations(entries)).to.deep.equal(['sinks/notify/x.ts -> rules/alerts/alert.ts (import rules/ through rules/index.ts or rules/offline.ts)']);
   });
 });

@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import MailComposer from 'nodemailer/lib/mail-composer';
+import type MailComposerType from 'nodemailer/lib/mail-composer';
 import { writeFileAtomic } from '../../../src/core/fs/atomic-write';
 import type { EmailNotifierDef } from '../../../rules';
 import type { Delivery, Notification } from '../outbox/delivery';
@@ -23,7 +23,9 @@ export class EmlFileDelivery implements Delivery {
   }
 }
 
-function buildMime(msg: ConstructorParameters<typeof MailComposer>[0]): Promise<Buffer> {
+function buildMime(msg: ConstructorParameters<typeof MailComposerType>[0]): Promise<Buffer> {
+  // nodemailer's composer is loaded with the first message written, not by every daemon
+  const MailComposer = require('nodemailer/lib/mail-composer') as typeof MailComposerType;
   return new Promise((resolve, reject) => {
     new MailComposer(msg).compile().build((err, buf) => (err ? reject(err) : resolve(buf)));
   });

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { Client, errors } from '@elastic/elasticsearch';
-import { replayEs, type LoadedRules, type ReplayResult } from '../../../rules';
+import type { LoadedRules } from '../../../rules';
+import { replayEs, type ReplayResult } from '../../../rules/offline';
 import { describeError } from '../../../sinks/elasticsearch/health';
 import { splitUserinfo, scrubUserinfo } from '../../core/config-kit/url-userinfo';
 import { parseDuration } from '../../core/units';

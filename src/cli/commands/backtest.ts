@@ -1,5 +1,6 @@
 import { writeFileSync } from 'node:fs';
-import { checkRulesFile, validateWhere, inputFiles, replay, buildReport, renderBacktestReport, leftOutNotes, BACKTEST_FORMATS, type BacktestFormat, type LoadedRules, type ReplayResult } from '../../../rules';
+import { checkRulesFile, validateWhere, type LoadedRules } from '../../../rules';
+import { inputFiles, replay, buildReport, renderBacktestReport, leftOutNotes, BACKTEST_FORMATS, type BacktestFormat, type ReplayResult } from '../../../rules/offline';
 import { formatProblem } from '../../runtime/config/types';
 import { parseTimeString } from '../../core/timestamp';
 import { ProgressBar } from '../progress-bar';

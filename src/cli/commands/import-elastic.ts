@@ -1,6 +1,6 @@
 import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { importElasticRules } from '../../../rules';
+import { importElasticRules } from '../../../rules/offline';
 
 /** The .toml files of a folder, recursively, in name order. */
 function tomlFilesIn(dir: string): string[] {
