@@ -8,7 +8,8 @@
  * - change: each group's last value within the time a group is remembered, so the first value after the
  *   takeover is compared with the one before it (not taken as a first sighting);
  * - new_term: each term's (per group) last sighting within `history`, so terms the former owner knew are
- *   not new again after the takeover; at most `max_terms`, the most recently seen.
+ *   not new again after the takeover; at most `max_terms`, the most recently seen. With a `history_warmup`,
+ *   also the oldest event with the term fields within `history`, so the warm-up counts from there.
  */
 import { detectorConfig, groupTtlMs } from './compile-rule';
 import type { RuleDef } from './types';
@@ -22,6 +23,12 @@ export interface TakeoverSeedPlan {
   teach: boolean;
   /** at most this many seeds, the newest (new_term: its max_terms) */
   max?: number;
+  /**
+   * Also the oldest event within the look-back that has these fields (new_term with a history_warmup: its
+   * term fields), taught first: the rule's warm-up counts from it, as it would have on a detector that saw
+   * everything Elasticsearch holds, not from the oldest of the terms' newest sightings.
+   */
+  oldestWith?: string[];
 }
 
 export function takeoverSeedPlan(def: RuleDef): TakeoverSeedPlan | null {
@@ -31,7 +38,10 @@ export function takeoverSeedPlan(def: RuleDef): TakeoverSeedPlan | null {
   if (def.type === 'change' && cfg.change) return { lookbackMs: cfg.groupTtlMs, keys: groups, teach: false };
   if (def.type === 'new_term' && cfg.newTerm) {
     const terms = cfg.newTerm.fields.map((field) => ({ field, missing: false }));
-    return { lookbackMs: cfg.newTerm.historyMs, keys: [...groups, ...terms], teach: true, max: cfg.newTerm.maxTerms };
+    return {
+      lookbackMs: cfg.newTerm.historyMs, keys: [...groups, ...terms], teach: true, max: cfg.newTerm.maxTerms,
+      ...(cfg.newTerm.warmupMs > 0 ? { oldestWith: cfg.newTerm.fields } : {}),
+    };
   }
   return null;
 }

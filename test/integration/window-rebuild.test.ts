@@ -77,6 +77,30 @@ rules:
     }
   });
 
+  it('a new_term rule with a history_warmup also gets the oldest event with its term fields within its history, taught first', async () => {
+    const client = new Client({ node: testEsUrl() });
+    try {
+      const WARM = `
+rules:
+  - id: new-host-event
+    type: new_term
+    where: 'event.dataset: "app.heartbeat"'
+    fields: [host.name]
+    history: 36h
+    history_warmup: 1h
+`;
+      // web-02's newest sighting (two hours ago) would start the warm-up there; its first (three hours ago) is
+      // older (the host-less event five hours ago has no term; web-03 is older than the history)
+      const events = await rereadRuleEvents(client, { index, def: rule(WARM), now });
+      expect(events.filter((e) => e.teach).map((e) => e.id)).to.deep.equal(['b-old', 'b-last']);
+      // the oldest is also a term's newest: taught once
+      const one = await rereadRuleEvents(client, { index, def: rule(WARM.replace('history: 36h', 'history: 150m')), now });
+      expect(one.filter((e) => e.teach).map((e) => e.id)).to.deep.equal(['b-last']);
+    } finally {
+      await client.close();
+    }
+  });
+
   it('a change rule gets each group\'s last event before the span (without group_by, the newest one), counted, not taught', async () => {
     const client = new Client({ node: testEsUrl() });
     try {

@@ -277,6 +277,12 @@ rules:
     where: 'event.code: 4624'
     group_by: [user.name]
     fields: [source.ip]
+  - id: new-logon-source-warm
+    type: new_term
+    where: 'event.code: 4624'
+    group_by: [user.name]
+    fields: [source.ip]
+    history_warmup: 1d
   - id: ip-changed
     type: change
     where: 'event.dataset: "app.heartbeat"'
@@ -309,6 +315,15 @@ rules:
 
   it('new_term: a term only taught never fires, even when nothing knew it before', () => {
     expect(takeover('new-logon-source', [logonFrom('10.0.0.5', TAKEOVER - 86_400_000, true)])).to.deep.equal([]);
+  });
+
+  it('new_term with history_warmup: the warm-up counts from the oldest event taught, so a new term in the span fires', () => {
+    // what the takeover reads (window-rebuild): the oldest event with the term fields within history, then each term's newest sighting
+    const seeds = [logonFrom('10.0.0.1', TAKEOVER - 5 * 86_400_000, true), logonFrom('10.0.0.1', TAKEOVER - 3_600_000, true)];
+    const changes = takeover('new-logon-source-warm', [...seeds, logonFrom('10.0.0.9', TAKEOVER - 30_000)]);
+    expect(fired(changes)).to.deep.equal([{ 'user.name': 'bob', 'source.ip': '10.0.0.9' }]);
+    // with the newest sightings only (as before), the rule was warming up again for a day after the takeover: nothing fired
+    expect(fired(takeover('new-logon-source-warm', [seeds[1], logonFrom('10.0.0.9', TAKEOVER - 30_000)]))).to.deep.equal([]);
   });
 
   it('change: the group\'s last value before the span is compared with the first one in it', () => {

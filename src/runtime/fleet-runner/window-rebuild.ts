@@ -103,5 +103,19 @@ async function seedsBeforeSpan(client: Client, o: RereadOptions, sel: EventSelec
     if (plan.max !== undefined && out.length > 2 * plan.max) out = out.sort((a, b) => b.t - a.t).slice(0, plan.max);
   }
   out.sort((a, b) => a.t - b.t);
-  return plan.max !== undefined && out.length > plan.max ? out.slice(out.length - plan.max) : out;
+  if (plan.max !== undefined && out.length > plan.max) out = out.slice(out.length - plan.max);
+  if (plan.oldestWith) {
+    // the rule's warm-up counts from the oldest event it could have learned from, taught first (and, being a
+    // real sighting of its term, harmless to learn: the term's newest sighting follows it)
+    const r = await client.search({
+      ...base, size: 1, sort: [{ '@timestamp': { order: 'asc' } }], _source: newest._source,
+      query: { bool: { filter: [query, ...plan.oldestWith.map((field) => ({ exists: { field } }))] } },
+    } as never) as SeedsAnswer;
+    const first = out;
+    out = [];
+    take(r.hits?.hits?.[0]);
+    if (out.length > 0 && first.length > 0 && out[0].id !== undefined && out[0].id === first[0].id) out = [];
+    out.push(...first);
+  }
+  return out;
 }
