@@ -10,33 +10,8 @@ import { AckTracker } from '../../src/core/checkpoints/ack-tracker';
 import { CheckpointRegistry } from '../../src/core/checkpoints/registry';
 import { Metrics } from '../../src/core/metrics';
 import { silentLogger } from '../../src/core/log';
-import type { EventSink } from '../../src/core/contracts/event-sink';
-import type { PipelineEvent, Span } from '../../src/core/event';
 import { tempDir } from '../helpers/temp-dir';
-
-/** A sink like the event store (one write at a time, many events a write) whose writes finish when told to. */
-class HeldSink implements EventSink {
-  readonly name = 'held';
-  readonly concurrency = 1;
-  readonly maxBatchEvents = 16_384;
-  batches: number[] = [];
-  private release: Array<() => void> = [];
-  async start(): Promise<void> {}
-  async stop(): Promise<void> {}
-  health() { return { ok: true }; }
-  write(events: PipelineEvent[]): Promise<void> {
-    this.batches.push(events.length);
-    return new Promise((r) => this.release.push(r));
-  }
-  finishOne(): void { this.release.shift()?.(); }
-}
-
-/** A span of `n` one-line events of the source `s`, starting at byte `start`. */
-function span(start: number, n: number): Span {
-  const sp: Span = { source: 's', start, end: start + n * 10, pending: 0, events: [] };
-  for (let i = 0; i < n; i++) sp.events.push({ id: `e${start + i}`, doc: { '@timestamp': '2026-01-01T00:00:00.000Z' }, span: sp } as PipelineEvent);
-  return sp;
-}
+import { HeldSink, heldSpan as span } from '../helpers/held-sink';
 
 describe('pipeline: a sink batch is at most half of the events in flight', () => {
   it('batchCap: the sink\'s cap or batch_size, and never over half the in-flight bound', () => {

@@ -9,31 +9,8 @@ import { AckTracker } from '../../src/core/checkpoints/ack-tracker';
 import { CheckpointRegistry } from '../../src/core/checkpoints/registry';
 import { Metrics } from '../../src/core/metrics';
 import { silentLogger } from '../../src/core/log';
-import type { EventSink } from '../../src/core/contracts/event-sink';
-import type { PipelineEvent, Span } from '../../src/core/event';
 import { tempDir } from '../helpers/temp-dir';
-
-/** A sink whose writes finish when told to; `eager` says whether it flushes when the inputs are caught up. */
-class HeldSink implements EventSink {
-  readonly concurrency = 1;
-  batches: number[] = [];
-  private release: Array<() => void> = [];
-  constructor(readonly name: string, readonly flushWhenCaughtUp: boolean) {}
-  async start(): Promise<void> {}
-  async stop(): Promise<void> {}
-  health() { return { ok: true }; }
-  write(events: PipelineEvent[]): Promise<void> {
-    this.batches.push(events.length);
-    return new Promise((r) => this.release.push(r));
-  }
-  finishOne(): void { this.release.shift()?.(); }
-}
-
-function span(start: number, n: number): Span {
-  const sp: Span = { source: 's', start, end: start + n * 10, pending: 0, events: [] };
-  for (let i = 0; i < n; i++) sp.events.push({ id: `e${start + i}`, doc: { '@timestamp': '2026-01-01T00:00:00.000Z' }, span: sp } as PipelineEvent);
-  return sp;
-}
+import { HeldSink, heldSpan as span } from '../helpers/held-sink';
 
 const tick = (ms = 5) => new Promise((r) => setTimeout(r, ms));
 
