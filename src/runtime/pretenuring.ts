@@ -8,7 +8,9 @@
  * (256 MB, the repo's rules.yaml) 83 full collections instead of 6, 9.0–10.2 CPU-s instead of
  * 7.1–7.5 and 7.1–8.0 s instead of 6.2–6.5 s; which sites V8 picks, and so whether this happens,
  * changed with as little as which modules the process had loaded. The Elasticsearch path: 7 full
- * collections instead of 10–11 and about 10% less CPU.
+ * collections instead of 10–11 and about 10% less CPU. `vigil evtx` turns it off too (its records are as
+ * short-lived): on the 256 MB evtx bench file without workers, 6.0–6.3 s against 6.2–6.6 s in 4 alternated
+ * runs (about 3%, near the noise; never slower on average).
  */
 import { setFlagsFromString } from 'node:v8';
 

@@ -2,6 +2,7 @@ import { statSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { DecodePool, decodedChunks, decodeWorkers, readProblems } from '../../../collectors/evtx';
 import { ProgressBar } from '../progress-bar';
+import { turnOffPretenuring } from '../../runtime/pretenuring';
 
 /** `--workers` as given: a count (up to 64, as the evtx input's option) or auto; undefined when it is neither. */
 function workersOption(text: string): number | 'auto' | undefined {
@@ -21,6 +22,8 @@ export async function runEvtx(files: string[], format: string, workers = 'auto')
     process.stderr.write(`vigil evtx: unknown format ${JSON.stringify(format)} (use ndjson or xml)\n`);
     return 2;
   }
+  // records are short-lived too: a pretenured site would send each one to the old generation (src/runtime/pretenuring.ts)
+  turnOffPretenuring();
   const setting = workersOption(workers);
   if (setting === undefined) {
     process.stderr.write(`vigil evtx: --workers must be a number from 0 to 64 or auto, not ${JSON.stringify(workers)}\n`);
