@@ -22,9 +22,10 @@
  *   happened (`{"event":"user_login"}`), which is ECS's `event.action`; so it moves to `event.action`.
  *   structlog (Python) also writes its message under `event`, so when the line has no other message the
  *   string is ALSO used as `message` (a log line without `message` is not searchable by text).
- * - `agent` belongs to Vigil (`agent.type: "vigil"`): a scalar `agent` (usually an HTTP user agent) is kept
+ * - `agent.type` belongs to Vigil (`"vigil"`): a scalar `agent` (usually an HTTP user agent) is kept
  *   as `vigil.original.agent` without a conflict tag (the SPEC lists it with the moves); an object
- *   `agent` (e.g. a re-shipped Beats event) is kept there too, as a conflict.
+ *   `agent` (e.g. a re-shipped Beats event) stays, its other fields where Kibana looks for them, and only
+ *   another `agent.type` goes to `vigil.original.agent.type`, as a conflict (as `event.ingested` does).
  * - `host.name` is the line's own (a string), else its `host.hostname`, else pino/bunyan's `hostname`,
  *   else the collector's host name.
  * - Other fields Vigil sets: `event.ingested`, `log.file`, `log.offset` from the line, a non-string (or

@@ -4,7 +4,7 @@
  * and `agent`. What the line had in their place goes to `vigil.original`.
  */
 import type { NdjsonLineContext } from './ndjson';
-import type { Obj } from './json-objects';
+import { isPlainObject, type Obj } from './json-objects';
 import { addOriginal, conflictAt } from './vigil-original';
 import { ensureObj } from './ecs-objects';
 import { AGENT, eventOf, fileOf } from './shared-objects';
@@ -14,6 +14,7 @@ const P_LOG_OFFSET = ['log', 'offset'];
 const P_EVENT_INGESTED = ['event', 'ingested'];
 const P_EVENT_DATASET = ['event', 'dataset'];
 const P_AGENT = ['agent'];
+const P_AGENT_TYPE = ['agent', 'type'];
 
 /** Sets them. `agent` is the line's root `agent` when it is not an object (kept in vigil.original, no conflict). */
 export function shapeVigilFields(doc: Obj, ctx: NdjsonLineContext, lvl: string | undefined, agent: unknown): void {
@@ -47,6 +48,17 @@ export function shapeVigilFields(doc: Obj, ctx: NdjsonLineContext, lvl: string |
 
   if (agent !== undefined && agent !== null) addOriginal(P_AGENT, agent); // a scalar: not a conflict (header of ./ecs-shape.ts)
   const ag = doc.agent;
-  if (ag !== undefined && ag !== null) conflictAt(P_AGENT, ag);
-  doc.agent = AGENT;
+  if (ag === undefined || ag === null) {
+    doc.agent = AGENT;
+  } else if (isPlainObject(ag)) {
+    // the line's own agent (a re-shipped Beats event: agent.name, .version, .id stay where Kibana looks for
+    // them); only its type is Vigil's, and another type is the conflict
+    const a = ag as Obj;
+    const t = a.type;
+    if (t !== undefined && t !== null && t !== AGENT.type) conflictAt(P_AGENT_TYPE, t);
+    a.type = AGENT.type;
+  } else {
+    conflictAt(P_AGENT, ag);
+    doc.agent = AGENT;
+  }
 }

@@ -728,18 +728,39 @@ describe('normaliseNdjsonLine', () => {
         {},
         stats,
       );
-      expect(doc.agent).to.deep.equal({ type: 'vigil' });
+      // the line's agent stays (a re-shipped Beats event's agent.version, .name, .id are where Kibana looks); its type is Vigil's
+      expect(doc.agent).to.deep.equal({ type: 'vigil', version: '8.1' });
       expect(doc.event).to.deep.equal({ kind: 'event', ingested: INGESTED, dataset: 'vigil.file' });
       expect(doc.log).to.deep.equal({ logger: 'l', file: { path: '/var/log/app/app.json' }, offset: 4096 });
       expect(doc.host).to.deep.equal({ name: 'collector-host' });
       expect(get(doc, 'vigil.original')).to.deep.equal({
-        agent: { type: 'filebeat', version: '8.1' },
+        agent: { type: 'filebeat' },
         event: { ingested: '2020-01-01T00:00:00Z', dataset: 7 },
         log: { file: { path: '/x' }, offset: 99 },
         host: { name: { first: 'a' } },
       });
       expect(doc.tags).to.deep.equal(['vigil_ecs_conflict']);
       expect(stats.conflicts).to.equal(1);
+    });
+
+    it('a Winlogbeat export\'s agent keeps its name, version and id; agent.type is Vigil\'s, the Beat\'s kept as the conflict', () => {
+      const stats = newNdjsonStats();
+      const doc = norm('{"@timestamp":"2026-12-01T10:00:00.000Z","agent":{"type":"winlogbeat","version":"8.11.0","name":"DC01","id":"abc"},"message":"m"}', {}, stats);
+      expect(doc.agent).to.deep.equal({ type: 'vigil', version: '8.11.0', name: 'DC01', id: 'abc' });
+      expect(get(doc, 'vigil.original')).to.deep.equal({ agent: { type: 'winlogbeat' } });
+      expect(doc.tags).to.deep.equal(['vigil_ecs_conflict']);
+      expect(stats.conflicts).to.equal(1);
+      // no type of its own (or Vigil's): nothing to keep aside, no conflict; dotted keys the same
+      for (const line of ['{"agent":{"name":"DC01"},"message":"m"}', '{"agent.name":"DC01","agent.type":"vigil","message":"m"}']) {
+        const d = norm(line);
+        expect(d.agent).to.deep.include({ type: 'vigil', name: 'DC01' });
+        expect(d.tags, line).to.equal(undefined);
+        expect(d.vigil, line).to.equal(undefined);
+      }
+      // an array is no agent object: kept aside whole
+      const arr = norm('{"agent":[1,2],"message":"m"}');
+      expect(arr.agent).to.deep.equal({ type: 'vigil' });
+      expect(get(arr, 'vigil.original.agent')).to.deep.equal([1, 2]);
     });
 
     it('dotted @timestamp.* key is a conflict', () => {
