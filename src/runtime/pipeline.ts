@@ -39,8 +39,10 @@ class SinkDriver {
   private timer: NodeJS.Timeout | null = null;
   private oldestQueuedAt = 0;
   private stopped = false;
-  /** the inputs were caught up with spans queued: hand those on now (a sink that flushes when caught up) */
+  /** the inputs were caught up with spans queued: hand those on now (see caughtUp) */
   private flushQueued = false;
+  /** when the sink was last handed a batch (0: never) */
+  private lastHandedAt = 0;
   private idleWaiters: Array<() => void> = [];
   lastError: string | null = null;
 
@@ -77,7 +79,7 @@ class SinkDriver {
       }
       this.queuedEvents -= n;
       if (this.queue.length === 0) this.flushQueued = false;
-      this.oldestQueuedAt = Date.now();
+      this.oldestQueuedAt = this.lastHandedAt = Date.now();
       this.opts.metrics.sinkQueue.set({ sink: this.sink.name }, this.queuedEvents);
       this.running++;
       void this.deliver(take, n).finally(() => {
@@ -110,9 +112,14 @@ class SinkDriver {
     for (const s of spans) this.p.delivered(s);
   }
 
-  /** The inputs are caught up: what is queued now goes without waiting for the flush interval, if the sink flushes so. */
+  /**
+   * The inputs are caught up: what is queued now goes without waiting for the flush interval, to a sink that
+   * flushes when caught up, and to any other that has been handed nothing for a flush interval (the first
+   * events after a quiet spell go at once; a steady trickle still makes one request a flush interval at most).
+   */
   caughtUp(): void {
-    if (!this.sink.flushWhenCaughtUp || this.queue.length === 0) return;
+    if (this.queue.length === 0) return;
+    if (!this.sink.flushWhenCaughtUp && Date.now() - this.lastHandedAt < this.opts.flushIntervalMs) return;
     this.flushQueued = true;
     if (this.timer) { clearTimeout(this.timer); this.timer = null; }
     this.pump();
@@ -173,8 +180,9 @@ export class Pipeline {
   }
 
   /**
-   * A collector has read all there is for now: sinks that flush when caught up get their partial batches now
-   * (those that write one batch at a time get it when the running write ends).
+   * A collector has read all there is for now: sinks that flush when caught up get their partial batches now,
+   * and the others too when they were handed nothing for a flush interval (a sink that writes one batch at a
+   * time gets it when the running write ends).
    */
   caughtUp(): void {
     for (const d of this.drivers) d.caughtUp();

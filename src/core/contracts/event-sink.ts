@@ -19,7 +19,8 @@ export interface EventSink {
   /**
    * A partial batch costs this sink about what a full one does (a local file: one write call), so it is
    * handed on as soon as the inputs are caught up instead of after the flush interval. Absent or false:
-   * partial batches wait for the interval (a remote sink: fewer, fuller requests).
+   * when the inputs are caught up, a partial batch goes at once only if the sink was handed nothing for a
+   * flush interval, else it waits for the interval (a remote sink: at most one partial request an interval).
    */
   readonly flushWhenCaughtUp?: boolean;
   start(): Promise<void>;
