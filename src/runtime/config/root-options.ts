@@ -62,7 +62,7 @@ export const pipelineSchema = {
   properties: {
     max_inflight_events: { ...posInt, default: DEFAULT_PIPELINE.max_inflight_events, description: 'events read and not yet acknowledged by every sink, at most; past it reading waits; a sink is handed at most half of them at once' },
     batch_size: { ...posInt, default: DEFAULT_PIPELINE.batch_size, description: 'events handed to a sink at once, at most' },
-    flush_interval: { ...duration, default: formatDuration(DEFAULT_PIPELINE.flush_interval_ms), description: 'a partial batch is handed on after this (the local event store gets it as soon as the inputs are caught up)' },
+    flush_interval: { ...duration, default: formatDuration(DEFAULT_PIPELINE.flush_interval_ms), description: 'a partial batch is handed on after this; when the inputs are caught up, at once to the local event store, and to any sink handed nothing for this long' },
     checkpoint_interval: { ...duration, default: formatDuration(DEFAULT_PIPELINE.checkpoint_interval_ms), description: 'how often the checkpoints are committed to `state_dir/registry.json`' },
   },
 } as const;
