@@ -245,4 +245,29 @@ describe('Elasticsearch sink (real server)', function () {
       tmp.cleanup();
     }
   });
+  it('with the inputs caught up and the output quiet for a flush interval, a single line goes at once (here flush_interval 60 s)', async () => {
+    const target = uniqueTarget('quiet');
+    targets.push(target);
+    const tmp = tempDir('es-quiet');
+    const logDir = join(tmp.path, 'logs');
+    mkdirSync(logDir);
+    writeFileSync(join(logDir, 'a.ndjson'), `${JSON.stringify({ msg: 'first' })}\n`);
+    const cfg = esConfig(tmp.path, [join(logDir, '*.ndjson')], target);
+    cfg.pipeline = { ...cfg.pipeline, flush_interval_ms: 60_000 };
+    const daemon = new Daemon(cfg, { log: silentLogger(), metrics: new Metrics() });
+    await daemon.start();
+    try {
+      // the first line: nothing was handed to Elasticsearch before, so it goes without waiting the minute
+      await waitFor(async () => (await countDocs(target)) === 1, 10_000, 'the first line', 100);
+      // the next one within the minute waits for it (one partial request a flush interval at most)
+      appendFileSync(join(logDir, 'a.ndjson'), `${JSON.stringify({ msg: 'second' })}\n`);
+      await sleep(2000);
+      expect(await countDocs(target)).to.equal(1);
+    } finally {
+      await daemon.stop();
+      tmp.cleanup();
+    }
+    // stopping hands on what waits: both are there
+    expect(await countDocs(target)).to.equal(2);
+  });
 });
