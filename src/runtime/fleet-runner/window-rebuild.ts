@@ -80,11 +80,15 @@ async function seedsBeforeSpan(client: Client, o: RereadOptions, sel: EventSelec
   const newest = { size: 1, sort: [{ '@timestamp': { order: 'desc' } }], _source: sel.fields ? { includes: sel.fields } : true };
   const base = { index: o.index, ignore_unavailable: true, allow_no_indices: true, track_total_hits: false, query };
   let out: RebuildEvent[] = [];
-  const take = (h: { _id?: string; _source?: Record<string, unknown> } | undefined): void => {
-    if (!h?._source) return;
+  const seedOf = (h: { _id?: string; _source?: Record<string, unknown> } | undefined): RebuildEvent | undefined => {
+    if (!h?._source) return undefined;
     const doc = nestDottedKeys(h._source);
     const t = Date.parse(String(doc['@timestamp']));
-    if (Number.isFinite(t)) out.push({ doc, t, ...(h._id !== undefined ? { id: h._id } : {}), ...(plan.teach ? { teach: true } : {}) });
+    return Number.isFinite(t) ? { doc, t, ...(h._id !== undefined ? { id: h._id } : {}), ...(plan.teach ? { teach: true } : {}) } : undefined;
+  };
+  const take = (h: Parameters<typeof seedOf>[0]): void => {
+    const e = seedOf(h);
+    if (e) out.push(e);
   };
   if (plan.keys.length === 0) {
     const r = await client.search({ ...base, ...newest } as never) as SeedsAnswer;
@@ -111,11 +115,9 @@ async function seedsBeforeSpan(client: Client, o: RereadOptions, sel: EventSelec
       ...base, size: 1, sort: [{ '@timestamp': { order: 'asc' } }], _source: newest._source,
       query: { bool: { filter: [query, ...plan.oldestWith.map((field) => ({ exists: { field } }))] } },
     } as never) as SeedsAnswer;
-    const first = out;
-    out = [];
-    take(r.hits?.hits?.[0]);
-    if (out.length > 0 && first.length > 0 && out[0].id !== undefined && out[0].id === first[0].id) out = [];
-    out.push(...first);
+    const oldest = seedOf(r.hits?.hits?.[0]);
+    // (when it is also a term's newest sighting, it is the first seed already)
+    if (oldest && !(oldest.id !== undefined && oldest.id === out[0]?.id)) out.unshift(oldest);
   }
   return out;
 }
