@@ -25,7 +25,7 @@ import type { Obj } from './json-objects';
 import { beginLine, shapeObject } from './ecs-shape';
 import { rawLineDoc } from './raw-line';
 import { shapeWithPlan } from './shape-plans';
-import { enrichWindowsEvent } from '../windows-event/enrich';
+import type { enrichWindowsEvent as EnrichWindowsEvent } from '../windows-event/enrich';
 import { lastTimestampInput } from '../../src/core/timestamp';
 
 export interface NdjsonLineContext {
@@ -77,6 +77,17 @@ function nestingExceeds(json: string, max: number): boolean {
     } else if (c === 125 /* } */ || c === 93 /* ] */) depth--;
   }
   return false;
+}
+
+let enrichWindows: typeof EnrichWindowsEvent | undefined;
+
+/**
+ * The Windows enrichment, loaded with the first Windows event a file brings (its tables are most of the
+ * normaliser's code: a daemon or worker that reads application logs only never loads them).
+ */
+function windowsEnrichment(): typeof EnrichWindowsEvent {
+  enrichWindows ??= (require('../windows-event/enrich') as { enrichWindowsEvent: typeof EnrichWindowsEvent }).enrichWindowsEvent;
+  return enrichWindows;
 }
 
 /** Longest `error.message` kept for a JSON parse failure. */
@@ -162,7 +173,7 @@ function normaliseDecoded(text: string, invalidUtf8: boolean, ctx: NdjsonLineCon
     const winlog = doc.winlog;
     if (typeof winlog === 'object' && winlog !== null && !Array.isArray(winlog)) {
       const raw = lineState.timed ? lastTimestampInput() : undefined;
-      enrichWindowsEvent(doc, { timeCreated: typeof raw === 'string' ? raw : undefined });
+      windowsEnrichment()(doc, { timeCreated: typeof raw === 'string' ? raw : undefined });
     }
     if (stats && lineState.flags & F_CONFLICT) stats.conflicts++;
     return doc;
