@@ -6,7 +6,7 @@ import { newNdjsonStats, type NdjsonStats } from '../ndjson/ndjson';
 import { discover, type FoundFile } from './discovery';
 import { openFound } from './open-found';
 import { fileSourceKey } from '../../src/core/event';
-import { PlainReader, GzipReader, type Reader, type PumpResult } from './readers';
+import { PlainReader, GzipReader, type Reader, type PumpResult, type ReaderContext } from './readers';
 import { listRotatedSiblings } from './rotated-siblings';
 import { planRotationFollow, type KnownFile } from './rotation-follow';
 import { PolledCollector } from '../polled-collector';
@@ -84,7 +84,7 @@ export class FileCollector extends PolledCollector {
   private reported: NdjsonStats = newNdjsonStats();
   /** positions of files unseen for FORGET_AFTER_MS after this are dropped (time before start does not count) */
   private readonly startedAt = Date.now();
-  private spanCtx: { hostName: string; dataset: string; timestampField?: string; stats: NdjsonStats; pool?: NdjsonPool | null; fields?: () => readonly string[] | null };
+  private spanCtx: ReaderContext;
   /** the threads that make lines events (`workers`); made at start, ended at stop */
   private pool: NdjsonPool | null = null;
   /** filesystem notifications (`watch: true`); made at start, closed at stop */

@@ -7,12 +7,12 @@ import { fingerprintHandle, fingerprintOf, gzipTrailerSize } from './fingerprint
 import { openFound } from './open-found';
 import type { FoundFile } from './discovery';
 import type { NdjsonPool } from './workers/ndjson-pool';
-import { SpanJobs } from './workers/span-jobs';
+import { SpanJobs, type RuleFields } from './workers/span-jobs';
 
 export type Submit = (span: Span) => Promise<void>;
 
 /** What every reader of a file input is made with: its spans' context, and the input's workers (none: lines are made events in this thread). */
-export type ReaderContext = Omit<SpanContext, 'source' | 'identity' | 'path'> & { pool?: NdjsonPool | null; fields?: () => readonly string[] | null };
+export type ReaderContext = Omit<SpanContext, 'source' | 'identity' | 'path'> & { pool?: NdjsonPool | null; fields?: RuleFields };
 
 /** What one turn of reading found. */
 export type PumpResult =

@@ -4,7 +4,7 @@
  * and `agent`. What the line had in their place goes to `vigil.original`.
  */
 import type { NdjsonLineContext } from './ndjson';
-import { isPlainObject, type Obj } from './json-objects';
+import type { Obj } from './json-objects';
 import { addOriginal, conflictAt } from './vigil-original';
 import { ensureObj } from './ecs-objects';
 import { AGENT, eventOf, fileOf } from './shared-objects';
@@ -47,18 +47,14 @@ export function shapeVigilFields(doc: Obj, ctx: NdjsonLineContext, lvl: string |
   }
 
   if (agent !== undefined && agent !== null) addOriginal(P_AGENT, agent); // a scalar: not a conflict (header of ./ecs-shape.ts)
-  const ag = doc.agent;
-  if (ag === undefined || ag === null) {
-    doc.agent = AGENT;
-  } else if (isPlainObject(ag)) {
-    // the line's own agent (a re-shipped Beats event: agent.name, .version, .id stay where Kibana looks for
-    // them); only its type is Vigil's, and another type is the conflict
-    const a = ag as Obj;
-    const t = a.type;
-    if (t !== undefined && t !== null && t !== AGENT.type) conflictAt(P_AGENT_TYPE, t);
-    a.type = AGENT.type;
-  } else {
-    conflictAt(P_AGENT, ag);
-    doc.agent = AGENT;
+  if (doc.agent === undefined || doc.agent === null) {
+    doc.agent = AGENT; // one shared object for the lines without an agent of their own
+    return;
   }
+  // the line's own agent (a re-shipped Beats event: agent.name, .version, .id stay where Kibana looks for
+  // them; a non-object is moved away); only its type is Vigil's, and another type is the conflict
+  const a = ensureObj(doc, 'agent');
+  const t = a.type;
+  if (t !== undefined && t !== null && t !== AGENT.type) conflictAt(P_AGENT_TYPE, t);
+  a.type = AGENT.type;
 }

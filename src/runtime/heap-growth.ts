@@ -8,7 +8,7 @@
  * 3–18 MB more peak RSS. The local store's path (the embedded default) keeps V8's factor: its memory
  * bound (README) is the one users run without configuring anything.
  */
-import { setFlagsFromString } from 'node:v8';
+import { setV8FlagUnlessGiven, type V8FlagEnv } from './v8-flag';
 import type { VigilConfig } from './config/types';
 
 export const ES_HEAP_GROWING_PERCENT = 100;
@@ -23,10 +23,7 @@ export function talksToElasticsearch(cfg: Pick<VigilConfig, 'elasticsearch' | 'i
  * sizes the old generation after a collection, so setting it at start takes effect); returns the
  * percent set, or null. A `--heap-growing-percent` the user gave node (argv or NODE_OPTIONS) wins.
  */
-export function tuneHeapGrowth(cfg: Pick<VigilConfig, 'elasticsearch' | 'inputs'>, env: { execArgv?: string[]; nodeOptions?: string; set?: (flags: string) => void } = {}): number | null {
+export function tuneHeapGrowth(cfg: Pick<VigilConfig, 'elasticsearch' | 'inputs'>, env: V8FlagEnv = {}): number | null {
   if (!talksToElasticsearch(cfg)) return null;
-  const given = [...(env.execArgv ?? process.execArgv), env.nodeOptions ?? process.env.NODE_OPTIONS ?? ''];
-  if (given.some((a) => a.includes('--heap-growing-percent'))) return null;
-  (env.set ?? setFlagsFromString)(`--heap-growing-percent=${ES_HEAP_GROWING_PERCENT}`);
-  return ES_HEAP_GROWING_PERCENT;
+  return setV8FlagUnlessGiven('--heap-growing-percent', `--heap-growing-percent=${ES_HEAP_GROWING_PERCENT}`, env) ? ES_HEAP_GROWING_PERCENT : null;
 }

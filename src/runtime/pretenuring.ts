@@ -12,7 +12,7 @@
  * short-lived): on the 256 MB evtx bench file without workers, 6.0–6.3 s against 6.2–6.6 s in 4 alternated
  * runs (about 3%, near the noise; never slower on average).
  */
-import { setFlagsFromString } from 'node:v8';
+import { setV8FlagUnlessGiven, type V8FlagEnv } from './v8-flag';
 
 const FLAG = 'allocation-site-pretenuring';
 
@@ -20,9 +20,6 @@ const FLAG = 'allocation-site-pretenuring';
  * Turns pretenuring off (V8 reads the flag at every young collection, so setting it at start takes
  * effect); returns whether it did. A setting of the flag the user gave node (argv or NODE_OPTIONS) wins.
  */
-export function turnOffPretenuring(env: { execArgv?: string[]; nodeOptions?: string; set?: (flags: string) => void } = {}): boolean {
-  const given = [...(env.execArgv ?? process.execArgv), env.nodeOptions ?? process.env.NODE_OPTIONS ?? ''];
-  if (given.some((a) => a.includes(FLAG))) return false;
-  (env.set ?? setFlagsFromString)(`--no-${FLAG}`);
-  return true;
+export function turnOffPretenuring(env: V8FlagEnv = {}): boolean {
+  return setV8FlagUnlessGiven(FLAG, `--no-${FLAG}`, env);
 }

@@ -7,17 +7,17 @@ import type { NdjsonPool } from './ndjson-pool';
 
 export type Submit = (span: Span) => Promise<void>;
 
+/** The fields the loaded rules read now (null: every field); the same array until the rules change. */
+export type RuleFields = () => readonly string[] | null;
+
 /** What the jobs of one file carry besides their lines. */
 export interface JobContext {
   hostName: string;
   dataset: string;
   timestampField?: string;
   maxLineBytes: number;
-  /**
-   * The fields the loaded rules read now (null: every field; undefined: no rules engine to ask, whole
-   * documents); the same array until the rules change.
-   */
-  fields?: () => readonly string[] | null;
+  /** the fields the loaded rules read (undefined: no rules engine to ask, whole documents) */
+  fields?: RuleFields;
 }
 
 /**
@@ -35,6 +35,10 @@ export class SpanJobs {
 
   constructor(private readonly pool: NdjsonPool, private readonly builder: SpanBuilder, private readonly ctx: JobContext, private readonly depth: number) {}
 
+  private fieldsNow(): readonly string[] | null {
+    return this.ctx.fields ? this.ctx.fields() : null;
+  }
+
   /** Reads given out and not yet made spans. */
   get pending(): number { return this.running.length; }
 
@@ -44,7 +48,7 @@ export class SpanJobs {
     if (cuts.length > 0) {
       const c = this.ctx;
       const ingested = new Date().toISOString();
-      const fields = c.fields ? c.fields() : null;
+      const fields = this.fieldsNow();
       this.running.push({
         fields,
         results: cuts.map((cut) => this.pool.run({
@@ -64,7 +68,7 @@ export class SpanJobs {
     const read = this.running.shift()!;
     const results = await Promise.all(read.results);
     // rules reloaded since the jobs were given out: they may read other fields, so the whole documents
-    const current = this.ctx.fields ? this.ctx.fields() : null;
+    const current = this.fieldsNow();
     const span = this.spanOf(results, current !== read.fields);
     if (span) await submit(span);
   }
